@@ -1,0 +1,72 @@
+# CBAM Exchange — every target is listed by `make help`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+ADDR ?= 127.0.0.1:8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo run worker migrate seed test test-fast lint format typecheck check deploy-check lock ci clean
+
+help: ## List every target
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --require-hashes -r requirements.lock
+	@touch $@
+
+install: $(VENV)/.installed ## Create the virtualenv and install the locked dependencies
+
+migrate: install ## Apply database migrations
+	$(PY) manage.py migrate --noinput
+
+seed: migrate ## Load the demo world (organisations and users in every role)
+	$(PY) manage.py seed_demo
+
+demo: seed ## Set up everything and run the platform (web on $(ADDR) + a worker) on SQLite
+	$(PY) manage.py run_platform $(ADDR)
+
+run: migrate ## Run web server and worker without re-seeding
+	$(PY) manage.py run_platform $(ADDR)
+
+worker: install ## Run a Celery worker with the beat scheduler
+	$(PY) -m celery -A config worker --beat --schedule=var/celerybeat-schedule --loglevel=INFO -Q cbam
+
+test: install ## Run the whole test suite (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: install ## Run the tests that need no worker process
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+lint: install ## Ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Format the code with ruff
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+typecheck: install ## mypy with the Django and DRF plugins
+	$(VENV)/bin/mypy .
+
+deploy-check: install ## `check --deploy` with production-like settings
+	DEBUG=false SECRET_KEY=ci-only-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
+	FIELD_ENCRYPTION_KEY=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cbam} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} ALLOWED_HOSTS=cbam.example.com \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+check: lint typecheck deploy-check ## Lint, types, migrations up to date, deploy check
+	$(PY) manage.py makemigrations --check --dry-run
+
+lock: ## Re-resolve requirements.lock from pyproject.toml (needs uv)
+	$(PIP) install --quiet uv && $(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+
+ci: ## What CI runs: checks and the whole suite on PostgreSQL + Redis
+	bash .ci/run
+
+clean: ## Remove the virtualenv and local data (SQLite database, broker folders)
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """Organisations, people, roles, machine clients and the audit log."""
+
+    name = "accounts"
+    default_auto_field = "django.db.models.BigAutoField"

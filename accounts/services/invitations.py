@@ -1,0 +1,175 @@
+"""Invite people by email; accept once, before expiry; revoke."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import Actor, audit_record
+from accounts.models import Invitation, Membership, Organisation, User
+from accounts.roles import Role
+from accounts.services.memberships import membership_create
+from core.crypto import sha256_hex
+from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+
+
+def invitation_accept_url(raw_token: str) -> str:
+    return f"{settings.SITE_URL}/accounts/invitations/{raw_token}/"
+
+
+def _send_invitation_email(*, invitation_id: str, raw_token: str) -> None:
+    invitation = Invitation.objects.select_related("organisation", "invited_by").get(
+        pk=invitation_id
+    )
+    inviter = invitation.invited_by.email if invitation.invited_by else "CBAM Exchange"
+    send_mail(
+        subject=f"Join {invitation.organisation} on CBAM Exchange",
+        message=(
+            f"{inviter} invites you to join {invitation.organisation} on CBAM Exchange "
+            f"as {invitation.role}.\n\n"
+            f"Accept before {invitation.expires_at:%Y-%m-%d %H:%M} UTC:\n"
+            f"{invitation_accept_url(raw_token)}\n"
+        ),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+@transaction.atomic
+def invitation_create(
+    *, actor: Actor, acting_role: str, organisation: Organisation, email: str, role: str
+) -> tuple[Invitation, str]:
+    """Create an invitation and email its link after commit. Returns the raw token once."""
+    email = (email or "").strip().lower()
+    if role not in Role.values:
+        raise ValidationFailed(
+            "Unknown role.",
+            fields={"role": [f"{role!r} is not a role; expected one of {', '.join(Role.values)}."]},
+        )
+    if role == Role.OWNER and acting_role != Role.OWNER:
+        raise PermissionDenied("Only an owner can invite another owner.")
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise Conflict(
+            f"{email} is already a member.", extra={"fields": {"email": ["already a member"]}}
+        )
+    now = timezone.now()
+    pending = Invitation.objects.filter(
+        organisation=organisation,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=now,
+    )
+    if pending.exists():
+        raise Conflict(
+            f"{email} already has a pending invitation; revoke it to send a new one.",
+            extra={"fields": {"email": ["pending invitation exists"]}},
+        )
+    raw_token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email,
+        role=role,
+        token_hash=sha256_hex(raw_token),
+        invited_by=actor.user,
+        expires_at=now + settings.INVITATION_TTL,
+    )
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action="invitation.created",
+        obj=invitation,
+        after={"email": email, "role": role, "expires_at": invitation.expires_at.isoformat()},
+    )
+    invitation_id = str(invitation.pk)
+    transaction.on_commit(
+        lambda: _send_invitation_email(invitation_id=invitation_id, raw_token=raw_token)
+    )
+    return invitation, raw_token
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    status = invitation.status_at(timezone.now())
+    if status != "pending":
+        raise Conflict(f"This invitation is {status}; only a pending one can be revoked.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=actor,
+        organisation=invitation.organisation,
+        action="invitation.revoked",
+        obj=invitation,
+        before={"status": "pending"},
+        after={"status": "revoked"},
+    )
+    return invitation
+
+
+def invitation_by_token(raw_token: str) -> Invitation:
+    invitation = (
+        Invitation.objects.select_related("organisation")
+        .filter(token_hash=sha256_hex(raw_token or ""))
+        .first()
+    )
+    if invitation is None:
+        raise NotFound("This invitation link is not valid.")
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, user: User, raw_token: str) -> Membership:
+    """The invited person joins. The invitation's email must be the user's email."""
+    invitation = invitation_by_token(raw_token)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    status = invitation.status_at(timezone.now())
+    if status != "pending":
+        raise Conflict(f"This invitation is {status}; ask for a new one.")
+    if invitation.email.lower() != user.email.lower():
+        raise PermissionDenied(
+            f"This invitation was sent to {invitation.email}; you are logged in as {user.email}."
+        )
+    membership = membership_create(
+        actor=Actor(user=user),
+        organisation=invitation.organisation,
+        user=user,
+        role=invitation.role,
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record(
+        actor=Actor(user=user),
+        organisation=invitation.organisation,
+        action="invitation.accepted",
+        obj=invitation,
+        before={"status": "pending"},
+        after={"status": "accepted"},
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_accept_as_new_user(*, raw_token: str, full_name: str, password: str) -> User:
+    """Create the account of an invited person who has none yet, then accept."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    invitation = invitation_by_token(raw_token)
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise Conflict("An account with this email exists: log in, then accept.")
+    candidate = User(email=invitation.email, full_name=full_name)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            "The password is too weak.", fields={"password": exc.messages}
+        ) from None
+    user = User.objects.create_user(invitation.email, password, full_name=full_name)
+    invitation_accept(user=user, raw_token=raw_token)
+    return user

@@ -1,0 +1,156 @@
+"""The web pages of the accounts app: login (password, then TOTP when enabled), logout,
+the dashboard with the organisation switcher, and accepting an invitation."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import User
+from accounts.selectors import memberships_of_user
+from accounts.services.auth import login_check_password, totp_check
+from accounts.services.invitations import (
+    invitation_accept,
+    invitation_accept_as_new_user,
+    invitation_by_token,
+)
+from accounts.services.memberships import user_switch_organisation
+from core.errors import ApplicationError
+
+PENDING_2FA_KEY = "pending_2fa_user_id"
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+class LoginForm(forms.Form):
+    email = forms.EmailField()
+    password = forms.CharField(widget=forms.PasswordInput)
+
+
+class TotpForm(forms.Form):
+    code = forms.RegexField(r"^\s*\d{6}\s*$", error_messages={"invalid": "Enter the 6 digits."})
+
+
+class NewAccountForm(forms.Form):
+    full_name = forms.CharField(max_length=200)
+    password = forms.CharField(widget=forms.PasswordInput)
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return "/dashboard/"
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = login_check_password(
+                request=request,
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if user.totp_enabled:
+                request.session[PENDING_2FA_KEY] = str(user.pk)
+                return redirect(f"/login/totp/?next={_next_url(request)}")
+            login(request, user, backend=BACKEND)
+            return redirect(_next_url(request))
+    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+
+
+@require_http_methods(["GET", "POST"])
+def totp_view(request: HttpRequest) -> HttpResponse:
+    user_id = request.session.get(PENDING_2FA_KEY)
+    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if user is None:
+        return redirect("accounts:login")
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if totp_check(user=user, code=form.cleaned_data["code"]):
+            del request.session[PENDING_2FA_KEY]
+            login(request, user, backend=BACKEND)
+            return redirect(_next_url(request))
+        form.add_error("code", "The code is wrong, expired or already used.")
+    return render(request, "accounts/totp.html", {"form": form, "next": _next_url(request)})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("accounts:login")
+
+
+@login_required
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    memberships = list(memberships_of_user(user=user))
+    active = user.active_organisation
+    if active is None and memberships:
+        active = memberships[0].organisation
+    role = next((m.role for m in memberships if active and m.organisation_id == active.pk), None)
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {"memberships": memberships, "active": active, "role": role},
+    )
+
+
+@login_required
+@require_POST
+def switch_organisation_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    try:
+        organisation = user_switch_organisation(
+            user=user, organisation_slug=request.POST.get("organisation", "")
+        )
+        messages.success(request, f"Now working as {organisation}.")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("accounts:dashboard")
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_view(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = invitation_by_token(token)
+    except ApplicationError as exc:
+        return render(request, "accounts/invitation.html", {"error": exc.message}, status=404)
+    has_account = User.objects.filter(email__iexact=invitation.email).exists()
+    form = NewAccountForm(request.POST or None)
+    context = {"invitation": invitation, "has_account": has_account, "form": form}
+    if request.method == "POST":
+        try:
+            if request.user.is_authenticated:
+                assert isinstance(request.user, User)
+                invitation_accept(user=request.user, raw_token=token)
+            elif not has_account and form.is_valid():
+                user = invitation_accept_as_new_user(
+                    raw_token=token,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password"],
+                )
+                login(request, user, backend=BACKEND)
+            else:
+                return render(request, "accounts/invitation.html", context, status=400)
+        except ApplicationError as exc:
+            for field, errors in exc.extra.get("fields", {}).items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+            context["error"] = exc.message
+            return render(request, "accounts/invitation.html", context, status=exc.status)
+        messages.success(request, f"You joined {invitation.organisation}.")
+        return redirect("accounts:dashboard")
+    return render(request, "accounts/invitation.html", context)

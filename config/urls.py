@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core.health import healthz, readyz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/v1/", include(("accounts.api.urls", "api"), namespace="api")),
+    path("admin/", admin.site.urls),
+    path("", include(("accounts.urls", "accounts"), namespace="accounts")),
+]
+
+handler404 = "core.api.views.not_found"
+handler500 = "core.api.views.error"

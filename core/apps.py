@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """Platform infrastructure shared by every domain app: errors, request ids, work rows."""
+
+    name = "core"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,263 @@
+"""Services for work rows (``core.models.Job``): create, publish, execute, sweep.
+
+Handlers are plain functions registered per ``kind``; they receive the job and return a
+JSON-serialisable result. They run inside the transaction that marks the job succeeded, so
+a handler's writes and the "done" mark commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from core.models import Job
+
+logger = logging.getLogger(__name__)
+
+JobHandler = Callable[[Job], Any]
+_HANDLERS: dict[str, JobHandler] = {}
+
+
+class TransientJobError(Exception):
+    """Raise from a handler when trying again later may succeed (a service was down)."""
+
+
+class UnknownJobKind(LookupError):
+    pass
+
+
+def register_job_handler(kind: str) -> Callable[[JobHandler], JobHandler]:
+    """Decorator: ``@register_job_handler("suppliers.validate")`` on ``def handler(job)``."""
+
+    def decorator(func: JobHandler) -> JobHandler:
+        existing = _HANDLERS.get(kind)
+        if existing is not None and existing is not func:
+            raise ValueError(f"job kind {kind!r} is already registered to {existing!r}")
+        _HANDLERS[kind] = func
+        return func
+
+    return decorator
+
+
+def job_handler_for(kind: str) -> JobHandler:
+    try:
+        return _HANDLERS[kind]
+    except KeyError:
+        raise UnknownJobKind(f"no handler registered for job kind {kind!r}") from None
+
+
+def job_create(
+    *,
+    kind: str,
+    payload: dict[str, Any] | None = None,
+    organisation_id: int | None = None,
+    idempotency_key: str | None = None,
+    max_attempts: int | None = None,
+) -> Job:
+    """Create a pending job and publish it once the surrounding transaction commits.
+
+    With ``idempotency_key`` an existing job with that key is returned instead of a new one.
+    """
+    job_handler_for(kind)  # fail fast on a typo rather than in the worker
+    if idempotency_key is not None:
+        existing = Job.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    job = Job.objects.create(
+        kind=kind,
+        payload=payload or {},
+        organisation_id=organisation_id,
+        idempotency_key=idempotency_key,
+        max_attempts=max_attempts or settings.JOB_MAX_ATTEMPTS,
+        enqueued_at=timezone.now(),
+    )
+    transaction.on_commit(lambda: job_publish(job_id=job.pk))
+    return job
+
+
+def job_publish(*, job_id: int, countdown: float | None = None) -> bool:
+    """Send the job's id to the broker. A broker outage is logged, not raised: the row stays
+    pending and the sweeper publishes it again."""
+    from core.tasks import run_job
+
+    try:
+        run_job.apply_async(args=(job_id,), countdown=countdown or 0)
+    except Exception:  # kombu/redis raise many connection error types
+        logger.warning("could not publish job %s; the sweeper will retry", job_id, exc_info=True)
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    status: str
+    retry_in_seconds: float | None = None
+
+
+def _claim(job_id: int, now: datetime) -> int | None:
+    """Take the lease with one conditional UPDATE; return the attempt number, or None."""
+    lease = timedelta(seconds=settings.JOB_LEASE_SECONDS)
+    claimable = Q(status=Job.Status.PENDING) | Q(
+        status=Job.Status.RUNNING, lease_expires_at__lt=now
+    )
+    updated = Job.objects.filter(claimable, pk=job_id, attempts__lt=F("max_attempts")).update(
+        status=Job.Status.RUNNING,
+        attempts=F("attempts") + 1,
+        started_at=now,
+        lease_expires_at=now + lease,
+    )
+    if not updated:
+        return None
+    return Job.objects.values_list("attempts", flat=True).get(pk=job_id)
+
+
+def _backoff_seconds(attempt: int) -> float:
+    # Stay below the broker's visibility timeout: a countdown longer than it would make
+    # Redis redeliver the held message to a second worker.
+    return float(min(2**attempt, settings.BROKER_VISIBILITY_TIMEOUT // 2))
+
+
+def job_execute(*, job_id: int) -> JobOutcome:
+    """Run one job if it can be claimed. Safe to call any number of times for the same id."""
+    now = timezone.now()
+    attempt = _claim(job_id, now)
+    if attempt is None:
+        job = Job.objects.filter(pk=job_id).first()
+        if job is None:
+            logger.warning("job %s does not exist; dropping its message", job_id)
+            return JobOutcome("missing")
+        if job.status in (Job.Status.SUCCEEDED, Job.Status.FAILED):
+            return JobOutcome(job.status)  # already done: a duplicate delivery
+        if job.status == Job.Status.RUNNING and job.lease_expires_at and job.lease_expires_at > now:
+            wait = (job.lease_expires_at - now).total_seconds() + 1
+            return JobOutcome("busy", retry_in_seconds=wait)
+        # Out of attempts.
+        _fail(job_id, f"gave up after {job.attempts} attempts; last error: {job.last_error}")
+        return JobOutcome(Job.Status.FAILED)
+
+    job = Job.objects.get(pk=job_id)
+    try:
+        handler = job_handler_for(job.kind)
+        with transaction.atomic():
+            result = handler(job)
+            finished = Job.objects.filter(
+                pk=job_id, status=Job.Status.RUNNING, attempts=attempt
+            ).update(
+                status=Job.Status.SUCCEEDED,
+                result=result,
+                finished_at=timezone.now(),
+                lease_expires_at=None,
+                last_error="",
+            )
+            if not finished:
+                # Our lease expired and another worker took the job over: undo our writes.
+                raise _LeaseLost()
+    except _LeaseLost:
+        logger.warning("job %s attempt %s lost its lease; rolled back", job_id, attempt)
+        return JobOutcome("lease_lost")
+    except TransientJobError as exc:
+        return _after_failed_attempt(job, attempt, f"transient: {exc}", retry=True)
+    except Exception as exc:
+        # Soft time limits land here too: the attempt is spent and the job retried.
+        retry = type(exc).__name__ == "SoftTimeLimitExceeded"
+        logger.exception("job %s (%s) attempt %s failed", job_id, job.kind, attempt)
+        return _after_failed_attempt(job, attempt, f"{type(exc).__name__}: {exc}", retry=retry)
+    return JobOutcome(Job.Status.SUCCEEDED)
+
+
+class _LeaseLost(Exception):
+    pass
+
+
+def _after_failed_attempt(job: Job, attempt: int, error: str, *, retry: bool) -> JobOutcome:
+    if retry and attempt < job.max_attempts:
+        Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=attempt).update(
+            status=Job.Status.PENDING,
+            last_error=error[:4000],
+            lease_expires_at=None,
+            enqueued_at=timezone.now(),
+        )
+        return JobOutcome(Job.Status.PENDING, retry_in_seconds=_backoff_seconds(attempt))
+    _fail(job.pk, error)
+    return JobOutcome(Job.Status.FAILED)
+
+
+def _fail(job_id: int, error: str) -> None:
+    Job.objects.filter(pk=job_id).exclude(status=Job.Status.SUCCEEDED).update(
+        status=Job.Status.FAILED,
+        last_error=error[:4000],
+        finished_at=timezone.now(),
+        lease_expires_at=None,
+    )
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    requeued: list[int]
+    failed: list[int]
+
+
+def jobs_sweep(*, now: datetime | None = None) -> SweepReport:
+    """Re-publish work the broker lost; fail work that keeps failing instead of looping.
+
+    - ``running`` rows whose lease expired (their worker died): back to ``pending``;
+    - ``pending`` rows not picked up within ``JOB_REQUEUE_AFTER_SECONDS`` (a Redis restart
+      or flush lost their message, or publishing failed): published again;
+    - rows that used up ``max_attempts``: ``failed`` with the last error kept.
+    """
+    now = now or timezone.now()
+    expired = Q(status=Job.Status.RUNNING, lease_expires_at__lt=now)
+    exhausted = Q(attempts__gte=F("max_attempts"))
+
+    failed_ids = list(
+        Job.objects.filter(exhausted)
+        .filter(expired | Q(status=Job.Status.PENDING))
+        .values_list("pk", flat=True)
+    )
+    for job_id in failed_ids:
+        _fail(job_id, "gave up: the job used all its attempts (worker lost or kept failing)")
+
+    Job.objects.filter(expired, attempts__lt=F("max_attempts")).update(
+        status=Job.Status.PENDING,
+        lease_expires_at=None,
+        last_error="worker lost: lease expired",
+        enqueued_at=None,
+    )
+
+    stale_before = now - timedelta(seconds=settings.JOB_REQUEUE_AFTER_SECONDS)
+    candidates = list(
+        Job.objects.filter(status=Job.Status.PENDING, attempts__lt=F("max_attempts"))
+        .filter(Q(enqueued_at__lt=stale_before) | Q(enqueued_at__isnull=True))
+        .values_list("pk", flat=True)[:1000]
+    )
+    requeued: list[int] = []
+    for job_id in candidates:
+        # Conditional UPDATE: two sweepers never publish the same row twice in one round.
+        taken = (
+            Job.objects.filter(pk=job_id, status=Job.Status.PENDING)
+            .filter(Q(enqueued_at__lt=stale_before) | Q(enqueued_at__isnull=True))
+            .update(enqueued_at=now)
+        )
+        if taken and job_publish(job_id=job_id):
+            requeued.append(job_id)
+    if requeued or failed_ids:
+        logger.info("job sweep: requeued %s, failed %s", requeued, failed_ids)
+    return SweepReport(requeued=requeued, failed=failed_ids)
+
+
+@register_job_handler("core.selftest")
+def _selftest(job: Job) -> dict[str, Any]:
+    """Diagnostic job used by ``manage.py selftest_worker`` and the reliability tests: waits
+    ``sleep_seconds`` (a stand-in for real work) and echoes ``value`` with the attempt."""
+    sleep_seconds = float(job.payload.get("sleep_seconds", 0))
+    time.sleep(sleep_seconds)
+    return {"echo": job.payload.get("value"), "attempt": job.attempts}
