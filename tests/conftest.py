@@ -29,6 +29,24 @@ def service_unavailable(reason: str) -> None:
     pytest.skip(f"service unavailable: {reason}")
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings() -> None:
+    """Give each test run its own test database (test_<name>_<pid>), so that two runs on one
+    machine (two terminals, CI beside a developer) never drop each other's database. Worker
+    processes started by the tests read the name from ``connection.settings_dict``."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    suffix = f"run{os.getpid()}"
+    test = db.setdefault("TEST", {})
+    if db["ENGINE"].endswith("sqlite3"):
+        test["NAME"] = str(test.get("NAME") or "test-cbam.sqlite3").replace(
+            ".sqlite3", f"-{suffix}.sqlite3"
+        )
+    else:
+        test["NAME"] = f"test_{db['NAME']}_{suffix}"
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

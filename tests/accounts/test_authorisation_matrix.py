@@ -1,0 +1,282 @@
+"""The authorisation matrix: every API route × every method × every kind of caller.
+
+Routes are discovered from the URL configuration, so a new endpoint is covered without
+editing this file: it only has to derive from one of the base classes in
+``accounts.api.base`` and, if organisation-scoped, declare ``role_map``. URL parameters naming
+objects get a sample from ``tests/matrix_samples.py``.
+
+Expectations:
+- anonymous: 401 everywhere but public endpoints;
+- a member (or machine client) of another organisation: 404, never 403;
+- a role missing from ``role_map[method]``: 403; a role in it: neither 401, 403, 404 nor 5xx;
+- machine clients (holding every scope) follow their role; on person-only endpoints: 403;
+- an object of another organisation in an organisation's own URL: 404;
+- every denied request leaves every table exactly as it was.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts.api.base import OrganisationAPIView, PlatformAPIView, PublicAPIView, UserAPIView
+from accounts.models import AccessToken, Organisation
+from accounts.roles import MACHINE_ROLES, Role
+from accounts.scopes import ALL_SCOPES
+from core.crypto import sha256_hex
+from tests.factories import ApiClientFactory, MembershipFactory, OrganisationFactory
+from tests.matrix_samples import SAMPLES
+
+PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
+OUR_APPS = ("accounts", "core", "suppliers", "exchange")
+
+
+@dataclass(frozen=True)
+class Route:
+    template: str  # e.g. "/api/v1/orgs/<slug:org_slug>/memberships/<str:membership_id>/"
+    view_class: type
+
+    @property
+    def params(self) -> list[str]:
+        return [m.group("name") for m in PARAM.finditer(self.template)]
+
+    def methods(self) -> list[str]:
+        return sorted(
+            m.upper()
+            for m in self.view_class.http_method_names
+            if m not in ("options", "head") and hasattr(self.view_class, m)
+        )
+
+
+def _walk(patterns: list[Any], prefix: str) -> list[tuple[str, Any]]:
+    found: list[tuple[str, Any]] = []
+    for entry in patterns:
+        route = str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            found.extend(_walk(entry.url_patterns, prefix + route))
+        elif isinstance(entry, URLPattern):
+            found.append((prefix + route, entry.callback))
+    return found
+
+
+def discover_api_routes() -> list[Route]:
+    routes = []
+    for template, callback in _walk(get_resolver().url_patterns, "/"):
+        if template.startswith("/api/v1/"):
+            routes.append(Route(template=template, view_class=callback.view_class))
+    return sorted(routes, key=lambda r: r.template)
+
+
+ROUTES = discover_api_routes()
+
+CALLERS = (
+    ["anonymous", "other_org_owner", "other_org_machine"]
+    + [f"role:{role}" for role in Role.values]
+    + [f"machine:{role}" for role in sorted(MACHINE_ROLES)]
+)
+
+
+def _cases() -> list[Any]:
+    cases = []
+    for route in ROUTES:
+        for method in route.methods():
+            for caller in CALLERS:
+                cases.append(
+                    pytest.param(route, method, caller, id=f"{method} {route.template} as {caller}")
+                )
+    return cases
+
+
+def test_the_matrix_found_the_api():
+    templates = {r.template for r in ROUTES}
+    # A floor, so that a broken discovery cannot pass silently with zero cases.
+    assert "/api/v1/orgs/<slug:org_slug>/memberships/" in templates
+    assert "/api/v1/auth/token/" in templates
+    assert len(ROUTES) >= 15
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.template)
+def test_every_api_view_derives_from_one_base_class_and_maps_its_methods(route):
+    view = route.view_class
+    bases = [b for b in (PublicAPIView, UserAPIView, OrganisationAPIView) if issubclass(view, b)]
+    assert issubclass(view, PlatformAPIView)
+    assert len(bases) == 1, (
+        f"{view.__name__} must derive from exactly one of PublicAPIView, UserAPIView, "
+        "OrganisationAPIView"
+    )
+    if issubclass(view, OrganisationAPIView):
+        assert "org_slug" in route.params, f"{view.__name__}: URL must name the organisation"
+        assert set(route.methods()) == set(view.role_map), (
+            f"{view.__name__}: role_map {sorted(view.role_map)} must list exactly its methods "
+            f"{route.methods()}"
+        )
+    for param in route.params:
+        assert param == "org_slug" or param in SAMPLES, (
+            f"{route.template}: no sample for <{param}>; add one to tests/matrix_samples.py"
+        )
+
+
+def _snapshot() -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table of our apps: compared before and after a denied request."""
+    state = {}
+    for model in apps.get_models():
+        if model._meta.app_label in OUR_APPS:
+            state[model._meta.label] = list(model.objects.order_by("pk").values())
+    return state
+
+
+@dataclass
+class World:
+    home: Organisation
+    other: Organisation
+    clients: dict[str, APIClient]
+
+
+def _bearer_client(organisation: Organisation, role: str) -> APIClient:
+    client_row = ApiClientFactory(organisation=organisation, role=role, scopes=sorted(ALL_SCOPES))
+    raw = secrets.token_urlsafe(16)
+    AccessToken.objects.create(
+        token_hash=sha256_hex(raw),
+        client=client_row,
+        scopes=sorted(ALL_SCOPES),
+        expires_at=timezone.now() + timezone.timedelta(hours=1),
+    )
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return api
+
+
+def _person_client(organisation: Organisation, role: str) -> APIClient:
+    api = APIClient()
+    api.force_authenticate(MembershipFactory(organisation=organisation, role=role).user)
+    return api
+
+
+@pytest.fixture
+def world() -> World:
+    home = OrganisationFactory(slug="home-org")
+    other = OrganisationFactory(slug="other-org")
+    clients: dict[str, APIClient] = {"anonymous": APIClient()}
+    for role in Role.values:
+        clients[f"role:{role}"] = _person_client(home, role)
+    for role in sorted(MACHINE_ROLES):
+        clients[f"machine:{role}"] = _bearer_client(home, role)
+    clients["other_org_owner"] = _person_client(other, Role.OWNER)
+    clients["other_org_machine"] = _bearer_client(other, Role.PREPARER)
+    return World(home=home, other=other, clients=clients)
+
+
+def _url(route: Route, organisation: Organisation, object_owner: Organisation) -> str:
+    def fill(match: re.Match[str]) -> str:
+        name = match.group("name")
+        if name == "org_slug":
+            return organisation.slug
+        return SAMPLES[name](object_owner)
+
+    return PARAM.sub(fill, route.template)
+
+
+def _call(api: APIClient, method: str, url: str) -> Any:
+    if method in ("GET", "DELETE"):
+        return getattr(api, method.lower())(url)
+    return getattr(api, method.lower())(url, {}, format="json")
+
+
+def _expected_denial(route: Route, method: str, caller: str) -> int | None:
+    """The status a caller must get, or None when the caller is allowed."""
+    view = route.view_class
+    if issubclass(view, PublicAPIView):
+        return None
+    if caller == "anonymous":
+        return 401
+    if issubclass(view, UserAPIView):
+        return 403 if "machine" in caller else None
+    assert issubclass(view, OrganisationAPIView)
+    if caller.startswith("other_org"):
+        return 404
+    role = caller.split(":", 1)[1]
+    return None if role in view.role_map.get(method, frozenset()) else 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "method", "caller"), _cases())
+def test_authorisation_matrix(world, route, method, caller):
+    url = _url(route, world.home, world.home)
+    before = _snapshot()
+
+    response = _call(world.clients[caller], method, url)
+
+    expected = _expected_denial(route, method, caller)
+    body = response.content[:300]
+    if expected is None:
+        assert response.status_code not in (401, 403, 404, 405), body
+        assert response.status_code < 500, body
+    else:
+        assert response.status_code == expected, body
+        assert (
+            response.json()["code"]
+            in {
+                401: {"not_authenticated", "authentication_failed"},
+                403: {"permission_denied"},
+                404: {"not_found"},
+            }[expected]
+        )
+        assert _snapshot() == before, "a denied request changed the database"
+
+
+def _object_routes() -> list[Any]:
+    return [
+        pytest.param(route, method, id=f"{method} {route.template}")
+        for route in ROUTES
+        if issubclass(route.view_class, OrganisationAPIView)
+        and any(p != "org_slug" for p in route.params)
+        for method in route.methods()
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "method"), _object_routes())
+def test_an_object_of_another_organisation_answers_404_even_to_an_owner(world, route, method):
+    # The owner of home-org addresses an object of other-org through home-org's URL.
+    url = _url(route, world.home, world.other)
+    before = _snapshot()
+
+    response = _call(world.clients["role:owner"], method, url)
+
+    assert response.status_code == 404, response.content[:300]
+    assert response.json()["code"] == "not_found"
+    assert _snapshot() == before
+
+
+def _list_routes() -> list[Any]:
+    return [
+        pytest.param(route, id=route.template)
+        for route in ROUTES
+        if issubclass(route.view_class, OrganisationAPIView)
+        and route.params == ["org_slug"]
+        and "GET" in route.methods()
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", _list_routes())
+def test_reads_of_an_organisation_never_show_another_organisations_objects(world, route):
+    # Objects of every kind exist in other-org; home-org's owner reads home-org's endpoints.
+    foreign_ids = [make(world.other) for make in SAMPLES.values()]
+    foreign_ids += [str(m.pk) for m in world.other.memberships.all()]
+    foreign_ids += [world.other.slug]
+
+    response = world.clients["role:owner"].get(_url(route, world.home, world.home))
+
+    assert response.status_code == 200, response.content[:300]
+    text = response.content.decode()
+    leaked = [i for i in foreign_ids if i in text]
+    assert leaked == [], f"{route.template} shows objects of another organisation: {leaked}"

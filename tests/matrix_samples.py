@@ -1,0 +1,23 @@
+"""Sample objects for the authorisation matrix (tests/accounts/test_authorisation_matrix.py).
+
+The matrix discovers every API route by itself. For each URL parameter that names an object
+(``<membership_id>``…) it needs one object of a given organisation: register a function here
+that creates it and returns the value to put in the URL. A route with a parameter missing from
+this table fails the matrix with a message pointing here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from accounts.models import Organisation
+from accounts.roles import Role
+from tests.factories import ApiClientFactory, InvitationFactory, MembershipFactory
+
+SampleMaker = Callable[[Organisation], str]
+
+SAMPLES: dict[str, SampleMaker] = {
+    "membership_id": lambda org: str(MembershipFactory(organisation=org, role=Role.VIEWER).pk),
+    "invitation_id": lambda org: str(InvitationFactory(organisation=org).pk),
+    "api_client_id": lambda org: str(ApiClientFactory(organisation=org).pk),
+}
