@@ -29,9 +29,11 @@ def organisation_detail(*, organisation: Organisation) -> Organisation:
 
 
 def memberships_visible_to(*, organisation: Organisation) -> QuerySet[Membership]:
+    # only(): a member list needs five columns, not the user's password hash and 2FA state.
     return (
         Membership.objects.filter(organisation=organisation)
         .select_related("user")
+        .only("id", "role", "created_at", "organisation_id", "user__email", "user__full_name")
         .order_by("created_at", "id")
     )
 
