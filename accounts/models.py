@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accounts.roles import MACHINE_ROLES, OrganisationKind, Role
+from accounts.roles import MACHINE_ROLE_CHOICES, OrganisationKind, Role
 
 
 class UserManager(BaseUserManager["User"]):
@@ -203,9 +203,7 @@ class ApiClient(models.Model):
     name = models.CharField(max_length=120)
     client_id = models.CharField(max_length=64, unique=True)
     secret_hash = models.CharField(max_length=64)
-    role = models.CharField(
-        max_length=20, choices=[(r, r) for r in sorted(MACHINE_ROLES)], default=Role.VIEWER
-    )
+    role = models.CharField(max_length=20, choices=MACHINE_ROLE_CHOICES, default=Role.VIEWER)
     scopes = models.JSONField(default=list)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -28,3 +28,6 @@ class OrganisationKind(models.TextChoices):
     IMPORTER = "importer", "Importer"
     ASSOCIATION = "association", "Industry association"
     VERIFIER = "verifier", "Verifier"
+
+
+MACHINE_ROLE_CHOICES: list[tuple[str, str]] = [(r, Role(r).label) for r in sorted(MACHINE_ROLES)]

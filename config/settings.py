@@ -233,7 +233,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StablePageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.exception_handler.envelope_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.PlatformAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         "accounts.api.throttling.ClientRateThrottle",
         "accounts.api.throttling.OrganisationRateThrottle",
@@ -259,6 +259,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "accounts.roles.Role",
+        "MachineRoleEnum": "accounts.roles.MACHINE_ROLE_CHOICES",
+    },
 }
 
 # --- Celery ------------------------------------------------------------------------------------

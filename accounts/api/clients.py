@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from accounts.api.base import OrganisationAPIView, PublicAPIView
 from accounts.api.throttling import TokenEndpointThrottle
-from accounts.roles import ADMIN_ROLES, MACHINE_ROLES, Role
+from accounts.roles import ADMIN_ROLES, MACHINE_ROLE_CHOICES, Role
 from accounts.scopes import ALL_SCOPES
 from accounts.selectors import api_clients_visible_to
 from accounts.services.api_clients import (
@@ -54,7 +54,7 @@ class ApiClientListApi(OrganisationAPIView):
 
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=120)
-        role = serializers.ChoiceField(choices=sorted(MACHINE_ROLES), default=Role.VIEWER)
+        role = serializers.ChoiceField(choices=MACHINE_ROLE_CHOICES, default=Role.VIEWER)
         scopes = serializers.ListField(
             child=serializers.ChoiceField(choices=sorted(ALL_SCOPES)), allow_empty=False
         )
