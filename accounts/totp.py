@@ -40,7 +40,9 @@ def totp_at(secret: bytes, unix_time: float, digits: int = DIGITS) -> str:
 def verify(secret: bytes, code: str, unix_time: float, *, window: int = 1) -> int | None:
     """Return the time step whose code matches ``code`` (±``window`` steps), else None."""
     code = (code or "").strip().replace(" ", "")
-    if len(code) != DIGITS or not code.isdigit():
+    # isdigit() alone accepts other scripts' digits ("١٢٣٤٥٦"), which compare_digest refuses
+    # with a TypeError: only ASCII digits can be a code.
+    if len(code) != DIGITS or not (code.isascii() and code.isdigit()):
         return None
     step = int(unix_time // STEP_SECONDS)
     for candidate in range(step - window, step + window + 1):
@@ -51,5 +53,7 @@ def verify(secret: bytes, code: str, unix_time: float, *, window: int = 1) -> in
 
 def provisioning_uri(secret: bytes, *, account: str, issuer: str = "CBAM Exchange") -> str:
     label = quote(f"{issuer}:{account}")
-    query = urlencode({"secret": secret_to_base32(secret), "issuer": issuer})
+    # The Key URI format asks for RFC 3986 percent-encoding (%20, not the form-encoded "+"
+    # that some authenticator apps then show literally in the issuer name).
+    query = urlencode({"secret": secret_to_base32(secret), "issuer": issuer}, quote_via=quote)
     return f"otpauth://totp/{label}?{query}"

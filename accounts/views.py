@@ -9,12 +9,12 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from accounts.selectors import memberships_of_user
-from accounts.services.auth import login_check_password, totp_check
+from accounts.services.auth import AccountLocked, login_check_password, login_check_totp
 from accounts.services.invitations import (
     invitation_accept,
     invitation_accept_as_new_user,
@@ -33,7 +33,7 @@ class LoginForm(forms.Form):
 
 
 class TotpForm(forms.Form):
-    code = forms.RegexField(r"^\s*\d{6}\s*$", error_messages={"invalid": "Enter the 6 digits."})
+    code = forms.RegexField(r"^\s*[0-9]{6}\s*$", error_messages={"invalid": "Enter the 6 digits."})
 
 
 class NewAccountForm(forms.Form):
@@ -63,7 +63,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             if user.totp_enabled:
                 request.session[PENDING_2FA_KEY] = str(user.pk)
-                return redirect(f"/login/totp/?next={_next_url(request)}")
+                return redirect(f"/login/totp/?{urlencode({'next': _next_url(request)})}")
             login(request, user, backend=BACKEND)
             return redirect(_next_url(request))
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
@@ -77,11 +77,18 @@ def totp_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if totp_check(user=user, code=form.cleaned_data["code"]):
+        try:
+            user = login_check_totp(user=user, code=form.cleaned_data["code"])
+        except AccountLocked as exc:
+            # Start again from the password once the lock expires.
+            del request.session[PENDING_2FA_KEY]
+            form.add_error("code", exc.message)
+        except ApplicationError as exc:
+            form.add_error("code", exc.message)
+        else:
             del request.session[PENDING_2FA_KEY]
             login(request, user, backend=BACKEND)
             return redirect(_next_url(request))
-        form.add_error("code", "The code is wrong, expired or already used.")
     return render(request, "accounts/totp.html", {"form": form, "next": _next_url(request)})
 
 

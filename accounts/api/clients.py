@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
@@ -148,6 +149,14 @@ class TokenApi(PublicAPIView):
     @extend_schema(request=InputSerializer, responses=TokenOutput, auth=[])
     def post(self, request: Request) -> Response:
         data = request.data
+        # Form fields are always strings; a JSON body may hold anything.
+        if not isinstance(data, Mapping):
+            return _oauth_error(
+                "invalid_request", "Send the parameters as form fields or a JSON object.", 400
+            )
+        for name in ("grant_type", "scope", "client_id", "client_secret"):
+            if data.get(name) is not None and not isinstance(data.get(name), str):
+                return _oauth_error("invalid_request", f"{name} must be a string.", 400)
         grant_type = data.get("grant_type", "")
         if grant_type != "client_credentials":
             return _oauth_error(

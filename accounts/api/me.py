@@ -54,7 +54,7 @@ class ActiveOrganisationApi(UserAPIView):
 
 
 class CodeInput(serializers.Serializer):
-    code = serializers.RegexField(r"^\s*\d{6}\s*$", help_text="6-digit code from the app")
+    code = serializers.RegexField(r"^\s*[0-9]{6}\s*$", help_text="6-digit code from the app")
 
 
 class TotpEnrolmentApi(UserAPIView):

@@ -1,7 +1,8 @@
 """Password login with lockout, and the optional TOTP second factor.
 
-Lockout: after ``LOGIN_MAX_FAILURES`` wrong passwords in a row the account refuses every
-password, right or wrong, for ``LOGIN_LOCKOUT``; a success resets the count. Counting is a
+Lockout: after ``LOGIN_MAX_FAILURES`` wrong passwords or TOTP codes in a row the account
+refuses every password, right or wrong, for ``LOGIN_LOCKOUT``; a complete login (with the
+code, when TOTP is on) resets the count. Counting is a
 conditional UPDATE with ``F()``, so parallel guesses cannot slip past the limit.
 """
 
@@ -33,24 +34,53 @@ class AccountLocked(ApplicationError):
     code = "account_locked"
 
 
-def login_check_password(*, request: HttpRequest | None, email: str, password: str) -> User:
-    """Return the user for a right email + password, or raise LoginFailed / AccountLocked."""
-    email = (email or "").strip().lower()
+def _refuse_if_locked(user: User) -> None:
     now = timezone.now()
-    user = User.objects.filter(email__iexact=email).first()
-    if user is not None and user.locked_until and user.locked_until > now:
+    if user.locked_until and user.locked_until > now:
         minutes = int((user.locked_until - now).total_seconds() // 60) + 1
         raise AccountLocked(
             f"Too many failed logins: this account is locked for {minutes} more minute(s)."
         )
+
+
+def _reset_failures(user: User) -> None:
+    if user.failed_login_count or user.locked_until:
+        User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+
+
+def login_check_password(*, request: HttpRequest | None, email: str, password: str) -> User:
+    """Return the user for a right email + password, or raise LoginFailed / AccountLocked.
+
+    With TOTP on, the failure count is reset only once the code is right too
+    (``login_check_totp``): re-entering the password must not forgive wrong codes.
+    """
+    email = (email or "").strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None:
+        _refuse_if_locked(user)
     authed = authenticate(request, username=email, password=password)
     if authed is None or not isinstance(authed, User):
         if user is not None:
             _record_failure(user)
         raise LoginFailed("Email or password is wrong.")
-    if authed.failed_login_count or authed.locked_until:
-        User.objects.filter(pk=authed.pk).update(failed_login_count=0, locked_until=None)
+    if not authed.totp_enabled:
+        _reset_failures(authed)
     return authed
+
+
+def login_check_totp(*, user: User, code: str) -> User:
+    """Second login step with TOTP on: the code must be right, fresh and unused.
+
+    A wrong code counts towards the lockout like a wrong password: six digits do not
+    withstand unlimited guesses. Raises LoginFailed / AccountLocked.
+    """
+    user = User.objects.get(pk=user.pk)  # the current lockout state, not a stale copy
+    _refuse_if_locked(user)
+    if not totp_check(user=user, code=code):
+        _record_failure(user)
+        raise LoginFailed("The code is wrong, expired or already used.")
+    _reset_failures(user)
+    return user
 
 
 def _record_failure(user: User) -> None:

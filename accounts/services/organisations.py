@@ -75,12 +75,17 @@ def _clean(
     parsed: list[tuple[str, str, str]] | None = None
     if identifiers is not None:
         parsed = []
+        seen: set[str] = set()
         for index, item in enumerate(identifiers):
             try:
                 ident = parse_identifier(item.get("scheme", ""), item.get("value", ""))
             except InvalidIdentifier as exc:
                 errors[f"identifiers.{index}"] = [str(exc)]
                 continue
+            if ident.urn in seen:  # else the unique constraint fails mid-write: a 500
+                errors[f"identifiers.{index}"] = [f"{ident.urn} is listed twice."]
+                continue
+            seen.add(ident.urn)
             clash = OrganisationIdentifier.objects.filter(urn=ident.urn)
             if exclude_organisation is not None:
                 clash = clash.exclude(organisation=exclude_organisation)
