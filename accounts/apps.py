@@ -9,4 +9,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the OpenAPI description of bearer-token authentication.
+        # Registers the work-row handlers, in web processes (job_create checks the kind)
+        # and in workers alike.
+        from accounts import jobs  # noqa: F401
         from accounts.api import schema  # noqa: F401

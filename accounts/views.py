@@ -9,6 +9,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -135,6 +136,10 @@ def invitation_view(request: HttpRequest, token: str) -> HttpResponse:
         invitation = invitation_by_token(token)
     except ApplicationError as exc:
         return render(request, "accounts/invitation.html", {"error": exc.message}, status=404)
+    status = invitation.status_at(timezone.now())
+    if status != "pending":
+        message = f"This invitation is {status}; ask the organisation for a new one."
+        return render(request, "accounts/invitation.html", {"error": message}, status=409)
     has_account = User.objects.filter(email__iexact=invitation.email).exists()
     form = NewAccountForm(request.POST or None)
     context = {"invitation": invitation, "has_account": has_account, "form": form}

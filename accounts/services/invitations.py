@@ -13,23 +13,29 @@ from accounts.audit import Actor, audit_record
 from accounts.models import Invitation, Membership, Organisation, User
 from accounts.roles import Role
 from accounts.services.memberships import membership_create
-from core.crypto import sha256_hex
+from core.crypto import encrypt, sha256_hex
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.jobs import job_create
 
 
 def invitation_accept_url(raw_token: str) -> str:
     return f"{settings.SITE_URL}/accounts/invitations/{raw_token}/"
 
 
-def _send_invitation_email(*, invitation_id: str, raw_token: str) -> None:
+def invitation_email_send(*, invitation_id: str, raw_token: str) -> bool:
+    """Send the invitation email. Returns False (and sends nothing) when the invitation is no
+    longer pending, e.g. revoked before a worker got to it."""
     invitation = Invitation.objects.select_related("organisation", "invited_by").get(
         pk=invitation_id
     )
+    if invitation.status_at(timezone.now()) != "pending":
+        return False
     inviter = invitation.invited_by.email if invitation.invited_by else "CBAM Exchange"
+    organisation_name = " ".join(str(invitation.organisation).split())
     send_mail(
-        subject=f"Join {invitation.organisation} on CBAM Exchange",
+        subject=f"Join {organisation_name} on CBAM Exchange",
         message=(
-            f"{inviter} invites you to join {invitation.organisation} on CBAM Exchange "
+            f"{inviter} invites you to join {organisation_name} on CBAM Exchange "
             f"as {invitation.role}.\n\n"
             f"Accept before {invitation.expires_at:%Y-%m-%d %H:%M} UTC:\n"
             f"{invitation_accept_url(raw_token)}\n"
@@ -37,6 +43,7 @@ def _send_invitation_email(*, invitation_id: str, raw_token: str) -> None:
         from_email=None,
         recipient_list=[invitation.email],
     )
+    return True
 
 
 @transaction.atomic
@@ -85,9 +92,16 @@ def invitation_create(
         obj=invitation,
         after={"email": email, "role": role, "expires_at": invitation.expires_at.isoformat()},
     )
-    invitation_id = str(invitation.pk)
-    transaction.on_commit(
-        lambda: _send_invitation_email(invitation_id=invitation_id, raw_token=raw_token)
+    # The email goes out from a worker, so a slow or failing mail server neither delays nor
+    # breaks the request, and a failed send is retried. The token travels encrypted: only its
+    # digest is stored in clear.
+    job_create(
+        kind="accounts.send_invitation_email",
+        payload={
+            "invitation_id": str(invitation.pk),
+            "token_encrypted": encrypt(raw_token.encode()),
+        },
+        organisation_id=organisation.pk,
     )
     return invitation, raw_token
 
