@@ -1,0 +1,99 @@
+"""Build a :class:`ReferenceSnapshot` from the reference CSV files (tests, benchmark, tools).
+
+Files (the same columns as the shared reference set; lines starting with ``#`` are the source
+notes and are skipped):
+
+- ``cn-codes-aggregated-goods-categories.csv``: cn_code, aggregated_goods_category
+- ``default-values-ir2025-2621.csv``: cn_code, country, direct_tco2e_per_t,
+  indirect_tco2e_per_t (blank = none published), production_route
+- ``benchmarks-ir2025-2620.csv``: cn_code, column, qualifier, period, benchmark_tco2e_per_t
+- ``electricity-emission-factors-ir2025-2621.csv``: country, annex, tco2_per_mwh (only
+  annex II rows: factors for electricity consumed in production)
+
+Each row's ``ref`` is ``<file name>:<line number>`` so provenance points at the line.
+The statutory tables (indirect rule per category, sectors, mark-ups, CBAM factors, exempt
+countries) come from ``statutory``; the CSV's template flag for ammonia is deliberately not
+used (see ``statutory.INDIRECT_EMISSIONS_COUNT``).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+from exchange.calculations.reference import ReferenceSnapshot
+from exchange.calculations.types import BenchmarkRow, DefaultValueRow, ElectricityFactorRow
+
+CN_CODES_FILE = "cn-codes-aggregated-goods-categories.csv"
+DEFAULT_VALUES_FILE = "default-values-ir2025-2621.csv"
+BENCHMARKS_FILE = "benchmarks-ir2025-2620.csv"
+ELECTRICITY_FACTORS_FILE = "electricity-emission-factors-ir2025-2621.csv"
+
+
+def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) per data row; ``#`` lines are notes, the first other line the header."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        numbered = ((n, line) for n, line in enumerate(handle, start=1) if not line.startswith("#"))
+        numbers: list[int] = []
+
+        def lines() -> Iterator[str]:
+            for n, line in numbered:
+                numbers.append(n)
+                yield line
+
+        reader = csv.DictReader(lines())
+        for row in reader:
+            # csv may consume several physical lines for one quoted row: report the last read.
+            yield numbers[-1], {k: (v or "").strip() for k, v in row.items() if k is not None}
+
+
+def snapshot_from_csv(directory: str | Path, *, label: str | None = None) -> ReferenceSnapshot:
+    """A snapshot of the four annex tables in ``directory`` plus the statutory tables."""
+    directory = Path(directory)
+    category_by_cn = {
+        row["cn_code"]: row["aggregated_goods_category"]
+        for _, row in _rows(directory / CN_CODES_FILE)
+    }
+    default_values = [
+        DefaultValueRow(
+            cn_code=row["cn_code"],
+            country=row["country"],
+            see_direct=Decimal(row["direct_tco2e_per_t"]),
+            see_indirect=Decimal(row["indirect_tco2e_per_t"])
+            if row["indirect_tco2e_per_t"]
+            else None,
+            production_route=row["production_route"],
+            ref=f"{DEFAULT_VALUES_FILE}:{line}",
+        )
+        for line, row in _rows(directory / DEFAULT_VALUES_FILE)
+    ]
+    benchmarks = [
+        BenchmarkRow(
+            cn_code=row["cn_code"],
+            column="A" if row["column"] == "A" else "B",
+            qualifier=row["qualifier"],
+            period=int(row["period"]) if row["period"] else None,
+            value_tco2e_per_t=Decimal(row["benchmark_tco2e_per_t"]),
+            ref=f"{BENCHMARKS_FILE}:{line}",
+        )
+        for line, row in _rows(directory / BENCHMARKS_FILE)
+        if row["column"] in {"A", "B"}
+    ]
+    electricity_factors = [
+        ElectricityFactorRow(
+            country=row["country"],
+            tco2_per_mwh=Decimal(row["tco2_per_mwh"]),
+            ref=f"{ELECTRICITY_FACTORS_FILE}:{line}",
+        )
+        for line, row in _rows(directory / ELECTRICITY_FACTORS_FILE)
+        if row["annex"] == "II"
+    ]
+    return ReferenceSnapshot(
+        category_by_cn=category_by_cn,
+        default_values=default_values,
+        benchmarks=benchmarks,
+        electricity_factors=electricity_factors,
+        label=label or f"CSV reference tables in {directory.name}",
+    )
