@@ -269,7 +269,14 @@ SPECTACULAR_SETTINGS = {
 # Hard limit of one task run; the lease on a work row and the broker's visibility timeout are
 # derived from it so that a redelivered message always finds the previous lease expired.
 CELERY_TASK_TIME_LIMIT = _env_int("CELERY_TASK_TIME_LIMIT", 30)
-CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 5)
+if CELERY_TASK_TIME_LIMIT < 2:
+    raise ImproperlyConfigured(
+        f"CELERY_TASK_TIME_LIMIT={CELERY_TASK_TIME_LIMIT}: expected at least 2 seconds"
+    )
+# The soft limit interrupts the handler (its transaction rolls back, the job is retried) just
+# before the hard kill: 5 s before it, or a fifth of the limit when the limit is short (a 6 s
+# limit keeps 5 s of work instead of 1 s).
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - max(1, min(5, CELERY_TASK_TIME_LIMIT // 5))
 JOB_LEASE_SECONDS = CELERY_TASK_TIME_LIMIT + 5
 # Redis keeps the message of a killed worker "unacked" until this many seconds have passed.
 # kombu's defaults (1 h timeout, a restore scan only every 10th 10-second tick) would leave a

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from core.models import Job
@@ -86,11 +86,23 @@ def job_create(
 
 def job_publish(*, job_id: int, countdown: float | None = None) -> bool:
     """Send the job's id to the broker. A broker outage is logged, not raised: the row stays
-    pending and the sweeper publishes it again."""
+    pending and the sweeper publishes it again.
+
+    The message carries no time limits (``None``): Celery would otherwise copy the
+    publisher's ``CELERY_TASK_TIME_LIMIT`` into it, and a worker obeys the message over its
+    own setting — so a web process configured differently could let a task outlive the
+    lease the worker derives from its own limit. The consuming worker's limits apply.
+    """
     from core.tasks import run_job
 
     try:
-        run_job.apply_async(args=(job_id,), countdown=countdown or 0)
+        run_job.apply_async(
+            args=(job_id,),
+            countdown=countdown or 0,
+            # None clears the limits in the message (the stubs only know ints).
+            time_limit=None,  # type: ignore[arg-type]
+            soft_time_limit=None,  # type: ignore[arg-type]
+        )
     except Exception:  # kombu/redis raise many connection error types
         logger.warning("could not publish job %s; the sweeper will retry", job_id, exc_info=True)
         return False
@@ -179,20 +191,28 @@ class _LeaseLost(Exception):
 
 
 def _after_failed_attempt(job: Job, attempt: int, error: str, *, retry: bool) -> JobOutcome:
+    # Both updates are fenced by our attempt number: a stale attempt whose job another worker
+    # took over must neither requeue nor fail the job under that worker.
+    ours = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=attempt)
     if retry and attempt < job.max_attempts:
-        Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=attempt).update(
+        requeued = ours.update(
             status=Job.Status.PENDING,
             last_error=error[:4000],
             lease_expires_at=None,
             enqueued_at=timezone.now(),
         )
+        if not requeued:
+            return JobOutcome("lease_lost")
         return JobOutcome(Job.Status.PENDING, retry_in_seconds=_backoff_seconds(attempt))
-    _fail(job.pk, error)
+    if not _fail(job.pk, error, rows=ours):
+        return JobOutcome("lease_lost")
     return JobOutcome(Job.Status.FAILED)
 
 
-def _fail(job_id: int, error: str) -> None:
-    Job.objects.filter(pk=job_id).exclude(status=Job.Status.SUCCEEDED).update(
+def _fail(job_id: int, error: str, *, rows: QuerySet[Job] | None = None) -> int:
+    if rows is None:
+        rows = Job.objects.filter(pk=job_id)
+    return rows.exclude(status=Job.Status.SUCCEEDED).update(
         status=Job.Status.FAILED,
         last_error=error[:4000],
         finished_at=timezone.now(),

@@ -1,0 +1,574 @@
+"""Work-row services run in this process: claim, run, retry, fail, sweep and publish.
+
+These tests call ``core.jobs`` directly (no worker). Publishing goes to the real test Redis
+(db 15) on a queue of its own, and the tests read the queue back with redis-py.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from core.jobs import (
+    JobOutcome,
+    SweepReport,
+    TransientJobError,
+    UnknownJobKind,
+    job_create,
+    job_execute,
+    job_publish,
+    jobs_sweep,
+    register_job_handler,
+)
+from core.models import Job
+from tests.core.worker import (
+    celery_on_redis,
+    queued_job_ids,
+    redis_test_client,
+    unique_queue,
+)
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+LEASE_SECONDS = 35
+REQUEUE_AFTER_SECONDS = 60
+
+ROW_FIELDS = (
+    "status",
+    "attempts",
+    "result",
+    "last_error",
+    "started_at",
+    "finished_at",
+    "lease_expires_at",
+    "enqueued_at",
+)
+
+
+def written_by(job: Job) -> str:
+    return f"written-by-job-{job.pk}"
+
+
+@register_job_handler("tests.registry_down")
+def _registry_down(job: Job) -> None:
+    raise TransientJobError("registry timed out")
+
+
+@register_job_handler("tests.write_then_crash")
+def _write_then_crash(job: Job) -> None:
+    Job.objects.create(kind="core.selftest", idempotency_key=written_by(job))
+    raise ValueError("CN code 7208 is not in the register")
+
+
+@register_job_handler("tests.cut_off_by_soft_time_limit")
+def _cut_off(job: Job) -> None:
+    raise SoftTimeLimitExceeded()  # as billiard raises it in the pool process
+
+
+@register_job_handler("tests.taken_over_in_this_transaction")
+def _taken_over_in_this_transaction(job: Job) -> dict[str, bool]:
+    Job.objects.create(kind="core.selftest", idempotency_key=written_by(job))
+    # What a second worker's claim does once the lease has expired: the attempt moves on.
+    Job.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1)
+    return {"written": True}
+
+
+def another_worker_takes_over(job: Job) -> None:
+    """Commit, on a second connection, what a second worker's claim writes once the lease of
+    ``job`` has expired, while the calling handler is still running."""
+
+    def second_worker() -> None:
+        try:
+            Job.objects.filter(pk=job.pk).update(
+                attempts=F("attempts") + 1,
+                started_at=NOW + timedelta(seconds=LEASE_SECONDS + 1),
+                lease_expires_at=NOW + timedelta(seconds=2 * LEASE_SECONDS + 1),
+            )
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=second_worker)
+    thread.start()
+    thread.join(timeout=10)
+    assert not thread.is_alive(), "the second worker's UPDATE is blocked"
+
+
+@register_job_handler("tests.taken_over_by_another_connection")
+def _taken_over_by_another_connection(job: Job) -> dict[str, bool]:
+    Job.objects.create(kind="core.selftest", idempotency_key=written_by(job))
+    another_worker_takes_over(job)
+    return {"written": True}
+
+
+@register_job_handler("tests.crash_after_take_over")
+def _crash_after_take_over(job: Job) -> None:
+    another_worker_takes_over(job)
+    raise ValueError("the stale attempt crashed")
+
+
+@pytest.fixture(autouse=True)
+def job_settings(settings: Any) -> None:
+    """Pin the timings these tests compute with (the environment may change the defaults)."""
+    settings.JOB_LEASE_SECONDS = LEASE_SECONDS
+    settings.BROKER_VISIBILITY_TIMEOUT = 50
+    settings.JOB_REQUEUE_AFTER_SECONDS = REQUEUE_AFTER_SECONDS
+    settings.JOB_MAX_ATTEMPTS = 5
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """Django's clock stopped at NOW, so that times and retry delays compare exactly."""
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+    return NOW
+
+
+@pytest.fixture
+def redis_queue() -> Any:
+    """A fresh queue on the test Redis that this process's Celery app publishes to."""
+    client = redis_test_client()
+    queue = unique_queue()
+    try:
+        with celery_on_redis(queue):
+            yield client, queue
+    finally:
+        client.delete(queue, f"_kombu.binding.{queue}")
+        client.close()
+
+
+def row(job: Job) -> dict[str, Any]:
+    return Job.objects.values(*ROW_FIELDS).get(pk=job.pk)
+
+
+def make_job(**fields: Any) -> Job:
+    fields.setdefault("kind", "core.selftest")
+    fields.setdefault("enqueued_at", NOW)
+    return Job.objects.create(**fields)
+
+
+def test_a_pending_job_runs_once_and_records_its_result(clock):
+    """The happy path: one claim, one run, the result stored with the success mark."""
+    job = make_job(payload={"value": "CBAM-Q1"})
+
+    outcome = job_execute(job_id=job.pk)
+
+    assert outcome == JobOutcome("succeeded")
+    assert row(job) == {
+        "status": "succeeded",
+        "attempts": 1,
+        "result": {"echo": "CBAM-Q1", "attempt": 1},
+        "last_error": "",
+        "started_at": NOW,
+        "finished_at": NOW,
+        "lease_expires_at": None,
+        "enqueued_at": NOW,
+    }
+
+
+def test_a_second_delivery_of_a_finished_job_changes_nothing(clock):
+    """Redis delivers at least once: a duplicate message must not run the work again."""
+    job = make_job(payload={"value": "CBAM-Q1"})
+    job_execute(job_id=job.pk)
+    before = row(job)
+
+    outcome = job_execute(job_id=job.pk)
+
+    assert outcome == JobOutcome("succeeded")
+    assert row(job) == before
+    assert row(job)["attempts"] == 1
+
+
+def test_a_running_job_with_a_live_lease_is_busy_and_says_when_to_retry(clock):
+    """A redelivered message must not start a second copy of work still in progress; the
+    task retries one second after the lease ends."""
+    job = make_job(
+        status=Job.Status.RUNNING,
+        attempts=1,
+        started_at=NOW - timedelta(seconds=5),
+        lease_expires_at=NOW + timedelta(seconds=30),
+    )
+    before = row(job)
+
+    outcome = job_execute(job_id=job.pk)
+
+    assert outcome == JobOutcome("busy", retry_in_seconds=31.0)
+    assert row(job) == before
+
+
+def test_a_running_job_whose_lease_expired_is_claimed_again_as_attempt_two(clock):
+    """A worker that died mid-task leaves a running row; once its lease is over the next
+    delivery takes the job over."""
+    job = make_job(
+        payload={"value": "orphan"},
+        status=Job.Status.RUNNING,
+        attempts=1,
+        started_at=NOW - timedelta(seconds=LEASE_SECONDS + 1),
+        lease_expires_at=NOW - timedelta(seconds=1),
+    )
+
+    outcome = job_execute(job_id=job.pk)
+
+    assert outcome == JobOutcome("succeeded")
+    assert row(job) == {
+        "status": "succeeded",
+        "attempts": 2,
+        "result": {"echo": "orphan", "attempt": 2},
+        "last_error": "",
+        "started_at": NOW,
+        "finished_at": NOW,
+        "lease_expires_at": None,
+        "enqueued_at": NOW,
+    }
+
+
+def test_a_transient_error_returns_the_job_to_pending_with_a_growing_backoff(clock, settings):
+    """A service that is down is retried: 2, 4, 8 … seconds, capped at half the broker's
+    visibility timeout so the held retry message is never handed to a second worker."""
+    settings.BROKER_VISIBILITY_TIMEOUT = 12
+    job = make_job(kind="tests.registry_down", max_attempts=4)
+
+    outcomes = [job_execute(job_id=job.pk) for _ in range(3)]
+
+    assert outcomes == [
+        JobOutcome("pending", retry_in_seconds=2.0),
+        JobOutcome("pending", retry_in_seconds=4.0),
+        JobOutcome("pending", retry_in_seconds=6.0),
+    ]
+    assert row(job) == {
+        "status": "pending",
+        "attempts": 3,
+        "result": None,
+        "last_error": "transient: registry timed out",
+        "started_at": NOW,
+        "finished_at": None,
+        "lease_expires_at": None,
+        "enqueued_at": NOW,
+    }
+
+
+def test_a_transient_error_on_the_last_attempt_fails_the_job(clock):
+    """Retrying forever would hide a broken dependency: after max_attempts the job fails
+    and keeps the last error for the user."""
+    job = make_job(kind="tests.registry_down", max_attempts=2)
+
+    outcomes = [job_execute(job_id=job.pk) for _ in range(3)]
+
+    assert outcomes == [
+        JobOutcome("pending", retry_in_seconds=2.0),
+        JobOutcome("failed"),
+        JobOutcome("failed"),
+    ]
+    assert row(job) == {
+        "status": "failed",
+        "attempts": 2,
+        "result": None,
+        "last_error": "transient: registry timed out",
+        "started_at": NOW,
+        "finished_at": NOW,
+        "lease_expires_at": None,
+        "enqueued_at": NOW,
+    }
+
+
+def test_any_other_error_fails_the_job_at_once_and_rolls_back_its_writes(clock):
+    """A bug or bad data will not fix itself: no retry. The handler's half-done writes
+    must not survive the failure."""
+    job = make_job(kind="tests.write_then_crash")
+
+    outcome = job_execute(job_id=job.pk)
+
+    assert outcome == JobOutcome("failed")
+    assert row(job) == {
+        "status": "failed",
+        "attempts": 1,
+        "result": None,
+        "last_error": "ValueError: CN code 7208 is not in the register",
+        "started_at": NOW,
+        "finished_at": NOW,
+        "lease_expires_at": None,
+        "enqueued_at": NOW,
+    }
+    assert not Job.objects.filter(idempotency_key=written_by(job)).exists()
+
+
+def test_a_handler_cut_off_by_the_soft_time_limit_is_retried(clock):
+    """The soft time limit interrupts a slow attempt cleanly; the job gets another go."""
+    job = make_job(kind="tests.cut_off_by_soft_time_limit")
+
+    outcome = job_execute(job_id=job.pk)
+
+    assert outcome == JobOutcome("pending", retry_in_seconds=2.0)
+    assert row(job)["status"] == "pending"
+    assert row(job)["attempts"] == 1
+    assert row(job)["last_error"] == "SoftTimeLimitExceeded: SoftTimeLimitExceeded()"
+
+
+def test_a_handler_that_lost_its_lease_has_its_writes_rolled_back(clock):
+    """The success mark is conditional on our attempt number; when another claim moved the
+    attempt on, the handler's writes are undone together with the mark."""
+    job = make_job(kind="tests.taken_over_in_this_transaction")
+
+    outcome = job_execute(job_id=job.pk)
+
+    assert outcome == JobOutcome("lease_lost")
+    assert not Job.objects.filter(idempotency_key=written_by(job)).exists()
+    # The take-over happened inside the rolled-back transaction, so only our claim remains.
+    assert row(job)["status"] == "running"
+    assert row(job)["attempts"] == 1
+    assert row(job)["result"] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_handler_whose_job_another_worker_took_over_commits_nothing(clock, postgres_only):
+    """The real race: a second worker commits its claim on another connection while the
+    first handler runs. The first handler's writes are rolled back; the second claim stays.
+    (SQLite serialises writers, so this race cannot happen there.)"""
+    job = make_job(kind="tests.taken_over_by_another_connection")
+
+    outcome = job_execute(job_id=job.pk)
+
+    assert outcome == JobOutcome("lease_lost")
+    assert not Job.objects.filter(idempotency_key=written_by(job)).exists()
+    assert row(job) == {
+        "status": "running",
+        "attempts": 2,
+        "result": None,
+        "last_error": "",
+        "started_at": NOW + timedelta(seconds=LEASE_SECONDS + 1),
+        "finished_at": None,
+        "lease_expires_at": NOW + timedelta(seconds=2 * LEASE_SECONDS + 1),
+        "enqueued_at": NOW,
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stale_attempt_that_crashes_does_not_fail_the_job_another_worker_runs(
+    clock, postgres_only
+):
+    """Marking the job failed is fenced by the attempt number like the success mark: the
+    crash of an attempt that already lost its job must not fail the attempt now running."""
+    job = make_job(kind="tests.crash_after_take_over")
+
+    outcome = job_execute(job_id=job.pk)
+
+    assert outcome == JobOutcome("lease_lost")
+    assert row(job) == {
+        "status": "running",
+        "attempts": 2,
+        "result": None,
+        "last_error": "",
+        "started_at": NOW + timedelta(seconds=LEASE_SECONDS + 1),
+        "finished_at": None,
+        "lease_expires_at": NOW + timedelta(seconds=2 * LEASE_SECONDS + 1),
+        "enqueued_at": NOW,
+    }
+
+
+def test_a_delivery_of_a_job_out_of_attempts_fails_it_instead_of_running_it(clock):
+    """A worker that keeps dying on a job must not get it forever."""
+    job = make_job(
+        status=Job.Status.RUNNING,
+        attempts=3,
+        max_attempts=3,
+        last_error="worker lost: lease expired",
+        lease_expires_at=NOW - timedelta(seconds=1),
+    )
+
+    outcome = job_execute(job_id=job.pk)
+
+    assert outcome == JobOutcome("failed")
+    assert row(job)["status"] == "failed"
+    assert row(job)["attempts"] == 3
+    assert row(job)["finished_at"] == NOW
+    assert (
+        row(job)["last_error"] == "gave up after 3 attempts; last error: worker lost: lease expired"
+    )
+
+
+def test_a_message_for_a_job_that_no_longer_exists_is_dropped():
+    """The row was deleted (e.g. its organisation was removed): nothing to do, no retry."""
+    job = make_job()
+    job_id = job.pk
+    job.delete()
+
+    assert job_execute(job_id=job_id) == JobOutcome("missing")
+
+
+def test_job_create_with_an_idempotency_key_returns_the_existing_job(
+    django_capture_on_commit_callbacks,
+):
+    """A retried request must not start the same work twice."""
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = job_create(kind="core.selftest", payload={"value": 1}, idempotency_key="import:42")
+        second = job_create(kind="core.selftest", payload={"value": 2}, idempotency_key="import:42")
+
+    assert second.pk == first.pk
+    assert second.payload == {"value": 1}
+    assert Job.objects.count() == 1
+    assert len(callbacks) == 1
+
+
+def test_job_create_refuses_an_unknown_kind():
+    """A typo fails in the request, not later in a worker."""
+    with pytest.raises(UnknownJobKind, match=r"no handler registered for job kind 'core\.typo'"):
+        job_create(kind="core.typo")
+
+    assert Job.objects.count() == 0
+
+
+@pytest.mark.services
+def test_job_create_publishes_only_after_commit(redis_queue, django_capture_on_commit_callbacks):
+    """A worker must never receive the id of a row it cannot see yet (or that is rolled
+    back): the message goes to Redis when the transaction commits."""
+    client, queue = redis_queue
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        job = job_create(kind="core.selftest", payload={"value": "after-commit"})
+        assert client.llen(queue) == 0
+
+    assert len(callbacks) == 1
+    assert queued_job_ids(client, queue) == [job.pk]
+
+
+@pytest.mark.services
+def test_a_published_message_leaves_the_time_limits_to_the_worker(redis_queue):
+    """Celery would copy this process's time limits into the message, and a worker obeys the
+    message over its own settings; the worker's lease is derived from its own limit, so the
+    message must carry none."""
+    client, queue = redis_queue
+    job = make_job()
+
+    assert job_publish(job_id=job.pk) is True
+
+    message = json.loads(client.lindex(queue, 0))
+    assert message["headers"]["timelimit"] == [None, None]
+    assert message["headers"]["argsrepr"] == f"({job.pk},)"
+
+
+@pytest.mark.services
+def test_a_rolled_back_job_is_never_published(redis_queue, django_capture_on_commit_callbacks):
+    """A request that fails after creating a job leaves neither the row nor a message."""
+    client, queue = redis_queue
+
+    def failing_request() -> None:
+        with transaction.atomic():
+            job_create(kind="core.selftest")
+            raise RuntimeError("the request failed after creating the job")
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+    ):
+        failing_request()
+
+    assert callbacks == []
+    assert client.llen(queue) == 0
+    assert Job.objects.count() == 0
+
+
+@pytest.mark.services
+def test_the_sweeper_republishes_a_pending_job_whose_message_was_lost(redis_queue, clock):
+    """Redis restarted or was flushed: the row is still pending, so it is published again."""
+    client, queue = redis_queue
+    job = make_job(enqueued_at=NOW - timedelta(seconds=REQUEUE_AFTER_SECONDS + 1))
+
+    report = jobs_sweep()
+
+    assert report == SweepReport(requeued=[job.pk], failed=[])
+    assert queued_job_ids(client, queue) == [job.pk]
+    assert row(job)["status"] == "pending"
+    assert row(job)["enqueued_at"] == NOW
+
+
+@pytest.mark.services
+def test_the_sweeper_returns_a_job_whose_worker_died_to_pending_and_republishes_it(
+    redis_queue, clock
+):
+    client, queue = redis_queue
+    job = make_job(
+        status=Job.Status.RUNNING,
+        attempts=1,
+        started_at=NOW - timedelta(seconds=LEASE_SECONDS + 10),
+        lease_expires_at=NOW - timedelta(seconds=10),
+    )
+
+    report = jobs_sweep()
+
+    assert report == SweepReport(requeued=[job.pk], failed=[])
+    assert queued_job_ids(client, queue) == [job.pk]
+    assert row(job) == {
+        "status": "pending",
+        "attempts": 1,
+        "result": None,
+        "last_error": "worker lost: lease expired",
+        "started_at": NOW - timedelta(seconds=LEASE_SECONDS + 10),
+        "finished_at": None,
+        "lease_expires_at": None,
+        "enqueued_at": NOW,
+    }
+
+
+@pytest.mark.services
+def test_the_sweeper_fails_a_job_whose_last_attempt_died(redis_queue, clock):
+    """No endless loop on a job that kills its worker every time."""
+    client, queue = redis_queue
+    job = make_job(
+        status=Job.Status.RUNNING,
+        attempts=5,
+        max_attempts=5,
+        lease_expires_at=NOW - timedelta(seconds=1),
+    )
+
+    report = jobs_sweep()
+
+    assert report == SweepReport(requeued=[], failed=[job.pk])
+    assert client.llen(queue) == 0
+    assert row(job)["status"] == "failed"
+    assert row(job)["finished_at"] == NOW
+    assert row(job)["lease_expires_at"] is None
+    assert (
+        row(job)["last_error"]
+        == "gave up: the job used all its attempts (worker lost or kept failing)"
+    )
+
+
+@pytest.mark.services
+def test_the_sweeper_leaves_fresh_and_healthy_jobs_alone(redis_queue, clock):
+    """A just-published job and one running within its lease are not the sweeper's business
+    (publishing them again would only cost a 'busy' round trip)."""
+    client, queue = redis_queue
+    fresh = make_job(enqueued_at=NOW - timedelta(seconds=REQUEUE_AFTER_SECONDS - 1))
+    running = make_job(
+        status=Job.Status.RUNNING, attempts=1, lease_expires_at=NOW + timedelta(seconds=1)
+    )
+    before = [row(fresh), row(running)]
+
+    report = jobs_sweep()
+
+    assert report == SweepReport(requeued=[], failed=[])
+    assert client.llen(queue) == 0
+    assert [row(fresh), row(running)] == before
+
+
+def test_a_broker_outage_at_publish_is_logged_and_the_row_waits_for_the_sweeper(clock, caplog):
+    """A request that creates work must not fail (or hang) because Redis is down."""
+    job = make_job()
+    nothing_listens = "redis://127.0.0.1:9/15"
+
+    with celery_on_redis(unique_queue(), broker_url=nothing_listens):
+        started = datetime.now(UTC)
+        published = job_publish(job_id=job.pk)
+        took = datetime.now(UTC) - started
+
+    assert published is False
+    assert took < timedelta(seconds=10)
+    assert f"could not publish job {job.pk}; the sweeper will retry" in caplog.text
+    assert row(job)["status"] == "pending"
