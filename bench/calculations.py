@@ -216,7 +216,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
-    snapshot = snapshot_from_csv(ROOT / "tests" / "data" / "cbam")
+    snapshot = snapshot_from_csv(ROOT / "reference" / "data")
     t0 = time.perf_counter()
     goods = generate(args.goods, args.seed, dict(snapshot.category_by_cn))
     graph, ids = to_floor_graph(goods, snapshot)

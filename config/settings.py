@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "core",
+    "reference",
     "accounts",
     "suppliers",
     "exchange",
@@ -117,6 +118,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+# JSON bodies up to 10 MB (a calculator request of a few thousand goods).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 TEMPLATES = [
     {
@@ -242,6 +245,7 @@ REST_FRAMEWORK = {
         "client": os.environ.get("THROTTLE_CLIENT_RATE", "600/min"),
         "organisation": os.environ.get("THROTTLE_ORGANISATION_RATE", "3000/min"),
         "token": os.environ.get("THROTTLE_TOKEN_RATE", "30/min"),
+        "calculator_anon": os.environ.get("THROTTLE_CALCULATOR_ANON_RATE", "20/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -1,5 +1,9 @@
 """Build a :class:`ReferenceSnapshot` from the reference CSV files (tests, benchmark, tools).
 
+The product's files are in ``reference/data/``; the platform loads them into the database as
+versioned tables (``manage.py load_reference_data``) and builds the same snapshot from there
+(``reference.selectors.reference_snapshot_for``).
+
 Files (the same columns as the shared reference set; lines starting with ``#`` are the source
 notes and are skipped):
 

@@ -1,4 +1,5 @@
-"""Reference tables for the engine tests: the product's own copies in tests/data/cbam."""
+"""Reference tables for the engine tests: the product's own CSVs in reference/data (the same
+files ``manage.py load_reference_data`` loads), and the official examples in tests/data/cbam."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import pytest
 from exchange.calculations.csv_snapshot import snapshot_from_csv
 from exchange.calculations.reference import ReferenceSnapshot
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "cbam"
+ROOT = Path(__file__).resolve().parents[3]
+DATA = ROOT / "reference" / "data"
+EXAMPLES = ROOT / "tests" / "data" / "cbam"
 
 
 @pytest.fixture(scope="session")

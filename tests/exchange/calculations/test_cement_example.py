@@ -25,9 +25,9 @@ from exchange.calculations import GoodInput, compute_see
 from exchange.calculations.io import calculate_embedded_emissions
 from exchange.calculations.rounding import round_see
 
-from .conftest import DATA
+from .conftest import EXAMPLES
 
-WORKBOOK = DATA / "eu-example-cement.xlsx"
+WORKBOOK = EXAMPLES / "eu-example-cement.xlsx"
 
 
 @pytest.fixture(scope="module")

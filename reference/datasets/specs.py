@@ -1,0 +1,185 @@
+"""The eight reference tables: names, CSV columns, key, and the files shipped in reference/data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+GOODS_CATEGORIES = "goods_categories"
+CN_CODES = "cn_codes"
+DEFAULT_VALUES = "default_values"
+BENCHMARKS = "benchmarks"
+ELECTRICITY_FACTORS = "electricity_factors"
+MARK_UPS = "mark_ups"
+CBAM_FACTORS = "cbam_factors"
+CSCF = "cscf"
+
+# Load order: a table is checked against the ones before it.
+DATASETS: tuple[str, ...] = (
+    GOODS_CATEGORIES,
+    CN_CODES,
+    DEFAULT_VALUES,
+    BENCHMARKS,
+    ELECTRICITY_FACTORS,
+    MARK_UPS,
+    CBAM_FACTORS,
+    CSCF,
+)
+
+# Decimal columns are stored with 10 decimal places and at most 20 digits.
+DECIMAL_PLACES = 10
+
+DECIMAL_PLACES = 10
+MAX_DIGITS = 20
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """One table: its CSV columns (``required`` are read, ``optional`` are accepted and, where
+    the model has a field for them, kept) and the key that may not repeat."""
+
+    name: str
+    title: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    # A repeated key is refused, except where ``repeats_allowed`` and the values agree.
+    key: tuple[str, ...] = ()
+    repeats_allowed: bool = False
+
+
+SPECS: dict[str, DatasetSpec] = {
+    spec.name: spec
+    for spec in (
+        DatasetSpec(
+            name=GOODS_CATEGORIES,
+            title="goods categories: indirect rule (Annex II of Reg. 2023/956), sector, "
+            "production routes, relevant precursors",
+            required=(
+                "aggregated_goods_category",
+                "unit",
+                "route_relevant",
+                "production_routes",
+                "relevant_precursors(template)",
+                "indirect_counts_definitive",
+                "sector",
+            ),
+            optional=("indirect_definitive_template", "indirect_transitional_template"),
+            key=("aggregated_goods_category",),
+        ),
+        DatasetSpec(
+            name=CN_CODES,
+            title="CN codes and their aggregated goods category (Annex I of Reg. 2023/956)",
+            required=("cn_code", "aggregated_goods_category"),
+            optional=("cn_code_spaced", "description"),
+            key=("cn_code",),
+        ),
+        DatasetSpec(
+            name=DEFAULT_VALUES,
+            title="default values by CN code and country (IR 2025/2621 Annex I)",
+            required=(
+                "cn_code",
+                "country",
+                "direct_tco2e_per_t",
+                "indirect_tco2e_per_t",
+                "production_route",
+            ),
+            optional=("total_tco2e_per_t", "source", "confidence", "cross_check"),
+            key=("cn_code", "country"),
+        ),
+        DatasetSpec(
+            name=BENCHMARKS,
+            title="benchmarks, columns A and B (IR 2025/2620 Annex)",
+            required=("cn_code", "column", "qualifier", "period", "benchmark_tco2e_per_t"),
+            optional=("cn_description", "category", "raw_cell"),
+            key=("cn_code", "column", "qualifier", "period"),
+        ),
+        DatasetSpec(
+            name=ELECTRICITY_FACTORS,
+            title="electricity emission factors by country (IR 2025/2621 Annex II and III)",
+            required=("country", "annex", "tco2_per_mwh"),
+            optional=("country_name", "factor_use", "source", "confidence", "notes"),
+            key=("country", "annex"),
+            # The shipped transcription repeats four countries from two sources, in agreement.
+            repeats_allowed=True,
+        ),
+        DatasetSpec(
+            name=MARK_UPS,
+            title="mark-ups on default values by sector and year (IR 2025/2621)",
+            required=("sector", "valid_from_year", "mark_up"),
+            key=("sector", "valid_from_year"),
+        ),
+        DatasetSpec(
+            name=CBAM_FACTORS,
+            title="CBAM factor by year (Directive 2003/87/EC Art. 10a(1a))",
+            required=("valid_from_year", "cbam_factor"),
+            key=("valid_from_year",),
+        ),
+        DatasetSpec(
+            name=CSCF,
+            title="cross-sectoral correction factor by year (1 until published)",
+            required=("year", "cscf", "published"),
+            key=("year",),
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class ShippedFile:
+    """A file of ``reference/data/`` and the version it becomes: ``load_reference_data`` loads
+    them all, in this order, skipping those already loaded. An update shipped with the product
+    is a new entry (with the date it applies from), never an edit of an entry."""
+
+    dataset: str
+    file_name: str
+    label: str
+    valid_from: date
+
+
+# The definitive period starts on 1 January 2026 (Reg. (EU) 2023/956 Art. 36(3)).
+DEFINITIVE_PERIOD_START = date(2026, 1, 1)
+
+SHIPPED: tuple[ShippedFile, ...] = (
+    ShippedFile(
+        GOODS_CATEGORIES,
+        "goods-categories-routes-precursors.csv",
+        "Reg. 2023/956 Annex II, template v2.1.1",
+        DEFINITIVE_PERIOD_START,
+    ),
+    ShippedFile(
+        CN_CODES,
+        "cn-codes-aggregated-goods-categories.csv",
+        "Reg. 2023/956 Annex I",
+        DEFINITIVE_PERIOD_START,
+    ),
+    ShippedFile(
+        DEFAULT_VALUES,
+        "default-values-ir2025-2621.csv",
+        "IR 2025/2621 Annex I, workbook of 2026-02-04",
+        DEFINITIVE_PERIOD_START,
+    ),
+    ShippedFile(
+        BENCHMARKS, "benchmarks-ir2025-2620.csv", "IR 2025/2620 Annex", DEFINITIVE_PERIOD_START
+    ),
+    ShippedFile(
+        ELECTRICITY_FACTORS,
+        "electricity-emission-factors-ir2025-2621.csv",
+        "IR 2025/2621 Annex II and III",
+        DEFINITIVE_PERIOD_START,
+    ),
+    ShippedFile(
+        MARK_UPS, "mark-ups-ir2025-2621.csv", "IR 2025/2621 mark-ups", DEFINITIVE_PERIOD_START
+    ),
+    ShippedFile(
+        CBAM_FACTORS,
+        "cbam-factors-directive-2003-87.csv",
+        "Directive 2003/87/EC Art. 10a(1a)",
+        DEFINITIVE_PERIOD_START,
+    ),
+    ShippedFile(
+        CSCF,
+        "cscf-cross-sectoral-correction-factors.csv",
+        "CSCF not yet published: 1",
+        DEFINITIVE_PERIOD_START,
+    ),
+)

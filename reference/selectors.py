@@ -1,0 +1,255 @@
+"""Reads of the reference data: which version is valid on a date, and the engine's snapshot.
+
+Per table, the version valid on a date is the one with ``valid_from <= date <= valid_to``
+(``valid_to`` empty = open-ended); where several are (a correction loaded with the same start),
+the latest imported wins. A calculation for 2026 therefore keeps 2026 figures after a 2027
+version is loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+
+from django.db.models import Q, QuerySet
+
+from exchange.calculations.reference import ReferenceSnapshot
+from exchange.calculations.types import (
+    BenchmarkRow,
+    CbamFactorRow,
+    DefaultValueRow,
+    ElectricityFactorRow,
+    MarkUpRow,
+)
+from reference.datasets import DATASETS
+from reference.errors import ReferenceDataMissing
+from reference.models import (
+    Benchmark,
+    CbamFactor,
+    CnCode,
+    Cscf,
+    Dataset,
+    DefaultValue,
+    ElectricityFactor,
+    GoodsCategory,
+    MarkUp,
+    ReferenceVersion,
+)
+
+SNAPSHOT_CACHE_SIZE = 16
+
+
+def _valid_on(on: date) -> Q:
+    return Q(valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+
+
+def reference_versions_valid_on(
+    *, on: date, datasets: Iterable[str] = DATASETS
+) -> dict[str, ReferenceVersion]:
+    """Per table, the version valid on ``on`` (latest imported if several), in one query.
+
+    Tables without a version valid that day are absent from the result.
+    """
+    found: dict[str, ReferenceVersion] = {}
+    versions = (
+        ReferenceVersion.objects.filter(_valid_on(on), dataset__in=list(datasets))
+        .defer("source")
+        .order_by("-imported_at", "-id")
+    )
+    for version in versions:
+        found.setdefault(version.dataset, version)
+    return found
+
+
+def reference_version_valid_on(*, dataset: str, on: date) -> ReferenceVersion | None:
+    """The version of ``dataset`` valid on ``on``, or None."""
+    return reference_versions_valid_on(on=on, datasets=(dataset,)).get(dataset)
+
+
+def reference_versions_list(*, dataset: str | None = None) -> QuerySet[ReferenceVersion]:
+    """Every loaded version, by table and number (all are kept for past years)."""
+    versions = ReferenceVersion.objects.defer("source").order_by("dataset", "number", "id")
+    return versions.filter(dataset=dataset) if dataset else versions
+
+
+def cn_code_category(*, cn_code: str, on: date) -> str | None:
+    """The aggregated goods category of an 8-digit CN code (Annex I of Reg. 2023/956) on
+    ``on``; None when the code is outside CBAM or no CN-code list is valid then."""
+    return (
+        CnCode.objects.filter(version__in=_version_ids(Dataset.CN_CODES, on), cn_code=cn_code)
+        .values_list("category", flat=True)
+        .first()
+    )
+
+
+def goods_category_get(*, category: str, on: date) -> GoodsCategory | None:
+    """A goods category valid on ``on``: unit, sector, whether indirect emissions count
+    (Annex II of Reg. 2023/956), production routes and relevant precursors (category names)."""
+    return GoodsCategory.objects.filter(
+        version__in=_version_ids(Dataset.GOODS_CATEGORIES, on), category=category
+    ).first()
+
+
+def goods_category_for_cn_code(*, cn_code: str, on: date) -> GoodsCategory | None:
+    """The goods category of a CN code on ``on`` (routes, precursors, indirect rule)."""
+    category = cn_code_category(cn_code=cn_code, on=on)
+    return None if category is None else goods_category_get(category=category, on=on)
+
+
+def _version_ids(dataset: str, on: date) -> list[int]:
+    version = reference_version_valid_on(dataset=dataset, on=on)
+    return [] if version is None else [version.pk]
+
+
+# --------------------------------------------------------------------------- snapshot
+
+# (dataset, id, sha256, number, label) per table: what the snapshot's content depends on. The
+# digest is in the key because SQLite may reuse the id of a rolled-back version.
+_VersionKey = tuple[str, int, str, int, str]
+
+
+def reference_snapshot_for(*, on: date) -> ReferenceSnapshot:
+    """The engine's :class:`ReferenceSnapshot` of the versions valid on ``on``.
+
+    Each row's ``ref`` names its table, version number, label and line in the loaded file,
+    e.g. ``default_values v2 (IR 2025/2621 Annex I (workbook 2026-02-04)) line 35``. Exempt
+    origins (Annex III of Reg. 2023/956, EU member states) come from the engine's statutory
+    tables. Snapshots are immutable and cached in-process per set of versions.
+
+    Raises :class:`ReferenceDataMissing` when a table has no version valid on ``on``.
+    """
+    versions = reference_versions_valid_on(on=on)
+    missing = [dataset for dataset in DATASETS if dataset not in versions]
+    if missing:
+        raise ReferenceDataMissing(
+            f"no reference data valid on {on.isoformat()} for {', '.join(missing)}: "
+            "load it with manage.py load_reference_data (or load_reference_version)",
+            extra={"on": on.isoformat(), "datasets": missing},
+        )
+    key = tuple(
+        (dataset, v.pk, v.sha256, v.number, v.label)
+        for dataset in DATASETS
+        for v in (versions[dataset],)
+    )
+    return _snapshot_build(key)
+
+
+def reference_snapshot_cache_clear() -> None:
+    _snapshot_build.cache_clear()
+
+
+def _plain(value: Decimal) -> Decimal:
+    """The stored value without the trailing zeros of the 10 stored places (3.1868926550 ->
+    3.186892655, 10.0000000000 -> 10), as the annex prints it."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+@lru_cache(maxsize=SNAPSHOT_CACHE_SIZE)
+def _snapshot_build(key: tuple[_VersionKey, ...]) -> ReferenceSnapshot:
+    ids = {dataset: pk for dataset, pk, _, _, _ in key}
+    prefix = {dataset: f"{dataset} v{number} ({label})" for dataset, _, _, number, label in key}
+    numbers = ", ".join(f"{dataset} v{number}" for dataset, _, _, number, _ in key)
+
+    def ref(dataset: str, line: int) -> str:
+        return f"{prefix[dataset]} line {line}"
+
+    categories = list(
+        GoodsCategory.objects.filter(version_id=ids[Dataset.GOODS_CATEGORIES]).values_list(
+            "category", "indirect_counts", "sector"
+        )
+    )
+    category_by_cn = dict(
+        CnCode.objects.filter(version_id=ids[Dataset.CN_CODES]).values_list("cn_code", "category")
+    )
+    default_values = [
+        DefaultValueRow(
+            cn_code=cn_code,
+            country=country,
+            see_direct=_plain(direct),
+            see_indirect=None if indirect is None else _plain(indirect),
+            production_route=route,
+            ref=ref(Dataset.DEFAULT_VALUES, line),
+        )
+        for cn_code, country, direct, indirect, route, line in DefaultValue.objects.filter(
+            version_id=ids[Dataset.DEFAULT_VALUES]
+        )
+        .order_by("line")
+        .values_list(
+            "cn_code",
+            "country",
+            "direct_tco2e_per_t",
+            "indirect_tco2e_per_t",
+            "production_route",
+            "line",
+        )
+    ]
+    benchmarks = [
+        BenchmarkRow(
+            cn_code=cn_code,
+            column="A" if column == "A" else "B",
+            qualifier=qualifier,
+            period=period,
+            value_tco2e_per_t=_plain(value),
+            ref=ref(Dataset.BENCHMARKS, line),
+        )
+        for cn_code, column, qualifier, period, value, line in Benchmark.objects.filter(
+            version_id=ids[Dataset.BENCHMARKS]
+        )
+        .order_by("line")
+        .values_list("cn_code", "column", "qualifier", "period", "benchmark_tco2e_per_t", "line")
+    ]
+    # Annex II factors only: electricity consumed in production (indirect emissions).
+    electricity_factors = [
+        ElectricityFactorRow(
+            country=country,
+            tco2_per_mwh=_plain(value),
+            ref=ref(Dataset.ELECTRICITY_FACTORS, line),
+        )
+        for country, value, line in ElectricityFactor.objects.filter(
+            version_id=ids[Dataset.ELECTRICITY_FACTORS], annex="II"
+        )
+        .order_by("line")
+        .values_list("country", "tco2_per_mwh", "line")
+    ]
+    mark_ups = tuple(
+        MarkUpRow(
+            sector=sector,
+            valid_from_year=year,
+            mark_up=_plain(value),
+            ref=ref(Dataset.MARK_UPS, line),
+        )
+        for sector, year, value, line in MarkUp.objects.filter(version_id=ids[Dataset.MARK_UPS])
+        .order_by("line")
+        .values_list("sector", "valid_from_year", "mark_up", "line")
+    )
+    cbam_factors = tuple(
+        CbamFactorRow(
+            valid_from_year=year, factor=_plain(value), ref=ref(Dataset.CBAM_FACTORS, line)
+        )
+        for year, value, line in CbamFactor.objects.filter(version_id=ids[Dataset.CBAM_FACTORS])
+        .order_by("line")
+        .values_list("valid_from_year", "cbam_factor", "line")
+    )
+    # Unpublished years stay out: the engine then applies 1 and says "not published".
+    cscf_by_year = {
+        year: _plain(value)
+        for year, value in Cscf.objects.filter(
+            version_id=ids[Dataset.CSCF], published=True
+        ).values_list("year", "cscf")
+    }
+    return ReferenceSnapshot(
+        category_by_cn=category_by_cn,
+        default_values=default_values,
+        benchmarks=benchmarks,
+        electricity_factors=electricity_factors,
+        indirect_counts_by_category={name: counts for name, counts, _ in categories},
+        sector_by_category={name: sector for name, _, sector in categories},
+        mark_ups=mark_ups,
+        cbam_factors=cbam_factors,
+        cscf_by_year=cscf_by_year,
+        label=f"reference data: {numbers}",
+    )
