@@ -1,0 +1,14 @@
+from django.urls import path
+
+from exchange.api import calculations
+
+urlpatterns = [
+    path(
+        "calculations/embedded-emissions",
+        calculations.EmbeddedEmissionsApi.as_view(),
+        name="calc-embedded-emissions",
+    ),
+    path(
+        "calculations/cbam-obligation", calculations.ObligationApi.as_view(), name="calc-obligation"
+    ),
+]
