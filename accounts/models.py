@@ -275,3 +275,55 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("audit events are append-only")
+
+
+class SigningKey(models.Model):
+    """An Ed25519 key an organisation signs its published documents with.
+
+    The public key is published (JWKS) for ever, so that old signatures stay checkable; the
+    private key is stored encrypted with ``settings.FIELD_ENCRYPTION_KEY`` (core.crypto) and
+    never leaves the platform. Life cycle (accounts.services.signing_keys): active → retired
+    by a rotation (no longer signs, still verifies); any key may be revoked with a reason,
+    after which signatures dated at or after ``revoked_at`` are invalid. At most one active
+    key per organisation (a conditional unique constraint).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="signing_keys"
+    )
+    kid = models.CharField(
+        max_length=120, unique=True, help_text="Key id in JWS headers: <org-slug>-<yyyymmdd>-<hex>"
+    )
+    public_key = models.CharField(max_length=43, help_text="Raw 32-byte public key, base64url")
+    private_key_encrypted = models.TextField(help_text="Raw 32-byte private key, Fernet token")
+    created_at = models.DateTimeField(default=timezone.now)
+    activated_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ("organisation_id", "created_at", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("organisation",),
+                condition=models.Q(retired_at__isnull=True, revoked_at__isnull=True),
+                name="signing_key_one_active_per_organisation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True) | ~models.Q(revocation_reason=""),
+                name="signing_key_revocation_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.kid
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.retired_at is not None:
+            return "retired"
+        return "active"

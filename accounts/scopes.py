@@ -6,7 +6,15 @@ the others ``:write``. Add an area here when a new family of endpoints appears.
 
 from __future__ import annotations
 
-AREAS: tuple[str, ...] = ("organisation", "members", "audit")
+AREAS: tuple[str, ...] = (
+    "organisation",
+    "members",
+    "audit",
+    "keys",
+    "installations",
+    "products",
+    "footprints",
+)
 
 ALL_SCOPES: frozenset[str] = frozenset(
     f"{area}:{access}" for area in AREAS for access in ("read", "write")

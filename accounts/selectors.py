@@ -3,9 +3,27 @@ return only that organisation's rows; the API's base class supplies it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db.models import QuerySet
 
-from accounts.models import ApiClient, AuditEvent, Invitation, Membership, Organisation, User
+from accounts.models import (
+    ApiClient,
+    AuditEvent,
+    Invitation,
+    Membership,
+    Organisation,
+    SigningKey,
+    User,
+)
+from accounts.signing import (
+    PublishedKey,
+    b64url_decode,
+    isoformat_utc,
+    public_jwk,
+    public_key_from_raw,
+)
 
 
 def membership_of(*, user: User, organisation_slug: str) -> Membership | None:
@@ -52,3 +70,72 @@ def api_clients_visible_to(*, organisation: Organisation) -> QuerySet[ApiClient]
 
 def audit_events_visible_to(*, organisation: Organisation) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(organisation=organisation).order_by("-id")
+
+
+# --- signing keys -----------------------------------------------------------------------------
+
+
+def signing_keys_visible_to(*, organisation: Organisation) -> QuerySet[SigningKey]:
+    # defer(): the encrypted private key has no business in a list.
+    return (
+        SigningKey.objects.filter(organisation=organisation)
+        .select_related("organisation")
+        .defer("private_key_encrypted")
+        .order_by("created_at", "id")
+    )
+
+
+def _published(queryset: QuerySet[SigningKey]) -> QuerySet[SigningKey]:
+    return (
+        queryset.select_related("organisation")
+        .defer("private_key_encrypted")
+        .order_by("organisation__slug", "created_at", "id")
+    )
+
+
+def published_key_of(key: SigningKey) -> PublishedKey:
+    return PublishedKey(
+        kid=key.kid,
+        public_key=public_key_from_raw(b64url_decode(key.public_key, what="public key")),
+        organisation=key.organisation.slug,
+        organisation_name=str(key.organisation),
+        created_at=key.created_at,
+        retired_at=key.retired_at,
+        revoked_at=key.revoked_at,
+        revocation_reason=key.revocation_reason,
+    )
+
+
+def published_keys_by_kid(*, kids: Iterable[str]) -> dict[str, PublishedKey]:
+    """The published keys (any organisation, any status) with these key ids."""
+    keys = _published(SigningKey.objects.filter(kid__in=list(kids)))
+    return {key.kid: published_key_of(key) for key in keys}
+
+
+def signing_key_jwk(key: SigningKey) -> dict[str, Any]:
+    """The public JWK of a key with the platform's members: organisation (slug and name),
+    created_at and, when they apply, retired_at, revoked_at and revocation_reason."""
+    members: dict[str, Any] = {
+        "organisation": key.organisation.slug,
+        "organisation_name": str(key.organisation),
+        "created_at": isoformat_utc(key.created_at),
+    }
+    if key.retired_at is not None:
+        members["retired_at"] = isoformat_utc(key.retired_at)
+    if key.revoked_at is not None:
+        members["revoked_at"] = isoformat_utc(key.revoked_at)
+        members["revocation_reason"] = key.revocation_reason
+    return public_jwk(published_key_of(key).public_key, key.kid, **members)
+
+
+def jwks_published(*, organisation: Organisation | None = None) -> dict[str, Any]:
+    """The JWKS (RFC 7517) of every key ever created (active, retired, revoked), of one
+    organisation or of all, ordered by organisation slug and creation."""
+    queryset = SigningKey.objects.all()
+    if organisation is not None:
+        queryset = queryset.filter(organisation=organisation)
+    return {"keys": [signing_key_jwk(key) for key in _published(queryset)]}
+
+
+def organisation_by_slug(*, slug: str) -> Organisation | None:
+    return Organisation.objects.filter(slug=slug).first()

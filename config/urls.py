@@ -2,15 +2,18 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts.api.keys import JwksApi
 from core.health import healthz, readyz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path(".well-known/jwks.json", JwksApi.as_view(), name="jwks"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include(("accounts.api.urls", "api"), namespace="api")),
     path("api/v1/", include(("exchange.api.urls", "exchange-api"), namespace="exchange-api")),
+    path("api/v1/", include(("suppliers.api.urls", "suppliers-api"), namespace="suppliers-api")),
     path("admin/", admin.site.urls),
     path("", include(("accounts.urls", "accounts"), namespace="accounts")),
 ]

@@ -6,3 +6,7 @@ class SuppliersConfig(AppConfig):
 
     name = "suppliers"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Registers the work-row handlers in web processes and workers.
+        from suppliers import jobs  # noqa: F401

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import factory
 from django.utils import timezone
@@ -74,3 +74,41 @@ class ApiClientFactory(factory.django.DjangoModelFactory):
     secret_hash = factory.LazyAttribute(lambda o: sha256_hex(f"secret-of-{o.client_id}"))
     role = Role.VIEWER
     scopes = factory.LazyFunction(lambda: ["organisation:read"])
+
+
+class InstallationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "suppliers.Installation"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"高炉厂 {n}")
+    name_latin = factory.Sequence(lambda n: f"Blast furnace works {n}")
+    country = "CN"
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "suppliers.Product"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Hot-rolled coil {n}")
+    cn_code = "72083900"
+    category = "Iron or steel products"
+
+
+class FootprintFactory(factory.django.DjangoModelFactory):
+    """A draft footprint with fixed figures (no engine run): for access-control tests."""
+
+    class Meta:
+        model = "suppliers.Footprint"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    product = factory.LazyAttribute(lambda o: ProductFactory(organisation=o.organisation))
+    installation = factory.LazyAttribute(lambda o: InstallationFactory(organisation=o.organisation))
+    period_start = date(2026, 1, 1)
+    period_end = date(2026, 12, 31)
+    attributed_direct_tco2e = 1800
+    activity_level_t = 1000
+    see_direct = "1.80000"
+    see_indirect = "0.00000"
+    see_total = "1.80000"

@@ -12,7 +12,15 @@ from collections.abc import Callable
 
 from accounts.models import Organisation
 from accounts.roles import Role
-from tests.factories import ApiClientFactory, InvitationFactory, MembershipFactory
+from accounts.services.signing_keys import signing_key_active
+from tests.factories import (
+    ApiClientFactory,
+    FootprintFactory,
+    InstallationFactory,
+    InvitationFactory,
+    MembershipFactory,
+    ProductFactory,
+)
 
 SampleMaker = Callable[[Organisation], str]
 
@@ -20,4 +28,8 @@ SAMPLES: dict[str, SampleMaker] = {
     "membership_id": lambda org: str(MembershipFactory(organisation=org, role=Role.VIEWER).pk),
     "invitation_id": lambda org: str(InvitationFactory(organisation=org).pk),
     "api_client_id": lambda org: str(ApiClientFactory(organisation=org).pk),
+    "key_id": lambda org: str(signing_key_active(organisation=org).pk),
+    "installation_id": lambda org: str(InstallationFactory(organisation=org).pk),
+    "product_id": lambda org: str(ProductFactory(organisation=org).pk),
+    "footprint_id": lambda org: str(FootprintFactory(organisation=org).pk),
 }

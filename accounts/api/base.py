@@ -91,6 +91,9 @@ class OrganisationAPIView(PlatformAPIView):
     role_map: ClassVar[dict[str, frozenset[str]]] = {}
     #: Machine clients need the scope ``<scope_area>:read`` (safe methods) or ``:write``.
     scope_area: ClassVar[str] = "organisation"
+    #: Actions only a person may take (a four-eyes review, a publication): machine clients
+    #: get 403 whatever their role.
+    people_only: ClassVar[bool] = False
 
     organisation: Organisation
     role: str
@@ -108,6 +111,10 @@ class OrganisationAPIView(PlatformAPIView):
             self.organisation = client.organisation
             self.role = client.role
             self.actor = Actor(client=client)
+            if self.people_only:
+                raise PermissionDenied(
+                    "This action is taken by a person (four-eyes review), not a machine client."
+                )
             token_scopes = set(getattr(request.auth, "scopes", []) or [])
             needed = scope_for(self.scope_area, request.method or "GET")
             if needed not in token_scopes:

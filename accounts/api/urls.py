@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.api import audit, clients, me, members, organisations
+from accounts.api import audit, clients, keys, me, members, organisations
 
 org = "orgs/<slug:org_slug>/"
 
@@ -37,4 +37,17 @@ urlpatterns = [
         name="api-client-rotate",
     ),
     path(f"{org}audit-events/", audit.AuditEventListApi.as_view(), name="audit-events"),
+    path(f"{org}keys/", keys.SigningKeyListApi.as_view(), name="signing-keys"),
+    path(f"{org}keys/rotate/", keys.SigningKeyRotateApi.as_view(), name="signing-key-rotate"),
+    path(
+        f"{org}keys/<str:key_id>/revoke/",
+        keys.SigningKeyRevokeApi.as_view(),
+        name="signing-key-revoke",
+    ),
+    path(
+        "organisations/<slug:org_slug>/jwks.json",
+        keys.OrganisationJwksApi.as_view(),
+        name="organisation-jwks",
+    ),
+    path("footprints/verify", keys.FootprintVerifyApi.as_view(), name="footprint-verify"),
 ]

@@ -202,6 +202,8 @@ def _expected_denial(route: Route, method: str, caller: str) -> int | None:
     assert issubclass(view, OrganisationAPIView)
     if caller.startswith("other_org"):
         return 404
+    if view.people_only and caller.startswith("machine:"):
+        return 403
     role = caller.split(":", 1)[1]
     return None if role in view.role_map.get(method, frozenset()) else 403
 

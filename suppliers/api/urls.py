@@ -1,0 +1,29 @@
+from django.urls import path
+
+from suppliers.api import catalogue, footprints
+
+org = "orgs/<slug:org_slug>/"
+fp = f"{org}footprints/<str:footprint_id>/"
+
+urlpatterns = [
+    path(f"{org}installations/", catalogue.InstallationListApi.as_view(), name="installations"),
+    path(
+        f"{org}installations/<str:installation_id>/",
+        catalogue.InstallationDetailApi.as_view(),
+        name="installation",
+    ),
+    path(f"{org}products/", catalogue.ProductListApi.as_view(), name="products"),
+    path(f"{org}products/<str:product_id>/", catalogue.ProductDetailApi.as_view(), name="product"),
+    path(f"{org}footprints/", footprints.FootprintListApi.as_view(), name="footprints"),
+    path(fp, footprints.FootprintDetailApi.as_view(), name="footprint"),
+    path(f"{fp}submit/", footprints.FootprintSubmitApi.as_view(), name="footprint-submit"),
+    path(f"{fp}approve/", footprints.FootprintApproveApi.as_view(), name="footprint-approve"),
+    path(f"{fp}reject/", footprints.FootprintRejectApi.as_view(), name="footprint-reject"),
+    path(f"{fp}reopen/", footprints.FootprintReopenApi.as_view(), name="footprint-reopen"),
+    path(f"{fp}publish/", footprints.FootprintPublishApi.as_view(), name="footprint-publish"),
+    path(f"{fp}deprecate/", footprints.FootprintDeprecateApi.as_view(), name="footprint-deprecate"),
+    path(f"{fp}correct/", footprints.FootprintCorrectApi.as_view(), name="footprint-correct"),
+    path(f"{fp}evidence/", footprints.EvidenceApi.as_view(), name="footprint-evidence"),
+    path(f"{fp}document/", footprints.FootprintDocumentApi.as_view(), name="footprint-document"),
+    path(f"{fp}signature/", footprints.FootprintSignatureApi.as_view(), name="footprint-signature"),
+]

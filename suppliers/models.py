@@ -1,0 +1,312 @@
+"""Producers' installations, products and product carbon footprints (PCFs).
+
+A footprint is one product x installation x reference period. Its specific embedded emissions
+(SEE) are computed by the calculation engine from its inputs, never typed in. Once published it
+is signed and immutable: services refuse changes and, on PostgreSQL, a trigger refuses them too
+(migration 0002).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from accounts.models import Organisation
+
+
+class Installation(models.Model):
+    """A site where CBAM goods are produced (2025/2547 Annex I: the installation)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="installations"
+    )
+    name = models.CharField(max_length=300, help_text="Name in its original script")
+    name_latin = models.CharField(max_length=300)
+    address = models.TextField(blank=True)
+    country = models.CharField(max_length=2)
+    un_locode = models.CharField(max_length=6, blank=True, help_text="e.g. CNTSN (5 chars)")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    cbam_operator_id = models.CharField(max_length=64, blank=True)
+    cbam_installation_id = models.CharField(max_length=64, blank=True)
+    production_routes = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("name_latin", "id")
+
+    def __str__(self) -> str:
+        return self.name_latin
+
+
+class Product(models.Model):
+    """A CBAM good a producer makes: CN code (-> aggregated goods category) and route."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="products"
+    )
+    name = models.CharField(max_length=300)
+    cn_code = models.CharField(max_length=8)
+    category = models.CharField(
+        max_length=100, help_text="Aggregated goods category of the CN code"
+    )
+    production_route = models.CharField(max_length=100, blank=True)
+    benchmark_route = models.CharField(
+        max_length=3, blank=True, help_text="IR 2025/2620 route qualifier (C, D, E, F ... L)"
+    )
+    installations = models.ManyToManyField(Installation, related_name="products", blank=True)
+    identifiers = models.JSONField(default=list, blank=True, help_text="URNs (GTIN, PACT…)")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("name", "id")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.cn_code})"
+
+
+class FootprintStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted (validating)"
+    IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    PUBLISHED = "published", "Published"
+    DEPRECATED = "deprecated", "Deprecated"
+
+
+#: The explicit workflow. A move not listed raises ``IllegalTransition``.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    FootprintStatus.DRAFT: frozenset({FootprintStatus.SUBMITTED}),
+    # The validation worker moves a submission on, or back to draft with its problems.
+    FootprintStatus.SUBMITTED: frozenset({FootprintStatus.IN_REVIEW, FootprintStatus.DRAFT}),
+    FootprintStatus.IN_REVIEW: frozenset({FootprintStatus.APPROVED, FootprintStatus.REJECTED}),
+    FootprintStatus.APPROVED: frozenset({FootprintStatus.PUBLISHED, FootprintStatus.REJECTED}),
+    FootprintStatus.REJECTED: frozenset({FootprintStatus.DRAFT}),
+    FootprintStatus.PUBLISHED: frozenset({FootprintStatus.DEPRECATED}),
+    FootprintStatus.DEPRECATED: frozenset(),
+}
+
+IMMUTABLE_STATUSES = frozenset({FootprintStatus.PUBLISHED, FootprintStatus.DEPRECATED})
+
+
+class ElectricityFactorSource(models.TextChoices):
+    """Where the electricity emission factor comes from (2025/2547 Annex III, DOMAIN.md).
+
+    Guarantees of origin and green certificates are *not* accepted and cannot be chosen; the
+    services explain why when someone tries.
+    """
+
+    COUNTRY_DEFAULT = "country_default", "Country default (IR 2025/2621 Annex II)"
+    OFFICIAL_NATIONAL = "official_national", "Official national factor"
+    DIRECT_LINK = "direct_link", "Direct technical link to the generator (evidence required)"
+    PPA = "ppa", "Power purchase agreement (evidence required)"
+
+
+class PrecursorSeeSource(models.TextChoices):
+    PLATFORM_FOOTPRINT = "platform_footprint", "A footprint published on this platform"
+    DEFAULT_VALUE = "default_value", "The default value (IR 2025/2621 Annex I)"
+    OWN_VERIFIED = "own_verified", "The producer's own verified figure"
+
+
+class AssuranceLevel(models.TextChoices):
+    REASONABLE = "reasonable", "Reasonable assurance"
+    LIMITED = "limited", "Limited assurance"
+
+
+class Footprint(models.Model):
+    """A product carbon footprint of one product at one installation for one period."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="footprints"
+    )
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="footprints")
+    installation = models.ForeignKey(
+        Installation, on_delete=models.PROTECT, related_name="footprints"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    status = models.CharField(
+        max_length=20, choices=FootprintStatus.choices, default=FootprintStatus.DRAFT
+    )
+    preceding = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+
+    # Inputs, normalised (t, tCO2e, MWh, tCO2/MWh, Nm3); as entered in ``inputs_as_entered``.
+    attributed_direct_tco2e = models.DecimalField(max_digits=28, decimal_places=10)
+    activity_level_t = models.DecimalField(max_digits=28, decimal_places=10)
+    electricity_mwh = models.DecimalField(max_digits=28, decimal_places=10, null=True, blank=True)
+    electricity_factor_tco2_per_mwh = models.DecimalField(
+        max_digits=28, decimal_places=10, null=True, blank=True
+    )
+    electricity_factor_source = models.CharField(
+        max_length=30, choices=ElectricityFactorSource.choices, blank=True
+    )
+    electricity_factor_reference = models.CharField(max_length=300, blank=True)
+    attributed_indirect_tco2e = models.DecimalField(
+        max_digits=28, decimal_places=10, null=True, blank=True
+    )
+    natural_gas_nm3 = models.DecimalField(max_digits=28, decimal_places=10, null=True, blank=True)
+    inputs_as_entered = models.JSONField(default=dict, blank=True)
+
+    # Carbon price paid where produced (Art. 9 of Reg. 2023/956).
+    carbon_price_instrument = models.CharField(max_length=200, blank=True)
+    carbon_price_amount = models.DecimalField(
+        max_digits=28, decimal_places=10, null=True, blank=True
+    )
+    carbon_price_currency = models.CharField(max_length=3, blank=True)
+
+    # Verification.
+    verifier_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verifier_name = models.CharField(max_length=300, blank=True)
+    verifier_accreditation = models.CharField(max_length=100, blank=True)
+    verification_statement_date = models.DateField(null=True, blank=True)
+    assurance_level = models.CharField(max_length=20, choices=AssuranceLevel.choices, blank=True)
+    verifier_confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    # Data quality and method.
+    primary_data_share_pct = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    methodology = models.CharField(max_length=300, blank=True)
+    comments = models.TextField(blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+
+    # Computed by the engine (exchange.calculations), never typed in.
+    see_direct = models.DecimalField(max_digits=20, decimal_places=5, null=True, blank=True)
+    see_indirect = models.DecimalField(max_digits=20, decimal_places=5, null=True, blank=True)
+    see_total = models.DecimalField(max_digits=20, decimal_places=5, null=True, blank=True)
+    indirect_counts = models.BooleanField(default=False)
+    calculation = models.JSONField(default=dict, blank=True, help_text="Engine output")
+    calculation_problems = models.JSONField(default=list, blank=True)
+
+    # Workflow.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    deprecated_at = models.DateTimeField(null=True, blank=True)
+
+    # Signature: the exact signed bytes (JCS of the PACT document) and the detached JWS.
+    signed_document = models.BinaryField(null=True, blank=True, editable=False)
+    signature = models.TextField(blank=True, editable=False)
+    signing_kid = models.CharField(max_length=100, blank=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-created_at", "id")
+        indexes = [
+            models.Index(fields=("organisation", "status"), name="footprint_org_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="footprint_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(activity_level_t__gt=0), name="footprint_activity_positive"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["published", "deprecated"])
+                | (models.Q(signed_document__isnull=False) & ~models.Q(signature="")),
+                name="footprint_published_is_signed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"PCF {self.product} {self.period_start:%Y}"
+
+    @property
+    def is_immutable(self) -> bool:
+        return self.status in IMMUTABLE_STATUSES
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"status": self.status}
+
+
+class FootprintPrecursor(models.Model):
+    """A precursor consumed per tonne of product (total mass incl. scrap and cut-offs)."""
+
+    footprint = models.ForeignKey(Footprint, on_delete=models.CASCADE, related_name="precursors")
+    position = models.PositiveIntegerField()
+    cn_code = models.CharField(max_length=8)
+    mass_t_per_t = models.DecimalField(max_digits=28, decimal_places=10)
+    mass_as_entered = models.JSONField(default=dict, blank=True)
+    country_of_origin = models.CharField(max_length=5)
+    see_source = models.CharField(max_length=30, choices=PrecursorSeeSource.choices)
+    source_footprint = models.ForeignKey(
+        Footprint, null=True, blank=True, on_delete=models.PROTECT, related_name="used_as_precursor"
+    )
+    see_direct = models.DecimalField(max_digits=20, decimal_places=5, null=True, blank=True)
+    see_indirect = models.DecimalField(max_digits=20, decimal_places=5, null=True, blank=True)
+
+    class Meta:
+        ordering = ("footprint_id", "position")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("footprint", "position"), name="footprint_precursor_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cn_code} x {self.mass_t_per_t}"
+
+
+class EvidenceKind(models.TextChoices):
+    ELECTRICITY = "electricity", "Electricity factor (direct link or PPA)"
+    CARBON_PRICE = "carbon_price", "Carbon price paid"
+    VERIFICATION = "verification", "Verification statement"
+
+
+def _evidence_path(instance: EvidenceFile, filename: str) -> str:
+    return (
+        f"evidence/{instance.footprint.organisation_id}/{instance.footprint_id}/{uuid.uuid4().hex}"
+    )
+
+
+class EvidenceFile(models.Model):
+    """A document backing a claim of a footprint; kept with its SHA-256 digest."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    footprint = models.ForeignKey(Footprint, on_delete=models.PROTECT, related_name="evidence")
+    kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
+    file = models.FileField(upload_to=_evidence_path)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size_bytes = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("uploaded_at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.original_name}"

@@ -1,0 +1,53 @@
+"""Reads of the suppliers app; every selector takes ``organisation=``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import QuerySet
+
+from accounts.models import Organisation
+from suppliers.models import EvidenceFile, Footprint, Installation, Product
+
+
+def installations_visible_to(*, organisation: Organisation) -> QuerySet[Installation]:
+    return Installation.objects.filter(organisation=organisation).order_by("name_latin", "id")
+
+
+def products_visible_to(*, organisation: Organisation) -> QuerySet[Product]:
+    return (
+        Product.objects.filter(organisation=organisation)
+        .prefetch_related("installations")
+        .order_by("name", "id")
+    )
+
+
+def footprints_visible_to(
+    *,
+    organisation: Organisation,
+    status: str | None = None,
+    cn_code: str | None = None,
+    period_year: int | None = None,
+) -> QuerySet[Footprint]:
+    """The organisation's own footprints (sharing with buyers comes with grants), filtered."""
+    queryset = (
+        Footprint.objects.filter(organisation=organisation)
+        .select_related("product", "installation", "verifier_organisation", "preceding")
+        .prefetch_related("precursors", "evidence")
+        .order_by("-created_at", "id")
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    if cn_code:
+        queryset = queryset.filter(product__cn_code__startswith=cn_code)
+    if period_year:
+        queryset = queryset.filter(
+            period_start__lte=date(period_year, 12, 31), period_end__gte=date(period_year, 1, 1)
+        )
+    return queryset
+
+
+def evidence_visible_to(*, organisation: Organisation) -> QuerySet[EvidenceFile]:
+    return EvidenceFile.objects.filter(footprint__organisation=organisation).order_by(
+        "uploaded_at", "id"
+    )

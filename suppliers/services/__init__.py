@@ -1,0 +1,1 @@
+"""Writes of the suppliers app: installations, products, footprints and their workflow."""

@@ -1,0 +1,595 @@
+"""Draft footprints: enter inputs with units, compute the SEE with the engine, edit, delete.
+
+The SEE (direct, indirect, total) is computed by ``exchange.calculations`` (a pure leaf
+package) from the inputs and the reference data valid on the last day of the period; nobody
+types it in. A draft is only saved when it can be computed: every problem is reported at once,
+by field, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from accounts.audit import Actor, audit_record
+from accounts.models import Organisation
+from accounts.roles import OrganisationKind
+from core.errors import ValidationFailed
+from exchange.calculations import (
+    CalculationError,
+    GoodInput,
+    PrecursorInput,
+    compute_see,
+    electricity_factor_for,
+)
+from exchange.calculations.rendering import render_see
+from reference.selectors import goods_category_for_cn_code, reference_snapshot_for
+from suppliers.errors import FootprintImmutable
+from suppliers.models import (
+    ElectricityFactorSource,
+    Footprint,
+    FootprintPrecursor,
+    FootprintStatus,
+    Installation,
+    PrecursorSeeSource,
+    Product,
+)
+from suppliers.units import UnitError, quantity
+
+#: Electricity "sources" people try that the EU does not accept (2025/2547 Annex III; DOMAIN.md).
+REFUSED_FACTOR_SOURCES = {
+    "guarantee_of_origin": "guarantees of origin",
+    "guarantees_of_origin": "guarantees of origin",
+    "go": "guarantees of origin",
+    "green_certificate": "green certificates",
+    "green_certificates": "green certificates",
+    "rec": "renewable energy certificates",
+    "i-rec": "renewable energy certificates",
+}
+
+_QUANTITIES: tuple[tuple[str, str, str, bool, bool], ...] = (
+    # (input key, model field, unit kind, required, allow zero)
+    ("attributed_direct_emissions", "attributed_direct_tco2e", "emissions", True, True),
+    ("activity_level", "activity_level_t", "mass", True, False),
+    ("electricity", "electricity_mwh", "energy", False, True),
+    ("electricity_factor", "electricity_factor_tco2_per_mwh", "emission_factor", False, True),
+    ("attributed_indirect_emissions", "attributed_indirect_tco2e", "emissions", False, True),
+    ("natural_gas", "natural_gas_nm3", "gas_volume", False, True),
+)
+
+
+@dataclass
+class _Cleaned:
+    values: dict[str, Any] = field(default_factory=dict)
+    as_entered: dict[str, Any] = field(default_factory=dict)
+    precursors: list[dict[str, Any]] | None = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def error(self, path: str, message: str) -> None:
+        self.errors.setdefault(path, []).append(message)
+
+
+def _quantity(cleaned: _Cleaned, path: str, raw: Any, kind: str, *, allow_zero: bool) -> Any:
+    if not isinstance(raw, dict) or "value" not in raw or "unit" not in raw:
+        cleaned.error(path, 'Expected {"value": "<number>", "unit": "<unit>"}.')
+        return None
+    try:
+        return quantity(kind, raw["value"], raw["unit"], allow_zero=allow_zero)
+    except UnitError as exc:
+        cleaned.error(path, f"{exc}.")
+        return None
+
+
+def _date(cleaned: _Cleaned, path: str, raw: Any) -> date | None:
+    if isinstance(raw, date):
+        return raw
+    try:
+        return date.fromisoformat(str(raw))
+    except ValueError:
+        cleaned.error(path, f"{raw!r} is not a date; expected YYYY-MM-DD.")
+        return None
+
+
+def _clean(
+    *, organisation: Organisation, data: dict[str, Any], partial: bool, current: Footprint | None
+) -> _Cleaned:
+    cleaned = _Cleaned()
+    if not partial:
+        for key in ("product", "installation", "period_start", "period_end"):
+            if key not in data:
+                cleaned.error(key, "This field is required.")
+        for key, _, _, required, _ in _QUANTITIES:
+            if required and key not in data:
+                cleaned.error(key, "This field is required.")
+
+    if "product" in data:
+        product = Product.objects.filter(
+            organisation=organisation, pk=_uuid(data["product"])
+        ).first()
+        if product is None:
+            cleaned.error("product", "Unknown product; give the id of one of your products.")
+        cleaned.values["product"] = product
+    if "installation" in data:
+        installation = Installation.objects.filter(
+            organisation=organisation, pk=_uuid(data["installation"])
+        ).first()
+        if installation is None:
+            cleaned.error(
+                "installation", "Unknown installation; give the id of one of your installations."
+            )
+        cleaned.values["installation"] = installation
+    for key in ("period_start", "period_end", "valid_until", "verification_statement_date"):
+        source = data.get("verification", {}) if key == "verification_statement_date" else data
+        raw_key = "statement_date" if key == "verification_statement_date" else key
+        if isinstance(source, dict) and source.get(raw_key):
+            path = f"verification.{raw_key}" if key == "verification_statement_date" else key
+            cleaned.values[key] = _date(cleaned, path, source[raw_key])
+
+    for key, model_field, kind, _required, allow_zero in _QUANTITIES:
+        if key in data:
+            if data[key] is None:
+                if _required:
+                    cleaned.error(key, "This field is required.")
+                cleaned.values[model_field] = None
+                cleaned.as_entered[key] = None
+                continue
+            q = _quantity(cleaned, key, data[key], kind, allow_zero=allow_zero)
+            if q is not None:
+                cleaned.values[model_field] = q.value
+                cleaned.as_entered[key] = q.as_entered()
+
+    if "electricity_factor_source" in data:
+        source = str(data["electricity_factor_source"] or "").strip().lower()
+        if source in REFUSED_FACTOR_SOURCES:
+            cleaned.error(
+                "electricity_factor_source",
+                f"{REFUSED_FACTOR_SOURCES[source].capitalize()} are not accepted for CBAM: "
+                "embedded indirect emissions use the grid factor, unless the electricity comes "
+                "through a direct technical link to the generator or a power purchase agreement "
+                "(Implementing Reg. 2025/2547 Annex III). Expected one of "
+                + ", ".join(ElectricityFactorSource.values)
+                + ".",
+            )
+        elif source and source not in ElectricityFactorSource.values:
+            cleaned.error(
+                "electricity_factor_source",
+                f"{source!r} is not a factor source; expected one of "
+                + ", ".join(ElectricityFactorSource.values)
+                + ".",
+            )
+        cleaned.values["electricity_factor_source"] = source
+    if "electricity_factor_reference" in data:
+        cleaned.values["electricity_factor_reference"] = str(
+            data["electricity_factor_reference"] or ""
+        )
+
+    if "carbon_price" in data:
+        cp = data["carbon_price"] or {}
+        if not isinstance(cp, dict):
+            cleaned.error("carbon_price", 'Expected {"instrument", "amount", "currency"} or null.')
+        else:
+            cleaned.values["carbon_price_instrument"] = str(cp.get("instrument") or "")
+            cleaned.values["carbon_price_currency"] = str(cp.get("currency") or "").upper()
+            amount = cp.get("amount")
+            if amount in (None, ""):
+                cleaned.values["carbon_price_amount"] = None
+            else:
+                try:
+                    value = Decimal(str(amount))
+                    if value < 0:
+                        raise ValueError
+                    cleaned.values["carbon_price_amount"] = value
+                except (ArithmeticError, ValueError):
+                    cleaned.error(
+                        "carbon_price.amount",
+                        f"{amount!r} is not an amount; expected a number >= 0 per tCO2e.",
+                    )
+            if (
+                cleaned.values.get("carbon_price_amount") is not None
+                and len(cleaned.values["carbon_price_currency"]) != 3
+            ):
+                cleaned.error("carbon_price.currency", "Expected an ISO 4217 code, e.g. CNY.")
+
+    if "verification" in data:
+        _clean_verification(cleaned, data["verification"] or {})
+    if "data_quality" in data:
+        _clean_data_quality(cleaned, data["data_quality"] or {})
+    if "precursors" in data:
+        _clean_precursors(cleaned, organisation, data["precursors"], current)
+    return cleaned
+
+
+def _uuid(raw: Any) -> Any:
+    import uuid
+
+    try:
+        return uuid.UUID(str(raw))
+    except (ValueError, TypeError):
+        return None
+
+
+def _clean_verification(cleaned: _Cleaned, raw: Any) -> None:
+    if not isinstance(raw, dict):
+        cleaned.error("verification", "Expected an object or null.")
+        return
+    slug = raw.get("verifier_organisation")
+    verifier = None
+    if slug:
+        verifier = (
+            Organisation.objects.filter(slug=slug, kinds__kind=OrganisationKind.VERIFIER)
+            .distinct()
+            .first()
+        )
+        if verifier is None:
+            cleaned.error(
+                "verification.verifier_organisation",
+                f"{slug!r} is not a verifier on the platform; give a verifier's slug, or the "
+                "verifier's name and accreditation number for an external one.",
+            )
+    cleaned.values["verifier_organisation"] = verifier
+    cleaned.values["verifier_name"] = str(raw.get("verifier_name") or "")
+    cleaned.values["verifier_accreditation"] = str(raw.get("accreditation_number") or "")
+    level = str(raw.get("assurance_level") or "")
+    if level and level not in ("reasonable", "limited"):
+        cleaned.error("verification.assurance_level", "Expected reasonable or limited.")
+    cleaned.values["assurance_level"] = level
+    if raw and verifier is None and not slug and not cleaned.values["verifier_name"]:
+        cleaned.error(
+            "verification.verifier_name",
+            "Name the verifier (or give a verifier organisation of the platform).",
+        )
+
+
+def _clean_data_quality(cleaned: _Cleaned, raw: Any) -> None:
+    if not isinstance(raw, dict):
+        cleaned.error("data_quality", "Expected an object.")
+        return
+    share = raw.get("primary_data_share_pct")
+    if share not in (None, ""):
+        try:
+            value = Decimal(str(share))
+            if not 0 <= value <= 100:
+                raise ValueError
+            cleaned.values["primary_data_share_pct"] = value
+        except (ArithmeticError, ValueError):
+            cleaned.error(
+                "data_quality.primary_data_share_pct", f"{share!r}: expected a percentage 0-100."
+            )
+    cleaned.values["methodology"] = str(raw.get("methodology") or "")
+    cleaned.values["comments"] = str(raw.get("comments") or "")
+    if raw.get("valid_until"):
+        cleaned.values["valid_until"] = _date(
+            cleaned, "data_quality.valid_until", raw["valid_until"]
+        )
+
+
+def _clean_precursors(
+    cleaned: _Cleaned, organisation: Organisation, raw: Any, current: Footprint | None
+) -> None:
+    if not isinstance(raw, list):
+        cleaned.error("precursors", "Expected a list.")
+        return
+    rows: list[dict[str, Any]] = []
+    for index, item in enumerate(raw):
+        path = f"precursors[{index}]"
+        if not isinstance(item, dict):
+            cleaned.error(path, "Expected an object.")
+            continue
+        row: dict[str, Any] = {"position": index}
+        row["cn_code"] = str(item.get("cn_code") or "").replace(" ", "")
+        if not row["cn_code"]:
+            cleaned.error(f"{path}.cn_code", "This field is required.")
+        q = _quantity(
+            cleaned, f"{path}.mass_per_t", item.get("mass_per_t"), "specific_mass", allow_zero=False
+        )
+        if q is not None:
+            row["mass_t_per_t"] = q.value
+            row["mass_as_entered"] = q.as_entered()
+        row["country_of_origin"] = str(item.get("country_of_origin") or "").upper()
+        if not row["country_of_origin"]:
+            cleaned.error(f"{path}.country_of_origin", "This field is required.")
+        source = str(item.get("see_source") or "")
+        row["see_source"] = source
+        if source == PrecursorSeeSource.PLATFORM_FOOTPRINT:
+            referenced = (
+                Footprint.objects.filter(
+                    organisation=organisation,
+                    pk=_uuid(item.get("source_footprint")),
+                    status=FootprintStatus.PUBLISHED,
+                )
+                .exclude(pk=current.pk if current else "00000000-0000-0000-0000-000000000000")
+                .first()
+            )
+            if referenced is None:
+                cleaned.error(
+                    f"{path}.source_footprint",
+                    "Unknown footprint; give the id of a published footprint you can read.",
+                )
+            else:
+                row["source_footprint"] = referenced
+                row["see_direct"] = referenced.see_direct
+                row["see_indirect"] = referenced.see_indirect
+                if referenced.product.cn_code != row["cn_code"]:
+                    cleaned.error(
+                        f"{path}.cn_code",
+                        f"The referenced footprint is of CN {referenced.product.cn_code}, "
+                        f"not {row['cn_code']}.",
+                    )
+        elif source == PrecursorSeeSource.OWN_VERIFIED:
+            for channel in ("see_direct", "see_indirect"):
+                value = item.get(channel)
+                if value in (None, ""):
+                    if channel == "see_direct":
+                        cleaned.error(f"{path}.see_direct", "Required for own verified figures.")
+                    continue
+                try:
+                    row[channel] = Decimal(str(value))
+                    if row[channel] < 0:
+                        raise ValueError
+                except (ArithmeticError, ValueError):
+                    cleaned.error(f"{path}.{channel}", f"{value!r}: expected tCO2e/t >= 0.")
+        elif source != PrecursorSeeSource.DEFAULT_VALUE:
+            cleaned.error(
+                f"{path}.see_source",
+                f"{source!r}: expected one of " + ", ".join(PrecursorSeeSource.values) + ".",
+            )
+        rows.append(row)
+    cleaned.precursors = rows
+
+
+def _compute(
+    footprint: Footprint, precursors: list[dict[str, Any]]
+) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """Run the engine on the footprint's inputs; returns (updates, problems)."""
+    on = footprint.period_end
+    try:
+        snapshot = reference_snapshot_for(on=on)
+    except ValidationFailed as exc:
+        return {}, [{"path": "period_end", "message": exc.message}]
+    country = footprint.installation.country
+    factor = footprint.electricity_factor_tco2_per_mwh
+    updates: dict[str, Any] = {}
+    if (
+        footprint.electricity_mwh is not None
+        and factor is None
+        and footprint.electricity_factor_source in ("", ElectricityFactorSource.COUNTRY_DEFAULT)
+    ):
+        row = electricity_factor_for(snapshot, country)
+        if row is not None:
+            factor = row.tco2_per_mwh
+            updates["electricity_factor_tco2_per_mwh"] = factor
+            updates["electricity_factor_source"] = ElectricityFactorSource.COUNTRY_DEFAULT
+            updates["electricity_factor_reference"] = row.ref
+    al = footprint.activity_level_t
+    good = GoodInput(
+        id=str(footprint.pk),
+        cn_code=footprint.product.cn_code,
+        country_of_origin=country,
+        activity_level_t=al,
+        attributed_direct_tco2e=footprint.attributed_direct_tco2e,
+        attributed_indirect_tco2e=footprint.attributed_indirect_tco2e,
+        electricity_mwh=footprint.electricity_mwh
+        if footprint.attributed_indirect_tco2e is None
+        else None,
+        electricity_factor_tco2_per_mwh=factor
+        if footprint.attributed_indirect_tco2e is None
+        else None,
+        precursors=tuple(
+            PrecursorInput(
+                mass_t=p["mass_t_per_t"] * al,
+                cn_code=p["cn_code"],
+                country_of_origin=p["country_of_origin"],
+                see_direct=p.get("see_direct")
+                if p["see_source"] != PrecursorSeeSource.DEFAULT_VALUE
+                else None,
+                see_indirect=p.get("see_indirect")
+                if p["see_source"] != PrecursorSeeSource.DEFAULT_VALUE
+                else None,
+                footprint_id=str(p["source_footprint"].pk) if p.get("source_footprint") else None,
+            )
+            for p in precursors
+        ),
+    )
+    try:
+        calculation = compute_see([good], snapshot)
+    except CalculationError as exc:
+        return updates, [{"path": _engine_path(p.path), "message": p.message} for p in exc.problems]
+    result = calculation[str(footprint.pk)]
+    rendered = render_see(calculation)["goods"][str(footprint.pk)]
+    rendered["reference_date"] = on.isoformat()
+    updates.update(
+        see_direct=Decimal(rendered["see_direct"]),
+        see_indirect=Decimal(rendered["see_indirect"]),
+        see_total=Decimal(rendered["see_total"]),
+        indirect_counts=result.indirect_counts,
+        calculation=rendered,
+        calculation_problems=[],
+    )
+    return updates, []
+
+
+def _engine_path(path: str) -> str:
+    """Map the engine's ``goods[0].…`` paths to the footprint's own field names."""
+    mapping = {
+        "goods[0].activity_level_t": "activity_level",
+        "goods[0].attributed_direct_tco2e": "attributed_direct_emissions",
+        "goods[0].cn_code": "product",
+        "goods[0].electricity_mwh": "electricity",
+        "goods[0].electricity_factor_tco2_per_mwh": "electricity_factor",
+    }
+    if path in mapping:
+        return mapping[path]
+    if path.startswith("goods[0].precursors"):
+        return path.removeprefix("goods[0].")
+    return path.removeprefix("goods[0].") or "non_field_errors"
+
+
+def _save(footprint: Footprint, cleaned: _Cleaned, *, precursors_given: bool) -> Footprint:
+    for name, value in cleaned.values.items():
+        setattr(footprint, name, value)
+    entered = dict(footprint.inputs_as_entered or {})
+    entered.update(cleaned.as_entered)
+    footprint.inputs_as_entered = entered
+    errors = dict(cleaned.errors)
+    if (
+        footprint.period_start
+        and footprint.period_end
+        and footprint.period_end < footprint.period_start
+    ):
+        errors.setdefault("period_end", []).append(
+            f"{footprint.period_end} is before the period start {footprint.period_start}."
+        )
+    product = footprint.product if footprint.product_id else None
+    if (
+        product is not None
+        and footprint.installation_id
+        and footprint.installation not in (product.installations.all())
+        and product.installations.exists()
+    ):
+        errors.setdefault("installation", []).append(
+            f"{product.name} is not made at {footprint.installation}; link the installation "
+            "to the product first."
+        )
+    if product is not None and footprint.period_end:
+        category = goods_category_for_cn_code(cn_code=product.cn_code, on=footprint.period_end)
+        if category is None:
+            errors.setdefault("product", []).append(
+                f"CN {product.cn_code} is not a CBAM good in the reference data valid on "
+                f"{footprint.period_end}."
+            )
+    if errors:
+        raise ValidationFailed("The footprint data is invalid.", fields=errors)
+    if precursors_given:
+        precursors = cleaned.precursors or []
+    else:
+        precursors = footprint_precursor_rows(footprint)
+    updates, problems = _compute(footprint, precursors)
+    if problems:
+        fields: dict[str, list[str]] = {}
+        for problem in problems:
+            fields.setdefault(problem["path"], []).append(problem["message"])
+        raise ValidationFailed("The footprint cannot be computed.", fields=fields)
+    for name, value in updates.items():
+        setattr(footprint, name, value)
+    footprint.save()
+    if precursors_given:
+        footprint.precursors.all().delete()
+        FootprintPrecursor.objects.bulk_create(
+            FootprintPrecursor(footprint=footprint, **row) for row in precursors
+        )
+    return footprint
+
+
+def footprint_summary(footprint: Footprint) -> dict[str, Any]:
+    return {
+        "status": footprint.status,
+        "see_direct": str(footprint.see_direct),
+        "see_indirect": str(footprint.see_indirect),
+        "see_total": str(footprint.see_total),
+        "inputs_as_entered": footprint.inputs_as_entered,
+    }
+
+
+@transaction.atomic
+def footprint_create(
+    *, actor: Actor, organisation: Organisation, data: dict[str, Any]
+) -> Footprint:
+    """A new draft footprint from inputs with units; the SEE is computed by the engine."""
+    cleaned = _clean(organisation=organisation, data=data, partial=False, current=None)
+    if cleaned.errors:
+        raise ValidationFailed("The footprint data is invalid.", fields=cleaned.errors)
+    footprint = Footprint(organisation=organisation, created_by=actor.user)
+    footprint = _save(footprint, cleaned, precursors_given=True)
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action="footprint.created",
+        obj=footprint,
+        after=footprint_summary(footprint),
+    )
+    return footprint
+
+
+@transaction.atomic
+def footprint_update(*, actor: Actor, footprint: Footprint, data: dict[str, Any]) -> Footprint:
+    """Edit a draft; the SEE is recomputed. Anything but a draft is refused."""
+    footprint = Footprint.objects.select_for_update().get(pk=footprint.pk)
+    if footprint.status != FootprintStatus.DRAFT:
+        raise FootprintImmutable(
+            f"This footprint is {footprint.status}; only a draft can be edited"
+            + (
+                " (a published footprint is corrected with a new version)."
+                if footprint.status in (FootprintStatus.PUBLISHED, FootprintStatus.DEPRECATED)
+                else "."
+            )
+        )
+    before = footprint_summary(footprint)
+    cleaned = _clean(
+        organisation=footprint.organisation, data=data, partial=True, current=footprint
+    )
+    if cleaned.errors:
+        raise ValidationFailed("The footprint data is invalid.", fields=cleaned.errors)
+    footprint = _save(footprint, cleaned, precursors_given="precursors" in data)
+    audit_record(
+        actor=actor,
+        organisation=footprint.organisation,
+        action="footprint.updated",
+        obj=footprint,
+        before=before,
+        after=footprint_summary(footprint),
+    )
+    return footprint
+
+
+@transaction.atomic
+def footprint_delete(*, actor: Actor, footprint: Footprint) -> None:
+    footprint = Footprint.objects.select_for_update().get(pk=footprint.pk)
+    if footprint.status != FootprintStatus.DRAFT:
+        raise FootprintImmutable(
+            f"This footprint is {footprint.status}; only a draft can be deleted."
+        )
+    audit_record(
+        actor=actor,
+        organisation=footprint.organisation,
+        action="footprint.deleted",
+        obj=footprint,
+        before=footprint_summary(footprint),
+    )
+    footprint.precursors.all().delete()
+    footprint.delete()
+
+
+def footprint_precursor_rows(footprint: Footprint) -> list[dict[str, Any]]:
+    return [
+        {
+            "position": p.position,
+            "cn_code": p.cn_code,
+            "mass_t_per_t": p.mass_t_per_t,
+            "mass_as_entered": p.mass_as_entered,
+            "country_of_origin": p.country_of_origin,
+            "see_source": p.see_source,
+            "source_footprint": p.source_footprint,
+            "see_direct": p.see_direct,
+            "see_indirect": p.see_indirect,
+        }
+        for p in footprint.precursors.select_related("source_footprint")
+    ]
+
+
+def footprint_recompute(*, footprint: Footprint) -> dict[str, list[str]]:
+    """Recompute the SEE of a locked, not yet published footprint with the reference data in
+    force; returns the problems by field (empty when it computed and was saved)."""
+    updates, problems = _compute(footprint, footprint_precursor_rows(footprint))
+    if problems:
+        fields: dict[str, list[str]] = {}
+        for problem in problems:
+            fields.setdefault(problem["path"], []).append(problem["message"])
+        return fields
+    for name, value in updates.items():
+        setattr(footprint, name, value)
+    footprint.save()
+    return {}

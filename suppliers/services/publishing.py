@@ -1,0 +1,155 @@
+"""Publishing: build the PACT v3 ProductFootprint document, canonicalise (RFC 8785), sign it
+(detached JWS, Ed25519) and store the exact signed bytes; correcting a published footprint.
+
+A published footprint never changes (services refuse; on PostgreSQL a trigger refuses). A
+correction is a new footprint whose ``precedingPfIds`` names the old one; publishing the
+correction deprecates the old one in the same transaction.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import Actor, audit_record
+from accounts.services.signing_keys import document_sign
+from suppliers.models import EvidenceFile, Footprint, FootprintPrecursor, FootprintStatus
+from suppliers.services.document import footprint_document
+from suppliers.services.workflow import footprint_move, transition_check
+
+
+@transaction.atomic
+def footprint_publish(*, actor: Actor, footprint: Footprint) -> Footprint:
+    """Approved → published: sign the PACT document and store its exact bytes and JWS."""
+    locked = (
+        Footprint.objects.select_for_update(of=("self",))
+        .select_related("product", "installation", "organisation", "preceding")
+        .get(pk=footprint.pk)
+    )
+    transition_check(status=locked.status, to=FootprintStatus.PUBLISHED)
+    published_at = timezone.now().replace(microsecond=0)
+    document = footprint_document(
+        locked, platform_host=settings.PLATFORM_HOST, published_at=published_at
+    )
+    signed = document_sign(organisation=locked.organisation, document=document, actor=actor)
+    published = footprint_move(
+        actor=actor,
+        footprint=locked,
+        to=FootprintStatus.PUBLISHED,
+        action="published",
+        changes={
+            "signed_document": signed.payload,
+            "signature": signed.jws,
+            "signing_kid": signed.kid,
+            "published_by": actor.user,
+            "published_at": published_at,
+        },
+        note={"kid": signed.kid, "bytes": len(signed.payload)},
+    )
+    preceding = locked.preceding
+    if preceding is not None and preceding.status == FootprintStatus.PUBLISHED:
+        footprint_move(
+            actor=actor,
+            footprint=preceding,
+            to=FootprintStatus.DEPRECATED,
+            action="deprecated",
+            changes={"deprecated_at": signed.signed_at},
+            note={"superseded_by": str(published.pk)},
+        )
+    return published
+
+
+_COPIED_FIELDS = (
+    "product",
+    "installation",
+    "period_start",
+    "period_end",
+    "attributed_direct_tco2e",
+    "activity_level_t",
+    "electricity_mwh",
+    "electricity_factor_tco2_per_mwh",
+    "electricity_factor_source",
+    "electricity_factor_reference",
+    "attributed_indirect_tco2e",
+    "natural_gas_nm3",
+    "inputs_as_entered",
+    "carbon_price_instrument",
+    "carbon_price_amount",
+    "carbon_price_currency",
+    "verifier_organisation",
+    "verifier_name",
+    "verifier_accreditation",
+    "verification_statement_date",
+    "assurance_level",
+    "primary_data_share_pct",
+    "methodology",
+    "comments",
+    "valid_until",
+    "see_direct",
+    "see_indirect",
+    "see_total",
+    "indirect_counts",
+    "calculation",
+)
+
+
+@transaction.atomic
+def footprint_correct(*, actor: Actor, footprint: Footprint) -> Footprint:
+    """A new draft copying a published footprint's inputs, precursors and evidence, with
+    ``preceding`` pointing at it. The original stays published until the correction is."""
+    original = Footprint.objects.select_for_update().get(pk=footprint.pk)
+    if original.status != FootprintStatus.PUBLISHED:
+        transition_check(status=original.status, to=FootprintStatus.DEPRECATED)
+    existing = Footprint.objects.filter(preceding=original).exclude(
+        status__in=(FootprintStatus.PUBLISHED, FootprintStatus.DEPRECATED)
+    )
+    if existing.exists():
+        from suppliers.errors import IllegalTransition
+
+        raise IllegalTransition(
+            f"A correction of this footprint is already in progress ({existing.first().pk})."  # type: ignore[union-attr]
+        )
+    copy = Footprint(
+        organisation=original.organisation,
+        preceding=original,
+        created_by=actor.user,
+        **{name: getattr(original, name) for name in _COPIED_FIELDS},
+    )
+    copy.save()
+    FootprintPrecursor.objects.bulk_create(
+        FootprintPrecursor(
+            footprint=copy,
+            position=p.position,
+            cn_code=p.cn_code,
+            mass_t_per_t=p.mass_t_per_t,
+            mass_as_entered=p.mass_as_entered,
+            country_of_origin=p.country_of_origin,
+            see_source=p.see_source,
+            source_footprint=p.source_footprint,
+            see_direct=p.see_direct,
+            see_indirect=p.see_indirect,
+        )
+        for p in original.precursors.all()
+    )
+    EvidenceFile.objects.bulk_create(
+        EvidenceFile(
+            footprint=copy,
+            kind=e.kind,
+            file=e.file.name,
+            original_name=e.original_name,
+            content_type=e.content_type,
+            size_bytes=e.size_bytes,
+            sha256=e.sha256,
+            uploaded_by=e.uploaded_by,
+        )
+        for e in original.evidence.all()
+    )
+    audit_record(
+        actor=actor,
+        organisation=original.organisation,
+        action="footprint.correction_started",
+        obj=copy,
+        after={"preceding": str(original.pk)},
+    )
+    return copy

@@ -1,0 +1,210 @@
+"""The footprint workflow: submit, validate (worker), approve or reject (four eyes), publish,
+deprecate, correct.
+
+``draft → submitted → in_review → approved → published → deprecated`` and
+``rejected → draft``, as the explicit map ``suppliers.models.TRANSITIONS``. Every move locks
+the row, checks the map (``IllegalTransition`` otherwise) and writes its audit event in the
+same transaction. The four-eyes rule: whoever created or submitted a footprint can never
+approve it (CBAM practice; DOMAIN.md "A preparer approving their own numbers").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import Actor, audit_record
+from core.errors import ValidationFailed
+from core.jobs import job_create
+from suppliers.errors import FourEyesViolation, IllegalTransition
+from suppliers.models import (
+    TRANSITIONS,
+    ElectricityFactorSource,
+    EvidenceKind,
+    Footprint,
+    FootprintStatus,
+)
+
+VALIDATE_JOB = "suppliers.validate_footprint"
+
+
+def transition_check(*, status: str, to: str) -> None:
+    """Raise ``IllegalTransition`` unless ``TRANSITIONS`` allows ``status`` -> ``to``."""
+    if to not in TRANSITIONS[status]:
+        allowed = sorted(TRANSITIONS[status]) or ["nothing"]
+        raise IllegalTransition(
+            f"A {status} footprint cannot move to {to}; from {status} it can move to "
+            f"{', '.join(allowed)}.",
+            extra={"status": status, "requested": to},
+        )
+
+
+def footprint_move(
+    *,
+    actor: Actor,
+    footprint: Footprint,
+    to: str,
+    action: str,
+    changes: dict[str, Any] | None = None,
+    note: dict[str, Any] | None = None,
+) -> Footprint:
+    """Lock, check the transitions map, apply, audit. Callers hold the transaction."""
+    locked = Footprint.objects.select_for_update().get(pk=footprint.pk)
+    transition_check(status=locked.status, to=to)
+    before = locked.status
+    locked.status = to
+    for name, value in (changes or {}).items():
+        setattr(locked, name, value)
+    locked.save()
+    audit_record(
+        actor=actor,
+        organisation=locked.organisation,
+        action=f"footprint.{action}",
+        obj=locked,
+        before={"status": before},
+        after={"status": to, **(note or {})},
+    )
+    return locked
+
+
+def _submission_problems(footprint: Footprint) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    needs_evidence = footprint.electricity_factor_source in (
+        ElectricityFactorSource.DIRECT_LINK,
+        ElectricityFactorSource.PPA,
+    )
+    if needs_evidence and not footprint.evidence.filter(kind=EvidenceKind.ELECTRICITY).exists():
+        problems["electricity_factor_source"] = [
+            f"A {footprint.get_electricity_factor_source_display()} needs evidence: upload the "
+            "contract or connection document (kind electricity) before submitting."
+        ]
+    return problems
+
+
+@transaction.atomic
+def footprint_submit(*, actor: Actor, footprint: Footprint) -> Footprint:
+    """Send a draft to validation: a work row runs the checks in a worker, after commit."""
+    problems = _submission_problems(footprint)
+    if problems:
+        raise ValidationFailed("The footprint cannot be submitted yet.", fields=problems)
+    footprint = footprint_move(
+        actor=actor,
+        footprint=footprint,
+        to=FootprintStatus.SUBMITTED,
+        action="submitted",
+        changes={"submitted_by": actor.user, "submitted_at": timezone.now()},
+    )
+    assert footprint.submitted_at is not None
+    job_create(
+        kind=VALIDATE_JOB,
+        payload={
+            "footprint_id": str(footprint.pk),
+            "submitted_at": footprint.submitted_at.isoformat(),
+        },
+        organisation_id=footprint.organisation_id,
+        idempotency_key=f"{VALIDATE_JOB}:{footprint.pk}:{footprint.submitted_at.isoformat()}",
+    )
+    return footprint
+
+
+@transaction.atomic
+def footprint_validation_finish(
+    *, footprint: Footprint, problems: dict[str, list[str]]
+) -> Footprint:
+    """Worker side: no problems → in review; problems → back to draft with them attached."""
+    actor = Actor.platform("validation")
+    if problems:
+        return footprint_move(
+            actor=actor,
+            footprint=footprint,
+            to=FootprintStatus.DRAFT,
+            action="validation_failed",
+            changes={
+                "calculation_problems": [
+                    {"path": path, "message": message}
+                    for path, messages in problems.items()
+                    for message in messages
+                ]
+            },
+            note={"problems": len(problems)},
+        )
+    return footprint_move(
+        actor=actor,
+        footprint=footprint,
+        to=FootprintStatus.IN_REVIEW,
+        action="validation_passed",
+        changes={"calculation_problems": []},
+    )
+
+
+def _check_four_eyes(actor: Actor, footprint: Footprint) -> None:
+    if actor.user is None:
+        raise FourEyesViolation("A review is done by a person, not a machine client.")
+    if actor.user.pk in (footprint.created_by_id, footprint.submitted_by_id):
+        raise FourEyesViolation(
+            "Four eyes: you prepared or submitted this footprint, so another reviewer must "
+            "approve or reject it."
+        )
+
+
+@transaction.atomic
+def footprint_approve(*, actor: Actor, footprint: Footprint, comment: str = "") -> Footprint:
+    locked = Footprint.objects.select_for_update().get(pk=footprint.pk)
+    _check_four_eyes(actor, locked)
+    return footprint_move(
+        actor=actor,
+        footprint=locked,
+        to=FootprintStatus.APPROVED,
+        action="approved",
+        changes={
+            "reviewed_by": actor.user,
+            "reviewed_at": timezone.now(),
+            "review_comment": comment,
+        },
+        note={"comment": comment} if comment else None,
+    )
+
+
+@transaction.atomic
+def footprint_reject(*, actor: Actor, footprint: Footprint, comment: str) -> Footprint:
+    if not (comment or "").strip():
+        raise ValidationFailed(
+            "A rejection needs a comment.",
+            fields={"comment": ["Say what the preparer must change."]},
+        )
+    locked = Footprint.objects.select_for_update().get(pk=footprint.pk)
+    _check_four_eyes(actor, locked)
+    return footprint_move(
+        actor=actor,
+        footprint=locked,
+        to=FootprintStatus.REJECTED,
+        action="rejected",
+        changes={
+            "reviewed_by": actor.user,
+            "reviewed_at": timezone.now(),
+            "review_comment": comment,
+        },
+        note={"comment": comment},
+    )
+
+
+@transaction.atomic
+def footprint_reopen(*, actor: Actor, footprint: Footprint) -> Footprint:
+    """A rejected footprint goes back to draft for the preparer to correct."""
+    return footprint_move(
+        actor=actor, footprint=footprint, to=FootprintStatus.DRAFT, action="reopened"
+    )
+
+
+@transaction.atomic
+def footprint_deprecate(*, actor: Actor, footprint: Footprint, reason: str = "") -> Footprint:
+    return footprint_move(
+        actor=actor,
+        footprint=footprint,
+        to=FootprintStatus.DEPRECATED,
+        action="deprecated",
+        changes={"deprecated_at": timezone.now()},
+        note={"reason": reason} if reason else None,
+    )
