@@ -246,6 +246,7 @@ REST_FRAMEWORK = {
         "organisation": os.environ.get("THROTTLE_ORGANISATION_RATE", "3000/min"),
         "token": os.environ.get("THROTTLE_TOKEN_RATE", "30/min"),
         "calculator_anon": os.environ.get("THROTTLE_CALCULATOR_ANON_RATE", "20/min"),
+        "footprint_verify": os.environ.get("THROTTLE_FOOTPRINT_VERIFY_RATE", "120/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -4,11 +4,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api.keys import JwksApi
 from core.health import healthz, readyz
+from suppliers.views import cbam_extension_schema_view
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path(".well-known/jwks.json", JwksApi.as_view(), name="jwks"),
+    path(
+        "schemas/cbam-exchange/cbam-footprint-v1.json",
+        cbam_extension_schema_view,
+        name="cbam-extension-schema",
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include(("accounts.api.urls", "api"), namespace="api")),
