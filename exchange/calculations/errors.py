@@ -44,23 +44,24 @@ class Problem:
         return {"path": self.path, "code": self.code, "message": self.message}
 
 
-class CalculationError(Exception):
-    """The input cannot be calculated; ``problems`` lists every reason found."""
+class ProblemsError(Exception):
+    """Bad input, with *every* problem found: the base of the pure packages' errors
+    (``CalculationError`` here, ``suppliers.pact.errors.FootprintDocumentError``)."""
 
     status: int = 400
-    code: str = "calculation_invalid"
+    code: str = "invalid"
+    #: What the problems are in, for the message: "2 problems in <subject>; first: …".
+    subject: str = "the input"
 
     def __init__(self, problems: Iterable[Problem], message: str | None = None) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         if not self.problems:
-            raise ValueError("CalculationError needs at least one problem")
+            raise ValueError(f"{type(self).__name__} needs at least one problem")
         if message is None:
             first = self.problems[0]
             count = len(self.problems)
             noun = "problem" if count == 1 else "problems"
-            message = (
-                f"{count} {noun} in the calculation input; first: {first.path}: {first.message}"
-            )
+            message = f"{count} {noun} in {self.subject}; first: {first.path}: {first.message}"
         self.message = message
         self.extra: dict[str, Any] = {"problems": [p.as_dict() for p in self.problems]}
         super().__init__(message)
@@ -68,3 +69,10 @@ class CalculationError(Exception):
     @property
     def paths(self) -> list[str]:
         return [p.path for p in self.problems]
+
+
+class CalculationError(ProblemsError):
+    """The input cannot be calculated; ``problems`` lists every reason found."""
+
+    code = "calculation_invalid"
+    subject = "the calculation input"

@@ -13,9 +13,9 @@ that publishes a footprint re-raises it as a ``ValidationFailed`` with the same 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from exchange.calculations.errors import Problem, ProblemsError
+
+__all__ = ["FootprintDocumentError", "Problem"]
 
 # Problem codes (stable, machine-readable).
 REQUIRED = "required"
@@ -29,40 +29,8 @@ DUPLICATE = "duplicate"
 CONFLICT = "conflict"
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with the input: where (field path), what, and a stable code."""
-
-    path: str
-    message: str
-    code: str = INVALID
-
-    def as_dict(self) -> dict[str, str]:
-        return {"path": self.path, "code": self.code, "message": self.message}
-
-
-class FootprintDocumentError(ValueError):
+class FootprintDocumentError(ProblemsError, ValueError):
     """The input cannot become a PACT ProductFootprint; ``problems`` lists every reason."""
 
-    status: int = 400
-    code: str = "footprint_document_invalid"
-
-    def __init__(self, problems: Iterable[Problem], message: str | None = None) -> None:
-        self.problems: tuple[Problem, ...] = tuple(problems)
-        if not self.problems:
-            raise ValueError("FootprintDocumentError needs at least one problem")
-        if message is None:
-            first = self.problems[0]
-            count = len(self.problems)
-            noun = "problem" if count == 1 else "problems"
-            message = (
-                f"{count} {noun} in the footprint document input; "
-                f"first: {first.path}: {first.message}"
-            )
-        self.message = message
-        self.extra: dict[str, Any] = {"problems": [p.as_dict() for p in self.problems]}
-        super().__init__(message)
-
-    @property
-    def paths(self) -> list[str]:
-        return [p.path for p in self.problems]
+    code = "footprint_document_invalid"
+    subject = "the footprint document input"

@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from accounts.audit import Actor, audit_record
 from accounts.services.signing_keys import document_sign
+from core.errors import ValidationFailed
 from suppliers.models import EvidenceFile, Footprint, FootprintPrecursor, FootprintStatus
+from suppliers.pact.errors import FootprintDocumentError
 from suppliers.services.document import footprint_document
 from suppliers.services.workflow import footprint_move, transition_check
 
@@ -29,9 +31,20 @@ def footprint_publish(*, actor: Actor, footprint: Footprint) -> Footprint:
     )
     transition_check(status=locked.status, to=FootprintStatus.PUBLISHED)
     published_at = timezone.now().replace(microsecond=0)
-    document = footprint_document(
-        locked, platform_host=settings.PLATFORM_HOST, published_at=published_at
-    )
+    try:
+        document = footprint_document(
+            locked, platform_host=settings.PLATFORM_HOST, published_at=published_at
+        )
+    except FootprintDocumentError as exc:
+        fields: dict[str, list[str]] = {}
+        for problem in exc.problems:
+            fields.setdefault(problem.path, []).append(problem.message)
+        raise ValidationFailed(
+            f"The footprint cannot be published as a PACT document: {exc.message}",
+            code=exc.code,
+            fields=fields,
+            extra=exc.extra,
+        ) from None
     signed = document_sign(organisation=locked.organisation, document=document, actor=actor)
     published = footprint_move(
         actor=actor,
