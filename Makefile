@@ -22,9 +22,10 @@ install: $(VENV)/.installed ## Create the virtualenv and install the locked depe
 migrate: install ## Apply database migrations
 	$(PY) manage.py migrate --noinput
 
-seed: migrate ## Load the reference data and the demo world (organisations and users in every role)
+seed: migrate ## Load reference data and the demo world (organisations, users in every role, signed footprints)
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_footprints
 
 demo: seed ## Set up everything and run the platform (web on $(ADDR) + a worker) on SQLite
 	$(PY) manage.py run_platform $(ADDR)

@@ -46,7 +46,6 @@ def producer(reference_data: None) -> Producer:
         name="唐山钢铁厂",
         name_latin="Tangshan steel works",
         country="CN",
-        un_locode="CNTSN",
     )
     product = Product.objects.create(
         organisation=organisation,
