@@ -20,6 +20,12 @@ urlpatterns = [
     path("api/v1/", include(("accounts.api.urls", "api"), namespace="api")),
     path("api/v1/", include(("exchange.api.urls", "exchange-api"), namespace="exchange-api")),
     path("api/v1/", include(("suppliers.api.urls", "suppliers-api"), namespace="suppliers-api")),
+    path(
+        "api/v1/",
+        include(
+            ("suppliers.api.verification_urls", "verification-api"), namespace="verification-api"
+        ),
+    ),
     path("admin/", admin.site.urls),
     path("", include(("accounts.urls", "accounts"), namespace="accounts")),
 ]

@@ -32,4 +32,8 @@ SAMPLES: dict[str, SampleMaker] = {
     "installation_id": lambda org: str(InstallationFactory(organisation=org).pk),
     "product_id": lambda org: str(ProductFactory(organisation=org).pk),
     "footprint_id": lambda org: str(FootprintFactory(organisation=org).pk),
+    # A footprint of another producer that names ``org`` as its verifier, in review.
+    "request_id": lambda org: str(
+        FootprintFactory(verifier_organisation=org, status="in_review").pk
+    ),
 }
