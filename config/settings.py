@@ -299,6 +299,11 @@ JOB_REQUEUE_AFTER_SECONDS = _env_int("JOB_REQUEUE_AFTER_SECONDS", 60)
 JOB_SWEEP_INTERVAL_SECONDS = _env_int("JOB_SWEEP_INTERVAL_SECONDS", 30)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "cbam")
 
+# --- Validation --------------------------------------------------------------------------------
+# Dotted modules of extra validation rules, imported after the shipped ones in every process
+# (suppliers.validation.loading); the tests give worker processes a slow rule this way.
+VALIDATION_EXTRA_RULE_MODULES = _env_list("CBAM_EXTRA_RULE_MODULES", [])
+
 BROKER_DIR = VAR_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     BROKER_DIR.mkdir(parents=True, exist_ok=True)

@@ -27,6 +27,31 @@ JobHandler = Callable[[Job], Any]
 _HANDLERS: dict[str, JobHandler] = {}
 
 
+@dataclass(frozen=True)
+class JobHooks:
+    """Callbacks of a kind whose domain row mirrors its job (a validation run shows
+    "running", or "crashed in rule X, retrying").
+
+    A failed attempt rolls back everything its handler wrote, so a handler cannot record its
+    own failure. Hooks run in transactions of their own instead:
+
+    - ``on_start(job)``: after a successful claim, before the handler; committed even when the
+      attempt fails or its worker dies;
+    - ``on_failure(job, error, retrying)``: in the transaction that returns the job to pending
+      (``retrying`` True) or fails it (False), so it commits with that mark or not at all;
+      ``error`` is the handler's exception, or None when the sweeper or a late delivery gives
+      up on a job whose workers kept dying. Not called for an attempt that lost its lease.
+
+    A hook that raises is logged and ignored: the job's own bookkeeping never depends on it.
+    """
+
+    on_start: Callable[[Job], None] | None = None
+    on_failure: Callable[[Job, BaseException | None, bool], None] | None = None
+
+
+_HOOKS: dict[str, JobHooks] = {}
+
+
 class TransientJobError(Exception):
     """Raise from a handler when trying again later may succeed (a service was down)."""
 
@@ -35,17 +60,45 @@ class UnknownJobKind(LookupError):
     pass
 
 
-def register_job_handler(kind: str) -> Callable[[JobHandler], JobHandler]:
-    """Decorator: ``@register_job_handler("suppliers.validate")`` on ``def handler(job)``."""
+def register_job_handler(
+    kind: str, *, hooks: JobHooks | None = None
+) -> Callable[[JobHandler], JobHandler]:
+    """Decorator: ``@register_job_handler("suppliers.validate")`` on ``def handler(job)``;
+    ``hooks`` (see ``JobHooks``) when a domain row follows the job's attempts."""
 
     def decorator(func: JobHandler) -> JobHandler:
         existing = _HANDLERS.get(kind)
         if existing is not None and existing is not func:
             raise ValueError(f"job kind {kind!r} is already registered to {existing!r}")
         _HANDLERS[kind] = func
+        if hooks is not None:
+            _HOOKS[kind] = hooks
         return func
 
     return decorator
+
+
+def _run_hook(job: Job, name: str, call: Callable[[], None]) -> None:
+    """Run one hook in a transaction (a savepoint inside the caller's) and swallow its error."""
+    try:
+        with transaction.atomic():
+            call()
+    except Exception:
+        logger.exception("job %s (%s): the %s hook failed", job.pk, job.kind, name)
+
+
+def _started(job: Job) -> None:
+    hooks = _HOOKS.get(job.kind)
+    if hooks is not None and hooks.on_start is not None:
+        on_start = hooks.on_start
+        _run_hook(job, "on_start", lambda: on_start(job))
+
+
+def _failed(job: Job, error: BaseException | None, *, retrying: bool) -> None:
+    hooks = _HOOKS.get(job.kind)
+    if hooks is not None and hooks.on_failure is not None:
+        on_failure = hooks.on_failure
+        _run_hook(job, "on_failure", lambda: on_failure(job, error, retrying))
 
 
 def job_handler_for(kind: str) -> JobHandler:
@@ -153,10 +206,14 @@ def job_execute(*, job_id: int) -> JobOutcome:
             wait = (job.lease_expires_at - now).total_seconds() + 1
             return JobOutcome("busy", retry_in_seconds=wait)
         # Out of attempts.
-        _fail(job_id, f"gave up after {job.attempts} attempts; last error: {job.last_error}")
+        with transaction.atomic():
+            error = f"gave up after {job.attempts} attempts; last error: {job.last_error}"
+            if _fail(job_id, error):
+                _failed(job, None, retrying=False)
         return JobOutcome(Job.Status.FAILED)
 
     job = Job.objects.get(pk=job_id)
+    _started(job)
     try:
         handler = job_handler_for(job.kind)
         with transaction.atomic():
@@ -177,12 +234,14 @@ def job_execute(*, job_id: int) -> JobOutcome:
         logger.warning("job %s attempt %s lost its lease; rolled back", job_id, attempt)
         return JobOutcome("lease_lost")
     except TransientJobError as exc:
-        return _after_failed_attempt(job, attempt, f"transient: {exc}", retry=True)
+        return _after_failed_attempt(job, attempt, f"transient: {exc}", retry=True, exc=exc)
     except Exception as exc:
         # Soft time limits land here too: the attempt is spent and the job retried.
         retry = type(exc).__name__ == "SoftTimeLimitExceeded"
         logger.exception("job %s (%s) attempt %s failed", job_id, job.kind, attempt)
-        return _after_failed_attempt(job, attempt, f"{type(exc).__name__}: {exc}", retry=retry)
+        return _after_failed_attempt(
+            job, attempt, f"{type(exc).__name__}: {exc}", retry=retry, exc=exc
+        )
     return JobOutcome(Job.Status.SUCCEEDED)
 
 
@@ -190,22 +249,28 @@ class _LeaseLost(Exception):
     pass
 
 
-def _after_failed_attempt(job: Job, attempt: int, error: str, *, retry: bool) -> JobOutcome:
+def _after_failed_attempt(
+    job: Job, attempt: int, error: str, *, retry: bool, exc: BaseException
+) -> JobOutcome:
     # Both updates are fenced by our attempt number: a stale attempt whose job another worker
-    # took over must neither requeue nor fail the job under that worker.
+    # took over must neither requeue nor fail the job under that worker. The failure hook
+    # commits with the mark, or not at all.
     ours = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=attempt)
-    if retry and attempt < job.max_attempts:
-        requeued = ours.update(
-            status=Job.Status.PENDING,
-            last_error=error[:4000],
-            lease_expires_at=None,
-            enqueued_at=timezone.now(),
-        )
-        if not requeued:
+    with transaction.atomic():
+        if retry and attempt < job.max_attempts:
+            requeued = ours.update(
+                status=Job.Status.PENDING,
+                last_error=error[:4000],
+                lease_expires_at=None,
+                enqueued_at=timezone.now(),
+            )
+            if not requeued:
+                return JobOutcome("lease_lost")
+            _failed(job, exc, retrying=True)
+            return JobOutcome(Job.Status.PENDING, retry_in_seconds=_backoff_seconds(attempt))
+        if not _fail(job.pk, error, rows=ours):
             return JobOutcome("lease_lost")
-        return JobOutcome(Job.Status.PENDING, retry_in_seconds=_backoff_seconds(attempt))
-    if not _fail(job.pk, error, rows=ours):
-        return JobOutcome("lease_lost")
+        _failed(job, exc, retrying=False)
     return JobOutcome(Job.Status.FAILED)
 
 
@@ -238,13 +303,16 @@ def jobs_sweep(*, now: datetime | None = None) -> SweepReport:
     expired = Q(status=Job.Status.RUNNING, lease_expires_at__lt=now)
     exhausted = Q(attempts__gte=F("max_attempts"))
 
-    failed_ids = list(
-        Job.objects.filter(exhausted)
-        .filter(expired | Q(status=Job.Status.PENDING))
-        .values_list("pk", flat=True)
+    exhausted_jobs = list(
+        Job.objects.filter(exhausted).filter(expired | Q(status=Job.Status.PENDING)).order_by("pk")
     )
-    for job_id in failed_ids:
-        _fail(job_id, "gave up: the job used all its attempts (worker lost or kept failing)")
+    failed_ids = [job.pk for job in exhausted_jobs]
+    for job in exhausted_jobs:
+        with transaction.atomic():
+            if _fail(
+                job.pk, "gave up: the job used all its attempts (worker lost or kept failing)"
+            ):
+                _failed(job, None, retrying=False)
 
     Job.objects.filter(expired, attempts__lt=F("max_attempts")).update(
         status=Job.Status.PENDING,

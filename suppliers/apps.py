@@ -8,5 +8,9 @@ class SuppliersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Registers the work-row handlers in web processes and workers.
+        # Registers the work-row handlers and the validation rules in web processes and
+        # workers alike.
         from suppliers import jobs  # noqa: F401
+        from suppliers.validation.loading import rules_load
+
+        rules_load()

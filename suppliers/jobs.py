@@ -4,33 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-
-from core.jobs import register_job_handler
+from core.jobs import JobHooks, register_job_handler
 from core.models import Job
-from suppliers.models import Footprint, FootprintStatus
-from suppliers.services.footprints import footprint_recompute
-from suppliers.services.workflow import VALIDATE_JOB, footprint_validation_finish
+from suppliers.services.workflow import VALIDATE_JOB
+from suppliers.validation.runs import (
+    validation_run_attempt_failed,
+    validation_run_attempt_started,
+    validation_run_execute,
+)
 
 
-@register_job_handler(VALIDATE_JOB)
+def _run_started(job: Job) -> None:
+    validation_run_attempt_started(run_id=job.payload["run_id"], attempt=job.attempts)
+
+
+def _run_failed(job: Job, error: BaseException | None, retrying: bool) -> None:
+    validation_run_attempt_failed(
+        run_id=job.payload["run_id"], attempt=job.attempts, error=error, retrying=retrying
+    )
+
+
+@register_job_handler(VALIDATE_JOB, hooks=JobHooks(on_start=_run_started, on_failure=_run_failed))
 def validate_footprint(job: Job) -> dict[str, Any]:
-    """Check a submitted footprint and move it to review or back to draft. Idempotent: a
-    footprint no longer in the submission this job was made for is left alone."""
-    with transaction.atomic():
-        footprint = (
-            Footprint.objects.select_for_update()
-            .select_related("product", "installation")
-            .filter(pk=job.payload["footprint_id"])
-            .first()
-        )
-        if footprint is None:
-            return {"skipped": "footprint deleted"}
-        submitted_at = footprint.submitted_at.isoformat() if footprint.submitted_at else None
-        if footprint.status != FootprintStatus.SUBMITTED or submitted_at != job.payload.get(
-            "submitted_at"
-        ):
-            return {"skipped": f"footprint is {footprint.status}"}
-        problems = footprint_recompute(footprint=footprint)
-        footprint = footprint_validation_finish(footprint=footprint, problems=problems)
-    return {"status": footprint.status, "problems": sum(len(m) for m in problems.values())}
+    """Execute the validation run ``payload["run_id"]`` (idempotent: a finished run is left
+    alone). The hooks keep the run's status in step with the job's attempts."""
+    return validation_run_execute(run_id=job.payload["run_id"])

@@ -157,6 +157,9 @@ class Footprint(models.Model):
     )
     natural_gas_nm3 = models.DecimalField(max_digits=28, decimal_places=10, null=True, blank=True)
     inputs_as_entered = models.JSONField(default=dict, blank=True)
+    # Relevant precursors of the product's category (goods-category names) the producer
+    # declares not used, so that their absence from ``precursors`` is a statement, not a gap.
+    precursors_declared_absent = models.JSONField(default=list, blank=True)
 
     # Carbon price paid where produced (Art. 9 of Reg. 2023/956).
     carbon_price_instrument = models.CharField(max_length=200, blank=True)
@@ -310,3 +313,116 @@ class EvidenceFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.original_name}"
+
+
+# --------------------------------------------------------------------------- validation
+
+
+class ValidationBatch(models.Model):
+    """Footprints submitted together; its progress is counted from its runs."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="validation_batches"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    total = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at", "id")
+
+    def __str__(self) -> str:
+        return f"Validation batch {self.pk} ({self.total})"
+
+
+class ValidationRunStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    PASSED = "passed", "Passed (no errors)"
+    FAILED_FINDINGS = "failed_findings", "Failed (errors found)"
+    CRASHED = "crashed", "Crashed (a rule or the pipeline failed)"
+
+
+class ValidationRun(models.Model):
+    """One validation of one submission of a footprint, run by a worker through a work row.
+
+    ``pending`` → ``running`` (each attempt) → ``passed`` / ``failed_findings``; a rule that
+    raises makes it ``crashed`` with the rule's code while its job is retried, and it stays
+    ``crashed`` (with ``finished_at``) once the job gives up. ``finished_at`` is set exactly
+    when nothing more will happen to the run.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    footprint = models.ForeignKey(
+        Footprint, on_delete=models.CASCADE, related_name="validation_runs"
+    )
+    batch = models.ForeignKey(
+        ValidationBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="runs"
+    )
+    # The work row (core.models.Job) that runs it; a plain id, as core sits beneath suppliers.
+    job_id = models.BigIntegerField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=ValidationRunStatus.choices, default=ValidationRunStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rules_version = models.CharField(max_length=64, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    info_count = models.PositiveIntegerField(default=0)
+    crashed_rule_code = models.CharField(max_length=50, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at", "id")
+        indexes = [
+            models.Index(fields=("footprint", "created_at"), name="validationrun_footprint"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Validation run {self.pk} [{self.status}]"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+
+class FindingSeverity(models.TextChoices):
+    ERROR = "error", "Error"
+    WARNING = "warning", "Warning"
+    INFO = "info", "Information"
+
+
+class ValidationFinding(models.Model):
+    """One finding of one rule in one run (``suppliers.validation.types.Finding``, stored).
+
+    ``key`` is the SHA-256 of code, path and English message: unique per run, so a repeated
+    write can never store a finding twice (a digest rather than the three columns, because a
+    long message would exceed PostgreSQL's limit on the size of an index entry).
+    """
+
+    run = models.ForeignKey(ValidationRun, on_delete=models.CASCADE, related_name="findings")
+    position = models.PositiveIntegerField(help_text="Order of the rules' output")
+    code = models.CharField(max_length=50)
+    severity = models.CharField(max_length=10, choices=FindingSeverity.choices)
+    path = models.TextField(blank=True)
+    message_en = models.TextField()
+    message_zh = models.TextField()
+    evidence = models.JSONField(default=dict, blank=True)
+    default_value_required = models.BooleanField(default=False)
+    key = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ("run", "position")
+        constraints = [
+            models.UniqueConstraint(fields=("run", "key"), name="validationfinding_unique"),
+            models.UniqueConstraint(fields=("run", "position"), name="validationfinding_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.severity} {self.path}"

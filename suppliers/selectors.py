@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from accounts.models import Organisation
 from suppliers.models import EvidenceFile, Footprint, Installation, Product
+from suppliers.validation.selectors import latest_validation_prefetch
 
 
 def installations_visible_to(*, organisation: Organisation) -> QuerySet[Installation]:
@@ -29,11 +30,12 @@ def footprints_visible_to(
     cn_code: str | None = None,
     period_year: int | None = None,
 ) -> QuerySet[Footprint]:
-    """The organisation's own footprints (sharing with buyers comes with grants), filtered."""
+    """The organisation's own footprints (sharing with buyers comes with grants), filtered;
+    each with its newest validation run and that run's findings (``latest_validation_runs``)."""
     queryset = (
         Footprint.objects.filter(organisation=organisation)
         .select_related("product", "installation", "verifier_organisation", "preceding")
-        .prefetch_related("precursors", "evidence")
+        .prefetch_related("precursors", "evidence", latest_validation_prefetch())
         .order_by("-created_at", "id")
     )
     if status:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from accounts.models import Organisation
 from accounts.roles import Role
 from accounts.services.signing_keys import signing_key_active
+from suppliers.models import ValidationBatch, ValidationRun
 from tests.factories import (
     ApiClientFactory,
     FootprintFactory,
@@ -24,6 +25,15 @@ from tests.factories import (
 
 SampleMaker = Callable[[Organisation], str]
 
+
+def _validation_run(org: Organisation) -> str:
+    return str(ValidationRun.objects.create(footprint=FootprintFactory(organisation=org)).pk)
+
+
+def _validation_batch(org: Organisation) -> str:
+    return str(ValidationBatch.objects.create(organisation=org, total=0).pk)
+
+
 SAMPLES: dict[str, SampleMaker] = {
     "membership_id": lambda org: str(MembershipFactory(organisation=org, role=Role.VIEWER).pk),
     "invitation_id": lambda org: str(InvitationFactory(organisation=org).pk),
@@ -32,6 +42,8 @@ SAMPLES: dict[str, SampleMaker] = {
     "installation_id": lambda org: str(InstallationFactory(organisation=org).pk),
     "product_id": lambda org: str(ProductFactory(organisation=org).pk),
     "footprint_id": lambda org: str(FootprintFactory(organisation=org).pk),
+    "run_id": _validation_run,
+    "batch_id": _validation_batch,
     # A footprint of another producer that names ``org`` as its verifier, in review.
     "request_id": lambda org: str(
         FootprintFactory(verifier_organisation=org, status="in_review").pk

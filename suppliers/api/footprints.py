@@ -7,7 +7,12 @@ import hashlib
 from typing import Any, ClassVar
 
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiTypes,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -16,6 +21,7 @@ from rest_framework.response import Response
 from accounts.api.base import OrganisationAPIView
 from accounts.roles import ADMIN_ROLES, ALL_ROLES, REVIEW_ROLES, WRITER_ROLES
 from core.errors import ValidationFailed
+from suppliers.api.validation import ValidationRunDetailOutput
 from suppliers.models import EvidenceKind, Footprint, FootprintStatus
 from suppliers.selectors import footprints_visible_to
 from suppliers.services.evidence import evidence_add
@@ -75,6 +81,7 @@ class FootprintOutput(serializers.Serializer):
     )
     natural_gas_nm3 = serializers.DecimalField(max_digits=28, decimal_places=10, allow_null=True)
     precursors = PrecursorOutput(many=True, source="precursors.all")
+    precursors_declared_absent = serializers.ListField(child=serializers.CharField())
     carbon_price = serializers.SerializerMethodField()
     verification = serializers.SerializerMethodField()
     data_quality = serializers.SerializerMethodField()
@@ -84,6 +91,7 @@ class FootprintOutput(serializers.Serializer):
     indirect_counts = serializers.BooleanField()
     calculation = serializers.JSONField()
     problems = serializers.JSONField(source="calculation_problems")
+    latest_validation = serializers.SerializerMethodField()
     evidence = EvidenceOutput(many=True, source="evidence.all")
     review_comment = serializers.CharField()
     signing_kid = serializers.CharField()
@@ -91,6 +99,20 @@ class FootprintOutput(serializers.Serializer):
     deprecated_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(ValidationRunDetailOutput(allow_null=True))
+    def get_latest_validation(self, obj: Footprint) -> dict[str, Any] | None:
+        """The newest validation run with its findings (none before the first submission)."""
+        runs = getattr(obj, "latest_validation_runs", None)
+        if runs is None:  # not from footprints_visible_to: one query
+            run = (
+                obj.validation_runs.prefetch_related("findings")
+                .order_by("-created_at", "-id")
+                .first()
+            )
+        else:
+            run = runs[0] if runs else None
+        return None if run is None else ValidationRunDetailOutput(run).data
 
     def get_carbon_price(self, obj: Footprint) -> dict[str, Any] | None:
         if obj.carbon_price_amount is None and not obj.carbon_price_instrument:

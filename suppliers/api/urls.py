@@ -1,6 +1,6 @@
 from django.urls import path
 
-from suppliers.api import catalogue, footprints
+from suppliers.api import catalogue, footprints, validation
 
 org = "orgs/<slug:org_slug>/"
 fp = f"{org}footprints/<str:footprint_id>/"
@@ -15,6 +15,17 @@ urlpatterns = [
     path(f"{org}products/", catalogue.ProductListApi.as_view(), name="products"),
     path(f"{org}products/<str:product_id>/", catalogue.ProductDetailApi.as_view(), name="product"),
     path(f"{org}footprints/", footprints.FootprintListApi.as_view(), name="footprints"),
+    # Before <footprint_id>/, which would take these names for ids.
+    path(
+        f"{org}footprints/submit-batch/",
+        validation.FootprintSubmitBatchApi.as_view(),
+        name="footprints-submit-batch",
+    ),
+    path(
+        f"{org}footprints/validate-dry-run/",
+        validation.FootprintDryRunApi.as_view(),
+        name="footprints-validate-dry-run",
+    ),
     path(fp, footprints.FootprintDetailApi.as_view(), name="footprint"),
     path(f"{fp}submit/", footprints.FootprintSubmitApi.as_view(), name="footprint-submit"),
     path(f"{fp}approve/", footprints.FootprintApproveApi.as_view(), name="footprint-approve"),
@@ -26,4 +37,19 @@ urlpatterns = [
     path(f"{fp}evidence/", footprints.EvidenceApi.as_view(), name="footprint-evidence"),
     path(f"{fp}document/", footprints.FootprintDocumentApi.as_view(), name="footprint-document"),
     path(f"{fp}signature/", footprints.FootprintSignatureApi.as_view(), name="footprint-signature"),
+    path(
+        f"{fp}validation-runs/",
+        validation.FootprintValidationRunListApi.as_view(),
+        name="footprint-validation-runs",
+    ),
+    path(
+        f"{org}validation-runs/<str:run_id>/",
+        validation.ValidationRunDetailApi.as_view(),
+        name="validation-run",
+    ),
+    path(
+        f"{org}validation-batches/<str:batch_id>/",
+        validation.ValidationBatchDetailApi.as_view(),
+        name="validation-batch",
+    ),
 ]

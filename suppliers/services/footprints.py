@@ -200,7 +200,27 @@ def _clean(
         _clean_data_quality(cleaned, data["data_quality"] or {})
     if "precursors" in data:
         _clean_precursors(cleaned, organisation, data["precursors"], current)
+    if "precursors_declared_absent" in data:
+        _clean_declared_absent(cleaned, data["precursors_declared_absent"])
     return cleaned
+
+
+def _clean_declared_absent(cleaned: _Cleaned, raw: Any) -> None:
+    """A list of goods-category names; whether each is a relevant precursor of the product's
+    category is checked in ``_prepare``, once product and period are both known."""
+    if raw is None:
+        raw = []
+    if not isinstance(raw, list) or not all(isinstance(n, str) and n.strip() for n in raw):
+        cleaned.error(
+            "precursors_declared_absent",
+            'Expected a list of goods category names, e.g. ["Pig iron", "Ferro-alloys"].',
+        )
+        return
+    names: list[str] = []
+    for name in raw:
+        if name.strip() not in names:
+            names.append(name.strip())
+    cleaned.values["precursors_declared_absent"] = names
 
 
 def _uuid(raw: Any) -> Any:
@@ -428,7 +448,12 @@ def _engine_path(path: str) -> str:
     return path.removeprefix("goods[0].") or "non_field_errors"
 
 
-def _save(footprint: Footprint, cleaned: _Cleaned, *, precursors_given: bool) -> Footprint:
+def _prepare(
+    footprint: Footprint, cleaned: _Cleaned, *, precursors_given: bool
+) -> list[dict[str, Any]]:
+    """Apply the cleaned input to ``footprint`` (not saved), check what needs the whole
+    footprint, and compute its SEE; returns the precursor rows. Raises ``ValidationFailed``
+    with every problem by field."""
     for name, value in cleaned.values.items():
         setattr(footprint, name, value)
     entered = dict(footprint.inputs_as_entered or {})
@@ -461,6 +486,13 @@ def _save(footprint: Footprint, cleaned: _Cleaned, *, precursors_given: bool) ->
                 f"CN {product.cn_code} is not a CBAM good in the reference data valid on "
                 f"{footprint.period_end}."
             )
+        else:
+            for message in _declared_absent_problems(
+                footprint.precursors_declared_absent or [],
+                category.category,
+                list(category.relevant_precursors or []),
+            ):
+                errors.setdefault("precursors_declared_absent", []).append(message)
     if errors:
         raise ValidationFailed("The footprint data is invalid.", fields=errors)
     if precursors_given:
@@ -475,6 +507,28 @@ def _save(footprint: Footprint, cleaned: _Cleaned, *, precursors_given: bool) ->
         raise ValidationFailed("The footprint cannot be computed.", fields=fields)
     for name, value in updates.items():
         setattr(footprint, name, value)
+    return precursors
+
+
+def _declared_absent_problems(names: list[str], category: str, relevant: list[str]) -> list[str]:
+    if not names:
+        return []
+    if not relevant:
+        return [
+            f"{category} has no relevant precursors (Reg. 2023/956 Annex II); leave this list "
+            "empty."
+        ]
+    return [
+        f"{name!r} is not a relevant precursor of {category}; expected one of "
+        + ", ".join(relevant)
+        + "."
+        for name in names
+        if name not in relevant
+    ]
+
+
+def _save(footprint: Footprint, cleaned: _Cleaned, *, precursors_given: bool) -> Footprint:
+    precursors = _prepare(footprint, cleaned, precursors_given=precursors_given)
     footprint.save()
     if precursors_given:
         footprint.precursors.all().delete()
@@ -484,6 +538,29 @@ def _save(footprint: Footprint, cleaned: _Cleaned, *, precursors_given: bool) ->
     return footprint
 
 
+@dataclass(frozen=True)
+class FootprintPreview:
+    """A footprint built from input and computed by the engine, never saved (dry runs)."""
+
+    footprint: Footprint
+    precursors: list[FootprintPrecursor]
+
+
+def footprint_preview(*, organisation: Organisation, data: dict[str, Any]) -> FootprintPreview:
+    """What ``footprint_create`` would save for ``data``, without writing anything: the
+    footprint and its precursors in memory with the SEE computed. Raises ``ValidationFailed``
+    with the same problems by field as ``footprint_create``."""
+    cleaned = _clean(organisation=organisation, data=data, partial=False, current=None)
+    if cleaned.errors:
+        raise ValidationFailed("The footprint data is invalid.", fields=cleaned.errors)
+    footprint = Footprint(organisation=organisation)
+    rows = _prepare(footprint, cleaned, precursors_given=True)
+    return FootprintPreview(
+        footprint=footprint,
+        precursors=[FootprintPrecursor(footprint=footprint, **row) for row in rows],
+    )
+
+
 def footprint_summary(footprint: Footprint) -> dict[str, Any]:
     return {
         "status": footprint.status,
@@ -491,6 +568,7 @@ def footprint_summary(footprint: Footprint) -> dict[str, Any]:
         "see_indirect": str(footprint.see_indirect),
         "see_total": str(footprint.see_total),
         "inputs_as_entered": footprint.inputs_as_entered,
+        "precursors_declared_absent": footprint.precursors_declared_absent,
     }
 
 

@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from accounts.audit import Actor, audit_record
 from core.errors import ValidationFailed
-from core.jobs import job_create
 from suppliers.errors import FourEyesViolation, IllegalTransition
 from suppliers.models import (
     TRANSITIONS,
@@ -25,6 +24,7 @@ from suppliers.models import (
     EvidenceKind,
     Footprint,
     FootprintStatus,
+    ValidationBatch,
 )
 
 VALIDATE_JOB = "suppliers.validate_footprint"
@@ -69,7 +69,8 @@ def footprint_move(
     return locked
 
 
-def _submission_problems(footprint: Footprint) -> dict[str, list[str]]:
+def footprint_submission_problems(footprint: Footprint) -> dict[str, list[str]]:
+    """What keeps a draft from being submitted at all (before any rule runs), by field."""
     problems: dict[str, list[str]] = {}
     needs_evidence = footprint.electricity_factor_source in (
         ElectricityFactorSource.DIRECT_LINK,
@@ -84,9 +85,15 @@ def _submission_problems(footprint: Footprint) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def footprint_submit(*, actor: Actor, footprint: Footprint) -> Footprint:
-    """Send a draft to validation: a work row runs the checks in a worker, after commit."""
-    problems = _submission_problems(footprint)
+def footprint_submit(
+    *, actor: Actor, footprint: Footprint, batch: ValidationBatch | None = None
+) -> Footprint:
+    """Send a draft to validation: a validation run (``suppliers.validation.runs``) whose work
+    row runs every rule in a worker after commit; ``batch`` when submitted with others."""
+    # Imported here: the pipeline builds on this workflow (it moves the footprint on).
+    from suppliers.validation.runs import validation_run_create
+
+    problems = footprint_submission_problems(footprint)
     if problems:
         raise ValidationFailed("The footprint cannot be submitted yet.", fields=problems)
     footprint = footprint_move(
@@ -96,16 +103,7 @@ def footprint_submit(*, actor: Actor, footprint: Footprint) -> Footprint:
         action="submitted",
         changes={"submitted_by": actor.user, "submitted_at": timezone.now()},
     )
-    assert footprint.submitted_at is not None
-    job_create(
-        kind=VALIDATE_JOB,
-        payload={
-            "footprint_id": str(footprint.pk),
-            "submitted_at": footprint.submitted_at.isoformat(),
-        },
-        organisation_id=footprint.organisation_id,
-        idempotency_key=f"{VALIDATE_JOB}:{footprint.pk}:{footprint.submitted_at.isoformat()}",
-    )
+    validation_run_create(footprint=footprint, batch=batch)
     return footprint
 
 
@@ -113,7 +111,8 @@ def footprint_submit(*, actor: Actor, footprint: Footprint) -> Footprint:
 def footprint_validation_finish(
     *, footprint: Footprint, problems: dict[str, list[str]]
 ) -> Footprint:
-    """Worker side: no problems → in review; problems → back to draft with them attached."""
+    """Worker side: no problems → in review; problems (the error findings of the validation
+    run, by path) → back to draft with them attached."""
     actor = Actor.platform("validation")
     if problems:
         return footprint_move(

@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.jobs import (
+    JobHooks,
     JobOutcome,
     SweepReport,
     TransientJobError,
@@ -572,3 +573,153 @@ def test_a_broker_outage_at_publish_is_logged_and_the_row_waits_for_the_sweeper(
     assert took < timedelta(seconds=10)
     assert f"could not publish job {job.pk}; the sweeper will retry" in caplog.text
     assert row(job)["status"] == "pending"
+
+
+# --------------------------------------------------------------------------- hooks
+
+#: What the hooks below were called with: (hook, job id, attempt, error, retrying).
+HOOK_CALLS: list[tuple[Any, ...]] = []
+
+
+def hook_mark(job: Job, what: str) -> str:
+    return f"hook-{what}-of-job-{job.pk}-attempt-{job.attempts}"
+
+
+def _record_start(job: Job) -> None:
+    HOOK_CALLS.append(("start", job.pk, job.attempts))
+    Job.objects.create(kind="core.selftest", idempotency_key=hook_mark(job, "start"))
+
+
+def _record_failure(job: Job, error: BaseException | None, retrying: bool) -> None:
+    HOOK_CALLS.append(("failure", job.pk, job.attempts, repr(error), retrying))
+    Job.objects.create(kind="core.selftest", idempotency_key=hook_mark(job, "failure"))
+
+
+def _broken_failure_hook(job: Job, error: BaseException | None, retrying: bool) -> None:
+    Job.objects.create(kind="core.selftest", idempotency_key=hook_mark(job, "half-done"))
+    raise RuntimeError("the hook has a bug")
+
+
+RECORDING = JobHooks(on_start=_record_start, on_failure=_record_failure)
+
+
+@register_job_handler("tests.hooked_registry_down", hooks=RECORDING)
+def _hooked_registry_down(job: Job) -> None:
+    Job.objects.create(kind="core.selftest", idempotency_key=written_by(job))
+    raise TransientJobError("registry timed out")
+
+
+@register_job_handler("tests.hooked_success", hooks=RECORDING)
+def _hooked_success(job: Job) -> dict[str, bool]:
+    return {"done": True}
+
+
+@register_job_handler("tests.hooked_taken_over", hooks=RECORDING)
+def _hooked_taken_over(job: Job) -> None:
+    another_worker_takes_over(job)
+    raise TransientJobError("too late anyway")
+
+
+@register_job_handler("tests.broken_failure_hook", hooks=JobHooks(on_failure=_broken_failure_hook))
+def _with_broken_failure_hook(job: Job) -> None:
+    raise TransientJobError("registry timed out")
+
+
+@pytest.fixture
+def hook_calls() -> Any:
+    HOOK_CALLS.clear()
+    yield HOOK_CALLS
+    HOOK_CALLS.clear()
+
+
+def marks() -> list[str]:
+    return sorted(
+        key
+        for key in Job.objects.filter(idempotency_key__startswith="hook-").values_list(
+            "idempotency_key", flat=True
+        )
+        if key
+    )
+
+
+def test_hooks_record_each_attempt_and_failure_outside_the_rolled_back_handler(clock, hook_calls):
+    """A domain row that mirrors its job (a validation run) learns of every attempt and every
+    failure, although the failed handler's own writes roll back."""
+    job = make_job(kind="tests.hooked_registry_down", max_attempts=2)
+
+    outcomes = [job_execute(job_id=job.pk) for _ in range(2)]
+
+    assert outcomes == [JobOutcome("pending", retry_in_seconds=2.0), JobOutcome("failed")]
+    error = repr(TransientJobError("registry timed out"))
+    assert hook_calls == [
+        ("start", job.pk, 1),
+        ("failure", job.pk, 1, error, True),
+        ("start", job.pk, 2),
+        ("failure", job.pk, 2, error, False),
+    ]
+    assert marks() == [
+        f"hook-failure-of-job-{job.pk}-attempt-1",
+        f"hook-failure-of-job-{job.pk}-attempt-2",
+        f"hook-start-of-job-{job.pk}-attempt-1",
+        f"hook-start-of-job-{job.pk}-attempt-2",
+    ]
+    assert not Job.objects.filter(idempotency_key=written_by(job)).exists()
+
+
+def test_a_successful_attempt_calls_only_the_start_hook(clock, hook_calls):
+    job = make_job(kind="tests.hooked_success")
+
+    assert job_execute(job_id=job.pk) == JobOutcome("succeeded")
+
+    assert hook_calls == [("start", job.pk, 1)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_failure_hook_is_not_called_for_an_attempt_that_lost_its_job(
+    clock, hook_calls, postgres_only
+):
+    """Another worker owns the job now: its run, not ours, decides what the domain row says.
+    (A real second connection, as in the take-over tests above: PostgreSQL only.)"""
+    job = make_job(kind="tests.hooked_taken_over")
+
+    assert job_execute(job_id=job.pk) == JobOutcome("lease_lost")
+
+    assert hook_calls == [("start", job.pk, 1)]
+
+
+def test_a_failing_hook_is_logged_and_the_job_is_still_retried(clock, caplog):
+    job = make_job(kind="tests.broken_failure_hook")
+
+    outcome = job_execute(job_id=job.pk)
+
+    assert outcome == JobOutcome("pending", retry_in_seconds=2.0)
+    assert row(job)["status"] == "pending"
+    assert marks() == []  # the hook's half-done write rolled back with it
+    assert "the on_failure hook failed" in caplog.text
+
+
+def test_giving_up_on_a_job_whose_workers_died_calls_the_failure_hook(clock, hook_calls):
+    """Sweeper and late delivery alike: no error to pass, and no retry."""
+    swept = make_job(
+        kind="tests.hooked_success",
+        status=Job.Status.RUNNING,
+        attempts=2,
+        max_attempts=2,
+        lease_expires_at=NOW - timedelta(seconds=1),
+    )
+    delivered = make_job(
+        kind="tests.hooked_success",
+        status=Job.Status.RUNNING,
+        attempts=2,
+        max_attempts=2,
+        lease_expires_at=NOW - timedelta(seconds=1),
+    )
+
+    assert job_execute(job_id=delivered.pk) == JobOutcome("failed")
+    report = jobs_sweep()
+
+    assert report.failed == [swept.pk]
+    assert hook_calls == [
+        ("failure", delivered.pk, 2, "None", False),
+        ("failure", swept.pk, 2, "None", False),
+    ]

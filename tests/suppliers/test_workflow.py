@@ -13,7 +13,7 @@ from accounts.models import AuditEvent
 from accounts.services.signing_keys import document_verify
 from core.jobs import job_execute
 from core.models import Job
-from suppliers.models import Footprint, FootprintStatus
+from suppliers.models import Footprint, FootprintStatus, ValidationRun
 from tests.suppliers.conftest import footprint_input
 
 pytestmark = pytest.mark.django_db
@@ -61,10 +61,19 @@ def test_submitting_creates_a_validation_job_that_moves_the_footprint_to_review(
 
     assert response.json()["status"] == "submitted"
     job = Job.objects.get(kind="suppliers.validate_footprint")
-    assert job.payload["footprint_id"] == footprint_id
+    run = ValidationRun.objects.get(footprint_id=footprint_id)
+    assert job.payload == {"run_id": str(run.pk), "footprint_id": footprint_id}
+    assert run.job_id == job.pk
     assert job_execute(job_id=job.pk).status == "succeeded"
     job.refresh_from_db()
-    assert job.result == {"status": "in_review", "problems": 0}
+    assert job.result == {
+        "run": str(run.pk),
+        "status": "passed",
+        "errors": 0,
+        "warnings": job.result["warnings"],
+        "infos": job.result["infos"],
+        "footprint_status": "in_review",
+    }
     # Running the job again (a duplicate delivery) changes nothing.
     assert job_execute(job_id=job.pk).status == "succeeded"
     assert Footprint.objects.get(pk=footprint_id).status == "in_review"
