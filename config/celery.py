@@ -55,6 +55,10 @@ def _beat_schedule() -> dict[str, dict[str, object]]:
             "task": "core.sweep_jobs",
             "schedule": timedelta(seconds=settings.JOB_SWEEP_INTERVAL_SECONDS),
         },
+        "refresh-decisions": {
+            "task": "suppliers.refresh_decisions",
+            "schedule": timedelta(seconds=settings.DECISION_REFRESH_INTERVAL_SECONDS),
+        },
     }
 
 

@@ -300,6 +300,12 @@ JOB_SWEEP_INTERVAL_SECONDS = _env_int("JOB_SWEEP_INTERVAL_SECONDS", 30)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "cbam")
 
 # --- Validation --------------------------------------------------------------------------------
+# The certificate price the "default value must be used" decisions price their cost at (EUR per
+# certificate). The 2026 price is the quarterly average of EU ETS auction prices (Reg. 2023/956
+# Art. 21 as amended by 2025/2083); set this to the latest published average. 75 EUR is an
+# illustrative figure in the 70-80 EUR range of EU ETS prices in 2025 (DOMAIN.md).
+CBAM_CERTIFICATE_PRICE_EUR = os.environ.get("CBAM_CERTIFICATE_PRICE_EUR", "75.00")
+DECISION_REFRESH_INTERVAL_SECONDS = _env_int("DECISION_REFRESH_INTERVAL_SECONDS", 60)
 # Dotted modules of extra validation rules, imported after the shipped ones in every process
 # (suppliers.validation.loading); the tests give worker processes a slow rule this way.
 VALIDATION_EXTRA_RULE_MODULES = _env_list("CBAM_EXTRA_RULE_MODULES", [])

@@ -426,3 +426,39 @@ class ValidationFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.severity} {self.path}"
+
+
+class DefaultValueDecisionRecord(models.Model):
+    """Whether a footprint's actual data may be used downstream, or the default value must
+    be, with every reason and the euro cost per tonne (see ``suppliers.validation.decision``).
+
+    Recomputed whenever its inputs change: the footprint's state, the signing keys and status
+    of footprints it references, the reference data, the year priced. ``inputs_fingerprint``
+    is the digest of those inputs, so a refresh recomputes only what changed.
+    """
+
+    footprint = models.OneToOneField(
+        Footprint, on_delete=models.CASCADE, primary_key=True, related_name="decision"
+    )
+    actual_data_allowed = models.BooleanField()
+    reasons = models.JSONField(default=list)
+    warnings = models.JSONField(default=list)
+    year = models.PositiveIntegerField()
+    certificate_price_eur = models.DecimalField(max_digits=12, decimal_places=2)
+    default_see_direct = models.DecimalField(max_digits=20, decimal_places=5, null=True)
+    default_see_indirect = models.DecimalField(max_digits=20, decimal_places=5, null=True)
+    default_value_row = models.CharField(max_length=300, blank=True)
+    mark_up = models.DecimalField(max_digits=8, decimal_places=4, null=True)
+    cost_actual_eur_per_t = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    cost_default_eur_per_t = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    cost_difference_eur_per_t = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    note = models.TextField(blank=True)
+    inputs_fingerprint = models.CharField(max_length=64)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("footprint_id",)
+
+    def __str__(self) -> str:
+        use = "actual data" if self.actual_data_allowed else "default value"
+        return f"decision for {self.footprint_id}: {use}"

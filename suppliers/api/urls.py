@@ -1,6 +1,6 @@
 from django.urls import path
 
-from suppliers.api import catalogue, footprints, validation
+from suppliers.api import catalogue, decisions, footprints, validation
 
 org = "orgs/<slug:org_slug>/"
 fp = f"{org}footprints/<str:footprint_id>/"
@@ -37,6 +37,7 @@ urlpatterns = [
     path(f"{fp}evidence/", footprints.EvidenceApi.as_view(), name="footprint-evidence"),
     path(f"{fp}document/", footprints.FootprintDocumentApi.as_view(), name="footprint-document"),
     path(f"{fp}signature/", footprints.FootprintSignatureApi.as_view(), name="footprint-signature"),
+    path(f"{fp}decision/", decisions.FootprintDecisionApi.as_view(), name="footprint-decision"),
     path(
         f"{fp}validation-runs/",
         validation.FootprintValidationRunListApi.as_view(),

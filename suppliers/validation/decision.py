@@ -108,31 +108,28 @@ def decide(
     except CalculationError as exc:
         note = f"no cost on default values: {exc.problems[0].message}"
     if facts.see_direct is not None:
-        try:
-            actual = compute_obligation(
-                obligation_input(
-                    see_direct=facts.see_direct,
-                    see_indirect=facts.see_indirect,
-                    verified=facts.verification_statement_date is not None,
-                    precursors=tuple(
-                        PrecursorBenchmarkInput(
-                            cn_code=p.cn_code,
-                            mass_t_per_t=p.mass_t_per_t.value,
-                            country_of_origin=p.country_of_origin,
-                            verified=_precursor_verified(p),
-                            # The producer's own precursor comes from its own route.
-                            production_route=(facts.benchmark_route or None)
-                            if p.see_source == "own_verified"
-                            else None,
-                        )
-                        for p in facts.precursors
+        # Precursors' shares of the free allocation use column A with verified data; when a
+        # column A value cannot be found (its route is unknown), fall back to column B, the
+        # conservative figure, and say so.
+        for precursors_verified in (True, False):
+            try:
+                actual = compute_obligation(
+                    obligation_input(
+                        see_direct=facts.see_direct,
+                        see_indirect=facts.see_indirect,
+                        verified=facts.verification_statement_date is not None,
+                        precursors=_precursor_terms(facts, verified=precursors_verified),
                     ),
-                ),
-                snapshot,
-            ).current
+                    snapshot,
+                ).current
+            except CalculationError as exc:
+                if precursors_verified:
+                    note = f"precursor benchmarks from column B: {exc.problems[0].message}"
+                    continue
+                note = f"no cost on actual data: {exc.problems[0].message}"
+                break
             cost_actual = actual.cost_eur
-        except CalculationError as exc:
-            note = note or f"no cost on actual data: {exc.problems[0].message}"
+            break
     difference = (
         cost_default - cost_actual if cost_default is not None and cost_actual is not None else None
     )
@@ -149,6 +146,24 @@ def decide(
         cost_default_eur_per_t=round_money(cost_default) if cost_default is not None else None,
         cost_difference_eur_per_t=round_money(difference) if difference is not None else None,
         note=note,
+    )
+
+
+def _precursor_terms(
+    facts: FootprintFacts, *, verified: bool
+) -> tuple[PrecursorBenchmarkInput, ...]:
+    return tuple(
+        PrecursorBenchmarkInput(
+            cn_code=p.cn_code,
+            mass_t_per_t=p.mass_t_per_t.value,
+            country_of_origin=p.country_of_origin,
+            verified=verified and _precursor_verified(p),
+            # The producer's own precursor comes from its own route.
+            production_route=(facts.benchmark_route or None)
+            if verified and p.see_source == "own_verified"
+            else None,
+        )
+        for p in facts.precursors
     )
 
 

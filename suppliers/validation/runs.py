@@ -157,6 +157,13 @@ def validation_run_execute(*, run_id: str) -> dict[str, Any]:
                 f"{finding.code}: {finding.message_en}"
             )
         footprint = footprint_validation_finish(footprint=footprint, problems=problems)
+        if footprint.status != FootprintStatus.DRAFT:
+            # The decision buyers see follows the submission at once, not at the next refresh.
+            from suppliers.validation.decisions import footprint_decision_refresh
+
+            footprint_decision_refresh(
+                footprint_id=footprint.pk, today=timezone.localdate(run.created_at), force=True
+            )
     return {**_result(run), "footprint_status": footprint.status}
 
 
