@@ -78,6 +78,35 @@ def _batch_output(batch: ValidationBatch) -> dict[str, Any]:
     ).data
 
 
+class DryRunDecisionOutput(serializers.Serializer):
+    actual_data_allowed = serializers.BooleanField()
+    default_value_must_be_used = serializers.SerializerMethodField()
+    reasons = serializers.SerializerMethodField()
+    year = serializers.IntegerField()
+    certificate_price_eur = serializers.DecimalField(max_digits=12, decimal_places=2)
+    default_see_direct = serializers.DecimalField(max_digits=20, decimal_places=5, allow_null=True)
+    mark_up = serializers.DecimalField(max_digits=8, decimal_places=4, allow_null=True)
+    cost_actual_eur_per_t = serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True
+    )
+    cost_default_eur_per_t = serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True
+    )
+    cost_difference_eur_per_t = serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True
+    )
+    note = serializers.CharField()
+
+    def get_default_value_must_be_used(self, obj: Any) -> bool:
+        return not obj.actual_data_allowed
+
+    def get_reasons(self, obj: Any) -> list[dict[str, str]]:
+        return [
+            {"code": r.code, "path": r.path, "message_en": r.message_en, "message_zh": r.message_zh}
+            for r in obj.reasons
+        ]
+
+
 class DryRunOutput(serializers.Serializer):
     status = serializers.CharField()
     rules_version = serializers.CharField()
@@ -86,6 +115,7 @@ class DryRunOutput(serializers.Serializer):
     info_count = serializers.IntegerField()
     see = serializers.DictField(child=serializers.CharField())
     findings = FindingOutput(many=True)
+    decision = DryRunDecisionOutput(allow_null=True)
 
 
 class FootprintValidationRunListApi(OrganisationAPIView):
@@ -188,6 +218,7 @@ class FootprintDryRunApi(OrganisationAPIView):
                     "info_count": counts["info"],
                     "see": result.see,
                     "findings": result.findings,
+                    "decision": result.decision,
                 }
             ).data
         )

@@ -27,10 +27,12 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -47,13 +49,18 @@ from suppliers.models import (
     ValidationRun,
     ValidationRunStatus,
 )
-from suppliers.services.footprints import footprint_preview, footprint_recompute
+from suppliers.services.footprints import (
+    REFUSED_FACTOR_SOURCES,
+    footprint_preview,
+    footprint_recompute,
+)
 from suppliers.services.workflow import (
     VALIDATE_JOB,
     footprint_submission_problems,
     footprint_submit,
     footprint_validation_finish,
 )
+from suppliers.validation.decision import DefaultValueDecision, decide, decision_year
 from suppliers.validation.facts import footprint_for_facts, rule_context, rule_context_unsaved
 from suppliers.validation.registry import RuleCrashed, rules_version, run_rules
 from suppliers.validation.types import SEVERITIES, Finding
@@ -366,6 +373,7 @@ class DryRunResult:
     rules_version: str
     findings: list[Finding]
     see: dict[str, str]
+    decision: DefaultValueDecision | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -380,6 +388,7 @@ def validation_dry_run(
     would be, without saving anything. Input that cannot be read is a ``CBAM-INPUT-000``
     finding; ``parse_error`` says the body was not JSON at all."""
     see: dict[str, str] = {}
+    decision: DefaultValueDecision | None = None
     if parse_error is not None:
         findings = _input_findings({"": [f"The document is not valid JSON: {parse_error}"]})
     elif not isinstance(document, dict):
@@ -387,15 +396,35 @@ def validation_dry_run(
             {"": ["Expected a JSON object: the footprint input, as for POST …/footprints/."]}
         )
     else:
+        # A refused electricity source (green certificates, guarantees of origin) is stopped at
+        # entry; in a dry run it is validated instead, so an integration sees the finding
+        # (CBAM-ELEC-001) beside all the others. Its SEE is computed on the grid factor, which
+        # is what applies when such a certificate is presented.
+        refused_source = str(document.get("electricity_factor_source") or "").strip().lower()
+        if refused_source in REFUSED_FACTOR_SOURCES:
+            document = {**document, "electricity_factor_source": "country_default"}
+            document.pop("electricity_factor", None)
         try:
             preview = footprint_preview(organisation=organisation, data=document)
             ctx = rule_context_unsaved(footprint=preview.footprint, precursors=preview.precursors)
+            if refused_source in REFUSED_FACTOR_SOURCES:
+                ctx = replace(
+                    ctx,
+                    facts=replace(ctx.facts, electricity_factor_source=refused_source),
+                )
         except ValidationFailed as exc:
             findings = _input_findings(exc.extra.get("fields") or {"": [exc.message]})
         else:
             see = dict(ctx.facts.see_as_given)
             try:
                 findings = run_rules(ctx)
+                decision = decide(
+                    facts=ctx.facts,
+                    findings=findings,
+                    snapshot=ctx.snapshot,
+                    year=decision_year(ctx.today),
+                    certificate_price_eur=Decimal(str(settings.CBAM_CERTIFICATE_PRICE_EUR)),
+                )
             except RuleCrashed as exc:
                 raise ValidationCrashed(
                     f"Rule {exc.code} failed unexpectedly; nothing was validated. This is a fault "
@@ -408,6 +437,7 @@ def validation_dry_run(
         rules_version=rules_version(),
         findings=findings,
         see=see,
+        decision=decision,
     )
 
 

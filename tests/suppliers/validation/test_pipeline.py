@@ -29,6 +29,7 @@ from suppliers.models import (
     ValidationFinding,
     ValidationRun,
 )
+from suppliers.validation.decision import decision_year
 from suppliers.validation.loading import rules_load
 from suppliers.validation.registry import rules_version
 from suppliers.validation.runs import validation_run_execute
@@ -555,7 +556,9 @@ def test_a_dry_run_gives_the_findings_a_submission_would_get_and_saves_nothing(p
     )
 
     assert response.status_code == 200, response.content
-    assert response.json() == {
+    body = response.json()
+    decision = body.pop("decision")
+    assert body == {
         "status": "failed_findings",
         "rules_version": rules_version(),
         "error_count": 1,
@@ -564,6 +567,17 @@ def test_a_dry_run_gives_the_findings_a_submission_would_get_and_saves_nothing(p
         "see": {"see_direct": "2.24500", "see_indirect": "0.36945", "see_total": "2.61445"},
         "findings": [ERROR_ROW, INFO_ROW],
     }
+    # The error forces the default value; priced for the current year at 75 EUR:
+    # on defaults (3.186892655 x 1.10 - 0.975 x 1.370 [B, route C]) x 75 = 162.74;
+    # actual (2.245 - 0.975 x (0.044 [A] + 1.05 x 1.364 [B, slab, route unknown])) x 75 = 60.43
+    assert decision["default_value_must_be_used"] is True
+    assert [r["code"] for r in decision["reasons"]] == ["TEST-ERR-001"]
+    assert decision["year"] == decision_year(timezone.localdate())
+    if decision["year"] == 2026:
+        assert decision["cost_default_eur_per_t"] == "162.74"
+        assert decision["cost_actual_eur_per_t"] == "60.43"
+        assert decision["cost_difference_eur_per_t"] == "102.31"
+    assert decision["note"].startswith("precursor benchmarks from column B:")
     assert _table_counts() == before
 
 
