@@ -90,12 +90,17 @@ class _Outcome:
     note: str
 
 
-def _decide_now(footprint: Footprint, *, today: date) -> _Outcome:
+def _decide_now(
+    footprint: Footprint, *, today: date, findings: list[Finding] | None = None
+) -> _Outcome:
+    """Decide on the footprint's current facts; ``findings`` when the caller has just run the
+    rules on them (a closing validation run), else the rules are run here."""
     try:
         ctx = rule_context(footprint, today=today)
     except ReferenceDataMissing as exc:
         return _Outcome(None, [], f"no reference data: {exc.message}")
-    findings = run_rules(ctx)
+    if findings is None:
+        findings = run_rules(ctx)
     decision = decide(
         facts=ctx.facts,
         findings=findings,
@@ -108,10 +113,16 @@ def _decide_now(footprint: Footprint, *, today: date) -> _Outcome:
 
 @transaction.atomic
 def footprint_decision_refresh(
-    *, footprint_id: Any, today: date | None = None, force: bool = False
+    *,
+    footprint_id: Any,
+    today: date | None = None,
+    force: bool = False,
+    findings: list[Finding] | None = None,
 ) -> DefaultValueDecisionRecord | None:
     """Recompute one footprint's decision if its inputs changed (or ``force``). Drafts have
-    none (an existing record is removed). Returns the current record."""
+    none (an existing record is removed). ``findings``: the rules' findings on the current
+    facts when the caller has them (a closing validation run), so the rules run once.
+    Returns the current record."""
     today = today or timezone.localdate()
     footprint = footprint_for_facts().filter(pk=footprint_id).first()
     if footprint is None:
@@ -123,7 +134,7 @@ def footprint_decision_refresh(
     existing = DefaultValueDecisionRecord.objects.filter(footprint_id=footprint.pk).first()
     if existing is not None and existing.inputs_fingerprint == fingerprint and not force:
         return existing
-    outcome = _decide_now(footprint, today=today)
+    outcome = _decide_now(footprint, today=today, findings=findings)
     decision = outcome.decision
     warnings = [_finding_dict(f) for f in outcome.findings if f.severity == "warning"]
     own_key = (

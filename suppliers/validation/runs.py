@@ -169,7 +169,10 @@ def validation_run_execute(*, run_id: str) -> dict[str, Any]:
             from suppliers.validation.decisions import footprint_decision_refresh
 
             footprint_decision_refresh(
-                footprint_id=footprint.pk, today=timezone.localdate(run.created_at), force=True
+                footprint_id=footprint.pk,
+                today=timezone.localdate(run.created_at),
+                force=True,
+                findings=findings,
             )
     return {**_result(run), "footprint_status": footprint.status}
 
