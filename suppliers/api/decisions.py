@@ -3,51 +3,14 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.roles import ALL_ROLES
 from core.errors import ValidationFailed
 from suppliers.api.footprints import FootprintObjectAPIView
+from suppliers.api.validation import DecisionOutput
 from suppliers.validation.decisions import DECIDED_STATUSES, footprint_decision_refresh
-
-
-class DecisionReasonOutput(serializers.Serializer):
-    code = serializers.CharField()
-    path = serializers.CharField()
-    message_en = serializers.CharField()
-    message_zh = serializers.CharField()
-
-
-class DecisionOutput(serializers.Serializer):
-    footprint = serializers.UUIDField(source="footprint_id")
-    actual_data_allowed = serializers.BooleanField()
-    default_value_must_be_used = serializers.SerializerMethodField()
-    reasons = DecisionReasonOutput(many=True)
-    warnings = serializers.JSONField()
-    year = serializers.IntegerField()
-    certificate_price_eur = serializers.DecimalField(max_digits=12, decimal_places=2)
-    default_see_direct = serializers.DecimalField(max_digits=20, decimal_places=5, allow_null=True)
-    default_see_indirect = serializers.DecimalField(
-        max_digits=20, decimal_places=5, allow_null=True
-    )
-    default_value_row = serializers.CharField()
-    mark_up = serializers.DecimalField(max_digits=8, decimal_places=4, allow_null=True)
-    cost_actual_eur_per_t = serializers.DecimalField(
-        max_digits=14, decimal_places=2, allow_null=True
-    )
-    cost_default_eur_per_t = serializers.DecimalField(
-        max_digits=14, decimal_places=2, allow_null=True
-    )
-    cost_difference_eur_per_t = serializers.DecimalField(
-        max_digits=14, decimal_places=2, allow_null=True
-    )
-    note = serializers.CharField()
-    computed_at = serializers.DateTimeField()
-
-    def get_default_value_must_be_used(self, obj: object) -> bool:
-        return not obj.actual_data_allowed  # type: ignore[attr-defined]
 
 
 class FootprintDecisionApi(FootprintObjectAPIView):

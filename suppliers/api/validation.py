@@ -78,13 +78,19 @@ def _batch_output(batch: ValidationBatch) -> dict[str, Any]:
     ).data
 
 
-class DryRunDecisionOutput(serializers.Serializer):
+class DecisionFiguresOutput(serializers.Serializer):
+    """A decision: a stored record, or a ``DefaultValueDecision`` of a dry run."""
+
     actual_data_allowed = serializers.BooleanField()
     default_value_must_be_used = serializers.SerializerMethodField()
     reasons = serializers.SerializerMethodField()
     year = serializers.IntegerField()
     certificate_price_eur = serializers.DecimalField(max_digits=12, decimal_places=2)
     default_see_direct = serializers.DecimalField(max_digits=20, decimal_places=5, allow_null=True)
+    default_see_indirect = serializers.DecimalField(
+        max_digits=20, decimal_places=5, allow_null=True
+    )
+    default_value_row = serializers.CharField(allow_null=True)
     mark_up = serializers.DecimalField(max_digits=8, decimal_places=4, allow_null=True)
     cost_actual_eur_per_t = serializers.DecimalField(
         max_digits=14, decimal_places=2, allow_null=True
@@ -101,10 +107,17 @@ class DryRunDecisionOutput(serializers.Serializer):
         return not obj.actual_data_allowed
 
     def get_reasons(self, obj: Any) -> list[dict[str, str]]:
+        keys = ("code", "path", "message_en", "message_zh")
         return [
-            {"code": r.code, "path": r.path, "message_en": r.message_en, "message_zh": r.message_zh}
+            {k: r[k] for k in keys} if isinstance(r, dict) else {k: getattr(r, k) for k in keys}
             for r in obj.reasons
         ]
+
+
+class DecisionOutput(DecisionFiguresOutput):
+    footprint = serializers.UUIDField(source="footprint_id")
+    warnings = serializers.JSONField()
+    computed_at = serializers.DateTimeField()
 
 
 class DryRunOutput(serializers.Serializer):
@@ -115,7 +128,7 @@ class DryRunOutput(serializers.Serializer):
     info_count = serializers.IntegerField()
     see = serializers.DictField(child=serializers.CharField())
     findings = FindingOutput(many=True)
-    decision = DryRunDecisionOutput(allow_null=True)
+    decision = DecisionFiguresOutput(allow_null=True)
 
 
 class FootprintValidationRunListApi(OrganisationAPIView):

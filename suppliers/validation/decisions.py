@@ -50,10 +50,15 @@ def decision_inputs_fingerprint(footprint: Footprint, *, today: date) -> str:
     """Digest of everything the decision depends on (see the module docstring)."""
     sources = [p.source_footprint for p in footprint.precursors.all() if p.source_footprint]
     kids = {s.signing_kid for s in sources if s.signing_kid} | {footprint.signing_kid}
-    revoked = {
-        k.kid: k.revoked_at.isoformat() if k.revoked_at else ""
-        for k in SigningKey.objects.filter(kid__in=kids)
-    }
+    kids.discard("")  # not signed (yet): no key to look up
+    revoked = (
+        {
+            k.kid: k.revoked_at.isoformat() if k.revoked_at else ""
+            for k in SigningKey.objects.filter(kid__in=kids)
+        }
+        if kids
+        else {}
+    )
     versions = sorted(v.pk for v in reference_versions_valid_on(on=footprint.period_end).values())
     state: dict[str, Any] = {
         "footprint": [str(footprint.pk), footprint.status, footprint.updated_at.isoformat()],
@@ -131,9 +136,10 @@ def footprint_decision_refresh(
         DefaultValueDecisionRecord.objects.filter(footprint_id=footprint.pk).delete()
         return None
     fingerprint = decision_inputs_fingerprint(footprint, today=today)
-    existing = DefaultValueDecisionRecord.objects.filter(footprint_id=footprint.pk).first()
-    if existing is not None and existing.inputs_fingerprint == fingerprint and not force:
-        return existing
+    if not force:
+        existing = DefaultValueDecisionRecord.objects.filter(footprint_id=footprint.pk).first()
+        if existing is not None and existing.inputs_fingerprint == fingerprint:
+            return existing
     outcome = _decide_now(footprint, today=today, findings=findings)
     decision = outcome.decision
     warnings = [_finding_dict(f) for f in outcome.findings if f.severity == "warning"]
