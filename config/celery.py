@@ -17,6 +17,7 @@ import os
 from datetime import timedelta
 
 from celery import Celery
+from celery.signals import task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -65,6 +66,15 @@ def _beat_schedule() -> dict[str, dict[str, object]]:
 @app.on_after_configure.connect
 def _setup_periodic_tasks(sender: Celery, **kwargs: object) -> None:
     sender.conf.beat_schedule = _beat_schedule()
+
+
+@task_prerun.connect
+def _usable_database_connection(**kwargs: object) -> None:
+    # Workers keep their connection between tasks (CELERY_DB_REUSE_MAX); like a web request,
+    # a task starts by dropping one that is broken (a database restart) or past CONN_MAX_AGE.
+    from django.db import close_old_connections
+
+    close_old_connections()
 
 
 app.autodiscover_tasks()

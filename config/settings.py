@@ -298,6 +298,11 @@ JOB_MAX_ATTEMPTS = _env_int("JOB_MAX_ATTEMPTS", 5)
 JOB_REQUEUE_AFTER_SECONDS = _env_int("JOB_REQUEUE_AFTER_SECONDS", 60)
 JOB_SWEEP_INTERVAL_SECONDS = _env_int("JOB_SWEEP_INTERVAL_SECONDS", 30)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "cbam")
+# Celery's Django fixup closes the database connection around every task unless told to keep
+# it; a fresh PostgreSQL backend per task cost about a third of a validation (bench/validation.py).
+# Workers keep it for this many tasks; config/celery.py still drops a broken or aged connection
+# (CONN_MAX_AGE, CONN_HEALTH_CHECKS) before each task.
+CELERY_DB_REUSE_MAX = _env_int("CELERY_DB_REUSE_MAX", 1000)
 
 # --- Validation --------------------------------------------------------------------------------
 # The certificate price the "default value must be used" decisions price their cost at (EUR per
