@@ -243,81 +243,75 @@ def _benchmarks(
     return out
 
 
+def _each_row(
+    rows: list[tuple[int, dict[str, str]]],
+    problems: list[RowProblem],
+    build: Callable[[CellReader], dict[str, Any]],
+) -> list[tuple[CellReader, dict[str, Any]]]:
+    """Read every row with ``build``; each reader collects its own cell problems."""
+    readers = [CellReader(line, values, problems) for line, values in rows]
+    return [(row, build(row)) for row in readers]
+
+
 def _electricity_factors(
     rows: list[tuple[int, dict[str, str]]], context: CheckContext, problems: list[RowProblem]
 ) -> list[tuple[CellReader, dict[str, Any]]]:
-    out = []
-    for line, values in rows:
-        row = CellReader(line, values, problems)
-        out.append(
-            (
-                row,
-                {
-                    "country": row.country("country"),
-                    "annex": row.choice(
-                        "annex",
-                        ("II", "III"),
-                        what="an annex of IR 2025/2621",
-                        expected="II (electricity consumed in production) or III "
-                        "(imported electricity)",
-                    ),
-                    "tco2_per_mwh": row.decimal(
-                        "tco2_per_mwh", expected=decimal_expected("tCO2 per MWh", "0.605")
-                    ),
-                },
-            )
-        )
-    return out
+
+    def build(row: CellReader) -> dict[str, Any]:
+        return {
+            "country": row.country("country"),
+            "annex": row.choice(
+                "annex",
+                ("II", "III"),
+                what="an annex of IR 2025/2621",
+                expected="II (electricity consumed in production) or III (imported electricity)",
+            ),
+            "tco2_per_mwh": row.decimal(
+                "tco2_per_mwh", expected=decimal_expected("tCO2 per MWh", "0.605")
+            ),
+        }
+
+    return _each_row(rows, problems, build)
 
 
 def _mark_ups(
     rows: list[tuple[int, dict[str, str]]], context: CheckContext, problems: list[RowProblem]
 ) -> list[tuple[CellReader, dict[str, Any]]]:
-    out = []
     sectors = sorted(context.sectors or ())
-    for line, values in rows:
-        row = CellReader(line, values, problems)
-        out.append(
-            (
-                row,
-                {
-                    "sector": row.choice(
-                        "sector",
-                        sectors,
-                        what=f"a sector of {context.categories_version}",
-                        expected=f"one of {', '.join(sectors)}",
-                    ),
-                    "valid_from_year": row.year("valid_from_year"),
-                    "mark_up": row.decimal(
-                        "mark_up",
-                        expected=decimal_expected("the fraction added: 0.10 = +10 %", "0.10"),
-                    ),
-                },
-            )
-        )
-    return out
+
+    def build(row: CellReader) -> dict[str, Any]:
+        return {
+            "sector": row.choice(
+                "sector",
+                sectors,
+                what=f"a sector of {context.categories_version}",
+                expected=f"one of {', '.join(sectors)}",
+            ),
+            "valid_from_year": row.year("valid_from_year"),
+            "mark_up": row.decimal(
+                "mark_up",
+                expected=decimal_expected("the fraction added: 0.10 = +10 %", "0.10"),
+            ),
+        }
+
+    return _each_row(rows, problems, build)
 
 
 def _cbam_factors(
     rows: list[tuple[int, dict[str, str]]], context: CheckContext, problems: list[RowProblem]
 ) -> list[tuple[CellReader, dict[str, Any]]]:
-    out = []
-    for line, values in rows:
-        row = CellReader(line, values, problems)
-        out.append(
-            (
-                row,
-                {
-                    "valid_from_year": row.year("valid_from_year"),
-                    "cbam_factor": row.decimal(
-                        "cbam_factor",
-                        expected=decimal_expected("0.975 = 97.5 %", "0.975", fraction=True),
-                        maximum=Decimal(1),
-                    ),
-                },
-            )
-        )
-    return out
+
+    def build(row: CellReader) -> dict[str, Any]:
+        return {
+            "valid_from_year": row.year("valid_from_year"),
+            "cbam_factor": row.decimal(
+                "cbam_factor",
+                expected=decimal_expected("0.975 = 97.5 %", "0.975", fraction=True),
+                maximum=Decimal(1),
+            ),
+        }
+
+    return _each_row(rows, problems, build)
 
 
 def _cscf(
