@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,43 @@ class Actor:
         return cls(system=name)
 
 
-def audit_record(
+#: What runs when an event of an action is recorded: in the change's transaction, so it must
+#: only enqueue work (``core.jobs.job_create``), never do it. See ``audit_listen``.
+AuditListener = Callable[[AuditEvent], None]
+_LISTENERS: dict[str, list[AuditListener]] = {}
+
+
+def audit_listen(*actions: str) -> Callable[[AuditListener], AuditListener]:
+    """Register a listener for audit actions (``"footprint.published"``…).
+
+    The audit log is the platform's record of domain events: an app that must react to a
+    change made elsewhere (a buyer's results when a supplier deprecates a footprint) listens
+    to its action instead of the changing service importing it. Listeners are registered in
+    their app's ``ready()`` and run inside the transaction that records the event, so the work
+    they enqueue commits with the change or not at all."""
+
+    def register(listener: AuditListener) -> AuditListener:
+        for action in actions:
+            registered = _LISTENERS.setdefault(action, [])
+            if listener not in registered:
+                registered.append(listener)
+        return listener
+
+    return register
+
+
+def _notify(events: list[AuditEvent]) -> None:
+    for event in events:
+        for listener in _LISTENERS.get(event.action, ()):
+            listener(event)
+
+
+def _require_transaction(action: str) -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"audit_record({action}) outside a transaction: wrap the change")
+
+
+def audit_event(
     *,
     actor: Actor,
     organisation: Organisation | None,
@@ -41,10 +78,8 @@ def audit_record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append an audit event. Must run inside the transaction of the change it records."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError(f"audit_record({action}) outside a transaction: wrap the change")
-    return AuditEvent.objects.create(
+    """An unsaved audit event (for ``audit_record_many``)."""
+    return AuditEvent(
         organisation=organisation,
         actor_user=actor.user,
         actor_client=actor.client,
@@ -56,6 +91,36 @@ def audit_record(
         after=after,
         request_id=current_request_id() or "",
     )
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    organisation: Organisation | None,
+    action: str,
+    obj: Any,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append an audit event. Must run inside the transaction of the change it records."""
+    _require_transaction(action)
+    event = audit_event(
+        actor=actor, organisation=organisation, action=action, obj=obj, before=before, after=after
+    )
+    event.save()
+    _notify([event])
+    return event
+
+
+def audit_record_many(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Append many events (built by ``audit_event``) in one statement; listeners run as for
+    ``audit_record``."""
+    if not events:
+        return []
+    _require_transaction(events[0].action)
+    created = AuditEvent.objects.bulk_create(events)
+    _notify(created)
+    return created
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

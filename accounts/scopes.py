@@ -14,6 +14,10 @@ AREAS: tuple[str, ...] = (
     "installations",
     "products",
     "footprints",
+    "requests",
+    "grants",
+    "boms",
+    "shipments",
 )
 
 ALL_SCOPES: frozenset[str] = frozenset(

@@ -103,6 +103,9 @@ INSTALLED_APPS = [
     "accounts",
     "suppliers",
     "exchange",
+    "exchange.sharing",
+    "exchange.boms",
+    "exchange.declarations",
 ]
 
 MIDDLEWARE = [

@@ -140,6 +140,9 @@ class Footprint(models.Model):
     preceding = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
     )
+    # The id of the first footprint of its chain of corrections: every version of one
+    # footprint shares it, so a grant on one version reaches the later ones (exchange.sharing).
+    lineage = models.UUIDField(editable=False, db_index=True)
 
     # Inputs, normalised (t, tCO2e, MWh, tCO2/MWh, Nm3); as entered in ``inputs_as_entered``.
     attributed_direct_tco2e = models.DecimalField(max_digits=28, decimal_places=10)
@@ -243,6 +246,11 @@ class Footprint(models.Model):
 
     def __str__(self) -> str:
         return f"PCF {self.product} {self.period_start:%Y}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.lineage is None:
+            self.lineage = self.preceding.lineage if self.preceding is not None else self.id
+        super().save(*args, **kwargs)
 
     @property
     def is_immutable(self) -> bool:

@@ -8,12 +8,13 @@ this table fails the matrix with a message pointing here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from accounts.models import Organisation
 from accounts.roles import Role
 from accounts.services.signing_keys import signing_key_active
 from suppliers.models import ValidationBatch, ValidationRun
+from tests.exchange.boms.matrix_samples import SAMPLES as BOMS_SAMPLES
+from tests.exchange.declarations.matrix_samples import SAMPLES as DECLARATIONS_SAMPLES
+from tests.exchange.sharing.matrix_samples import SAMPLES as SHARING_SAMPLES
 from tests.factories import (
     ApiClientFactory,
     FootprintFactory,
@@ -22,8 +23,7 @@ from tests.factories import (
     MembershipFactory,
     ProductFactory,
 )
-
-SampleMaker = Callable[[Organisation], str]
+from tests.matrix_samples_types import SampleMaker
 
 
 def _validation_run(org: Organisation) -> str:
@@ -49,3 +49,10 @@ SAMPLES: dict[str, SampleMaker] = {
         FootprintFactory(verifier_organisation=org, status="in_review").pk
     ),
 }
+
+# Each area of the exchange keeps its samples beside its tests; a name registered twice is a
+# mistake the matrix would hide, so it fails here.
+for _area in (SHARING_SAMPLES, BOMS_SAMPLES, DECLARATIONS_SAMPLES):
+    _clash = set(_area) & set(SAMPLES)
+    assert not _clash, f"matrix sample names registered twice: {sorted(_clash)}"
+    SAMPLES.update(_area)

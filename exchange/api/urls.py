@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from exchange.api import calculations
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path(
         "calculations/cbam-obligation", calculations.ObligationApi.as_view(), name="calc-obligation"
     ),
+    path("", include("exchange.sharing.api.urls")),
+    path("", include("exchange.boms.api.urls")),
+    path("", include("exchange.declarations.api.urls")),
 ]

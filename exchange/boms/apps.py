@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class BomsConfig(AppConfig):
+    """Buyers' complex goods, their bills of materials, aggregated SEE and CBAM exposure."""
+
+    name = "exchange.boms"
+    label = "boms"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class DeclarationsConfig(AppConfig):
+    """Importers' shipments, the 50-tonne de minimis threshold and the annual declaration."""
+
+    name = "exchange.declarations"
+    label = "declarations"
+    default_auto_field = "django.db.models.BigAutoField"

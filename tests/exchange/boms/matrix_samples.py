@@ -1,0 +1,7 @@
+"""Authorisation-matrix samples for the boms endpoints (see tests/matrix_samples.py)."""
+
+from __future__ import annotations
+
+from tests.matrix_samples_types import SampleMaker
+
+SAMPLES: dict[str, SampleMaker] = {}
