@@ -8,6 +8,7 @@ another organisation's footprint goes through ``footprints_visible_to``.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -19,7 +20,7 @@ from suppliers.models import Footprint, FootprintStatus
 SHAREABLE_STATUSES = (FootprintStatus.PUBLISHED, FootprintStatus.DEPRECATED)
 
 
-def granted_lineages(*, buyer: Organisation) -> QuerySet[GrantedFootprint]:
+def granted_lineages(*, buyer: Organisation) -> QuerySet[GrantedFootprint, dict[str, Any]]:
     """The lineages ``buyer`` holds a live grant on (a values queryset of ``lineage``)."""
     return GrantedFootprint.objects.filter(
         grant__buyer=buyer, grant__revoked_at__isnull=True

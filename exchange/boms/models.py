@@ -1,0 +1,131 @@
+"""A buyer's own products (complex goods) and their bills of materials.
+
+A ``BuyerProduct`` is one good the buyer makes, with its own process per tonne (attributed
+direct emissions, electricity). Each ``BomLine`` is a precursor consumed per tonne of it
+(scrap and cut-offs included, Reg. 2025/2547 Annex III point B), whose SEE comes from one
+source: a supplier footprint the buyer holds a grant on (its lineage, so a newer version is
+followed), another of the buyer's products (multi-tier), or the default value.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from accounts.models import Organisation
+
+
+class BuyerProduct(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="buyer_products"
+    )
+    name = models.CharField(max_length=300)
+    cn_code = models.CharField(max_length=8)
+    country_of_production = models.CharField(
+        max_length=2, help_text="ISO 3166 code of where the buyer makes it"
+    )
+    reference = models.CharField(max_length=100, blank=True, help_text="The buyer's own code")
+    # The buyer's own process, per tonne of product (attributed to this good).
+    direct_tco2e_per_t = models.DecimalField(max_digits=20, decimal_places=10, default=0)
+    electricity_mwh_per_t = models.DecimalField(max_digits=20, decimal_places=10, default=0)
+    electricity_factor_tco2_per_mwh = models.DecimalField(
+        max_digits=12,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="Empty: the default grid factor of the country of production",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("name", "id")
+        indexes = [models.Index(fields=("organisation", "cn_code"), name="buyerproduct_org_cn")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(direct_tco2e_per_t__gte=0), name="buyerproduct_direct_nonneg"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(electricity_mwh_per_t__gte=0),
+                name="buyerproduct_electricity_nonneg",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.cn_code})"
+
+
+class LineSource(models.TextChoices):
+    SUPPLIER_FOOTPRINT = "supplier_footprint", "A supplier footprint shared with the buyer"
+    OWN_PRODUCT = "own_product", "Another of the buyer's products"
+    DEFAULT_VALUE = "default_value", "The default value"
+
+
+class BomLine(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    product = models.ForeignKey(BuyerProduct, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField()
+    cn_code = models.CharField(max_length=8)
+    description = models.CharField(max_length=300, blank=True)
+    mass_t_per_t = models.DecimalField(
+        max_digits=20, decimal_places=10, help_text="Total mass consumed per tonne of product"
+    )
+    country_of_origin = models.CharField(max_length=2)
+    source = models.CharField(max_length=30, choices=LineSource.choices)
+    # SUPPLIER_FOOTPRINT: the version chosen and its lineage (a newer version is followed).
+    footprint = models.ForeignKey(
+        "suppliers.Footprint", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lineage = models.UUIDField(null=True, blank=True, db_index=True)
+    # OWN_PRODUCT: the buyer's product it is made from.
+    own_product = models.ForeignKey(
+        BuyerProduct, null=True, blank=True, on_delete=models.PROTECT, related_name="used_in"
+    )
+    # Who the buyer buys it from (to chase), whatever the source.
+    supplier = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    supplier_name = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("product_id", "position")
+        constraints = [
+            models.UniqueConstraint(fields=("product", "position"), name="bomline_position"),
+            models.CheckConstraint(
+                condition=models.Q(mass_t_per_t__gt=0), name="bomline_mass_positive"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        source="supplier_footprint",
+                        footprint__isnull=False,
+                        lineage__isnull=False,
+                        own_product__isnull=True,
+                    )
+                    | models.Q(
+                        source="own_product",
+                        own_product__isnull=False,
+                        footprint__isnull=True,
+                        lineage__isnull=True,
+                    )
+                    | models.Q(
+                        source="default_value",
+                        own_product__isnull=True,
+                        footprint__isnull=True,
+                        lineage__isnull=True,
+                    )
+                ),
+                name="bomline_source_consistent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} #{self.position} {self.cn_code}"
