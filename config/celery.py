@@ -60,6 +60,14 @@ def _beat_schedule() -> dict[str, dict[str, object]]:
             "task": "suppliers.refresh_decisions",
             "schedule": timedelta(seconds=settings.DECISION_REFRESH_INTERVAL_SECONDS),
         },
+        "expire-footprint-requests": {
+            "task": "sharing.expire_requests",
+            "schedule": timedelta(seconds=settings.SHARING_PERIODIC_INTERVAL_SECONDS),
+        },
+        "remind-footprint-requests": {
+            "task": "sharing.remind_due_requests",
+            "schedule": timedelta(seconds=settings.SHARING_PERIODIC_INTERVAL_SECONDS),
+        },
     }
 
 

@@ -314,6 +314,10 @@ CELERY_DB_REUSE_MAX = _env_int("CELERY_DB_REUSE_MAX", 1000)
 # illustrative figure in the 70-80 EUR range of EU ETS prices in 2025 (DOMAIN.md).
 CBAM_CERTIFICATE_PRICE_EUR = os.environ.get("CBAM_CERTIFICATE_PRICE_EUR", "75.00")
 DECISION_REFRESH_INTERVAL_SECONDS = _env_int("DECISION_REFRESH_INTERVAL_SECONDS", 60)
+# Footprint requests: how often open requests are expired / reminded, and how many days
+# before the due date the reminder goes out.
+SHARING_PERIODIC_INTERVAL_SECONDS = _env_int("SHARING_PERIODIC_INTERVAL_SECONDS", 3600)
+SHARING_REQUEST_REMINDER_DAYS = _env_int("SHARING_REQUEST_REMINDER_DAYS", 3)
 # Dotted modules of extra validation rules, imported after the shipped ones in every process
 # (suppliers.validation.loading); the tests give worker processes a slow rule this way.
 VALIDATION_EXTRA_RULE_MODULES = _env_list("CBAM_EXTRA_RULE_MODULES", [])

@@ -7,3 +7,8 @@ class SharingConfig(AppConfig):
     name = "exchange.sharing"
     label = "sharing"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Work-row handlers (web processes check the kind, workers run it) and the audit
+        # listeners that react to suppliers' and accounts' events.
+        from exchange.sharing import jobs, listeners  # noqa: F401

@@ -24,6 +24,24 @@ class RequestStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+#: The explicit workflow of a request: only an open request moves, and every other status is
+#: final. A move not listed raises ``exchange.sharing.errors.IllegalRequestTransition``.
+REQUEST_TRANSITIONS: dict[str, frozenset[str]] = {
+    RequestStatus.OPEN: frozenset(
+        {
+            RequestStatus.FULFILLED,
+            RequestStatus.REJECTED,
+            RequestStatus.EXPIRED,
+            RequestStatus.WITHDRAWN,
+        }
+    ),
+    RequestStatus.FULFILLED: frozenset(),
+    RequestStatus.REJECTED: frozenset(),
+    RequestStatus.EXPIRED: frozenset(),
+    RequestStatus.WITHDRAWN: frozenset(),
+}
+
+
 class FootprintRequest(models.Model):
     """A buyer asks a supplier for the footprint of something it buys.
 

@@ -8,19 +8,20 @@ another organisation's footprint goes through ``footprints_visible_to``.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from accounts.models import Organisation
-from exchange.sharing.models import GrantedFootprint
+from accounts.models import Membership, Organisation
+from exchange.sharing.models import FootprintRequest, Grant, GrantedFootprint, RequestStatus
 from suppliers.models import Footprint, FootprintStatus
 
 #: What a grant shows: a buyer never sees another organisation's drafts or reviews.
 SHAREABLE_STATUSES = (FootprintStatus.PUBLISHED, FootprintStatus.DEPRECATED)
 
 
-def granted_lineages(*, buyer: Organisation) -> QuerySet[GrantedFootprint, dict[str, Any]]:
+def granted_lineages(*, buyer: Organisation) -> QuerySet[GrantedFootprint, Any]:
     """The lineages ``buyer`` holds a live grant on (a values queryset of ``lineage``)."""
     return GrantedFootprint.objects.filter(
         grant__buyer=buyer, grant__revoked_at__isnull=True
@@ -54,3 +55,112 @@ def lineage_current_footprint(*, lineage: uuid.UUID) -> Footprint | None:
     versions = Footprint.objects.filter(lineage=lineage, status__in=SHAREABLE_STATUSES)
     published = versions.filter(status=FootprintStatus.PUBLISHED).first()
     return published or versions.order_by("-published_at", "-created_at").first()
+
+
+# --------------------------------------------------------------------------- reads for the API
+
+
+def shared_footprints_for(*, buyer: Organisation) -> QuerySet[Footprint]:
+    """``footprints_shared_with`` for rendering: supplier, product and installation joined,
+    the visible corrections of each version prefetched (``visible_successors``), newest
+    publication first."""
+    successors = Prefetch(
+        "corrections",
+        queryset=Footprint.objects.filter(status__in=SHAREABLE_STATUSES).order_by(
+            "published_at", "created_at", "id"
+        ),
+        to_attr="visible_successors",
+    )
+    return (
+        footprints_shared_with(buyer=buyer)
+        .select_related("organisation", "product", "installation", "verifier_organisation")
+        .prefetch_related(successors)
+        .order_by("-published_at", "-created_at", "id")
+    )
+
+
+def requests_sent_by(
+    *, buyer: Organisation, status: str | None = None
+) -> QuerySet[FootprintRequest]:
+    """Requests ``buyer`` sent, newest first, with what the outputs show."""
+    queryset = _requests().filter(buyer=buyer)
+    return queryset.filter(status=status) if status else queryset
+
+
+def requests_received_by(
+    *, supplier: Organisation, status: str | None = None
+) -> QuerySet[FootprintRequest]:
+    """The supplier's inbox: requests addressed to it (or claimed by it), newest first."""
+    queryset = _requests().filter(supplier=supplier)
+    return queryset.filter(status=status) if status else queryset
+
+
+def requests_claimable_by(*, organisation: Organisation) -> QuerySet[FootprintRequest]:
+    """Open requests sent by e-mail to one of ``organisation``'s members while they were not
+    on the platform, not yet claimed (by anyone), and not sent by ``organisation`` itself."""
+    emails = Membership.objects.filter(organisation=organisation).values("user__email")
+    return (
+        _requests()
+        .filter(
+            supplier__isnull=True,
+            status=RequestStatus.OPEN,
+            supplier_email__in=emails,
+        )
+        .exclude(buyer=organisation)
+    )
+
+
+def _requests() -> QuerySet[FootprintRequest]:
+    live_grants = Prefetch(
+        "grants",
+        queryset=Grant.objects.filter(revoked_at__isnull=True)
+        .prefetch_related("footprints")
+        .order_by("created_at", "id"),
+        to_attr="live_grants",
+    )
+    return (
+        FootprintRequest.objects.select_related(
+            "buyer", "supplier", "supplier_product", "installation"
+        )
+        .prefetch_related(live_grants)
+        .order_by("-created_at", "id")
+    )
+
+
+def grants_given_by(*, supplier: Organisation, live: bool | None = None) -> QuerySet[Grant]:
+    """Grants ``supplier`` gave, newest first, each with its footprints."""
+    queryset = _grants().filter(supplier=supplier)
+    return _live_filter(queryset, live)
+
+
+def grants_received_by(*, buyer: Organisation, live: bool | None = None) -> QuerySet[Grant]:
+    """Grants ``buyer`` holds (or held: revoked ones show without footprints), newest first."""
+    queryset = _grants().filter(buyer=buyer)
+    return _live_filter(queryset, live)
+
+
+def _grants() -> QuerySet[Grant]:
+    return (
+        Grant.objects.select_related("supplier", "buyer")
+        .prefetch_related("footprints")
+        .order_by("-created_at", "id")
+    )
+
+
+def _live_filter(queryset: QuerySet[Grant], live: bool | None) -> QuerySet[Grant]:
+    if live is True:
+        return queryset.filter(revoked_at__isnull=True)
+    if live is False:
+        return queryset.filter(revoked_at__isnull=False)
+    return queryset
+
+
+def buyers_with_live_grants(*, lineages: Iterable[uuid.UUID]) -> dict[int, set[uuid.UUID]]:
+    """Organisation id → the lineages among ``lineages`` it holds a live grant on."""
+    holders: dict[int, set[uuid.UUID]] = {}
+    rows = GrantedFootprint.objects.filter(
+        lineage__in=list(lineages), grant__revoked_at__isnull=True
+    ).values_list("grant__buyer_id", "lineage")
+    for buyer_id, lineage in rows:
+        holders.setdefault(buyer_id, set()).add(lineage)
+    return holders

@@ -1,0 +1,76 @@
+"""Audit listeners of the sharing app (registered by ``SharingConfig.ready()``).
+
+Each runs inside the transaction that records the event, so it only enqueues a work row;
+the work happens after commit (``exchange.sharing.jobs``). Before enqueuing, one indexed
+read checks that someone may need telling (a live grant on the footprint's lineage, an
+invitation waiting for a member's address): the common case, nothing shared, creates no work
+row at all. The idempotency keys make a repeated event enqueue nothing new.
+"""
+
+from __future__ import annotations
+
+from accounts.audit import audit_listen
+from accounts.models import AuditEvent, Membership
+from core.jobs import job_create
+from exchange.sharing.models import FootprintRequest, GrantedFootprint, RequestStatus
+from exchange.sharing.services.reactions import (
+    FOOTPRINT_DEPRECATED_JOB,
+    INVITED_REQUESTS_JOB,
+    SIGNING_KEY_REVOKED_JOB,
+)
+from suppliers.models import Footprint
+
+
+def _live_grants_on(footprints: object) -> bool:
+    return GrantedFootprint.objects.filter(
+        grant__revoked_at__isnull=True, lineage__in=footprints
+    ).exists()
+
+
+@audit_listen("footprint.deprecated")
+def on_footprint_deprecated(event: AuditEvent) -> None:
+    lineage = Footprint.objects.filter(pk=event.object_id).values("lineage")
+    if not _live_grants_on(lineage):
+        return
+    job_create(
+        kind=FOOTPRINT_DEPRECATED_JOB,
+        payload={"footprint_id": event.object_id},
+        organisation_id=event.organisation_id,
+        idempotency_key=f"{FOOTPRINT_DEPRECATED_JOB}:{event.object_id}",
+    )
+
+
+@audit_listen("signing_key.revoked")
+def on_signing_key_revoked(event: AuditEvent) -> None:
+    kid = (event.after or {}).get("kid")
+    if not kid:
+        return
+    lineages = Footprint.objects.filter(signing_kid=kid).values("lineage")
+    if not _live_grants_on(lineages):
+        return
+    job_create(
+        kind=SIGNING_KEY_REVOKED_JOB,
+        payload={"kid": kid},
+        organisation_id=event.organisation_id,
+        idempotency_key=f"{SIGNING_KEY_REVOKED_JOB}:{kid}",
+    )
+
+
+@audit_listen("organisation.created", "membership.created")
+def on_member_arrived(event: AuditEvent) -> None:
+    if event.organisation_id is None:
+        return
+    emails = Membership.objects.filter(organisation_id=event.organisation_id).values("user__email")
+    waiting = (
+        FootprintRequest.objects.filter(
+            supplier__isnull=True, status=RequestStatus.OPEN, supplier_email__in=emails
+        )
+        .exclude(buyer_id=event.organisation_id)
+        .exists()
+    )
+    if waiting:
+        job_create(
+            kind=INVITED_REQUESTS_JOB,
+            payload={"organisation_id": event.organisation_id},
+            organisation_id=event.organisation_id,
+        )

@@ -1,0 +1,155 @@
+"""Notifications: a row per organisation and event, shown in the platform and e-mailed.
+
+``notification_create`` runs inside the transaction of the change it reports and is
+idempotent by ``dedupe_key`` (unique per organisation): the same event reported twice (a job
+run twice, a task repeated) leaves one row and one e-mail. The e-mail goes out from a work
+row (``sharing.email_notification``) after commit, to every member of the organisation.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.audit import Actor, audit_record
+from accounts.models import Membership, Organisation
+from core.jobs import TransientJobError, job_create
+from exchange.sharing.models import Notification
+
+EMAIL_JOB = "sharing.email_notification"
+
+
+def notification_create(
+    *,
+    organisation: Organisation,
+    kind: str,
+    subject: str,
+    body: str,
+    dedupe_key: str,
+    obj: Any = None,
+    data: dict[str, Any] | None = None,
+) -> Notification | None:
+    """Create the notification unless ``organisation`` already has one with ``dedupe_key``;
+    enqueue its e-mail. Returns the new row, or None when it existed (nothing enqueued).
+    Callers hold the transaction of the change it reports."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("notification_create outside a transaction: wrap the change")
+    notification, created = Notification.objects.get_or_create(
+        organisation=organisation,
+        dedupe_key=dedupe_key,
+        defaults={
+            "kind": kind,
+            "subject": subject[:300],
+            "body": body,
+            "object_type": obj._meta.label_lower if obj is not None else "",
+            "object_id": str(obj.pk) if obj is not None else "",
+            "data": data or {},
+        },
+    )
+    if not created:
+        return None
+    job_create(
+        kind=EMAIL_JOB,
+        payload={"notification_id": str(notification.pk)},
+        organisation_id=organisation.pk,
+        idempotency_key=f"{EMAIL_JOB}:{notification.pk}",
+    )
+    return notification
+
+
+def notification_recipients(*, organisation: Organisation) -> list[str]:
+    """The e-mail addresses of the organisation's active members, sorted."""
+    return sorted(
+        Membership.objects.filter(organisation=organisation, user__is_active=True).values_list(
+            "user__email", flat=True
+        )
+    )
+
+
+def notification_email_send(*, notification_id: str) -> int:
+    """E-mail a notification to each member of its organisation, once: ``emailed_at`` is set
+    in the same transaction (the job's), so a repeated job sends nothing. Returns the number
+    of messages sent. A mail server that is down raises ``TransientJobError`` (retried)."""
+    notification = (
+        Notification.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .filter(pk=notification_id)
+        .first()
+    )
+    if notification is None or notification.emailed_at is not None:
+        return 0
+    recipients = notification_recipients(organisation=notification.organisation)
+    footer = (
+        f"\n\n--\nCBAM Exchange, for {notification.organisation}. "
+        f"All notifications: {settings.SITE_URL}/api/v1/orgs/"
+        f"{notification.organisation.slug}/notifications/\n"
+    )
+    messages = [
+        EmailMessage(
+            subject=notification.subject,
+            body=notification.body + footer,
+            from_email=None,
+            to=[address],
+        )
+        for address in recipients
+    ]
+    try:
+        sent = get_connection().send_messages(messages) if messages else 0
+    except (smtplib.SMTPException, OSError) as exc:
+        raise TransientJobError(f"mail server: {exc}") from exc
+    notification.emailed_at = timezone.now()
+    notification.save(update_fields=["emailed_at"])
+    return sent or 0
+
+
+def notifications_visible_to(
+    *, organisation: Organisation, unread: bool | None = None
+) -> QuerySet[Notification]:
+    """The organisation's notifications, newest first; ``unread`` True/False filters."""
+    queryset = Notification.objects.filter(organisation=organisation).order_by("-created_at", "id")
+    if unread is True:
+        queryset = queryset.filter(read_at__isnull=True)
+    elif unread is False:
+        queryset = queryset.filter(read_at__isnull=False)
+    return queryset
+
+
+@transaction.atomic
+def notification_mark_read(*, actor: Actor, notification: Notification) -> Notification:
+    """Mark one notification read (for the whole organisation). Reading it again is a no-op."""
+    locked = Notification.objects.select_for_update().get(pk=notification.pk)
+    if locked.read_at is not None:
+        return locked
+    locked.read_at = timezone.now()
+    locked.save(update_fields=["read_at"])
+    audit_record(
+        actor=actor,
+        organisation=locked.organisation,
+        action="notification.read",
+        obj=locked,
+        after={"kind": locked.kind},
+    )
+    return locked
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, actor: Actor, organisation: Organisation) -> int:
+    """Mark every unread notification of the organisation read; returns how many."""
+    count = Notification.objects.filter(organisation=organisation, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    if count:
+        audit_record(
+            actor=actor,
+            organisation=organisation,
+            action="notification.read_all",
+            obj=organisation,
+            after={"count": count},
+        )
+    return count

@@ -1,0 +1,669 @@
+"""Footprint requests: a buyer asks a supplier for the footprint of something it buys.
+
+``open → fulfilled | rejected | expired | withdrawn`` (``REQUEST_TRANSITIONS``; every other
+status is final). The buyer sends and withdraws, the supplier fulfils (creating a grant,
+``grant_share``) or rejects with a reason, and a periodic task expires requests past their
+due date and reminds suppliers of those due soon. Every move locks the row, checks the map,
+writes its audit event (``footprint_request.<status>``) and notifies the other party in the
+same transaction.
+
+A supplier not on the platform is invited by e-mail (``supplier_email``): the request waits
+with no supplier organisation. When an organisation one of whose members has that address
+exists (it registers, or the person joins it), the request shows in that organisation's
+"invited" list and a notification says so; a writer there **claims** it, which makes the
+organisation its supplier (see docs/sharing.md for why this is explicit).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import Actor, audit_record
+from accounts.models import Membership, Organisation
+from core.errors import ValidationFailed
+from core.jobs import job_create
+from exchange.sharing.errors import IllegalRequestTransition
+from exchange.sharing.models import (
+    REQUEST_TRANSITIONS,
+    FootprintRequest,
+    Grant,
+    NotificationKind,
+    RequestStatus,
+)
+from exchange.sharing.services.grants import grant_share
+from exchange.sharing.services.notifications import notification_create
+from suppliers.models import Installation, Product
+
+INVITATION_JOB = "sharing.send_request_invitation"
+CN_CODE = re.compile(r"^\d{8}$")
+SYSTEM = Actor.platform("sharing")
+
+
+def reminder_days() -> int:
+    """How many days before its due date a supplier is reminded of an open request."""
+    return int(getattr(settings, "SHARING_REQUEST_REMINDER_DAYS", 3))
+
+
+def request_label(request: FootprintRequest) -> str:
+    """What is asked for, in words: ``Hot-rolled coil (72083900), 2026``."""
+    if request.supplier_product_id is not None:
+        product = request.supplier_product
+        what = (
+            f"{product.name} ({product.cn_code})" if product else str(request.supplier_product_id)
+        )
+    elif request.cn_code:
+        what = f"CN {request.cn_code}"
+        if request.description:
+            what += f" ({request.description[:80]})"
+    else:
+        what = request.description[:80]
+    period = (
+        f"{request.period_start:%Y}"
+        if (request.period_start.year == request.period_end.year)
+        and (request.period_start.month, request.period_start.day) == (1, 1)
+        and (request.period_end.month, request.period_end.day) == (12, 31)
+        else f"{request.period_start}–{request.period_end}"
+    )
+    return f"{what}, {period}"
+
+
+def _summary(request: FootprintRequest) -> dict[str, Any]:
+    return {
+        "status": request.status,
+        "buyer": request.buyer_id,
+        "supplier": request.supplier_id,
+        "supplier_email": request.supplier_email,
+        "due_date": request.due_date.isoformat(),
+    }
+
+
+def _transition_check(*, status: str, to: str) -> None:
+    if to not in REQUEST_TRANSITIONS[status]:
+        allowed = sorted(REQUEST_TRANSITIONS[status]) or ["nothing (it is final)"]
+        raise IllegalRequestTransition(
+            f"A {status} request cannot become {to}; from {status} it can become "
+            f"{', '.join(allowed)}.",
+            extra={"status": status, "requested": to},
+        )
+
+
+def _request_move(
+    *,
+    actor: Actor,
+    request: FootprintRequest,
+    to: str,
+    organisation: Organisation,
+    changes: dict[str, Any] | None = None,
+    note: dict[str, Any] | None = None,
+) -> FootprintRequest:
+    """Lock, check ``REQUEST_TRANSITIONS``, apply, audit (``footprint_request.<to>``).
+    Callers hold the transaction."""
+    locked = (
+        FootprintRequest.objects.select_for_update(of=("self",))
+        .select_related("buyer", "supplier", "supplier_product")
+        .get(pk=request.pk)
+    )
+    _transition_check(status=locked.status, to=to)
+    before = locked.status
+    locked.status = to
+    locked.closed_at = timezone.now()
+    for name, value in (changes or {}).items():
+        setattr(locked, name, value)
+    locked.save()
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action=f"footprint_request.{to}",
+        obj=locked,
+        before={"status": before},
+        after={**_summary(locked), **(note or {})},
+    )
+    return locked
+
+
+# --------------------------------------------------------------------------- sending
+
+
+@dataclass(frozen=True)
+class RequestInput:
+    """What a buyer sends; ``supplier`` is an organisation's slug on the platform."""
+
+    period_start: date
+    period_end: date
+    due_date: date
+    supplier: str = ""
+    supplier_email: str = ""
+    supplier_name: str = ""
+    supplier_product: uuid.UUID | None = None
+    cn_code: str = ""
+    description: str = ""
+    installation: uuid.UUID | None = None
+    quantity_t: Decimal | None = None
+    message: str = ""
+
+
+def _resolve_supplier(
+    *, buyer: Organisation, data: RequestInput, errors: dict[str, list[str]]
+) -> Organisation | None:
+    slug = data.supplier.strip()
+    email = data.supplier_email.strip().lower()
+    if slug and email:
+        errors["supplier"] = [
+            "Give either supplier (an organisation on the platform) or supplier_email (to "
+            "invite a company that is not on it), not both."
+        ]
+        return None
+    if not slug and not email:
+        errors["supplier"] = [
+            "Name the supplier: the slug of its organisation on the platform (supplier), or "
+            "the e-mail address of someone there to invite (supplier_email)."
+        ]
+        return None
+    if email:
+        if Membership.objects.filter(organisation=buyer, user__email__iexact=email).exists():
+            errors["supplier_email"] = [
+                f"{email} belongs to a member of your own organisation; expected someone at "
+                "the supplier."
+            ]
+        return None
+    supplier = Organisation.objects.filter(slug=slug).first()
+    if supplier is None:
+        errors["supplier"] = [
+            f"There is no organisation {slug!r} on the platform; to invite a company that is "
+            "not on it, send supplier_email (and supplier_name) instead."
+        ]
+    elif supplier.pk == buyer.pk:
+        errors["supplier"] = [
+            "This is your own organisation; a request goes to another organisation."
+        ]
+        return None
+    return supplier
+
+
+@transaction.atomic
+def request_send(
+    *, actor: Actor, buyer: Organisation, data: RequestInput, today: date | None = None
+) -> FootprintRequest:
+    """Send a request to a supplier on the platform (it is notified), or invite one that is
+    not on it by e-mail (a work row sends the invitation after commit). Every problem of the
+    input is reported at once, by field; nothing is written then."""
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    supplier = _resolve_supplier(buyer=buyer, data=data, errors=errors)
+    invited = not data.supplier.strip()
+
+    product: Product | None = None
+    if data.supplier_product is not None:
+        if invited:
+            errors["supplier_product"] = [
+                "A supplier's product can only be named for a supplier on the platform; "
+                "for an invited supplier use cn_code or description."
+            ]
+        elif supplier is not None:
+            product = Product.objects.filter(
+                pk=data.supplier_product, organisation=supplier
+            ).first()
+            if product is None:
+                errors["supplier_product"] = [
+                    f"{data.supplier_product} is not a product of {supplier}; expected the id "
+                    "of one of the supplier's products, or use cn_code or description."
+                ]
+    cn_code = data.cn_code.strip().replace(" ", "")
+    if cn_code and not CN_CODE.match(cn_code):
+        errors["cn_code"] = [
+            f"{data.cn_code!r} is not a CN code; expected 8 digits, e.g. 72083900."
+        ]
+    elif cn_code and product is not None and product.cn_code != cn_code:
+        errors["cn_code"] = [
+            f"{cn_code} is not the CN code of the product named ({product.cn_code}); send the "
+            "product's code or leave cn_code empty."
+        ]
+    description = data.description.strip()
+    if data.supplier_product is None and not cn_code and not description:
+        errors["product"] = [
+            "Say what you buy: supplier_product (the supplier's product id), cn_code (8 "
+            "digits) or description (free text)."
+        ]
+
+    installation: Installation | None = None
+    if data.installation is not None:
+        if invited:
+            errors["installation"] = [
+                "An installation can only be named for a supplier on the platform; describe it "
+                "in the message instead."
+            ]
+        elif supplier is not None:
+            installation = Installation.objects.filter(
+                pk=data.installation, organisation=supplier
+            ).first()
+            if installation is None:
+                errors["installation"] = [
+                    f"{data.installation} is not an installation of {supplier}; expected the id "
+                    "of one of the supplier's installations, or leave it empty."
+                ]
+
+    if data.period_end < data.period_start:
+        errors["period_end"] = [
+            f"The period ends ({data.period_end}) before it starts ({data.period_start}); "
+            f"expected {data.period_start} or later."
+        ]
+    if data.due_date < today:
+        errors["due_date"] = [
+            f"{data.due_date} is in the past; expected today ({today}) or a later date."
+        ]
+    if data.quantity_t is not None and data.quantity_t <= 0:
+        errors["quantity_t"] = [
+            f"{data.quantity_t.normalize():f} t is not a quantity bought; expected a positive "
+            "number of tonnes, or leave it empty."
+        ]
+    if errors:
+        raise ValidationFailed("The request cannot be sent.", fields=errors)
+
+    request = FootprintRequest.objects.create(
+        buyer=buyer,
+        supplier=supplier,
+        supplier_email=data.supplier_email.strip().lower() if invited else "",
+        supplier_name=data.supplier_name.strip(),
+        supplier_product=product,
+        cn_code=cn_code or (product.cn_code if product else ""),
+        description=description,
+        installation=installation,
+        period_start=data.period_start,
+        period_end=data.period_end,
+        quantity_t=data.quantity_t,
+        due_date=data.due_date,
+        message=data.message.strip(),
+        created_by=actor.user,
+    )
+    audit_record(
+        actor=actor,
+        organisation=buyer,
+        action="footprint_request.sent",
+        obj=request,
+        after=_summary(request),
+    )
+    if supplier is not None:
+        _notify_received(request)
+    else:
+        job_create(
+            kind=INVITATION_JOB,
+            payload={"request_id": str(request.pk)},
+            organisation_id=buyer.pk,
+            idempotency_key=f"{INVITATION_JOB}:{request.pk}",
+        )
+    return request
+
+
+def _notify_received(request: FootprintRequest) -> None:
+    assert request.supplier is not None
+    quantity = f"Quantity bought: {request.quantity_t} t\n" if request.quantity_t else ""
+    message = f"\nMessage: {request.message}\n" if request.message else ""
+    notification_create(
+        organisation=request.supplier,
+        kind=NotificationKind.REQUEST_RECEIVED,
+        subject=f"{request.buyer} requests a footprint: {request_label(request)}",
+        body=(
+            f"{request.buyer} asks {request.supplier} for the product carbon footprint of "
+            f"{request_label(request)}.\n{quantity}Due date: {request.due_date}\n{message}\n"
+            "Answer it in the footprint-request inbox: fulfil it with your published "
+            "footprints, or reject it with a reason."
+        ),
+        dedupe_key=f"request.received:{request.pk}",
+        obj=request,
+        data={"request": str(request.pk), "buyer": request.buyer.slug},
+    )
+
+
+def request_invitation_email_send(*, request_id: str) -> bool:
+    """E-mail the invitation of a supplier not on the platform (the work row's one call).
+    Sends nothing (False) when the request has been claimed or closed meanwhile."""
+    request = (
+        FootprintRequest.objects.select_related("buyer", "supplier_product")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None or request.status != RequestStatus.OPEN or request.supplier_id:
+        return False
+    greeting = f"Dear {request.supplier_name},\n\n" if request.supplier_name else ""
+    message = f"Their message: {request.message}\n\n" if request.message else ""
+    send_mail(
+        subject=f"{request.buyer} asks for a product carbon footprint (CBAM)",
+        message=(
+            f"{greeting}{request.buyer} uses CBAM Exchange to collect the embedded emissions "
+            f"of the goods it buys, and asks you for the product carbon footprint of "
+            f"{request_label(request)}, by {request.due_date}.\n\n{message}"
+            "Without your data, EU default values (with a mark-up) apply to these goods.\n\n"
+            f"To answer, register your company on CBAM Exchange ({settings.SITE_URL}/) with "
+            f"this e-mail address ({request.supplier_email}), or ask a colleague who is on it "
+            "to invite you. The request then appears under footprint requests, invited, "
+            "where you can claim it for your organisation.\n"
+        ),
+        from_email=None,
+        recipient_list=[request.supplier_email],
+    )
+    return True
+
+
+# --------------------------------------------------------------------------- answering
+
+
+@transaction.atomic
+def request_fulfil(
+    *, actor: Actor, request: FootprintRequest, footprints: list[Any]
+) -> tuple[FootprintRequest, Grant]:
+    """The supplier answers with one or more of its own published footprints: a grant lets
+    the buyer read them and their later versions (``grant_share``). The buyer is notified."""
+    locked = (
+        FootprintRequest.objects.select_for_update(of=("self",))
+        .select_related("buyer", "supplier")
+        .get(pk=request.pk)
+    )
+    _transition_check(status=locked.status, to=RequestStatus.FULFILLED)
+    assert locked.supplier is not None
+    grant = grant_share(
+        actor=actor,
+        supplier=locked.supplier,
+        buyer=locked.buyer,
+        footprints=footprints,
+        request=locked,
+    )
+    shared = list(grant.footprints.select_related("footprint__product").order_by("id"))
+    fulfilled = _request_move(
+        actor=actor,
+        request=locked,
+        to=RequestStatus.FULFILLED,
+        organisation=locked.supplier,
+        note={"grant": str(grant.pk), "footprints": [str(g.footprint_id) for g in shared]},
+    )
+    names = ", ".join(f"{g.footprint.product.name} {g.footprint.period_start:%Y}" for g in shared)
+    notification_create(
+        organisation=fulfilled.buyer,
+        kind=NotificationKind.REQUEST_FULFILLED,
+        subject=f"{fulfilled.supplier} answered your request: {request_label(fulfilled)}",
+        body=(
+            f"{fulfilled.supplier} fulfilled your request for {request_label(fulfilled)} "
+            f"with {len(shared)} footprint(s): {names}.\n"
+            "Read them under shared footprints."
+        ),
+        dedupe_key=f"request.fulfilled:{fulfilled.pk}",
+        obj=fulfilled,
+        data={
+            "request": str(fulfilled.pk),
+            "grant": str(grant.pk),
+            "footprints": [str(g.footprint_id) for g in shared],
+        },
+    )
+    return fulfilled, grant
+
+
+@transaction.atomic
+def request_reject(*, actor: Actor, request: FootprintRequest, reason: str) -> FootprintRequest:
+    """The supplier declines, saying why (required; the buyer is told)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            "A rejection needs a reason.",
+            fields={"reason": ["Say why you cannot answer; it is sent to the buyer."]},
+        )
+    assert request.supplier is not None
+    rejected = _request_move(
+        actor=actor,
+        request=request,
+        to=RequestStatus.REJECTED,
+        organisation=request.supplier,
+        changes={"reason": reason},
+        note={"reason": reason},
+    )
+    notification_create(
+        organisation=rejected.buyer,
+        kind=NotificationKind.REQUEST_REJECTED,
+        subject=f"{rejected.supplier} rejected your request: {request_label(rejected)}",
+        body=(
+            f"{rejected.supplier} rejected your request for {request_label(rejected)}.\n"
+            f"Reason: {reason}\n"
+            "Without the supplier's data, EU default values (with a mark-up) apply."
+        ),
+        dedupe_key=f"request.rejected:{rejected.pk}",
+        obj=rejected,
+        data={"request": str(rejected.pk), "reason": reason},
+    )
+    return rejected
+
+
+@transaction.atomic
+def request_withdraw(
+    *, actor: Actor, request: FootprintRequest, reason: str = ""
+) -> FootprintRequest:
+    """The buyer no longer needs the footprint; the supplier (if on the platform) is told."""
+    reason = (reason or "").strip()
+    withdrawn = _request_move(
+        actor=actor,
+        request=request,
+        to=RequestStatus.WITHDRAWN,
+        organisation=request.buyer,
+        changes={"reason": reason},
+        note={"reason": reason} if reason else None,
+    )
+    if withdrawn.supplier is not None:
+        notification_create(
+            organisation=withdrawn.supplier,
+            kind=NotificationKind.REQUEST_WITHDRAWN,
+            subject=f"{withdrawn.buyer} withdrew its request: {request_label(withdrawn)}",
+            body=(
+                f"{withdrawn.buyer} withdrew its request for {request_label(withdrawn)}; "
+                "nothing more is needed." + (f"\nReason: {reason}" if reason else "")
+            ),
+            dedupe_key=f"request.withdrawn:{withdrawn.pk}",
+            obj=withdrawn,
+            data={"request": str(withdrawn.pk)},
+        )
+    return withdrawn
+
+
+@transaction.atomic
+def request_claim(
+    *, actor: Actor, organisation: Organisation, request: FootprintRequest
+) -> FootprintRequest:
+    """An organisation one of whose members has the invited e-mail address becomes the
+    request's supplier (the invitation reached it). Only an open, unclaimed request can be
+    claimed, by an organisation that is not the buyer."""
+    locked = (
+        FootprintRequest.objects.select_for_update(of=("self",))
+        .select_related("buyer")
+        .get(pk=request.pk)
+    )
+    if locked.supplier_id is not None:
+        raise IllegalRequestTransition("This request has already been claimed.")
+    if locked.status != RequestStatus.OPEN:
+        raise IllegalRequestTransition(
+            f"This request is {locked.status}; only an open request can be claimed.",
+            extra={"status": locked.status},
+        )
+    if locked.buyer_id == organisation.pk:
+        raise ValidationFailed(
+            "You sent this request; it cannot be claimed by its buyer.",
+            fields={"request": ["A request goes to another organisation."]},
+        )
+    locked.supplier = organisation
+    locked.save(update_fields=["supplier", "updated_at"])
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action="footprint_request.claimed",
+        obj=locked,
+        before={"supplier": None},
+        after=_summary(locked),
+    )
+    _notify_received(locked)
+    return locked
+
+
+# --------------------------------------------------------------------------- periodic
+
+
+@dataclass(frozen=True)
+class PeriodicReport:
+    request_ids: list[str]
+
+
+def requests_expire(*, today: date | None = None) -> PeriodicReport:
+    """Expire every open request whose due date has passed (``due_date < today``): audited
+    as ``footprint_request.expired`` and both parties notified. Idempotent: an expired
+    request is no longer open. Each request is claimed by a conditional UPDATE in its own
+    transaction, so a supplier fulfilling it at the same moment either wins or finds it
+    expired, never both."""
+    today = today or timezone.localdate()
+    candidates = list(
+        FootprintRequest.objects.filter(status=RequestStatus.OPEN, due_date__lt=today)
+        .order_by("due_date", "id")
+        .values_list("pk", flat=True)
+    )
+    expired: list[str] = []
+    for request_id in candidates:
+        with transaction.atomic():
+            now = timezone.now()
+            taken = FootprintRequest.objects.filter(
+                pk=request_id, status=RequestStatus.OPEN, due_date__lt=today
+            ).update(status=RequestStatus.EXPIRED, closed_at=now, updated_at=now)
+            if not taken:
+                continue
+            request = FootprintRequest.objects.select_related(
+                "buyer", "supplier", "supplier_product"
+            ).get(pk=request_id)
+            audit_record(
+                actor=SYSTEM,
+                organisation=request.buyer,
+                action="footprint_request.expired",
+                obj=request,
+                before={"status": RequestStatus.OPEN},
+                after=_summary(request),
+            )
+            label = request_label(request)
+            supplier_name = request.supplier or request.supplier_name or request.supplier_email
+            notification_create(
+                organisation=request.buyer,
+                kind=NotificationKind.REQUEST_EXPIRED,
+                subject=f"Your request expired unanswered: {label}",
+                body=(
+                    f"{supplier_name} did not answer your request for {label} by its due date "
+                    f"({request.due_date}). Send a new request, or use EU default values."
+                ),
+                dedupe_key=f"request.expired:{request.pk}",
+                obj=request,
+                data={"request": str(request.pk)},
+            )
+            if request.supplier is not None:
+                notification_create(
+                    organisation=request.supplier,
+                    kind=NotificationKind.REQUEST_EXPIRED,
+                    subject=f"A request of {request.buyer} expired: {label}",
+                    body=(
+                        f"The request of {request.buyer} for {label} passed its due date "
+                        f"({request.due_date}) unanswered and is closed."
+                    ),
+                    dedupe_key=f"request.expired:{request.pk}",
+                    obj=request,
+                    data={"request": str(request.pk)},
+                )
+            expired.append(str(request_id))
+    return PeriodicReport(request_ids=expired)
+
+
+def requests_remind_due(*, today: date | None = None, days: int | None = None) -> PeriodicReport:
+    """Remind suppliers, once, of open requests due within ``days`` (default
+    ``SHARING_REQUEST_REMINDER_DAYS``, 3): today ≤ due date ≤ today + days. ``reminder_sent_at``
+    is set by a conditional UPDATE, so a request is reminded at most once however often the
+    task runs. Invited suppliers not yet on the platform are not reminded (there is no
+    organisation to notify)."""
+    today = today or timezone.localdate()
+    days = reminder_days() if days is None else days
+    candidates = list(
+        FootprintRequest.objects.filter(
+            status=RequestStatus.OPEN,
+            supplier__isnull=False,
+            reminder_sent_at__isnull=True,
+            due_date__gte=today,
+            due_date__lte=today + timedelta(days=days),
+        )
+        .order_by("due_date", "id")
+        .values_list("pk", flat=True)
+    )
+    reminded: list[str] = []
+    for request_id in candidates:
+        with transaction.atomic():
+            taken = FootprintRequest.objects.filter(
+                pk=request_id, status=RequestStatus.OPEN, reminder_sent_at__isnull=True
+            ).update(reminder_sent_at=timezone.now())
+            if not taken:
+                continue
+            request = FootprintRequest.objects.select_related(
+                "buyer", "supplier", "supplier_product"
+            ).get(pk=request_id)
+            assert request.supplier is not None
+            audit_record(
+                actor=SYSTEM,
+                organisation=request.supplier,
+                action="footprint_request.reminded",
+                obj=request,
+                after=_summary(request),
+            )
+            left = (request.due_date - today).days
+            when = "today" if left == 0 else f"in {left} day(s), on {request.due_date}"
+            notification_create(
+                organisation=request.supplier,
+                kind=NotificationKind.REQUEST_DUE_SOON,
+                subject=f"Due {when}: {request.buyer}'s request for {request_label(request)}",
+                body=(
+                    f"The request of {request.buyer} for {request_label(request)} is due "
+                    f"{when}. Fulfil it with your published footprints or reject it with a "
+                    "reason; unanswered, it expires."
+                ),
+                dedupe_key=f"request.due_soon:{request.pk}",
+                obj=request,
+                data={"request": str(request.pk), "due_date": request.due_date.isoformat()},
+            )
+            reminded.append(str(request_id))
+    return PeriodicReport(request_ids=reminded)
+
+
+# --------------------------------------------------------------------------- invitations
+
+
+def invited_requests_announce(*, organisation_id: int) -> int:
+    """Tell an organisation about open requests sent by e-mail to one of its members before
+    it (or they) were on the platform: one notification per request, once. Returns how many
+    were new. The work row behind the ``organisation.created`` and ``membership.created``
+    listeners calls it."""
+    from exchange.sharing.selectors import requests_claimable_by
+
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return 0
+    created = 0
+    for request in requests_claimable_by(organisation=organisation):
+        notification = notification_create(
+            organisation=organisation,
+            kind=NotificationKind.REQUEST_RECEIVED,
+            subject=f"{request.buyer} requested a footprint from {request.supplier_email}",
+            body=(
+                f"Before {organisation} was on CBAM Exchange, {request.buyer} asked "
+                f"{request.supplier_email} for the footprint of {request_label(request)}, "
+                f"due {request.due_date}.\nClaim it under footprint requests, invited, to "
+                "answer it as your organisation."
+            ),
+            dedupe_key=f"request.invited:{request.pk}",
+            obj=request,
+            data={"request": str(request.pk), "invited": True},
+        )
+        created += notification is not None
+    return created
