@@ -68,6 +68,10 @@ def _beat_schedule() -> dict[str, dict[str, object]]:
             "task": "sharing.remind_due_requests",
             "schedule": timedelta(seconds=settings.SHARING_PERIODIC_INTERVAL_SECONDS),
         },
+        "refresh-boms": {
+            "task": "boms.refresh_results",
+            "schedule": timedelta(seconds=settings.BOMS_REFRESH_INTERVAL_SECONDS),
+        },
     }
 
 

@@ -318,6 +318,12 @@ DECISION_REFRESH_INTERVAL_SECONDS = _env_int("DECISION_REFRESH_INTERVAL_SECONDS"
 # before the due date the reminder goes out.
 SHARING_PERIODIC_INTERVAL_SECONDS = _env_int("SHARING_PERIODIC_INTERVAL_SECONDS", 3600)
 SHARING_REQUEST_REMINDER_DAYS = _env_int("SHARING_REQUEST_REMINDER_DAYS", 3)
+# Bills of materials: how often stored results are checked against their inputs' digest
+# (changes seen through audit events are recomputed at once; this catches the rest).
+BOMS_REFRESH_INTERVAL_SECONDS = _env_int("BOMS_REFRESH_INTERVAL_SECONDS", 3600)
+# Shipment CSV uploads: the largest file and the most rows one upload may hold.
+DECLARATIONS_UPLOAD_MAX_BYTES = _env_int("DECLARATIONS_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
+DECLARATIONS_UPLOAD_MAX_ROWS = _env_int("DECLARATIONS_UPLOAD_MAX_ROWS", 5000)
 # Dotted modules of extra validation rules, imported after the shipped ones in every process
 # (suppliers.validation.loading); the tests give worker processes a slow rule this way.
 VALIDATION_EXTRA_RULE_MODULES = _env_list("CBAM_EXTRA_RULE_MODULES", [])

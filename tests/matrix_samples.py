@@ -14,6 +14,7 @@ from accounts.services.signing_keys import signing_key_active
 from suppliers.models import ValidationBatch, ValidationRun
 from tests.exchange.boms.matrix_samples import SAMPLES as BOMS_SAMPLES
 from tests.exchange.declarations.matrix_samples import SAMPLES as DECLARATIONS_SAMPLES
+from tests.exchange.declarations.matrix_samples import VALUE_PARAMS as DECLARATIONS_VALUE_PARAMS
 from tests.exchange.sharing.matrix_samples import SAMPLES as SHARING_SAMPLES
 from tests.factories import (
     ApiClientFactory,
@@ -56,3 +57,7 @@ for _area in (SHARING_SAMPLES, BOMS_SAMPLES, DECLARATIONS_SAMPLES):
     _clash = set(_area) & set(SAMPLES)
     assert not _clash, f"matrix sample names registered twice: {sorted(_clash)}"
     SAMPLES.update(_area)
+
+# URL parameters that are values every organisation has (a year), not objects of one: the
+# matrix does not expect another organisation's value to answer 404, and reads them like lists.
+VALUE_PARAMS: frozenset[str] = frozenset(DECLARATIONS_VALUE_PARAMS)

@@ -28,6 +28,12 @@ class BuyerProduct(models.Model):
         max_length=2, help_text="ISO 3166 code of where the buyer makes it"
     )
     reference = models.CharField(max_length=100, blank=True, help_text="The buyer's own code")
+    production_route = models.CharField(
+        max_length=3,
+        blank=True,
+        help_text="Benchmark route letter of the buyer's process (IR 2025/2620: C, D, E, F…), "
+        "needed where the column A benchmark of the CN code depends on the route",
+    )
     # The buyer's own process, per tonne of product (attributed to this good).
     direct_tco2e_per_t = models.DecimalField(max_digits=20, decimal_places=10, default=0)
     electricity_mwh_per_t = models.DecimalField(max_digits=20, decimal_places=10, default=0)
@@ -129,3 +135,63 @@ class BomLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} #{self.position} {self.cn_code}"
+
+
+class DocumentField(models.JSONField):
+    """A JSON document column inserted as one parameter per row.
+
+    On PostgreSQL, Django 5.2 bulk-inserts through ``UNNEST`` of arrays, and psycopg quotes
+    every character of large JSON texts into the array literal (most of the time of storing
+    1,000 results). A field with ``get_placeholder`` opts out of ``UNNEST``.
+    """
+
+    def get_placeholder(self, value: object, compiler: object, connection: object) -> str:
+        return "%s"
+
+
+class AggregationStatus(models.TextChoices):
+    OK = "ok", "Computed"
+    FAILED = "failed", "Could not be computed"
+
+
+class AggregationResult(models.Model):
+    """The latest aggregation of one buyer product: SEE, per-line data, exposure, versions.
+
+    One row per product, replaced by every recompute (``exchange.boms.services.aggregation``).
+    SEE figures are tCO2e per tonne of product at full engine precision (28 significant
+    digits) quantised to 10 decimal places for storage; the API rounds to 5 (2025/2547).
+    ``see_indirect_counted`` is the part of the indirect channel the obligation counts (the
+    whole of it for cement and fertilisers; for iron, steel and aluminium only what precursors
+    outside Annex II bring, the cross-over rule). ``default_share`` is the share of the counted
+    SEE that comes from default values (0-1).
+
+    ``lines``, ``provenance``, ``exposure`` and ``versions`` are JSON documents described in
+    docs/boms.md; ``inputs_digest`` is the SHA-256 of everything the result was computed from
+    (the sweep recomputes a product whose digest changed).
+    """
+
+    product = models.OneToOneField(
+        BuyerProduct, on_delete=models.CASCADE, primary_key=True, related_name="aggregation"
+    )
+    id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(max_length=10, choices=AggregationStatus.choices)
+    see_direct = models.DecimalField(max_digits=28, decimal_places=10, null=True)
+    see_indirect = models.DecimalField(max_digits=28, decimal_places=10, null=True)
+    see_indirect_counted = models.DecimalField(max_digits=28, decimal_places=10, null=True)
+    see_total = models.DecimalField(max_digits=28, decimal_places=10, null=True)
+    default_share = models.DecimalField(max_digits=12, decimal_places=10, null=True)
+    year = models.PositiveIntegerField(help_text="The year the exposure is priced for")
+    certificate_price_eur = models.DecimalField(max_digits=12, decimal_places=2)
+    lines = DocumentField(default=list)
+    provenance = DocumentField(default=dict)
+    exposure = DocumentField(default=dict)
+    versions = DocumentField(default=dict)
+    problems = DocumentField(default=list)
+    inputs_digest = models.CharField(max_length=64)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("product_id",)
+
+    def __str__(self) -> str:
+        return f"aggregation of {self.product_id} [{self.status}]"

@@ -242,6 +242,15 @@ def _precursor_term(
     )
 
 
+def precursor_benchmark_term(
+    snapshot: ReferenceSnapshot, precursor: PrecursorBenchmarkInput, year: int, path: str = ""
+) -> PrecursorBenchmarkTerm:
+    """SEFA_i of one precursor in ``year`` (the rules of the module docstring): for callers
+    that reuse a precursor's term across many goods (``exchange.boms``). Raises
+    ``CalculationError`` when a verified precursor's column A needs a route it lacks."""
+    return _precursor_term(snapshot, precursor, year, path)
+
+
 def free_allocation_actual(
     snapshot: ReferenceSnapshot,
     *,

@@ -246,6 +246,26 @@ def compute_obligation(inp: ObligationInput, snapshot: ReferenceSnapshot) -> Obl
     )
 
 
+def compute_obligation_year(inp: ObligationInput, snapshot: ReferenceSnapshot) -> ObligationYear:
+    """The obligation of ``inp`` in its year only (no comparison, no projection): for callers
+    that price many variants of one good, e.g. a bill of materials with each line switched to
+    its default value (``exchange.boms``). Same rules and checks as ``compute_obligation``;
+    raises ``CalculationError`` with every problem found."""
+    problems = check_obligation(inp, snapshot)
+    actual = inp.see_direct is not None
+    if not problems and not actual and not _defaults_available(inp, snapshot):
+        problems.append(
+            Problem(
+                "see_direct",
+                no_default_value_message(inp.cn_code, inp.country_of_origin),
+                NO_DEFAULT_VALUE,
+            )
+        )
+    if problems:
+        raise CalculationError(problems)
+    return _year(inp, snapshot, inp.year, on_defaults=not actual)
+
+
 def _notes(
     inp: ObligationInput, current: ObligationYear, *, actual: bool, compare: bool
 ) -> list[str]:

@@ -1,0 +1,192 @@
+"""A buyer's products and their bill-of-materials lines (CRUD)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.api.base import OrganisationAPIView
+from accounts.roles import ALL_ROLES, WRITER_ROLES
+from exchange.boms.models import BomLine, BuyerProduct, LineSource
+from exchange.boms.selectors import bom_lines_of, buyer_products_visible_to
+from exchange.boms.services.lines import bom_line_create, bom_line_delete, bom_line_update
+from exchange.boms.services.products import (
+    buyer_product_create,
+    buyer_product_delete,
+    buyer_product_update,
+)
+
+
+class BuyerProductOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    cn_code = serializers.CharField()
+    country_of_production = serializers.CharField()
+    reference = serializers.CharField()
+    production_route = serializers.CharField()
+    direct_tco2e_per_t = serializers.DecimalField(max_digits=20, decimal_places=10)
+    electricity_mwh_per_t = serializers.DecimalField(max_digits=20, decimal_places=10)
+    electricity_factor_tco2_per_mwh = serializers.DecimalField(
+        max_digits=12, decimal_places=6, allow_null=True
+    )
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class BuyerProductInput(serializers.Serializer):
+    # Numbers as text: the service checks them and says what was wrong and what is expected.
+    name = serializers.CharField(max_length=300, required=False)
+    cn_code = serializers.CharField(max_length=12, required=False)
+    country_of_production = serializers.CharField(max_length=10, required=False)
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    production_route = serializers.CharField(max_length=3, required=False, allow_blank=True)
+    direct_tco2e_per_t = serializers.CharField(required=False)
+    electricity_mwh_per_t = serializers.CharField(required=False)
+    electricity_factor_tco2_per_mwh = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True
+    )
+
+
+class BomLineOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    product = serializers.UUIDField(source="product_id")
+    position = serializers.IntegerField()
+    cn_code = serializers.CharField()
+    description = serializers.CharField()
+    mass_t_per_t = serializers.DecimalField(max_digits=20, decimal_places=10)
+    country_of_origin = serializers.CharField()
+    source = serializers.ChoiceField(choices=LineSource.choices)  # type: ignore[assignment]
+    footprint = serializers.UUIDField(source="footprint_id", allow_null=True)
+    lineage = serializers.UUIDField(allow_null=True)
+    own_product = serializers.UUIDField(source="own_product_id", allow_null=True)
+    supplier = serializers.IntegerField(source="supplier_id", allow_null=True)
+    supplier_name = serializers.CharField()
+    updated_at = serializers.DateTimeField()
+
+
+class BomLineInput(serializers.Serializer):
+    position = serializers.IntegerField(required=False, min_value=1)
+    cn_code = serializers.CharField(max_length=12, required=False)
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    mass_t_per_t = serializers.CharField(required=False)
+    country_of_origin = serializers.CharField(max_length=10, required=False)
+    source = serializers.CharField(required=False)  # type: ignore[assignment]
+    footprint = serializers.CharField(required=False, allow_null=True)
+    own_product = serializers.CharField(required=False, allow_null=True)
+    supplier_name = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+def _data(serializer: serializers.Serializer) -> dict[str, Any]:
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class BuyerProductListApi(OrganisationAPIView):
+    role_map = {"GET": ALL_ROLES, "POST": WRITER_ROLES}
+    scope_area = "boms"
+
+    @extend_schema(responses=BuyerProductOutput(many=True))
+    def get(self, request: Request, org_slug: str) -> Response:
+        return self.paginated(
+            buyer_products_visible_to(organisation=self.organisation), BuyerProductOutput
+        )
+
+    @extend_schema(request=BuyerProductInput, responses={201: BuyerProductOutput})
+    def post(self, request: Request, org_slug: str) -> Response:
+        product = buyer_product_create(
+            actor=self.actor,
+            organisation=self.organisation,
+            data=_data(BuyerProductInput(data=request.data)),
+        )
+        return Response(BuyerProductOutput(product).data, status=status.HTTP_201_CREATED)
+
+
+class BuyerProductDetailApi(OrganisationAPIView):
+    role_map = {"GET": ALL_ROLES, "PATCH": WRITER_ROLES, "DELETE": WRITER_ROLES}
+    scope_area = "boms"
+
+    def _product(self, buyer_product_id: str) -> BuyerProduct:
+        return self.get_object_or_404(
+            buyer_products_visible_to(organisation=self.organisation), pk=buyer_product_id
+        )
+
+    @extend_schema(responses=BuyerProductOutput)
+    def get(self, request: Request, org_slug: str, buyer_product_id: str) -> Response:
+        return Response(BuyerProductOutput(self._product(buyer_product_id)).data)
+
+    @extend_schema(request=BuyerProductInput, responses=BuyerProductOutput)
+    def patch(self, request: Request, org_slug: str, buyer_product_id: str) -> Response:
+        product = buyer_product_update(
+            actor=self.actor,
+            product=self._product(buyer_product_id),
+            data=_data(BuyerProductInput(data=request.data, partial=True)),
+        )
+        return Response(BuyerProductOutput(product).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, org_slug: str, buyer_product_id: str) -> Response:
+        buyer_product_delete(actor=self.actor, product=self._product(buyer_product_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class _LinesBase(OrganisationAPIView):
+    scope_area = "boms"
+
+    def _product(self, buyer_product_id: str) -> BuyerProduct:
+        return self.get_object_or_404(
+            buyer_products_visible_to(organisation=self.organisation), pk=buyer_product_id
+        )
+
+    def _line(self, buyer_product_id: str, bom_line_id: str) -> BomLine:
+        product = self._product(buyer_product_id)
+        return self.get_object_or_404(bom_lines_of(product=product), pk=bom_line_id)
+
+
+class BomLineListApi(_LinesBase):
+    role_map = {"GET": ALL_ROLES, "POST": WRITER_ROLES}
+
+    @extend_schema(responses=BomLineOutput(many=True))
+    def get(self, request: Request, org_slug: str, buyer_product_id: str) -> Response:
+        product = self._product(buyer_product_id)
+        return self.paginated(bom_lines_of(product=product), BomLineOutput)
+
+    @extend_schema(request=BomLineInput, responses={201: BomLineOutput})
+    def post(self, request: Request, org_slug: str, buyer_product_id: str) -> Response:
+        line = bom_line_create(
+            actor=self.actor,
+            product=self._product(buyer_product_id),
+            data=_data(BomLineInput(data=request.data)),
+        )
+        return Response(BomLineOutput(line).data, status=status.HTTP_201_CREATED)
+
+
+class BomLineDetailApi(_LinesBase):
+    role_map = {"GET": ALL_ROLES, "PATCH": WRITER_ROLES, "DELETE": WRITER_ROLES}
+
+    @extend_schema(responses=BomLineOutput)
+    def get(
+        self, request: Request, org_slug: str, buyer_product_id: str, bom_line_id: str
+    ) -> Response:
+        return Response(BomLineOutput(self._line(buyer_product_id, bom_line_id)).data)
+
+    @extend_schema(request=BomLineInput, responses=BomLineOutput)
+    def patch(
+        self, request: Request, org_slug: str, buyer_product_id: str, bom_line_id: str
+    ) -> Response:
+        line = bom_line_update(
+            actor=self.actor,
+            line=self._line(buyer_product_id, bom_line_id),
+            data=_data(BomLineInput(data=request.data, partial=True)),
+        )
+        return Response(BomLineOutput(line).data)
+
+    @extend_schema(responses={204: None})
+    def delete(
+        self, request: Request, org_slug: str, buyer_product_id: str, bom_line_id: str
+    ) -> Response:
+        bom_line_delete(actor=self.actor, line=self._line(buyer_product_id, bom_line_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,286 @@
+"""Aggregated SEE with provenance, CBAM exposure, the buyer-wide chase list, recompute."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.api.base import OrganisationAPIView
+from accounts.roles import ALL_ROLES, WRITER_ROLES
+from exchange.boms.calculation import ASSUMPTION_ESTIMATE, ASSUMPTION_SURE
+from exchange.boms.models import AggregationResult, BuyerProduct
+from exchange.boms.selectors import (
+    aggregation_result_of,
+    buyer_products_visible_to,
+    chase_list,
+)
+from exchange.boms.services.recompute import recompute_enqueue
+from exchange.calculations.rounding import round_money, round_see
+
+ASSUMPTIONS = {
+    ASSUMPTION_SURE: "A line on default values whose supplier's actual SEE equalled the "
+    "default value: the mark-up on default values (IR 2025/2621) is saved, nothing else.",
+    ASSUMPTION_ESTIMATE: "A line on default values whose supplier's actual SEE equalled the "
+    "column B benchmark of its CN code and origin route (IR 2025/2620), free allocation "
+    "unchanged: a typical-plant estimate, not a promise.",
+}
+
+
+def _see(value: Decimal | None) -> str | None:
+    return None if value is None else str(round_see(value))
+
+
+def _money(raw: str | None) -> str | None:
+    return None if raw is None else str(round_money(Decimal(raw)))
+
+
+class AggregationOutput(serializers.Serializer):
+    product = serializers.UUIDField()
+    status = serializers.CharField(help_text="ok, failed, or pending (not computed yet)")
+    result_id = serializers.UUIDField(allow_null=True)
+    computed_at = serializers.DateTimeField(allow_null=True)
+    see_direct = serializers.CharField(allow_null=True, help_text="tCO2e/t, 5 dp")
+    see_indirect = serializers.CharField(allow_null=True)
+    see_indirect_counted = serializers.CharField(allow_null=True)
+    see_total = serializers.CharField(allow_null=True)
+    see_counted = serializers.CharField(allow_null=True)
+    default_share = serializers.CharField(allow_null=True)
+    lines = serializers.JSONField()
+    provenance = serializers.JSONField()
+    versions = serializers.JSONField()
+    problems = serializers.JSONField()
+    inputs_digest = serializers.CharField(allow_blank=True)
+
+
+def _aggregation(product: BuyerProduct, result: AggregationResult | None) -> dict[str, Any]:
+    if result is None:
+        return {
+            "product": product.pk,
+            "status": "pending",
+            "result_id": None,
+            "computed_at": None,
+            **dict.fromkeys(
+                (
+                    "see_direct",
+                    "see_indirect",
+                    "see_indirect_counted",
+                    "see_total",
+                    "see_counted",
+                    "default_share",
+                )
+            ),
+            "lines": [],
+            "provenance": {},
+            "versions": {},
+            "problems": [],
+            "inputs_digest": "",
+        }
+    counted = (
+        result.see_direct + result.see_indirect_counted
+        if result.see_direct is not None and result.see_indirect_counted is not None
+        else None
+    )
+    return {
+        "product": product.pk,
+        "status": result.status,
+        "result_id": result.id,
+        "computed_at": result.computed_at,
+        "see_direct": _see(result.see_direct),
+        "see_indirect": _see(result.see_indirect),
+        "see_indirect_counted": _see(result.see_indirect_counted),
+        "see_total": _see(result.see_total),
+        "see_counted": _see(counted),
+        "default_share": _see(result.default_share),
+        "lines": result.lines,
+        "provenance": result.provenance,
+        "versions": result.versions,
+        "problems": result.problems,
+        "inputs_digest": result.inputs_digest,
+    }
+
+
+class _ProductBase(OrganisationAPIView):
+    scope_area = "boms"
+
+    def _product(self, buyer_product_id: str) -> BuyerProduct:
+        return self.get_object_or_404(
+            buyer_products_visible_to(organisation=self.organisation), pk=buyer_product_id
+        )
+
+
+class AggregationApi(_ProductBase):
+    role_map = {"GET": ALL_ROLES}
+
+    @extend_schema(responses=AggregationOutput)
+    def get(self, request: Request, org_slug: str, buyer_product_id: str) -> Response:
+        product = self._product(buyer_product_id)
+        return Response(
+            AggregationOutput(_aggregation(product, aggregation_result_of(product=product))).data
+        )
+
+
+class ExposureLineOutput(serializers.Serializer):
+    line = serializers.UUIDField()
+    position = serializers.IntegerField()
+    cn_code = serializers.CharField()
+    supplier_name = serializers.CharField(allow_blank=True)
+    use = serializers.CharField(help_text="actual, default or own_product")
+    reasons = serializers.JSONField()
+    cost_eur_per_t = serializers.CharField(allow_null=True)
+    saving_eur_per_t = serializers.CharField(
+        allow_null=True, help_text="Actual line: what it saves. Default line: the sure part."
+    )
+    saving_estimate_eur_per_t = serializers.CharField(allow_null=True)
+    assumption = serializers.CharField(allow_null=True)
+    note = serializers.CharField(allow_blank=True)
+
+
+class ExposureOutput(serializers.Serializer):
+    product = serializers.UUIDField()
+    status = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    certificate_price_eur = serializers.CharField(allow_null=True)
+    cost_eur_per_t = serializers.CharField(allow_null=True)
+    cost_all_defaults_eur_per_t = serializers.CharField(allow_null=True)
+    saving_eur_per_t = serializers.CharField(allow_null=True)
+    projection = serializers.JSONField()
+    lines = ExposureLineOutput(many=True)
+    assumptions = serializers.DictField(child=serializers.CharField())
+    problems = serializers.JSONField()
+
+
+def _exposure(product: BuyerProduct, result: AggregationResult | None) -> dict[str, Any]:
+    exposure = result.exposure if result is not None else {}
+    current = exposure.get("current") or {}
+    lines = []
+    for line in result.lines if result is not None else []:
+        saving = line.get("saving") or {}
+        lines.append(
+            {
+                "line": line["id"],
+                "position": line["position"],
+                "cn_code": line["cn_code"],
+                "supplier_name": line.get("supplier_name") or "",
+                "use": line["use"],
+                "reasons": line["decision"]["reasons"],
+                "cost_eur_per_t": _money(line.get("cost_eur_per_t")),
+                "saving_eur_per_t": _money(saving.get("sure_eur_per_t")),
+                "saving_estimate_eur_per_t": _money(saving.get("estimate_eur_per_t")),
+                "assumption": saving.get("assumption"),
+                "note": saving.get("note") or "",
+            }
+        )
+    lines.sort(
+        key=lambda x: (
+            -Decimal(x["saving_eur_per_t"]) if x["saving_eur_per_t"] is not None else 1,
+            x["position"],
+        )
+    )
+    return {
+        "product": product.pk,
+        "status": "pending" if result is None else result.status,
+        "year": exposure.get("year"),
+        "certificate_price_eur": exposure.get("certificate_price_eur"),
+        "cost_eur_per_t": current.get("cost_eur_per_t"),
+        "cost_all_defaults_eur_per_t": current.get("cost_all_defaults_eur_per_t"),
+        "saving_eur_per_t": current.get("saving_eur_per_t"),
+        "projection": exposure.get("projection", []),
+        "lines": lines,
+        "assumptions": ASSUMPTIONS,
+        "problems": result.problems if result is not None else [],
+    }
+
+
+class ExposureApi(_ProductBase):
+    role_map = {"GET": ALL_ROLES}
+
+    @extend_schema(responses=ExposureOutput)
+    def get(self, request: Request, org_slug: str, buyer_product_id: str) -> Response:
+        product = self._product(buyer_product_id)
+        return Response(
+            ExposureOutput(_exposure(product, aggregation_result_of(product=product))).data
+        )
+
+
+class RecomputeOutput(serializers.Serializer):
+    job = serializers.IntegerField()
+
+
+class RecomputeApi(_ProductBase):
+    role_map = {"POST": WRITER_ROLES}
+
+    @extend_schema(request=None, responses={202: RecomputeOutput})
+    def post(self, request: Request, org_slug: str, buyer_product_id: str) -> Response:
+        product = self._product(buyer_product_id)
+        job = recompute_enqueue(
+            reason="requested", organisation_id=self.organisation.pk, product_ids=[product.pk]
+        )
+        return Response({"job": job.pk}, status=status.HTTP_202_ACCEPTED)
+
+
+class ChaseLineOutput(serializers.Serializer):
+    product = serializers.UUIDField(source="product_id")
+    product_name = serializers.CharField()
+    line = serializers.UUIDField(source="line_id")
+    position = serializers.IntegerField()
+    cn_code = serializers.CharField()
+    supplier_name = serializers.CharField(allow_blank=True)
+    use = serializers.CharField()
+    default_value_required = serializers.BooleanField()
+    reasons = serializers.JSONField()
+    saving_eur_per_t = serializers.SerializerMethodField()
+    saving_estimate_eur_per_t = serializers.SerializerMethodField()
+    assumption = serializers.CharField(allow_null=True)
+
+    def get_saving_eur_per_t(self, obj: Any) -> str:
+        return str(round_money(obj.saving_eur_per_t))
+
+    def get_saving_estimate_eur_per_t(self, obj: Any) -> str | None:
+        value = obj.saving_estimate_eur_per_t
+        return None if value is None else str(round_money(value))
+
+
+class ChaseSupplierOutput(serializers.Serializer):
+    supplier_name = serializers.CharField(allow_blank=True)
+    lines = serializers.IntegerField()
+    saving_eur_per_t = serializers.CharField(
+        help_text="Sum over its lines of the saving per tonne of each product"
+    )
+
+
+class ChaseListOutput(serializers.Serializer):
+    lines = ChaseLineOutput(many=True)
+    suppliers = ChaseSupplierOutput(many=True)
+    assumptions = serializers.DictField(child=serializers.CharField())
+
+
+class ChaseListApi(OrganisationAPIView):
+    role_map = {"GET": ALL_ROLES}
+    scope_area = "boms"
+
+    @extend_schema(responses=ChaseListOutput)
+    def get(self, request: Request, org_slug: str) -> Response:
+        entries = chase_list(organisation=self.organisation)
+        totals: dict[str, list[Any]] = {}
+        for entry in entries:
+            name = entry.supplier_name or "(no supplier named)"
+            found = totals.setdefault(name, [0, Decimal(0)])
+            found[0] += 1
+            found[1] += entry.saving_eur_per_t
+        suppliers = sorted(
+            (
+                {"supplier_name": name, "lines": count, "saving_eur_per_t": str(round_money(total))}
+                for name, (count, total) in totals.items()
+            ),
+            key=lambda s: (-Decimal(s["saving_eur_per_t"]), s["supplier_name"]),
+        )
+        return Response(
+            ChaseListOutput(
+                {"lines": entries, "suppliers": suppliers, "assumptions": ASSUMPTIONS}
+            ).data
+        )

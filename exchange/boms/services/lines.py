@@ -1,0 +1,271 @@
+"""Bill-of-materials lines of a buyer product: create, update, delete.
+
+A line is a precursor consumed per tonne of the product, scrap and cut-offs included
+(2025/2547 Annex III point B), with the source of its SEE: a supplier footprint the buyer holds
+a live grant on, another of the buyer's products (no cycles), or the default value. Bad input
+is refused with every problem, each naming the field, what was wrong and what is expected.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from accounts.audit import Actor, audit_record, changes
+from accounts.models import Organisation
+from core.errors import Conflict, ValidationFailed
+from exchange.boms.models import BomLine, BuyerProduct, LineSource
+from exchange.boms.services.products import cn_code_clean, country_clean, decimal_clean
+from exchange.boms.services.recompute import recompute_enqueue
+from exchange.sharing.selectors import SHAREABLE_STATUSES, lineage_is_granted
+from suppliers.models import Footprint
+
+LINE_FIELDS = (
+    "position",
+    "cn_code",
+    "description",
+    "mass_t_per_t",
+    "country_of_origin",
+    "source",
+    "footprint_id",
+    "lineage",
+    "own_product_id",
+    "supplier_id",
+    "supplier_name",
+)
+
+
+def _footprint_for(buyer: Organisation, raw: Any, errors: dict[str, list[str]]) -> Footprint | None:
+    """The footprint named by a line, if ``buyer`` may use it: its own, or another
+    organisation's published (or deprecated) footprint on a lineage it holds a live grant on.
+    Foreign footprints without a grant get the same answer as unknown ids (no leak)."""
+    try:
+        footprint = (
+            Footprint.objects.select_related("product", "organisation").filter(pk=raw).first()
+        )
+    except (ValueError, TypeError, DjangoValidationError):
+        footprint = None
+    if footprint is not None and footprint.organisation_id == buyer.pk:
+        return footprint
+    if (
+        footprint is None
+        or footprint.status not in SHAREABLE_STATUSES
+        or not lineage_is_granted(buyer=buyer, lineage=footprint.lineage)
+    ):
+        errors["footprint"] = [
+            f"No footprint {raw} shared with you: you need a live grant from its supplier; "
+            "request the footprint, or use source 'default_value' meanwhile."
+        ]
+        return None
+    return footprint
+
+
+def _reaches(start: BuyerProduct, target_id: Any) -> list[str] | None:
+    """The chain of product names from ``start`` down its own-product lines to ``target_id``
+    (a cycle if the line were added), or None."""
+    parents: dict[Any, Any] = {start.pk: None}
+    names = {start.pk: start.name}
+    frontier = [start.pk]
+    while frontier:
+        rows = BomLine.objects.filter(
+            product_id__in=frontier, own_product__isnull=False
+        ).values_list("product_id", "own_product_id", "own_product__name")
+        frontier = []
+        for parent, child, name in rows:
+            if child in parents:
+                continue
+            parents[child] = parent
+            names[child] = name
+            if child == target_id:
+                chain = [child]
+                while parents[chain[-1]] is not None:
+                    chain.append(parents[chain[-1]])
+                return [names[p] for p in reversed(chain)]
+            frontier.append(child)
+    return None
+
+
+def _line_clean(
+    product: BuyerProduct, data: dict[str, Any], line: BomLine | None
+) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    creating = line is None
+    source = data.get("source", line.source if line else None)
+    if source not in LineSource.values:
+        errors["source"] = [
+            f"{source!r} is not a source; expected one of {', '.join(LineSource.values)}."
+        ]
+    values["source"] = source
+    if creating:
+        for required in ("mass_t_per_t", "country_of_origin"):
+            if data.get(required) in (None, ""):
+                errors[required] = ["This field is required."]
+    if data.get("mass_t_per_t") not in (None, ""):
+        values["mass_t_per_t"] = decimal_clean(
+            data["mass_t_per_t"],
+            errors,
+            "mass_t_per_t",
+            unit="tonnes consumed per tonne of product, scrap and cut-offs included",
+            positive=True,
+        )
+    if data.get("country_of_origin") not in (None, ""):
+        values["country_of_origin"] = country_clean(
+            data["country_of_origin"], errors, "country_of_origin"
+        )
+    for field in ("description", "supplier_name"):
+        if field in data:
+            values[field] = str(data[field] or "").strip()
+    if data.get("position") is not None:
+        values["position"] = data["position"]
+
+    footprint = None
+    own = None
+    if source == LineSource.SUPPLIER_FOOTPRINT:
+        raw = data.get("footprint", line.footprint_id if line else None)
+        if raw in (None, ""):
+            errors["footprint"] = ["Required with source 'supplier_footprint': a footprint id."]
+        else:
+            footprint = _footprint_for(product.organisation, raw, errors)
+        values.update(footprint=footprint, lineage=footprint.lineage if footprint else None)
+        values["own_product"] = None
+        if footprint is not None:
+            values["supplier"] = footprint.organisation
+            values.setdefault("supplier_name", footprint.organisation.legal_name_latin or "")
+    elif source == LineSource.OWN_PRODUCT:
+        raw = data.get("own_product", line.own_product_id if line else None)
+        try:
+            own = BuyerProduct.objects.filter(
+                pk=str(raw), organisation=product.organisation
+            ).first()
+        except (ValueError, TypeError, DjangoValidationError):
+            own = None
+        if own is None:
+            errors["own_product"] = [
+                f"No product {raw} of yours; expected the id of one of your buyer products."
+            ]
+        elif own.pk == product.pk:
+            errors["own_product"] = [f"{product.name} cannot be made from itself."]
+        else:
+            chain = _reaches(own, product.pk)
+            if chain is not None:
+                errors["own_product"] = [
+                    "This would make a cycle: "
+                    + " → ".join([product.name, *chain])
+                    + "; a product cannot be (indirectly) made from itself."
+                ]
+        values.update(own_product=own, footprint=None, lineage=None, supplier=None)
+        if own is not None:
+            values.setdefault("country_of_origin", own.country_of_production)
+            values.setdefault("cn_code", own.cn_code)
+    elif source == LineSource.DEFAULT_VALUE:
+        values.update(footprint=None, lineage=None, own_product=None)
+
+    if data.get("cn_code") not in (None, ""):
+        values["cn_code"] = cn_code_clean(data["cn_code"], errors, "cn_code")
+    elif footprint is not None:
+        values["cn_code"] = footprint.product.cn_code
+    elif creating and "cn_code" not in values:
+        errors["cn_code"] = ["This field is required (8-digit CN code of the precursor)."]
+    cn_code = values.get("cn_code") or (line.cn_code if line else None)
+    if footprint is not None and cn_code and cn_code != footprint.product.cn_code:
+        errors["cn_code"] = [
+            f"The footprint is for CN {footprint.product.cn_code}, the line says {cn_code}; "
+            "expected the footprint's CN code."
+        ]
+    if own is not None and cn_code and cn_code != own.cn_code:
+        errors["cn_code"] = [
+            f"{own.name} has CN {own.cn_code}, the line says {cn_code}; expected {own.cn_code}."
+        ]
+    if errors:
+        where = f"line {line.position} of {product.name}" if line else f"new line of {product.name}"
+        first = next(iter(errors))
+        raise ValidationFailed(
+            f"The BOM line is invalid ({where}): {first}: {errors[first][0]}", fields=errors
+        )
+    return values
+
+
+def _snapshot(line: BomLine) -> dict[str, Any]:
+    return {f: str(getattr(line, f)) for f in LINE_FIELDS}
+
+
+def _save(line: BomLine) -> None:
+    try:
+        with transaction.atomic():
+            line.save()
+    except IntegrityError:
+        raise Conflict(
+            f"Position {line.position} is taken in this bill of materials; choose another.",
+            extra={"fields": {"position": ["Already used by another line of this product."]}},
+        ) from None
+
+
+@transaction.atomic
+def bom_line_create(*, actor: Actor, product: BuyerProduct, data: dict[str, Any]) -> BomLine:
+    """Add a line (position: the next free one unless given)."""
+    product = BuyerProduct.objects.select_for_update().get(pk=product.pk)
+    values = _line_clean(product, data, None)
+    if values.get("position") is None:
+        top = product.lines.aggregate(top=Max("position"))["top"]
+        values["position"] = (top or 0) + 1
+    line = BomLine(product=product, **values)
+    _save(line)
+    product.save(update_fields=["updated_at"])
+    audit_record(
+        actor=actor,
+        organisation=product.organisation,
+        action="bom_line.created",
+        obj=line,
+        after=_snapshot(line),
+    )
+    recompute_enqueue(
+        organisation_id=product.organisation_id, product_ids=[product.pk], reason="line created"
+    )
+    return line
+
+
+@transaction.atomic
+def bom_line_update(*, actor: Actor, line: BomLine, data: dict[str, Any]) -> BomLine:
+    product = BuyerProduct.objects.select_for_update().get(pk=line.product_id)
+    line = BomLine.objects.select_for_update().get(pk=line.pk)
+    values = _line_clean(product, data, line)
+    before = _snapshot(line)
+    for field, value in values.items():
+        setattr(line, field, value)
+    _save(line)
+    product.save(update_fields=["updated_at"])
+    old, new = changes(before, _snapshot(line))
+    audit_record(
+        actor=actor,
+        organisation=product.organisation,
+        action="bom_line.updated",
+        obj=line,
+        before=old,
+        after=new,
+    )
+    recompute_enqueue(
+        organisation_id=product.organisation_id, product_ids=[product.pk], reason="line updated"
+    )
+    return line
+
+
+@transaction.atomic
+def bom_line_delete(*, actor: Actor, line: BomLine) -> None:
+    product = BuyerProduct.objects.select_for_update().get(pk=line.product_id)
+    before = _snapshot(line)
+    audit_record(
+        actor=actor,
+        organisation=product.organisation,
+        action="bom_line.deleted",
+        obj=line,
+        before=before,
+    )
+    line.delete()
+    product.save(update_fields=["updated_at"])
+    recompute_enqueue(
+        organisation_id=product.organisation_id, product_ids=[product.pk], reason="line deleted"
+    )

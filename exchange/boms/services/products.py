@@ -1,0 +1,194 @@
+"""Buyer products (complex goods the buyer makes): create, update, delete.
+
+Every change writes its audit event and enqueues the recompute of the products it affects
+(``boms.recompute``, committed with the change).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import Actor, audit_record, changes
+from accounts.models import Organisation
+from core.countries import normalise_country
+from core.errors import Conflict, ValidationFailed
+from exchange.boms.models import BuyerProduct
+from exchange.boms.services.recompute import recompute_enqueue
+from reference.selectors import cn_code_category
+
+_ROUTES = {"A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L"}
+PRODUCT_FIELDS = (
+    "name",
+    "cn_code",
+    "country_of_production",
+    "reference",
+    "production_route",
+    "direct_tco2e_per_t",
+    "electricity_mwh_per_t",
+    "electricity_factor_tco2_per_mwh",
+)
+
+
+def cn_code_clean(raw: Any, errors: dict[str, list[str]], field: str) -> str | None:
+    """An 8-digit CN code of a CBAM good (Annex I of Reg. 2023/956, reference data of today),
+    or None with the problem in ``errors[field]``."""
+    cn_code = re.sub(r"\s", "", str(raw or ""))
+    if not re.fullmatch(r"\d{8}", cn_code):
+        errors[field] = [f"{raw!r} is not a CN code; expected 8 digits, e.g. 73181595."]
+        return None
+    if cn_code_category(cn_code=cn_code, on=timezone.localdate()) is None:
+        errors[field] = [
+            f"CN code {cn_code} is not a CBAM good (Annex I of Reg. 2023/956); expected a "
+            "code of the CBAM CN list (iron and steel, aluminium, cement, fertilisers, "
+            "hydrogen, electricity)."
+        ]
+        return None
+    return cn_code
+
+
+def country_clean(raw: Any, errors: dict[str, list[str]], field: str) -> str | None:
+    code = normalise_country(str(raw or ""))
+    if code is None:
+        errors[field] = [f"{raw!r} is not an ISO 3166-1 alpha-2 country code; expected e.g. CN."]
+    return code
+
+
+def decimal_clean(
+    raw: Any, errors: dict[str, list[str]], field: str, *, unit: str, positive: bool = False
+) -> Decimal | None:
+    try:
+        value = Decimal(str(raw))
+    except (InvalidOperation, ValueError):
+        errors[field] = [f"{raw!r} is not a number; expected {unit}, e.g. 1.05."]
+        return None
+    if not value.is_finite():
+        errors[field] = [f"{raw!r} is not a number; expected {unit}."]
+        return None
+    if positive and value <= 0:
+        errors[field] = [f"Must be greater than zero (got {value}); expected {unit}."]
+        return None
+    if value < 0:
+        errors[field] = [f"Must not be negative (got {value}); expected {unit}."]
+        return None
+    return value
+
+
+def _product_clean(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    if creating:
+        for required in ("name", "cn_code", "country_of_production"):
+            if data.get(required) in (None, ""):
+                errors[required] = ["This field is required."]
+    if data.get("name") not in (None, ""):
+        name = str(data["name"]).strip()
+        if not name:
+            errors["name"] = ["Must not be blank."]
+        values["name"] = name
+    if data.get("cn_code") not in (None, ""):
+        values["cn_code"] = cn_code_clean(data["cn_code"], errors, "cn_code")
+    if data.get("country_of_production") not in (None, ""):
+        values["country_of_production"] = country_clean(
+            data["country_of_production"], errors, "country_of_production"
+        )
+    if "reference" in data:
+        values["reference"] = str(data["reference"] or "").strip()
+    if "production_route" in data:
+        route = str(data["production_route"] or "").strip().upper()
+        if route and route not in _ROUTES:
+            errors["production_route"] = [
+                f"{route!r} is not a benchmark route letter; expected one of "
+                f"{', '.join(sorted(_ROUTES))} (IR 2025/2620), or empty."
+            ]
+        values["production_route"] = route
+    for field, unit in (
+        ("direct_tco2e_per_t", "tCO2e per tonne of product"),
+        ("electricity_mwh_per_t", "MWh per tonne of product"),
+    ):
+        if data.get(field) is not None:
+            values[field] = decimal_clean(data[field], errors, field, unit=unit)
+    if "electricity_factor_tco2_per_mwh" in data:
+        raw = data["electricity_factor_tco2_per_mwh"]
+        values["electricity_factor_tco2_per_mwh"] = (
+            None
+            if raw in (None, "")
+            else decimal_clean(raw, errors, "electricity_factor_tco2_per_mwh", unit="tCO2/MWh")
+        )
+    if errors:
+        raise ValidationFailed("The product data is invalid.", fields=errors)
+    return values
+
+
+def _snapshot(product: BuyerProduct) -> dict[str, Any]:
+    return {f: str(getattr(product, f)) for f in PRODUCT_FIELDS}
+
+
+@transaction.atomic
+def buyer_product_create(
+    *, actor: Actor, organisation: Organisation, data: dict[str, Any]
+) -> BuyerProduct:
+    """A new product of ``organisation`` (no lines yet); its SEE is computed in the background."""
+    values = _product_clean(data, creating=True)
+    product = BuyerProduct.objects.create(
+        organisation=organisation, created_by=actor.user, **values
+    )
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action="buyer_product.created",
+        obj=product,
+        after=_snapshot(product),
+    )
+    recompute_enqueue(organisation_id=organisation.pk, product_ids=[product.pk], reason="created")
+    return product
+
+
+@transaction.atomic
+def buyer_product_update(
+    *, actor: Actor, product: BuyerProduct, data: dict[str, Any]
+) -> BuyerProduct:
+    product = BuyerProduct.objects.select_for_update().get(pk=product.pk)
+    values = _product_clean(data, creating=False)
+    before = _snapshot(product)
+    for field, value in values.items():
+        setattr(product, field, value)
+    product.save()
+    old, new = changes(before, _snapshot(product))
+    audit_record(
+        actor=actor,
+        organisation=product.organisation,
+        action="buyer_product.updated",
+        obj=product,
+        before=old,
+        after=new,
+    )
+    recompute_enqueue(
+        organisation_id=product.organisation_id, product_ids=[product.pk], reason="updated"
+    )
+    return product
+
+
+@transaction.atomic
+def buyer_product_delete(*, actor: Actor, product: BuyerProduct) -> None:
+    """Delete a product and its lines; refused while another product uses it."""
+    product = BuyerProduct.objects.select_for_update().get(pk=product.pk)
+    users = sorted({line.product.name for line in product.used_in.select_related("product").all()})
+    if users:
+        raise Conflict(
+            f"{product.name} is a line of {', '.join(users)}; remove those lines first.",
+            extra={"used_in": users},
+        )
+    before = _snapshot(product)
+    audit_record(
+        actor=actor,
+        organisation=product.organisation,
+        action="buyer_product.deleted",
+        obj=product,
+        before=before,
+    )
+    product.delete()

@@ -1,0 +1,326 @@
+"""The annual declaration summary of an organisation: load the shipments, decide each one's
+basis (actual footprint data, a buyer product's SEE, or the default value), call the pure
+calculation, and render JSON and CSV.
+
+Reference data: the version valid on 31 December of the year (docs/decisions.md 13).
+Certificate price: ``certificate_price_eur`` when the caller gives one, else the setting
+``CBAM_CERTIFICATE_PRICE_EUR`` (``suppliers.validation.decisions.certificate_price_eur``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+
+from accounts.models import Organisation
+from exchange.boms.selectors import buyer_product_see
+from exchange.calculations.rounding import round_emissions, round_money, round_see
+from exchange.calculations.types import PrecursorBenchmarkInput
+from exchange.declarations.calculations.summary import (
+    DeclarationSummary,
+    ShipmentFacts,
+    ShipmentObligation,
+    declaration_summary,
+    shipment_obligation,
+)
+from exchange.declarations.calculations.threshold import ThresholdStatus, threshold_status
+from exchange.declarations.models import Shipment
+from exchange.declarations.selectors import shipments_for_declaration
+from exchange.declarations.services.threshold import threshold_shipments
+from reference.selectors import reference_snapshot_for
+from suppliers.models import EvidenceKind, Footprint, PrecursorSeeSource
+from suppliers.validation.decisions import certificate_price_eur as default_certificate_price
+
+NOT_STATED = "(installation not stated)"
+
+
+@dataclass(frozen=True)
+class DeclarationReport:
+    summary: DeclarationSummary
+    obligations: tuple[ShipmentObligation, ...]
+    threshold: ThresholdStatus
+
+
+def _installation_label(shipment: Shipment) -> str:
+    footprint = shipment.footprint
+    if footprint is not None:
+        installation = footprint.installation
+        return installation.cbam_installation_id or installation.name_latin or installation.name
+    return shipment.installation_name or NOT_STATED
+
+
+def _footprint_facts(base: dict[str, Any], footprint: Footprint) -> ShipmentFacts:
+    try:
+        decision = footprint.decision
+    except ObjectDoesNotExist:
+        decision = None
+    if decision is None or not decision.actual_data_allowed:
+        why = (
+            "no decision on its data yet"
+            if decision is None
+            else "actual data not allowed: "
+            + "; ".join(str(r.get("code", "")) for r in decision.reasons)
+        )
+        return ShipmentFacts(
+            **base,
+            basis="default",
+            source=str(footprint.pk),
+            notes=(f"footprint {footprint.pk}: default value used ({why})",),
+        )
+    notes: list[str] = []
+    price: Decimal | None = None
+    if footprint.carbon_price_amount is not None:
+        evidenced = any(e.kind == EvidenceKind.CARBON_PRICE for e in footprint.evidence.all())
+        if not evidenced:
+            notes.append(
+                "carbon price paid not deducted: no evidence of payment (Art. 9 of Reg. 2023/956)"
+            )
+        elif footprint.carbon_price_currency != "EUR":
+            notes.append(
+                f"carbon price of {footprint.carbon_price_amount} "
+                f"{footprint.carbon_price_currency}/tCO2e not deducted: the platform holds no "
+                "exchange rate; the deduction needs the price in EUR (Art. 9)"
+            )
+        else:
+            price = footprint.carbon_price_amount
+    calculation = footprint.calculation or {}
+    counted = calculation.get("see_indirect_counted")
+    route = footprint.product.benchmark_route or None
+    return ShipmentFacts(
+        **base,
+        basis="actual",
+        see_direct=footprint.see_direct,
+        see_indirect=footprint.see_indirect,
+        see_indirect_counted=Decimal(str(counted)) if counted is not None else None,
+        production_route=route,
+        verified=footprint.verification_statement_date is not None,
+        carbon_price_paid_eur_per_tco2e=price,
+        precursors=tuple(
+            PrecursorBenchmarkInput(
+                cn_code=p.cn_code,
+                mass_t_per_t=p.mass_t_per_t,
+                country_of_origin=p.country_of_origin,
+                verified=p.see_source == PrecursorSeeSource.OWN_VERIFIED,
+                production_route=route if p.see_source == PrecursorSeeSource.OWN_VERIFIED else None,
+            )
+            for p in footprint.precursors.all()
+        ),
+        source=str(footprint.pk),
+        notes=tuple(notes),
+    )
+
+
+def shipment_facts(shipment: Shipment) -> ShipmentFacts:
+    """What ``shipment``'s obligation is computed from (see ``calculations.summary``)."""
+    base: dict[str, Any] = {
+        "shipment_id": str(shipment.pk),
+        "reference": shipment.reference,
+        "cn_code": shipment.cn_code,
+        "country_of_origin": shipment.country_of_origin,
+        "installation": _installation_label(shipment),
+        "import_date": shipment.import_date,
+        "quantity": shipment.quantity,
+        "unit": shipment.unit,
+    }
+    if shipment.footprint is not None:
+        return _footprint_facts(base, shipment.footprint)
+    product = shipment.buyer_product
+    if product is not None:
+        see = buyer_product_see(product=product)
+        if see is None:
+            return ShipmentFacts(
+                **base,
+                basis="default",
+                notes=(f"product {product.pk}: no computed SEE yet, default value used",),
+            )
+        return ShipmentFacts(
+            **base,
+            basis="complex_good",
+            see_direct=see.see_direct,
+            see_indirect=see.see_indirect,
+            default_share=see.default_share,
+            precursors=tuple(
+                PrecursorBenchmarkInput(
+                    cn_code=line.cn_code,
+                    mass_t_per_t=line.mass_t_per_t,
+                    country_of_origin=line.country_of_origin,
+                )
+                for line in product.lines.all()
+            ),
+            source=see.result_id,
+        )
+    return ShipmentFacts(**base, basis="default")
+
+
+def declaration_report(
+    *, organisation: Organisation, year: int, certificate_price_eur: Decimal | None = None
+) -> DeclarationReport:
+    """The declaration of ``year`` for ``organisation`` (see the module docstring)."""
+    price = (
+        certificate_price_eur
+        if certificate_price_eur is not None
+        else (default_certificate_price())
+    )
+    shipments = list(shipments_for_declaration(organisation=organisation, year=year))
+    obligations: list[ShipmentObligation] = []
+    if shipments:
+        snapshot = reference_snapshot_for(on=date(year, 12, 31))
+        obligations = [
+            shipment_obligation(
+                shipment_facts(s), year=year, snapshot=snapshot, certificate_price_eur=price
+            )
+            for s in shipments
+        ]
+    return DeclarationReport(
+        summary=declaration_summary(
+            year=year, obligations=obligations, certificate_price_eur=price
+        ),
+        obligations=tuple(obligations),
+        threshold=threshold_status(year=year, shipments=threshold_shipments(shipments)),
+    )
+
+
+# --------------------------------------------------------------------------- rendering
+
+SUMMARY_COLUMNS = (
+    "cn_code",
+    "country_of_origin",
+    "installation",
+    "basis",
+    "shipments",
+    "quantity",
+    "unit",
+    "mark_up",
+    "embedded_emissions_tco2e",
+    "free_allocation_adjustment_tco2e",
+    "carbon_price_deduction_tco2e",
+    "certificates",
+    "cost_eur",
+)
+
+
+def _s(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _quantity(value: Decimal) -> str:
+    """A quantity without trailing zeros (stored with 10 decimals): 49.9, 50, 0.125."""
+    return format(value.normalize(), "f")
+
+
+def declaration_document(report: DeclarationReport) -> dict[str, Any]:
+    """The JSON document of a declaration report: figures as strings, rounded once (tCO2e to
+    5 decimals, EUR to cents)."""
+    s = report.summary
+    t = report.threshold
+    return {
+        "year": s.year,
+        "deadline": s.deadline.isoformat(),
+        "certificate_price_eur": _s(round_money(s.certificate_price_eur)),
+        "de_minimis": {
+            "counted_mass_t": _quantity(t.counted_mass_t),
+            "threshold_t": _quantity(t.threshold_t),
+            "exceeded": t.exceeded,
+            "obligations_apply": t.exceeded,
+            "message": t.messages[0],
+        },
+        "rows": [
+            {
+                "cn_code": r.cn_code,
+                "country_of_origin": r.country_of_origin,
+                "installation": r.installation,
+                "basis": r.basis,
+                "shipments": r.shipments,
+                "quantity": _quantity(r.quantity),
+                "unit": r.unit,
+                "mark_up": _s(r.mark_up) if r.mark_up is not None else None,
+                "embedded_emissions_tco2e": _s(round_emissions(r.embedded_emissions_tco2e)),
+                "free_allocation_adjustment_tco2e": _s(
+                    round_emissions(r.free_allocation_adjustment_tco2e)
+                ),
+                "carbon_price_deduction_tco2e": _s(round_emissions(r.carbon_price_deduction_tco2e)),
+                "certificates": _s(round_emissions(r.certificates)),
+                "cost_eur": _s(round_money(r.cost_eur)),
+            }
+            for r in s.rows
+        ],
+        "totals": {
+            "embedded_emissions_tco2e": _s(round_emissions(s.embedded_emissions_tco2e)),
+            "free_allocation_adjustment_tco2e": _s(
+                round_emissions(s.free_allocation_adjustment_tco2e)
+            ),
+            "carbon_price_deduction_tco2e": _s(round_emissions(s.carbon_price_deduction_tco2e)),
+            "certificates": _s(round_emissions(s.certificates)),
+            "certificates_to_surrender": s.certificates_to_surrender,
+            "cost_eur": _s(round_money(s.cost_eur)),
+        },
+        "quarterly_holdings": [
+            {
+                "quarter": q.quarter,
+                "quarter_end": q.quarter_end.isoformat(),
+                "certificates_due_to_date": _s(round_emissions(q.certificates_due_to_date)),
+                "holding_required": _s(round_emissions(q.holding_required)),
+                "holding_required_whole": q.holding_required_whole,
+            }
+            for q in s.quarterly_holdings
+        ],
+        "shipments": [
+            {
+                "shipment_id": ob.facts.shipment_id,
+                "reference": ob.facts.reference,
+                "basis": ob.facts.basis,
+                "source": ob.facts.source,
+                "see_direct": _s(round_see(ob.facts.see_direct))
+                if ob.facts.see_direct is not None
+                else None,
+                "default_value_row": ob.default_value_ref,
+                "embedded_emissions_tco2e": _s(round_emissions(ob.embedded_emissions_tco2e)),
+                "certificates": _s(round_emissions(ob.certificates)),
+                "problem": ob.problem,
+                "notes": list(ob.facts.notes),
+            }
+            for ob in report.obligations
+        ],
+        "unresolved": [
+            {
+                "shipment_id": ob.facts.shipment_id,
+                "reference": ob.facts.reference,
+                "problem": ob.problem,
+            }
+            for ob in s.unresolved
+        ],
+        "notes": list(s.notes),
+    }
+
+
+def declaration_csv(report: DeclarationReport) -> str:
+    """The summary as CSV: ``#`` lines with the year, deadline, price, de minimis status and
+    quarterly holdings; then one row per summary row and a TOTAL row."""
+    doc = declaration_document(report)
+    out = io.StringIO()
+    out.write(f"# CBAM declaration summary {doc['year']}\n")
+    out.write(f"# deadline for declaration and surrender: {doc['deadline']}\n")
+    out.write(f"# certificate price (EUR): {doc['certificate_price_eur']}\n")
+    out.write(f"# de minimis: {doc['de_minimis']['message']}\n")
+    for q in doc["quarterly_holdings"]:
+        out.write(
+            f"# quarterly holding Q{q['quarter']} ({q['quarter_end']}): at least "
+            f"{q['holding_required_whole']} certificates ({q['holding_required']})\n"
+        )
+    for note in doc["notes"]:
+        out.write(f"# {note}\n")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SUMMARY_COLUMNS)
+    for row in doc["rows"]:
+        writer.writerow([row[c] if row[c] is not None else "" for c in SUMMARY_COLUMNS])
+    totals = doc["totals"]
+    writer.writerow(
+        ["TOTAL", "", "", "", "", "", "", ""] + [totals[c] for c in SUMMARY_COLUMNS[8:]]
+    )
+    return out.getvalue()

@@ -1,0 +1,446 @@
+"""Recording shipments: one checker for the API and the CSV upload, and the writes.
+
+``shipment_clean`` turns raw input (strings, as typed in a form or a CSV cell) into model
+values and lists every problem by field, saying what was wrong and what is expected. The
+reference data it checks against (CN list, goods categories) is the version valid on the
+shipment's import date, read once per date through ``ReferenceCache``.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.audit import Actor, audit_record
+from accounts.models import Organisation
+from core.countries import normalise_country
+from core.errors import Conflict, ValidationFailed
+from exchange.boms.models import BuyerProduct
+from exchange.calculations.reference import ReferenceSnapshot
+from exchange.calculations.validation import CN_CODE_SHAPE
+from exchange.declarations.models import Shipment
+from exchange.sharing.selectors import SHAREABLE_STATUSES, footprints_visible_to
+from reference.errors import ReferenceDataMissing
+from reference.models import Dataset, GoodsCategory
+from reference.selectors import reference_snapshot_for, reference_versions_valid_on
+
+#: The fields a shipment is written from (API body keys and CSV columns alike).
+FIELDS = (
+    "reference",
+    "cn_code",
+    "quantity",
+    "unit",
+    "country_of_origin",
+    "import_date",
+    "customs_procedure",
+    "supplier_name",
+    "installation_name",
+    "footprint_id",
+    "buyer_product_id",
+)
+REQUIRED = ("cn_code", "quantity", "unit", "country_of_origin", "import_date")
+
+#: Units accepted per category unit, with the factor to it: net mass in t (kg accepted),
+#: electricity in MWh (kWh accepted). Anything else is refused, never guessed.
+UNITS: dict[str, dict[str, Decimal]] = {
+    "t": {"t": Decimal(1), "kg": Decimal("0.001")},
+    "MWh": {"MWh": Decimal(1), "kWh": Decimal("0.001")},
+}
+_PROCEDURE = re.compile(r"^[0-9]{2}$")
+_MAX_DIGITS_BEFORE_POINT = 18
+_MAX_DECIMALS = 10
+
+
+class ShipmentInvalid(ValidationFailed):
+    code = "shipment_invalid"
+
+
+@dataclass
+class ReferenceCache:
+    """Reference data by date, read once per date during one request or upload."""
+
+    snapshots: dict[date, ReferenceSnapshot] = field(default_factory=dict)
+    units: dict[date, dict[str, str]] = field(default_factory=dict)
+
+    def on(self, day: date) -> tuple[ReferenceSnapshot, dict[str, str]]:
+        if day not in self.snapshots:
+            self.snapshots[day] = reference_snapshot_for(on=day)
+            version = reference_versions_valid_on(on=day, datasets=(Dataset.GOODS_CATEGORIES,)).get(
+                Dataset.GOODS_CATEGORIES
+            )
+            self.units[day] = dict(
+                GoodsCategory.objects.filter(version=version).values_list("category", "unit")
+            )
+        return self.snapshots[day], self.units[day]
+
+
+@dataclass
+class Cleaned:
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+
+def _text(raw: Any) -> str:
+    return "" if raw is None else str(raw).strip()
+
+
+def _quantity(raw: str, cleaned: Cleaned) -> Decimal | None:
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        cleaned.error(
+            "quantity", f"{raw!r} is not a number; expected the net mass as a number, e.g. 12.5"
+        )
+        return None
+    if not value.is_finite():
+        cleaned.error("quantity", f"{raw!r} is not a number; expected a number, e.g. 12.5")
+        return None
+    if value <= 0:
+        cleaned.error(
+            "quantity",
+            f"must be greater than zero (got {raw}); expected the net mass of the consignment, "
+            "e.g. 12.5",
+        )
+        return None
+    _sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    if -exponent > _MAX_DECIMALS or len(digits) + exponent > _MAX_DIGITS_BEFORE_POINT:
+        cleaned.error(
+            "quantity",
+            f"{raw!r} has too many digits; expected at most {_MAX_DIGITS_BEFORE_POINT} digits "
+            f"before and {_MAX_DECIMALS} after the decimal point",
+        )
+        return None
+    return value
+
+
+def _date(raw: str, today: date, cleaned: Cleaned) -> date | None:
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        cleaned.error("import_date", f"{raw!r} is not a date; expected YYYY-MM-DD, e.g. 2026-03-31")
+        return None
+    if day > today:
+        cleaned.error(
+            "import_date",
+            f"{day.isoformat()} is in the future (today is {today.isoformat()}); expected the "
+            "date the goods were imported, today or earlier",
+        )
+        return None
+    return day
+
+
+def shipment_clean(
+    *,
+    organisation: Organisation,
+    data: Mapping[str, Any],
+    today: date,
+    cache: ReferenceCache | None = None,
+) -> Cleaned:
+    """Check a shipment's fields (``FIELDS``); every problem by field, nothing written.
+
+    ``data`` holds all fields (an update merges the stored values first). Checks: required
+    fields; CN code of 8 digits listed in Annex I on the import date; quantity > 0 in a unit
+    of the good's category (t or kg; MWh or kWh for electricity), stored in t (MWh); country
+    an ISO code outside the EU and the exempt countries; date not in the future and within the
+    definitive period; customs procedure two digits; a footprint visible to the organisation
+    (own or shared), published, of the same CN code and country; or a buyer product of the
+    organisation of the same CN code and country (not both).
+    """
+    cache = cache or ReferenceCache()
+    cleaned = Cleaned()
+    raw = {name: _text(data.get(name)) for name in FIELDS}
+    for name in REQUIRED:
+        if not raw[name]:
+            cleaned.error(name, "is required")
+    values = cleaned.values
+    if len(raw["reference"]) > 100:
+        cleaned.error("reference", "is too long; expected at most 100 characters")
+    values["reference"] = raw["reference"]
+    for name in ("supplier_name", "installation_name"):
+        if len(raw[name]) > 300:
+            cleaned.error(name, "is too long; expected at most 300 characters")
+        values[name] = raw[name]
+    procedure = raw["customs_procedure"] or "40"
+    if not _PROCEDURE.match(procedure):
+        cleaned.error(
+            "customs_procedure",
+            f"{procedure!r} is not a customs procedure code; expected its two digits, e.g. 40 "
+            "(release for free circulation) or 51 (inward processing)",
+        )
+    values["customs_procedure"] = procedure
+
+    cn_code = raw["cn_code"].replace(" ", "").replace(".", "")
+    if cn_code and not CN_CODE_SHAPE.match(cn_code):
+        cleaned.error(
+            "cn_code",
+            f"unknown CN code {raw['cn_code']!r}: expected the 8 digits of the Combined "
+            "Nomenclature, e.g. 73181542",
+        )
+        cn_code = ""
+    values["cn_code"] = cn_code
+
+    country = ""
+    if raw["country_of_origin"]:
+        country = normalise_country(raw["country_of_origin"]) or ""
+        if not country:
+            cleaned.error(
+                "country_of_origin",
+                f"{raw['country_of_origin']!r} is not a country code; expected an ISO 3166 "
+                "alpha-2 code, e.g. CN",
+            )
+    values["country_of_origin"] = country
+
+    day = _date(raw["import_date"], today, cleaned) if raw["import_date"] else None
+    quantity = _quantity(raw["quantity"], cleaned) if raw["quantity"] else None
+
+    snapshot = units = None
+    if day is not None:
+        try:
+            snapshot, units = cache.on(day)
+        except ReferenceDataMissing:
+            cleaned.error(
+                "import_date",
+                f"{day.isoformat()}: no CBAM reference data is valid on that date; expected an "
+                "import date in the definitive period (from 2026-01-01)",
+            )
+    if snapshot is not None and units is not None and day is not None:
+        values["import_date"] = day
+        if country and snapshot.is_exempt(country):
+            cleaned.error(
+                "country_of_origin",
+                f"goods originating in {country} are not subject to CBAM (an EU member state, "
+                "or a country in Annex III of Reg. 2023/956); expected the country of origin of "
+                "goods imported from outside the EU",
+            )
+        category = snapshot.category(cn_code) if cn_code else None
+        if cn_code and category is None:
+            cleaned.error(
+                "cn_code",
+                f"CN code {cn_code} is not a CBAM good (Annex I of Reg. 2023/956, list valid on "
+                f"{day.isoformat()}); expected the code of a CBAM good, e.g. 72083900",
+            )
+        if category is not None:
+            values["goods_category"] = category
+            values["sector"] = snapshot.sector(category)
+            unit = units.get(category, "t")
+            factors = UNITS.get(unit, {unit: Decimal(1)})
+            values["unit"] = unit
+            if raw["unit"] and raw["unit"] not in factors:
+                cleaned.error(
+                    "unit",
+                    f"{raw['unit']!r} is not a unit of CN {cn_code} ({category}); expected "
+                    f"{' or '.join(factors)}",
+                )
+            elif raw["unit"] and quantity is not None:
+                values["quantity"] = quantity * factors[raw["unit"]]
+                values["quantity_as_entered"] = {"value": raw["quantity"], "unit": raw["unit"]}
+    _links(organisation, raw, values, cleaned)
+    return cleaned
+
+
+def _links(
+    organisation: Organisation, raw: dict[str, str], values: dict[str, Any], cleaned: Cleaned
+) -> None:
+    values["footprint"] = values["buyer_product"] = None
+    if raw["footprint_id"] and raw["buyer_product_id"]:
+        cleaned.error(
+            "buyer_product_id",
+            "give either footprint_id or buyer_product_id, not both: a shipment's embedded "
+            "emissions come from one source",
+        )
+        return
+    cn_code, country = values.get("cn_code"), values.get("country_of_origin")
+    if raw["footprint_id"]:
+        footprint_id = _uuid(raw["footprint_id"])
+        footprint = (
+            footprints_visible_to(organisation=organisation)
+            .filter(pk=footprint_id, status__in=SHAREABLE_STATUSES)
+            .select_related("product", "installation")
+            .first()
+            if footprint_id is not None
+            else None
+        )
+        if footprint is None:
+            cleaned.error(
+                "footprint_id",
+                f"no published footprint {raw['footprint_id']!r} is visible to your "
+                "organisation; expected the id of your own or a shared, published footprint",
+            )
+            return
+        if cn_code and footprint.product.cn_code != cn_code:
+            cleaned.error(
+                "footprint_id",
+                f"the footprint is for CN {footprint.product.cn_code}, the shipment is CN "
+                f"{cn_code}; expected a footprint of the good shipped",
+            )
+        if country and footprint.installation.country != country:
+            cleaned.error(
+                "footprint_id",
+                f"the footprint's installation is in {footprint.installation.country}, the "
+                f"shipment's country of origin is {country}; expected a footprint of the "
+                "installation that made the goods",
+            )
+        values["footprint"] = footprint
+    if raw["buyer_product_id"]:
+        product_id = _uuid(raw["buyer_product_id"])
+        product = (
+            BuyerProduct.objects.filter(organisation=organisation, pk=product_id).first()
+            if product_id is not None
+            else None
+        )
+        if product is None:
+            cleaned.error(
+                "buyer_product_id",
+                f"no product {raw['buyer_product_id']!r} in your organisation; expected the id "
+                "of one of your products",
+            )
+            return
+        if cn_code and product.cn_code != cn_code:
+            cleaned.error(
+                "buyer_product_id",
+                f"the product is CN {product.cn_code}, the shipment is CN {cn_code}; expected "
+                "the product shipped",
+            )
+        if country and product.country_of_production != country:
+            cleaned.error(
+                "buyer_product_id",
+                f"the product is made in {product.country_of_production}, the shipment's "
+                f"country of origin is {country}",
+            )
+        values["buyer_product"] = product
+
+
+def _uuid(raw: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        return None
+
+
+def _reference_taken(organisation: Organisation, reference: str, exclude: Any = None) -> bool:
+    if not reference:
+        return False
+    taken = Shipment.objects.filter(organisation=organisation, reference=reference)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    return taken.exists()
+
+
+def _raise(cleaned: Cleaned) -> None:
+    if cleaned.errors:
+        first = next(iter(cleaned.errors.items()))
+        count = sum(len(m) for m in cleaned.errors.values())
+        raise ShipmentInvalid(
+            f"{count} problem{'s' if count != 1 else ''} in the shipment; first: "
+            f"{first[0]}: {first[1][0]}",
+            fields=cleaned.errors,
+        )
+
+
+def shipment_create(
+    *, actor: Actor, organisation: Organisation, data: Mapping[str, Any]
+) -> Shipment:
+    """Record one shipment (fields: ``FIELDS``); 400 with every problem by field."""
+    today = timezone.localdate()
+    cleaned = shipment_clean(organisation=organisation, data=data, today=today)
+    if _reference_taken(organisation, cleaned.values["reference"]):
+        cleaned.error(
+            "reference",
+            f"{cleaned.values['reference']!r} is already used by another shipment; expected a "
+            "reference unique within your organisation (or none)",
+        )
+    _raise(cleaned)
+    try:
+        with transaction.atomic():
+            shipment = Shipment.objects.create(
+                organisation=organisation, created_by=actor.user, **cleaned.values
+            )
+            audit_record(
+                actor=actor,
+                organisation=organisation,
+                action="shipment.created",
+                obj=shipment,
+                after=shipment.snapshot(),
+            )
+    except IntegrityError:
+        raise Conflict(
+            "Another shipment with this reference was recorded at the same moment.",
+            extra={"fields": {"reference": ["is already used by another shipment"]}},
+        ) from None
+    return shipment
+
+
+def shipment_stored_data(shipment: Shipment) -> dict[str, Any]:
+    """A shipment's fields as ``shipment_clean`` reads them (the base of an update)."""
+    entered = shipment.quantity_as_entered or {}
+    return {
+        "reference": shipment.reference,
+        "cn_code": shipment.cn_code,
+        "quantity": entered.get("value", str(shipment.quantity)),
+        "unit": entered.get("unit", shipment.unit),
+        "country_of_origin": shipment.country_of_origin,
+        "import_date": shipment.import_date.isoformat(),
+        "customs_procedure": shipment.customs_procedure,
+        "supplier_name": shipment.supplier_name,
+        "installation_name": shipment.installation_name,
+        "footprint_id": str(shipment.footprint_id) if shipment.footprint_id else "",
+        "buyer_product_id": str(shipment.buyer_product_id) if shipment.buyer_product_id else "",
+    }
+
+
+def shipment_update(*, actor: Actor, shipment: Shipment, data: Mapping[str, Any]) -> Shipment:
+    """Change some fields of a shipment (the others keep their values); every field is checked
+    again, since a new date or CN code changes what the rest must be."""
+    merged = {**shipment_stored_data(shipment), **{k: v for k, v in data.items() if k in FIELDS}}
+    cleaned = shipment_clean(
+        organisation=shipment.organisation, data=merged, today=timezone.localdate()
+    )
+    if _reference_taken(shipment.organisation, cleaned.values["reference"], exclude=shipment.pk):
+        cleaned.error("reference", "is already used by another shipment")
+    _raise(cleaned)
+    with transaction.atomic():
+        locked = Shipment.objects.select_for_update().get(pk=shipment.pk)
+        before = locked.snapshot()
+        for name, value in cleaned.values.items():
+            setattr(locked, name, value)
+        try:
+            with transaction.atomic():
+                locked.save()
+        except IntegrityError:
+            raise Conflict("Another shipment already uses this reference.") from None
+        after = locked.snapshot()
+        if after != before:
+            audit_record(
+                actor=actor,
+                organisation=locked.organisation,
+                action="shipment.updated",
+                obj=locked,
+                before={k: v for k, v in before.items() if after[k] != v},
+                after={k: v for k, v in after.items() if before[k] != v},
+            )
+    return locked
+
+
+def shipment_delete(*, actor: Actor, shipment: Shipment) -> None:
+    """Remove a shipment recorded by mistake (the audit event keeps its fields)."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            organisation=shipment.organisation,
+            action="shipment.deleted",
+            obj=shipment,
+            before=shipment.snapshot(),
+        )
+        Shipment.objects.filter(pk=shipment.pk).delete()

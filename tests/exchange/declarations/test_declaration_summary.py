@@ -1,0 +1,257 @@
+"""The annual declaration summary: exact figures computed by hand from the shipped reference rows.
+
+Reference rows used (reference/data/):
+- default-values-ir2025-2621.csv line 35: 7208, CN, 3.186892655 tCO2e/t, route C;
+- benchmarks-ir2025-2620.csv line 303: 72083900 column A 0.044; line 304: column B route C 1.370;
+  line 2161: 73181542 column A 0.038;
+- mark-ups-ir2025-2621.csv: Iron & Steel 0.10 (2026), 0.20 (2027);
+- cbam-factors-directive-2003-87.csv: 0.975 (2026), 0.95 (2027); CSCF 1.
+Certificate price: 80 EUR.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from accounts.roles import Role
+from exchange.boms.models import AggregationResult, AggregationStatus, BuyerProduct
+from suppliers.models import DefaultValueDecisionRecord, EvidenceFile
+from tests.exchange.declarations.helpers import make_shipment
+from tests.factories import FootprintFactory, InstallationFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def viewer(api, reference_data, settings):
+    settings.CBAM_CERTIFICATE_PRICE_EUR = "80"
+    member = MembershipFactory(role=Role.VIEWER)
+    api.force_authenticate(member.user)
+    return member
+
+
+def _verified_footprint(org, *, allowed=True):
+    installation = InstallationFactory(
+        organisation=org, country="CN", cbam_installation_id="CN-TS-001"
+    )
+    footprint = FootprintFactory(
+        organisation=org,
+        installation=installation,
+        status="published",
+        signed_document=b"{}",
+        signature="sig",
+        verification_statement_date=date(2026, 2, 1),
+        carbon_price_amount=Decimal(10),
+        carbon_price_currency="EUR",
+    )
+    EvidenceFile.objects.create(
+        footprint=footprint,
+        kind="carbon_price",
+        file="evidence/receipt.pdf",
+        original_name="receipt.pdf",
+        content_type="application/pdf",
+        size_bytes=1,
+        sha256="0" * 64,
+    )
+    DefaultValueDecisionRecord.objects.create(
+        footprint=footprint,
+        actual_data_allowed=allowed,
+        reasons=[] if allowed else [{"code": "CBAM-VERIFY-001"}],
+        year=2026,
+        certificate_price_eur=Decimal(80),
+        inputs_fingerprint="x",
+        computed_at=timezone.now(),
+    )
+    return footprint
+
+
+def test_the_summary_has_exact_figures_per_cn_code_country_and_installation(api, viewer):
+    org = viewer.organisation
+    make_shipment(org, "20", date(2026, 3, 10), reference="A")
+    make_shipment(org, "30", date(2026, 6, 1), reference="B")
+    make_shipment(org, "15", date(2026, 9, 15), reference="C", footprint=_verified_footprint(org))
+
+    response = api.get(f"/api/v1/orgs/{org.slug}/declarations/2026/summary")
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["deadline"] == "2027-09-30"
+    assert body["certificate_price_eur"] == "80.00"
+    assert body["de_minimis"]["exceeded"] is True  # 65 t > 50 t
+    # Row 1, default values, A + B = 50 t:
+    #   EE  = 50 × 3.186892655 × (1 + 0.10)        = 175.2790960250
+    #   FAA = 50 × 0.975 × 1 × 1.370 (column B, C) =  66.7875
+    #   certificates = 175.279096025 − 66.7875     = 108.491596025
+    #   cost = 108.491596025 × 80                  = 8679.3276820 -> 8679.33
+    # Row 2, actual data of the verified footprint (SEE 1.8, no mark-up), C = 15 t:
+    #   EE  = 15 × 1.8                             =  27
+    #   FAA = 15 × 0.975 × 1 × 0.044 (column A)    =   0.6435
+    #   Art. 9 = 10 EUR/tCO2e × 27 / 80 EUR        =   3.375
+    #   certificates = 27 − 0.6435 − 3.375         =  22.9815
+    #   cost = 22.9815 × 80                        = 1838.52
+    assert body["rows"] == [
+        {
+            "cn_code": "72083900",
+            "country_of_origin": "CN",
+            "installation": "(installation not stated)",
+            "basis": "default",
+            "shipments": 2,
+            "quantity": "50",
+            "unit": "t",
+            "mark_up": "0.1",
+            "embedded_emissions_tco2e": "175.27910",
+            "free_allocation_adjustment_tco2e": "66.78750",
+            "carbon_price_deduction_tco2e": "0.00000",
+            "certificates": "108.49160",
+            "cost_eur": "8679.33",
+        },
+        {
+            "cn_code": "72083900",
+            "country_of_origin": "CN",
+            "installation": "CN-TS-001",
+            "basis": "actual",
+            "shipments": 1,
+            "quantity": "15",
+            "unit": "t",
+            "mark_up": "0",
+            "embedded_emissions_tco2e": "27.00000",
+            "free_allocation_adjustment_tco2e": "0.64350",
+            "carbon_price_deduction_tco2e": "3.37500",
+            "certificates": "22.98150",
+            "cost_eur": "1838.52",
+        },
+    ]
+    # Totals: 175.279096025 + 27 = 202.279096025; 66.7875 + 0.6435 = 67.431;
+    # 108.491596025 + 22.9815 = 131.473096025 certificates, 132 to surrender (rounded up);
+    # 131.473096025 × 80 = 10517.847682 -> 10517.85 EUR.
+    assert body["totals"] == {
+        "embedded_emissions_tco2e": "202.27910",
+        "free_allocation_adjustment_tco2e": "67.43100",
+        "carbon_price_deduction_tco2e": "3.37500",
+        "certificates": "131.47310",
+        "certificates_to_surrender": 132,
+        "cost_eur": "10517.85",
+    }
+    assert body["quarterly_holdings"] == []
+    assert body["notes"][0].startswith("No quarterly holding for 2026")
+    assert body["unresolved"] == []
+
+
+def test_the_summary_downloads_as_csv_by_query_or_suffix(api, viewer):
+    org = viewer.organisation
+    make_shipment(org, "20", date(2026, 3, 10), reference="A")
+
+    by_query = api.get(f"/api/v1/orgs/{org.slug}/declarations/2026/summary?format=csv")
+    by_suffix = api.get(f"/api/v1/orgs/{org.slug}/declarations/2026/summary.csv")
+
+    assert by_query.status_code == by_suffix.status_code == 200
+    assert by_query["Content-Type"] == "text/csv; charset=utf-8"
+    assert by_query.content == by_suffix.content
+    lines = by_query.content.decode().splitlines()
+    assert lines[:3] == [
+        "# CBAM declaration summary 2026",
+        "# deadline for declaration and surrender: 2027-09-30",
+        "# certificate price (EUR): 80.00",
+    ]
+    # 20 × 3.186892655 × 1.1 = 70.11163841; 20 × 0.975 × 1.370 = 26.715; 43.39663841 × 80.
+    assert lines[-3:] == [
+        "cn_code,country_of_origin,installation,basis,shipments,quantity,unit,mark_up,"
+        "embedded_emissions_tco2e,free_allocation_adjustment_tco2e,"
+        "carbon_price_deduction_tco2e,certificates,cost_eur",
+        "72083900,CN,(installation not stated),default,1,20,t,0.1,70.11164,26.71500,0.00000,"
+        "43.39664,3471.73",
+        "TOTAL,,,,,,,,70.11164,26.71500,0.00000,43.39664,3471.73",
+    ]
+
+
+def test_a_footprint_whose_data_may_not_be_used_falls_back_to_the_default_value(api, viewer):
+    org = viewer.organisation
+    make_shipment(org, "20", date(2026, 3, 10), footprint=_verified_footprint(org, allowed=False))
+
+    body = api.get(f"/api/v1/orgs/{org.slug}/declarations/2026/summary").json()
+
+    assert body["rows"][0]["basis"] == "default"
+    assert body["rows"][0]["certificates"] == "43.39664"
+    assert body["shipments"][0]["notes"][0].endswith(
+        "default value used (actual data not allowed: CBAM-VERIFY-001)"
+    )
+
+
+def test_a_buyer_product_carries_the_mark_up_on_its_default_share(api, viewer):
+    org = viewer.organisation
+    product = BuyerProduct.objects.create(
+        organisation=org, name="Bolts M12", cn_code="73181542", country_of_production="CN"
+    )
+    AggregationResult.objects.create(
+        product=product,
+        status=AggregationStatus.OK,
+        see_direct=Decimal("2"),
+        see_indirect=Decimal("0"),
+        see_indirect_counted=Decimal("0"),
+        see_total=Decimal("2"),
+        default_share=Decimal("0.25"),
+        year=2026,
+        certificate_price_eur=Decimal(80),
+        inputs_digest="x",
+        computed_at=timezone.now(),
+    )
+    make_shipment(org, "10", date(2026, 4, 1), cn_code="73181542", buyer_product=product)
+
+    (row,) = api.get(f"/api/v1/orgs/{org.slug}/declarations/2026/summary").json()["rows"]
+
+    # SEE used = 2 × (1 + 0.10 × 0.25) = 2.05; EE = 10 × 2.05 = 20.5;
+    # FAA = 10 × 0.975 × 0.038 (column A, no BOM lines) = 0.3705; certificates = 20.1295;
+    # cost = 20.1295 × 80 = 1610.36.
+    assert (row["basis"], row["mark_up"]) == ("complex_good", "0.1")
+    assert row["embedded_emissions_tco2e"] == "20.50000"
+    assert row["free_allocation_adjustment_tco2e"] == "0.37050"
+    assert row["certificates"] == "20.12950"
+    assert row["cost_eur"] == "1610.36"
+
+
+def test_from_2027_half_the_certificates_due_must_be_held_at_each_quarter_end(api, viewer):
+    org = viewer.organisation
+    # Recorded directly: the service refuses dates after today.
+    make_shipment(org, "10", date(2027, 2, 15))
+    make_shipment(org, "20", date(2027, 5, 10))
+
+    body = api.get(f"/api/v1/orgs/{org.slug}/declarations/2027/summary").json()
+
+    # 2027: mark-up 0.20, CBAM factor 0.95.
+    # Feb: 10 × 3.186892655 × 1.2 − 10 × 0.95 × 1.370 = 38.24271186 − 13.015 = 25.22771186
+    # May: 20 × 3.186892655 × 1.2 − 20 × 0.95 × 1.370 = 76.48542372 − 26.03 = 50.45542372
+    # Q1: 50 % × 25.22771186 = 12.61385593 -> 13 whole; Q2-Q4: 50 % × 75.68313558 = 37.84156779
+    assert [
+        (q["quarter_end"], q["holding_required"], q["holding_required_whole"])
+        for q in body["quarterly_holdings"]
+    ] == [
+        ("2027-03-31", "12.61386", 13),
+        ("2027-06-30", "37.84157", 38),
+        ("2027-09-30", "37.84157", 38),
+        ("2027-12-31", "37.84157", 38),
+    ]
+    assert body["deadline"] == "2028-09-30"
+
+
+def test_a_shipment_without_a_default_value_is_listed_as_unresolved(api, viewer):
+    org = viewer.organisation
+    make_shipment(
+        org,
+        "5",
+        date(2026, 3, 1),
+        cn_code="28041000",
+        category="Hydrogen",
+        sector="Hydrogen",
+        country="SA",
+    )
+
+    body = api.get(f"/api/v1/orgs/{org.slug}/declarations/2026/summary").json()
+
+    assert body["rows"] == []
+    (unresolved,) = body["unresolved"]
+    assert "no default value for CN 28041000" in unresolved["problem"]
+    assert body["notes"][1].startswith("1 shipment(s) could not be computed")
