@@ -95,7 +95,14 @@ def parse_args() -> argparse.Namespace:
         "the run's temporary directory); 0 = the project's settings as they are",
     )
     parser.add_argument(
-        "--dump-sql", action="store_true", help="print the statements of one in-process task"
+        "--chunk-size",
+        type=int,
+        default=0,
+        help="VALIDATION_CHUNK_SIZE for the submissions (runs per work row; 1 = one job per "
+        "submission); 0 = the project's setting",
+    )
+    parser.add_argument(
+        "--dump-sql", action="store_true", help="print the statements of one in-process job"
     )
     return parser.parse_args()
 
@@ -331,6 +338,11 @@ def django_setup(args: argparse.Namespace, bench_url: str, queue: str, var_dir: 
     import django
 
     django.setup()
+    if args.chunk_size:
+        # Chunks are cut when submitting (here); the workers run whatever a job holds.
+        from django.conf import settings
+
+        settings.VALIDATION_CHUNK_SIZE = args.chunk_size
 
 
 @dataclass
@@ -401,6 +413,7 @@ def clone_drafts(world: World, count: int) -> list[str]:
         for _ in range(size):
             new_id = uuid.uuid4()
             values = dict(base, calculation=json.loads(calculation.replace(old_id, str(new_id))))
+            values["lineage"] = new_id  # each copy is a footprint of its own
             footprints.append(Footprint(id=new_id, **values))
             for p in precursors:
                 rows.append(FootprintPrecursor(**{**p, "id": None, "footprint_id": new_id}))
@@ -552,7 +565,12 @@ def outcome_summary() -> dict[str, Any]:
             ValidationRun.objects.values_list("attempts").annotate(n=Count("pk")).order_by()
         ),
         "footprints": by(Footprint, "status"),
-        "jobs": by(Job, "status"),
+        "jobs": {
+            f"{kind} {status}": n
+            for kind, status, n in Job.objects.values_list("kind", "status")
+            .annotate(n=Count("pk"))
+            .order_by("kind", "status")
+        },
         "findings": ValidationFinding.objects.count(),
         "decisions": DefaultValueDecisionRecord.objects.count(),
         "counts": Counter(
@@ -675,34 +693,36 @@ class Phases:
 # (module, attribute, label, depth for the printout)
 PHASES: tuple[tuple[str, str, str, int], ...] = (
     ("core.jobs", "_claim", "job claim (conditional UPDATE + SELECT)", 0),
-    ("core.jobs", "_started", "on_start hook: run → running", 0),
-    ("suppliers.jobs", "validation_run_execute", "validation_run_execute", 0),
-    ("suppliers.validation.runs", "footprint_recompute", "SEE recompute + footprint save", 1),
-    ("suppliers.services.footprints", "footprint_precursor_rows", "precursor rows", 2),
-    ("suppliers.services.footprints", "_compute", "engine: compute_see + render_see", 2),
-    ("suppliers.validation.runs", "rule_context", "facts (rule_context)", 1),
-    ("suppliers.validation.runs", "run_rules", "rules (run_rules)", 1),
+    ("core.jobs", "_started", "on_start hook: runs → running", 0),
+    (
+        "suppliers.jobs",
+        "validation_runs_execute",
+        "validation_runs_execute (locks, bulk load)",
+        0,
+    ),
+    ("suppliers.validation.runs", "decision_signing_keys", "signing keys (digest)", 1),
+    ("suppliers.validation.runs", "_evaluate", "evaluate in memory", 1),
+    ("suppliers.validation.runs", "footprint_recompute", "SEE recompute (engine)", 2),
+    ("suppliers.validation.runs", "rule_context", "facts (rule_context)", 2),
+    ("suppliers.validation.runs", "run_rules", "rules (run_rules)", 2),
     ("suppliers.validation.runs", "_findings_store", "findings delete + bulk insert", 1),
-    ("suppliers.validation.runs", "_close", "run save", 1),
+    ("suppliers.validation.runs", "_runs_close", "runs closed (grouped UPDATE)", 1),
     (
         "suppliers.validation.runs",
-        "footprint_validation_finish",
-        "footprint move (lock, save) + audit",
+        "footprints_move_locked",
+        "footprint moves (grouped UPDATE) + audit insert",
         1,
     ),
-    ("suppliers.services.workflow", "audit_record", "audit insert", 2),
-    ("suppliers.validation.decisions", "footprint_decision_refresh", "decision refresh", 1),
-    ("suppliers.validation.decisions", "decision_inputs_fingerprint", "inputs digest", 2),
-    ("suppliers.validation.decisions", "rule_context", "facts again (rule_context)", 2),
-    ("suppliers.validation.decisions", "run_rules", "rules again (run_rules)", 2),
-    ("suppliers.validation.decisions", "decide", "decide (engine pricing)", 2),
+    ("suppliers.validation.runs", "_decision_record", "decision: digest, decide, record", 1),
+    ("suppliers.validation.runs", "decision_records_store", "decisions upsert", 1),
 )
 
 
 @dataclass
 class Profile:
     tasks: int
-    worker_like_rate: float  # connection closed before and after each task
+    submissions: int
+    worker_like_rate: float  # submissions/s, connection closed before and after each task
     kept_connection_rate: float
     phase_tasks: int
     phase_total: float
@@ -716,7 +736,8 @@ class Profile:
 def profile_tasks(world: World, count: int) -> Profile:
     """Execute ``count`` submissions' jobs in this process (no broker; their messages stay in
     the flushed Redis queue): a third as the worker runs them, a third with a kept
-    connection, a third per phase and under cProfile (half each)."""
+    connection, a third per phase and under cProfile (half each). Jobs are chunks of runs,
+    so every figure is per submission (run)."""
     import importlib
 
     from django.db import connection
@@ -724,16 +745,19 @@ def profile_tasks(world: World, count: int) -> Profile:
     from core.jobs import job_execute
     from core.models import Job
     from suppliers.services.workflow import VALIDATE_JOB
+    from suppliers.validation.runs import validation_job_run_ids
 
     ids = clone_drafts(world, count)
     submit_all(world, ids)
-    jobs = list(
-        Job.objects.filter(kind=VALIDATE_JOB, status=Job.Status.PENDING)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    jobs = list(Job.objects.filter(kind=VALIDATE_JOB, status=Job.Status.PENDING).order_by("pk"))
+    runs = {job.pk: len(validation_job_run_ids(job)) for job in jobs}
+    job_ids = [job.pk for job in jobs]
+    third = max(1, len(job_ids) // 3)
+    worker_like, kept, rest = (
+        job_ids[:third],
+        job_ids[third : 2 * third],
+        job_ids[2 * third :],
     )
-    third = len(jobs) // 3
-    worker_like, kept, rest = jobs[:third], jobs[third : 2 * third], jobs[2 * third :]
 
     def run(job_id: int) -> None:
         outcome = job_execute(job_id=job_id)
@@ -744,15 +768,15 @@ def profile_tasks(world: World, count: int) -> Profile:
         connection.close()  # Celery's DjangoWorkerFixup: task_prerun and task_postrun
         run(job_id)
         connection.close()
-    worker_like_rate = len(worker_like) / (time.perf_counter() - started)
+    worker_like_rate = sum(runs[j] for j in worker_like) / (time.perf_counter() - started)
 
     connection.ensure_connection()
     started = time.perf_counter()
     for job_id in kept:
         run(job_id)
-    kept_rate = len(kept) / (time.perf_counter() - started)
+    kept_rate = sum(runs[j] for j in kept) / (time.perf_counter() - started)
 
-    phased, profiled = rest[: len(rest) // 2], rest[len(rest) // 2 :]
+    phased, profiled = rest[: max(1, len(rest) // 2)], rest[max(1, len(rest) // 2) :]
     phases = Phases()
     for module_name, attribute, label, _ in PHASES:
         phases.wrap(importlib.import_module(module_name), attribute, label)
@@ -791,12 +815,13 @@ def profile_tasks(world: World, count: int) -> Profile:
     pstats.Stats(profiler, stream=cumulative).strip_dirs().sort_stats("cumulative").print_stats(45)
     return Profile(
         tasks=len(jobs),
+        submissions=sum(runs.values()),
         worker_like_rate=worker_like_rate,
         kept_connection_rate=kept_rate,
-        phase_tasks=len(phased),
+        phase_tasks=sum(runs[j] for j in phased),
         phase_total=total,
         phases=phases,
-        queries_per_task=sum(phases.queries.values()) / len(phased),
+        queries_per_task=sum(phases.queries.values()) / sum(runs[j] for j in phased),
         top_tottime=tottime.getvalue(),
         top_cumulative=cumulative.getvalue(),
         sql=sql,
@@ -832,6 +857,12 @@ def mib(kib: float) -> str:
     return f"{kib / 1024:.0f}"
 
 
+def validation_chunk_size() -> int:
+    from suppliers.validation.runs import validation_chunk_size as size
+
+    return size()
+
+
 def report(
     args: argparse.Namespace,
     floor: Floor,
@@ -846,6 +877,7 @@ def report(
         f"--concurrency={args.concurrency} (prefork), mode {args.mode}, "
         f"DEBUG={'true' if args.debug else 'false'}; set-up {setup_seconds:.0f} s"
         + (f"; workers with CELERY_DB_REUSE_MAX={args.db_reuse_max}" if args.db_reuse_max else "")
+        + f"; {validation_chunk_size()} runs per job (VALIDATION_CHUNK_SIZE)"
     )
     print(
         f"floor (facts + rules in-process, 1 process): {floor.rate:7.1f} footprints/s "
@@ -881,6 +913,15 @@ def report(
     print(
         f"findings per footprint (errors, warnings, infos): floor {floor_counts}, runs {run_counts}"
     )
+    checks = {
+        "every run passed": o["runs"] == {"passed": e2e.total},
+        "at the first attempt": o["attempts"] == {1: e2e.total},
+        "every footprint in review": o["footprints"].get("in_review") == e2e.total,
+        "one decision each": o["decisions"] == e2e.total,
+        "findings as the floor's": run_counts == floor_counts
+        and o["findings"] == sum(sum(k) * v for k, v in floor_counts.items()),
+    }
+    print("checks: " + ", ".join(f"{k}: {'ok' if v else 'FAILED'}" for k, v in checks.items()))
     samples = e2e.sampler.samples
     print(f"worker memory ({len(samples)} samples, every {args.sample_interval:g} s), MiB:")
     peak_total = 0.0
@@ -927,22 +968,26 @@ def report(
     if profile is None:
         return
     print()
-    print(f"== in-process profile ({profile.tasks} more submissions, job_execute without a broker)")
     print(
-        f"as the worker runs them (DB connection closed before and after each task, as "
-        f"Celery's Django fixup does): {profile.worker_like_rate:.1f} tasks/s "
-        f"({1000 / profile.worker_like_rate:.1f} ms each)"
+        f"== in-process profile ({profile.submissions} more submissions in {profile.tasks} "
+        "jobs, job_execute without a broker; figures per submission)"
     )
     print(
-        f"with a kept connection: {profile.kept_connection_rate:.1f} tasks/s "
-        f"({1000 / profile.kept_connection_rate:.1f} ms each)"
+        f"as the worker runs them (DB connection closed before and after each job, as "
+        f"Celery's Django fixup does without CELERY_DB_REUSE_MAX): "
+        f"{profile.worker_like_rate:.1f} submissions/s "
+        f"({1000 / profile.worker_like_rate:.2f} ms each)"
+    )
+    print(
+        f"with a kept connection: {profile.kept_connection_rate:.1f} submissions/s "
+        f"({1000 / profile.kept_connection_rate:.2f} ms each)"
     )
     p = profile.phases
     n = profile.phase_tasks
     print(
-        f"per phase ({n} tasks, {1000 * profile.phase_total / n:.2f} ms each, "
-        f"{profile.queries_per_task:.1f} queries each), ms per task inclusive / exclusive, "
-        f"queries (exclusive):"
+        f"per phase ({n} submissions, {1000 * profile.phase_total / n:.2f} ms each, "
+        f"{profile.queries_per_task:.2f} queries each), ms per submission inclusive / "
+        f"exclusive, queries (exclusive):"
     )
     depth = {label: d for _, _, label, d in PHASES}
     for label in p.order:
@@ -961,7 +1006,7 @@ def report(
         f"{'':7} {p.queries['(task)'] / n:5.1f}"
     )
     if args.dump_sql:
-        print(f"statements of one task ({len(profile.sql)}), ms (incl. the ORM's cursor work):")
+        print(f"statements of one job ({len(profile.sql)}), ms (incl. the ORM's cursor work):")
         for label, ms, statement in profile.sql:
             print(f"  {ms:5.2f}  {label[:28]:<28}  {' '.join(statement.split())[:130]}")
     print("cProfile, top by own time:")

@@ -314,6 +314,8 @@ CELERY_DB_REUSE_MAX = _env_int("CELERY_DB_REUSE_MAX", 1000)
 # illustrative figure in the 70-80 EUR range of EU ETS prices in 2025 (DOMAIN.md).
 CBAM_CERTIFICATE_PRICE_EUR = os.environ.get("CBAM_CERTIFICATE_PRICE_EUR", "75.00")
 DECISION_REFRESH_INTERVAL_SECONDS = _env_int("DECISION_REFRESH_INTERVAL_SECONDS", 60)
+# Validation: how many runs of a batch one work row validates (in one transaction).
+VALIDATION_CHUNK_SIZE = _env_int("VALIDATION_CHUNK_SIZE", 50)
 # Footprint requests: how often open requests are expired / reminded, and how many days
 # before the due date the reminder goes out.
 SHARING_PERIODIC_INTERVAL_SECONDS = _env_int("SHARING_PERIODIC_INTERVAL_SECONDS", 3600)

@@ -8,24 +8,29 @@ from core.jobs import JobHooks, register_job_handler
 from core.models import Job
 from suppliers.services.workflow import VALIDATE_JOB
 from suppliers.validation.runs import (
-    validation_run_attempt_failed,
-    validation_run_attempt_started,
-    validation_run_execute,
+    validation_chunk_result,
+    validation_job_run_ids,
+    validation_runs_attempt_failed,
+    validation_runs_attempt_started,
+    validation_runs_execute,
 )
 
 
-def _run_started(job: Job) -> None:
-    validation_run_attempt_started(run_id=job.payload["run_id"], attempt=job.attempts)
+def _runs_started(job: Job) -> None:
+    validation_runs_attempt_started(job=job)
 
 
-def _run_failed(job: Job, error: BaseException | None, retrying: bool) -> None:
-    validation_run_attempt_failed(
-        run_id=job.payload["run_id"], attempt=job.attempts, error=error, retrying=retrying
-    )
+def _runs_failed(job: Job, error: BaseException | None, retrying: bool) -> None:
+    validation_runs_attempt_failed(job=job, error=error, retrying=retrying)
 
 
-@register_job_handler(VALIDATE_JOB, hooks=JobHooks(on_start=_run_started, on_failure=_run_failed))
+@register_job_handler(VALIDATE_JOB, hooks=JobHooks(on_start=_runs_started, on_failure=_runs_failed))
 def validate_footprint(job: Job) -> dict[str, Any]:
-    """Execute the validation run ``payload["run_id"]`` (idempotent: a finished run is left
-    alone). The hooks keep the run's status in step with the job's attempts."""
-    return validation_run_execute(run_id=job.payload["run_id"])
+    """Execute the validation runs of the job: ``payload["run_id"]`` (a single submission;
+    the result is the run's) or ``payload["run_ids"]`` (a chunk of a batch; the result counts
+    the outcomes). Idempotent: finished runs are left alone. The hooks keep the runs' status
+    in step with the job's attempts."""
+    results = validation_runs_execute(run_ids=validation_job_run_ids(job), job=job)
+    if "run_ids" in job.payload:
+        return validation_chunk_result(results)
+    return results[0]

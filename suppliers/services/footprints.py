@@ -26,6 +26,7 @@ from exchange.calculations import (
     compute_see,
     electricity_factor_for,
 )
+from exchange.calculations.reference import ReferenceSnapshot
 from exchange.calculations.rendering import render_see
 from reference.selectors import goods_category_for_cn_code, reference_snapshot_for
 from suppliers.errors import FootprintImmutable
@@ -362,14 +363,19 @@ def _clean_precursors(
 
 
 def _compute(
-    footprint: Footprint, precursors: list[dict[str, Any]]
+    footprint: Footprint,
+    precursors: list[dict[str, Any]],
+    *,
+    snapshot: ReferenceSnapshot | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, str]]]:
-    """Run the engine on the footprint's inputs; returns (updates, problems)."""
+    """Run the engine on the footprint's inputs; returns (updates, problems). ``snapshot``:
+    the reference data valid on the period's last day when the caller has it."""
     on = footprint.period_end
-    try:
-        snapshot = reference_snapshot_for(on=on)
-    except ValidationFailed as exc:
-        return {}, [{"path": "period_end", "message": exc.message}]
+    if snapshot is None:
+        try:
+            snapshot = reference_snapshot_for(on=on)
+        except ValidationFailed as exc:
+            return {}, [{"path": "period_end", "message": exc.message}]
     country = footprint.installation.country
     factor = footprint.electricity_factor_tco2_per_mwh
     updates: dict[str, Any] = {}
@@ -642,32 +648,72 @@ def footprint_delete(*, actor: Actor, footprint: Footprint) -> None:
 
 
 def footprint_precursor_rows(footprint: Footprint) -> list[dict[str, Any]]:
-    return [
-        {
-            "position": p.position,
-            "cn_code": p.cn_code,
-            "mass_t_per_t": p.mass_t_per_t,
-            "mass_as_entered": p.mass_as_entered,
-            "country_of_origin": p.country_of_origin,
-            "see_source": p.see_source,
-            "source_footprint": p.source_footprint,
-            "see_direct": p.see_direct,
-            "see_indirect": p.see_indirect,
-        }
-        for p in footprint.precursors.select_related("source_footprint")
-    ]
+    return [_precursor_row(p) for p in footprint.precursors.select_related("source_footprint")]
 
 
-def footprint_recompute(*, footprint: Footprint) -> dict[str, list[str]]:
+def _precursor_row(p: FootprintPrecursor) -> dict[str, Any]:
+    return {
+        "position": p.position,
+        "cn_code": p.cn_code,
+        "mass_t_per_t": p.mass_t_per_t,
+        "mass_as_entered": p.mass_as_entered,
+        "country_of_origin": p.country_of_origin,
+        "see_source": p.see_source,
+        "source_footprint": p.source_footprint,
+        "see_direct": p.see_direct,
+        "see_indirect": p.see_indirect,
+    }
+
+
+_RECOMPUTED_INPUTS = (
+    "attributed_direct_tco2e",
+    "activity_level_t",
+    "electricity_mwh",
+    "electricity_factor_tco2_per_mwh",
+    "attributed_indirect_tco2e",
+)
+
+
+def _without_stored_zeros(value: Decimal) -> Decimal:
+    """The same number without the trailing zeros of its stored places (1.0500000000 ->
+    1.05, 1000000.0000000000 -> 1000000)."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def footprint_recompute(
+    *, footprint: Footprint, snapshot: ReferenceSnapshot | None = None
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Recompute the SEE of a locked, not yet published footprint with the reference data in
-    force; returns the problems by field (empty when it computed and was saved)."""
-    updates, problems = _compute(footprint, footprint_precursor_rows(footprint))
+    force (``snapshot`` when the caller has it). Returns ``(changes, problems)``: the fields
+    whose value changed, already set on ``footprint`` but **not saved** (the caller writes
+    them once, with the footprint's move), and the problems by field (then nothing changed).
+
+    Precursors come from ``footprint.precursors.all()``: prefetched when the footprint was
+    loaded with ``suppliers.validation.facts.footprint_for_facts`` (no query then).
+    """
+    # The stored decimals carry 10 places ("1000000.0000000000"); computed on the figures
+    # without those zeros, the calculation's notes read as they did when the draft was saved,
+    # so an unchanged footprint has nothing to write.
+    for name in _RECOMPUTED_INPUTS:
+        value = getattr(footprint, name)
+        if value is not None:
+            setattr(footprint, name, _without_stored_zeros(value))
+    rows = []
+    for precursor in footprint.precursors.all():
+        row = _precursor_row(precursor)
+        for name in ("mass_t_per_t", "see_direct", "see_indirect"):
+            if row[name] is not None:
+                row[name] = _without_stored_zeros(row[name])
+        rows.append(row)
+    updates, problems = _compute(footprint, rows, snapshot=snapshot)
     if problems:
         fields: dict[str, list[str]] = {}
         for problem in problems:
             fields.setdefault(problem["path"], []).append(problem["message"])
-        return fields
-    for name, value in updates.items():
+        return {}, fields
+    changes = {name: value for name, value in updates.items() if getattr(footprint, name) != value}
+    for name, value in changes.items():
         setattr(footprint, name, value)
-    footprint.save()
-    return {}
+    return changes, {}

@@ -10,12 +10,16 @@ approve it (CBAM practice; DOMAIN.md "A preparer approving their own numbers").
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.audit import Actor, audit_record
+from accounts.audit import Actor, audit_event, audit_record, audit_record_many
+from accounts.models import AuditEvent
 from core.errors import ValidationFailed
 from suppliers.errors import FourEyesViolation, IllegalTransition
 from suppliers.models import (
@@ -84,57 +88,127 @@ def footprint_submission_problems(footprint: Footprint) -> dict[str, list[str]]:
     return problems
 
 
+@dataclass
+class FootprintMove:
+    """One transition of a footprint the caller has locked in its transaction: ``to`` with
+    ``changes`` (more fields to write) and ``note`` (more audit detail)."""
+
+    footprint: Footprint
+    to: str
+    action: str
+    changes: dict[str, Any] = field(default_factory=dict)
+    note: dict[str, Any] | None = None
+
+
+def footprints_move_locked(*, actor: Actor, moves: Sequence[FootprintMove]) -> None:
+    """Apply many moves at once to footprints **the caller has locked** (``select_for_update``
+    in the current transaction, so their status as loaded is current): check the transitions
+    map for each (``IllegalTransition``, nothing written), write each row once (rows with the
+    same new values in one UPDATE) and insert the audit events in one statement
+    (``audit_record_many``: the audit listeners run as for one). The instances are updated in
+    memory, ``updated_at`` included."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("footprints_move_locked outside a transaction: lock the rows first")
+    for move in moves:
+        transition_check(status=move.footprint.status, to=move.to)
+    now = timezone.now()
+    groups: dict[str, tuple[dict[str, Any], list[Any]]] = {}
+    events: list[AuditEvent] = []
+    for move in moves:
+        footprint = move.footprint
+        before = footprint.status
+        values = {"status": move.to, **move.changes, "updated_at": now}
+        for name, value in values.items():
+            setattr(footprint, name, value)
+        key = json.dumps(values, sort_keys=True, default=_group_value)
+        groups.setdefault(key, (values, []))[1].append(footprint.pk)
+        event = audit_event(
+            actor=actor,
+            organisation=None,
+            action=f"footprint.{move.action}",
+            obj=footprint,
+            before={"status": before},
+            after={"status": move.to, **(move.note or {})},
+        )
+        # By id: the organisation row need not be loaded for each footprint.
+        event.organisation_id = footprint.organisation_id
+        events.append(event)
+    for values, pks in groups.values():
+        Footprint.objects.filter(pk__in=pks).update(**values)
+    audit_record_many(events)
+
+
+def _group_value(value: Any) -> str:
+    """How a value that JSON cannot write takes part in the grouping key of a move."""
+    return f"{type(value).__name__}:{getattr(value, 'pk', value)}"
+
+
 @transaction.atomic
 def footprint_submit(
     *, actor: Actor, footprint: Footprint, batch: ValidationBatch | None = None
 ) -> Footprint:
     """Send a draft to validation: a validation run (``suppliers.validation.runs``) whose work
     row runs every rule in a worker after commit; ``batch`` when submitted with others."""
+    locked = Footprint.objects.select_for_update().get(pk=footprint.pk)
+    footprints_submit_locked(actor=actor, footprints=[locked], batch=batch)
+    return locked
+
+
+def footprints_submit_locked(
+    *, actor: Actor, footprints: Sequence[Footprint], batch: ValidationBatch | None = None
+) -> None:
+    """Submit drafts the caller has locked: each moves to ``submitted`` (one UPDATE, one audit
+    insert for all) and gets its validation run; the runs are validated in chunks, one work
+    row each (``suppliers.validation.runs.validation_runs_create``)."""
     # Imported here: the pipeline builds on this workflow (it moves the footprint on).
-    from suppliers.validation.runs import validation_run_create
+    from suppliers.validation.runs import validation_runs_create
 
-    problems = footprint_submission_problems(footprint)
-    if problems:
-        raise ValidationFailed("The footprint cannot be submitted yet.", fields=problems)
-    footprint = footprint_move(
+    for footprint in footprints:
+        problems = footprint_submission_problems(footprint)
+        if problems:
+            raise ValidationFailed("The footprint cannot be submitted yet.", fields=problems)
+    now = timezone.now()
+    footprints_move_locked(
         actor=actor,
-        footprint=footprint,
-        to=FootprintStatus.SUBMITTED,
-        action="submitted",
-        changes={"submitted_by": actor.user, "submitted_at": timezone.now()},
+        moves=[
+            FootprintMove(
+                footprint=footprint,
+                to=FootprintStatus.SUBMITTED,
+                action="submitted",
+                changes={"submitted_by": actor.user, "submitted_at": now},
+            )
+            for footprint in footprints
+        ],
     )
-    validation_run_create(footprint=footprint, batch=batch)
-    return footprint
+    validation_runs_create(footprints=footprints, batch=batch)
 
 
-@transaction.atomic
-def footprint_validation_finish(
-    *, footprint: Footprint, problems: dict[str, list[str]]
-) -> Footprint:
-    """Worker side: no problems → in review; problems (the error findings of the validation
-    run, by path) → back to draft with them attached."""
-    actor = Actor.platform("validation")
+def footprint_validation_move(
+    *, footprint: Footprint, problems: dict[str, list[str]], changes: dict[str, Any]
+) -> FootprintMove:
+    """The move that closes a validation run (worker side): no problems → in review; problems
+    (the error findings of the run, by path) → back to draft with them attached. ``changes``:
+    the recomputed SEE fields, written with the move."""
     if problems:
-        return footprint_move(
-            actor=actor,
+        return FootprintMove(
             footprint=footprint,
             to=FootprintStatus.DRAFT,
             action="validation_failed",
             changes={
+                **changes,
                 "calculation_problems": [
                     {"path": path, "message": message}
                     for path, messages in problems.items()
                     for message in messages
-                ]
+                ],
             },
             note={"problems": len(problems)},
         )
-    return footprint_move(
-        actor=actor,
+    return FootprintMove(
         footprint=footprint,
         to=FootprintStatus.IN_REVIEW,
         action="validation_passed",
-        changes={"calculation_problems": []},
+        changes={**changes, "calculation_problems": []},
     )
 
 

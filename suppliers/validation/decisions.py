@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -23,12 +23,13 @@ from django.utils import timezone
 
 from accounts.models import SigningKey
 from reference.errors import ReferenceDataMissing
+from reference.models import ReferenceVersion
 from reference.selectors import reference_versions_valid_on
 from suppliers.models import DefaultValueDecisionRecord, Footprint, FootprintStatus
 from suppliers.validation.decision import DefaultValueDecision, decide, decision_year
 from suppliers.validation.facts import footprint_for_facts, rule_context
 from suppliers.validation.registry import RuleCrashed, rules_version, run_rules
-from suppliers.validation.types import Finding
+from suppliers.validation.types import Finding, RuleContext
 
 logger = logging.getLogger(__name__)
 
@@ -46,31 +47,54 @@ def certificate_price_eur() -> Decimal:
     return Decimal(str(settings.CBAM_CERTIFICATE_PRICE_EUR))
 
 
-def decision_inputs_fingerprint(footprint: Footprint, *, today: date) -> str:
-    """Digest of everything the decision depends on (see the module docstring)."""
-    sources = [p.source_footprint for p in footprint.precursors.all() if p.source_footprint]
-    kids = {s.signing_kid for s in sources if s.signing_kid} | {footprint.signing_kid}
+def decision_signing_keys(footprints: Iterable[Footprint]) -> dict[str, SigningKey]:
+    """The signing keys named by ``footprints`` and the footprints their precursors take SEE
+    from (loaded with ``footprint_for_facts``), by kid, in one query (none when unsigned)."""
+    kids: set[str] = set()
+    for footprint in footprints:
+        kids.add(footprint.signing_kid)
+        kids.update(
+            p.source_footprint.signing_kid
+            for p in footprint.precursors.all()
+            if p.source_footprint is not None
+        )
     kids.discard("")  # not signed (yet): no key to look up
-    revoked = (
-        {
-            k.kid: k.revoked_at.isoformat() if k.revoked_at else ""
-            for k in SigningKey.objects.filter(kid__in=kids)
-        }
-        if kids
-        else {}
-    )
-    versions = sorted(v.pk for v in reference_versions_valid_on(on=footprint.period_end).values())
+    return {k.kid: k for k in SigningKey.objects.filter(kid__in=kids)} if kids else {}
+
+
+def decision_inputs_fingerprint(
+    footprint: Footprint,
+    *,
+    today: date,
+    keys: Mapping[str, SigningKey] | None = None,
+    versions: Mapping[str, ReferenceVersion] | None = None,
+) -> str:
+    """Digest of everything the decision depends on (see the module docstring). ``keys``
+    (``decision_signing_keys``) and ``versions`` (the reference versions valid on the period's
+    last day) when the caller has read them; read them *before* the facts the decision is
+    taken on, so that a change in between leaves a stale digest (refreshed later), never a
+    stale decision under a current digest."""
+    if keys is None:
+        keys = decision_signing_keys([footprint])
+    if versions is None:
+        versions = reference_versions_valid_on(on=footprint.period_end)
+    sources = [p.source_footprint for p in footprint.precursors.all() if p.source_footprint]
+
+    def revoked(kid: str) -> str:
+        key = keys.get(kid)
+        return key.revoked_at.isoformat() if key is not None and key.revoked_at else ""
+
     state: dict[str, Any] = {
         "footprint": [str(footprint.pk), footprint.status, footprint.updated_at.isoformat()],
-        "own_key": [footprint.signing_kid, revoked.get(footprint.signing_kid, "")],
+        "own_key": [footprint.signing_kid, revoked(footprint.signing_kid)],
         "confirmed": footprint.verifier_confirmed_at.isoformat()
         if footprint.verifier_confirmed_at
         else "",
         "evidence": sorted(e.sha256 for e in footprint.evidence.all()),
         "sources": sorted(
-            [str(s.pk), s.status, s.signing_kid, revoked.get(s.signing_kid, "")] for s in sources
+            [str(s.pk), s.status, s.signing_kid, revoked(s.signing_kid)] for s in sources
         ),
-        "reference": versions,
+        "reference": sorted(v.pk for v in versions.values()),
         "year": decision_year(today),
         "price": str(certificate_price_eur()),
         "rules": rules_version(),
@@ -88,66 +112,33 @@ def _finding_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class _Outcome:
-    decision: DefaultValueDecision | None
-    findings: list[Finding]
-    note: str
-
-
-def _decide_now(
-    footprint: Footprint, *, today: date, findings: list[Finding] | None = None
-) -> _Outcome:
-    """Decide on the footprint's current facts; ``findings`` when the caller has just run the
-    rules on them (a closing validation run), else the rules are run here."""
-    try:
-        ctx = rule_context(footprint, today=today)
-    except ReferenceDataMissing as exc:
-        return _Outcome(None, [], f"no reference data: {exc.message}")
-    if findings is None:
-        findings = run_rules(ctx)
-    decision = decide(
+def decision_take(
+    *, ctx: RuleContext, findings: list[Finding], today: date
+) -> DefaultValueDecision:
+    """The decision on facts the rules have just run over (pure: no ORM)."""
+    return decide(
         facts=ctx.facts,
         findings=findings,
         snapshot=ctx.snapshot,
         year=decision_year(today),
         certificate_price_eur=certificate_price_eur(),
     )
-    return _Outcome(decision, findings, decision.note)
 
 
-@transaction.atomic
-def footprint_decision_refresh(
+def decision_record_build(
     *,
-    footprint_id: Any,
-    today: date | None = None,
-    force: bool = False,
-    findings: list[Finding] | None = None,
-) -> DefaultValueDecisionRecord | None:
-    """Recompute one footprint's decision if its inputs changed (or ``force``). Drafts have
-    none (an existing record is removed). ``findings``: the rules' findings on the current
-    facts when the caller has them (a closing validation run), so the rules run once.
-    Returns the current record."""
-    today = today or timezone.localdate()
-    footprint = footprint_for_facts().filter(pk=footprint_id).first()
-    if footprint is None:
-        return None
-    if footprint.status not in DECIDED_STATUSES:
-        DefaultValueDecisionRecord.objects.filter(footprint_id=footprint.pk).delete()
-        return None
-    fingerprint = decision_inputs_fingerprint(footprint, today=today)
-    if not force:
-        existing = DefaultValueDecisionRecord.objects.filter(footprint_id=footprint.pk).first()
-        if existing is not None and existing.inputs_fingerprint == fingerprint:
-            return existing
-    outcome = _decide_now(footprint, today=today, findings=findings)
-    decision = outcome.decision
-    warnings = [_finding_dict(f) for f in outcome.findings if f.severity == "warning"]
-    own_key = (
-        SigningKey.objects.filter(kid=footprint.signing_kid).first()
-        if footprint.signing_kid
-        else None
-    )
+    footprint: Footprint,
+    decision: DefaultValueDecision | None,
+    findings: list[Finding],
+    note: str,
+    fingerprint: str,
+    today: date,
+    keys: Mapping[str, SigningKey],
+) -> DefaultValueDecisionRecord:
+    """The record to store (unsaved; ``decision_records_store`` writes it). ``decision`` None
+    when it could not be taken (``note`` says why: no reference data)."""
+    warnings = [_finding_dict(f) for f in findings if f.severity == "warning"]
+    own_key = keys.get(footprint.signing_kid) if footprint.signing_kid else None
     if own_key is not None and own_key.revoked_at is not None:
         # Publication signs with the active key, so a revoked key was revoked after signing.
         warnings.append(
@@ -167,7 +158,7 @@ def footprint_decision_refresh(
         "year": decision_year(today),
         "certificate_price_eur": certificate_price_eur(),
         "warnings": warnings,
-        "note": outcome.note,
+        "note": note,
     }
     if decision is None:
         values.update(
@@ -176,8 +167,8 @@ def footprint_decision_refresh(
                 {
                     "code": "CBAM-INPUT-000",
                     "path": "period_end",
-                    "message_en": outcome.note,
-                    "message_zh": f"无法判断：{outcome.note}",
+                    "message_en": note,
+                    "message_zh": f"无法判断：{note}",
                 }
             ],
         )
@@ -201,9 +192,67 @@ def footprint_decision_refresh(
             cost_default_eur_per_t=decision.cost_default_eur_per_t,
             cost_difference_eur_per_t=decision.cost_difference_eur_per_t,
         )
-    record, _ = DefaultValueDecisionRecord.objects.update_or_create(
-        footprint_id=footprint.pk, defaults=values
+    return DefaultValueDecisionRecord(footprint_id=footprint.pk, **values)
+
+
+_RECORD_FIELDS = [
+    f.name for f in DefaultValueDecisionRecord._meta.concrete_fields if not f.primary_key
+]
+
+
+def decision_records_store(records: list[DefaultValueDecisionRecord]) -> None:
+    """Insert or replace the records in one statement (``INSERT … ON CONFLICT DO UPDATE``):
+    every field of a record is written, so a record never mixes two computations."""
+    if records:
+        DefaultValueDecisionRecord.objects.bulk_create(
+            records,
+            update_conflicts=True,
+            unique_fields=["footprint"],
+            update_fields=_RECORD_FIELDS,
+        )
+
+
+@transaction.atomic
+def footprint_decision_refresh(
+    *, footprint_id: Any, today: date | None = None, force: bool = False
+) -> DefaultValueDecisionRecord | None:
+    """Recompute one footprint's decision if its inputs changed (or ``force``). Drafts have
+    none (an existing record is removed). Returns the current record. (A closing validation
+    run stores its decision itself, from the facts and findings it has: see
+    ``suppliers.validation.runs``.)"""
+    today = today or timezone.localdate()
+    footprint = footprint_for_facts().filter(pk=footprint_id).first()
+    if footprint is None:
+        return None
+    if footprint.status not in DECIDED_STATUSES:
+        DefaultValueDecisionRecord.objects.filter(footprint_id=footprint.pk).delete()
+        return None
+    keys = decision_signing_keys([footprint])
+    fingerprint = decision_inputs_fingerprint(footprint, today=today, keys=keys)
+    if not force:
+        existing = DefaultValueDecisionRecord.objects.filter(footprint_id=footprint.pk).first()
+        if existing is not None and existing.inputs_fingerprint == fingerprint:
+            return existing
+    findings: list[Finding] = []
+    decision: DefaultValueDecision | None = None
+    try:
+        ctx = rule_context(footprint, today=today)
+    except ReferenceDataMissing as exc:
+        note = f"no reference data: {exc.message}"
+    else:
+        findings = run_rules(ctx)
+        decision = decision_take(ctx=ctx, findings=findings, today=today)
+        note = decision.note
+    record = decision_record_build(
+        footprint=footprint,
+        decision=decision,
+        findings=findings,
+        note=note,
+        fingerprint=fingerprint,
+        today=today,
+        keys=keys,
     )
+    decision_records_store([record])
     return record
 
 

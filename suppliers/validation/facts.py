@@ -7,6 +7,10 @@ versions valid on the period's last day (one; the snapshot itself is cached in-p
 goods category (two), and one key lookup per precursor taken from a platform footprint, whose
 signature is checked here so that rules stay pure.
 
+Validating a chunk of a batch, ``ReferenceReader`` reads the reference data (snapshot, versions,
+goods categories) once per date for all the chunk's footprints, and the footprints come from one
+``footprint_for_facts()`` query with their precursors and evidence prefetched for all.
+
 Quantities carry the stored (normalised) value and unit, and the value and unit as the
 producer entered them (``Footprint.inputs_as_entered``, ``FootprintPrecursor.mass_as_entered``)
 so that a rule can say "you entered 90 000 kWh".
@@ -14,7 +18,7 @@ so that a rule can say "you entered 90 000 kWh".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -24,7 +28,13 @@ from django.utils import timezone
 
 from accounts.services.signing_keys import document_verify
 from exchange.calculations.reference import ReferenceSnapshot
-from reference.selectors import goods_category_get, reference_snapshot_for
+from reference.errors import ReferenceDataMissing
+from reference.models import ReferenceVersion
+from reference.selectors import (
+    goods_category_get,
+    reference_snapshot_for,
+    reference_versions_valid_on,
+)
 from suppliers.models import Footprint, FootprintPrecursor, PrecursorSeeSource
 from suppliers.validation.types import (
     CategoryFacts,
@@ -61,29 +71,87 @@ def footprint_for_facts() -> QuerySet[Footprint]:
     )
 
 
+class ReferenceReader:
+    """The reference data the facts of many footprints read (a chunk of a batch), each looked
+    up once per date: the engine's snapshot, the versions in force (the decision's digest) and
+    the goods categories. Lives for one chunk only, so new reference data is seen by the next.
+    """
+
+    def __init__(self) -> None:
+        self._snapshots: dict[date, ReferenceSnapshot | ReferenceDataMissing] = {}
+        self._versions: dict[date, dict[str, ReferenceVersion]] = {}
+        self._categories: dict[tuple[str, date], CategoryFacts | None] = {}
+
+    def snapshot(self, on: date) -> ReferenceSnapshot:
+        """The snapshot valid on ``on``; raises ``ReferenceDataMissing`` (each time)."""
+        found = self._snapshots.get(on)
+        if found is None:
+            try:
+                found = reference_snapshot_for(on=on)
+            except ReferenceDataMissing as exc:
+                found = exc
+            self._snapshots[on] = found
+        if isinstance(found, ReferenceDataMissing):
+            raise ReferenceDataMissing(found.message, extra=found.extra)
+        return found
+
+    def versions(self, on: date) -> dict[str, ReferenceVersion]:
+        if on not in self._versions:
+            self._versions[on] = reference_versions_valid_on(on=on)
+        return self._versions[on]
+
+    def category(self, name: str | None, on: date) -> CategoryFacts | None:
+        if name is None:
+            return None
+        key = (name, on)
+        if key not in self._categories:
+            self._categories[key] = _category(name, on)
+        return self._categories[key]
+
+
 def footprint_facts(
-    footprint: Footprint, *, snapshot: ReferenceSnapshot | None = None
+    footprint: Footprint,
+    *,
+    snapshot: ReferenceSnapshot | None = None,
+    reference: ReferenceReader | None = None,
 ) -> FootprintFacts:
     """The facts of a saved footprint. Raises ``ReferenceDataMissing`` when no reference data
-    is valid on the last day of its period (the caller turns that into a finding)."""
+    is valid on the last day of its period (the caller turns that into a finding).
+    ``reference``: a reader shared by the footprints of a chunk."""
     if snapshot is None:
-        snapshot = reference_snapshot_for(on=footprint.period_end)
+        snapshot = (
+            reference.snapshot(footprint.period_end)
+            if reference is not None
+            else reference_snapshot_for(on=footprint.period_end)
+        )
     return _facts(
         footprint,
         precursors=list(footprint.precursors.all()),
         evidence_kinds=frozenset(e.kind for e in footprint.evidence.all()),
         snapshot=snapshot,
+        category=_category if reference is None else reference.category,
     )
 
 
-def rule_context(footprint: Footprint, *, today: date | None = None) -> RuleContext:
+def rule_context(
+    footprint: Footprint,
+    *,
+    today: date | None = None,
+    reference: ReferenceReader | None = None,
+) -> RuleContext:
     """Facts of a saved footprint and the reference snapshot valid on its period's last day.
 
     ``today`` is the date the rules judge "expired" or "in the future" against; the pipeline
-    passes the run's creation date so that re-running a run gives the same findings."""
-    snapshot = reference_snapshot_for(on=footprint.period_end)
+    passes the run's creation date so that re-running a run gives the same findings.
+    ``reference``: a reader shared by the footprints of a chunk (the reference data is then
+    read once per date for all of them)."""
+    snapshot = (
+        reference.snapshot(footprint.period_end)
+        if reference is not None
+        else reference_snapshot_for(on=footprint.period_end)
+    )
     return RuleContext(
-        facts=footprint_facts(footprint, snapshot=snapshot),
+        facts=footprint_facts(footprint, snapshot=snapshot, reference=reference),
         snapshot=snapshot,
         today=today or timezone.localdate(),
     )
@@ -113,6 +181,7 @@ def _facts(
     precursors: list[FootprintPrecursor],
     evidence_kinds: frozenset[str],
     snapshot: ReferenceSnapshot,
+    category: Callable[[str | None, date], CategoryFacts | None] | None = None,
 ) -> FootprintFacts:
     entered: dict[str, Any] = footprint.inputs_as_entered or {}
     quantities = {
@@ -125,6 +194,7 @@ def _facts(
     assert activity_level is not None
     assert attributed_direct is not None
     product = footprint.product
+    category_of = category or _category
     see = {
         name: str(value)
         for name in ("see_direct", "see_indirect", "see_total")
@@ -134,7 +204,7 @@ def _facts(
         id=str(footprint.pk),
         organisation_slug=footprint.organisation.slug,
         cn_code=product.cn_code,
-        category=_category(snapshot.category_by_cn.get(product.cn_code), footprint.period_end),
+        category=category_of(snapshot.category_by_cn.get(product.cn_code), footprint.period_end),
         production_route=product.production_route,
         benchmark_route=product.benchmark_route,
         country=footprint.installation.country,

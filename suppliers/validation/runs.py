@@ -1,20 +1,35 @@
-"""The validation pipeline: every submission of a footprint is a validation run that a worker
+"""The validation pipeline: every submission of a footprint is a validation run, which a worker
 executes through a work row (``core.jobs``), storing the findings of every rule.
 
-- ``validation_run_create``: in the submit transaction; the run and its job
-  (``suppliers.validate_footprint``, payload ``{"run_id", "footprint_id"}``), published after
-  commit. The work row brings the foundation's guarantees: redelivery after a killed worker,
-  the sweeper, retries up to ``JOB_MAX_ATTEMPTS``.
-- ``validation_run_execute``: the job handler's one call. Recomputes the SEE, loads the facts,
-  runs every rule, and in the job's transaction replaces the run's findings, sets its counts
-  and status and moves the footprint: errors → back to ``draft`` with them, none →
-  ``in_review``. Idempotent: a finished run is left alone, and the findings are replaced, never
-  added to (a unique key per run makes a duplicate impossible).
-- ``validation_run_attempt_started`` / ``validation_run_attempt_failed``: the job's hooks, which
-  commit outside the attempt's transaction: the run shows ``running`` with its attempt, and a
-  rule that raised shows ``crashed`` with the rule's code while the job retries (the footprint
-  stays ``submitted``; it never passes silently), finally with ``finished_at`` once the job gives
-  up.
+- ``validation_runs_create``: in the submit transaction; one run per footprint, and one work
+  row (``suppliers.validate_footprint``) per **chunk** of runs, published after commit. A
+  single submission is a chunk of one (payload ``{"run_id", "footprint_id"}``); a batch is cut
+  into chunks of ``VALIDATION_CHUNK_SIZE`` runs (payload ``{"run_ids": [...]}``). The work row
+  brings the foundation's guarantees: redelivery after a killed worker, the sweeper, retries up
+  to ``JOB_MAX_ATTEMPTS``. Each run keeps its own status, attempts, times and findings, so a
+  batch's progress is counted from its runs as before.
+- ``validation_runs_execute``: the job handler's one call, for all the runs of its chunk, in
+  the job's transaction (everything commits with the job's success mark, or nothing does).
+  It locks the runs and their footprints and loads the footprints with their precursors and
+  evidence in bulk; then, in memory, per run: recomputes the SEE, builds the facts (reference
+  data read once per date for the chunk), runs every rule and takes the default-value
+  decision; then writes in bulk: the findings (replaced, never added to: a unique key per
+  run), the runs' outcomes, the footprints' moves (errors → back to ``draft`` with them, none
+  → ``in_review``; each footprint written once, with its SEE changes) and their audit events,
+  and the decisions (one upsert). Idempotent: finished runs are skipped, and re-running an
+  unfinished run replaces its findings with the same ones.
+- A rule that raises (``RuleCrashed``) only concerns its own run: nothing of that run is
+  written. When every run still to do in the chunk crashed, the attempt raises
+  ``ValidationRuleCrashed`` (transient): it rolls back, the failure hook marks each run
+  ``crashed`` with its rule's code, and the job is retried. When others did not crash, they
+  are committed, and the crashed runs are marked ``crashed`` and handed to a new work row of
+  their own with the attempts the chunk had left (a run never gets more attempts in total
+  than ``JOB_MAX_ATTEMPTS``); with none left they are closed ``crashed``. Their footprints stay
+  ``submitted``: a crash never passes silently, and never holds up the rest of a batch.
+- ``validation_runs_attempt_started`` / ``validation_runs_attempt_failed``: the job's hooks,
+  which commit outside the attempt's transaction: the runs show ``running`` with their attempt
+  count, and a failed attempt shows ``crashed`` (with the rule's code when a rule raised) while
+  the job retries, finally with ``finished_at`` once the job gives up.
 - ``footprints_submit_batch``: many drafts at once, all or nothing, one run each in one batch.
 - ``validation_dry_run``: the findings for a footprint *input* (the JSON body of
   ``POST …/footprints/``), nothing saved.
@@ -27,21 +42,26 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.audit import Actor, audit_record
 from accounts.models import Organisation
 from core.errors import ApplicationError, Conflict, ValidationFailed
 from core.jobs import TransientJobError, job_create
+from core.models import Job
 from reference.errors import ReferenceDataMissing
 from suppliers.models import (
+    DefaultValueDecisionRecord,
     Footprint,
     FootprintStatus,
     ValidationBatch,
@@ -56,30 +76,54 @@ from suppliers.services.footprints import (
 )
 from suppliers.services.workflow import (
     VALIDATE_JOB,
+    FootprintMove,
     footprint_submission_problems,
-    footprint_submit,
-    footprint_validation_finish,
+    footprint_validation_move,
+    footprints_move_locked,
+    footprints_submit_locked,
 )
 from suppliers.validation.decision import DefaultValueDecision, decide, decision_year
-from suppliers.validation.facts import footprint_for_facts, rule_context, rule_context_unsaved
+from suppliers.validation.decisions import (
+    decision_inputs_fingerprint,
+    decision_record_build,
+    decision_records_store,
+    decision_signing_keys,
+    decision_take,
+)
+from suppliers.validation.facts import (
+    ReferenceReader,
+    footprint_for_facts,
+    rule_context,
+    rule_context_unsaved,
+)
 from suppliers.validation.registry import RuleCrashed, rules_version, run_rules
-from suppliers.validation.types import SEVERITIES, Finding
+from suppliers.validation.types import SEVERITIES, Finding, RuleContext
 
 #: The finding for input that cannot be parsed or computed.
 INPUT_CODE = "CBAM-INPUT-000"
 #: Most footprints one batch may submit.
 BATCH_MAX_FOOTPRINTS = 500
+#: Runs per work row when a batch is validated (setting ``VALIDATION_CHUNK_SIZE``).
+DEFAULT_CHUNK_SIZE = 50
 
-_FINISHED = (ValidationRunStatus.PASSED, ValidationRunStatus.FAILED_FINDINGS)
+
+def validation_chunk_size() -> int:
+    return max(1, int(getattr(settings, "VALIDATION_CHUNK_SIZE", DEFAULT_CHUNK_SIZE)))
 
 
 class ValidationRuleCrashed(TransientJobError):
-    """A rule raised: the attempt rolls back and the job is retried (``TransientJobError``);
-    the failure hook marks the run ``crashed`` with ``rule_code``."""
+    """Rules raised for every run of a chunk still to do: the attempt rolls back and the job
+    is retried (``TransientJobError``); the failure hook marks each run ``crashed`` with its
+    rule's code (``crashes``: run id → (rule code, message)). ``rule_code``: the first."""
 
-    def __init__(self, rule_code: str, message: str) -> None:
-        super().__init__(message)
-        self.rule_code = rule_code
+    def __init__(self, crashes: dict[str, tuple[str, str]]) -> None:
+        first_code, first_message = next(iter(crashes.values()))
+        others = len(crashes) - 1
+        super().__init__(
+            first_message + (f" (and {others} other runs of the chunk)" if others else "")
+        )
+        self.rule_code = first_code
+        self.crashes = crashes
 
 
 class ValidationCrashed(ApplicationError):
@@ -92,115 +136,211 @@ class ValidationCrashed(ApplicationError):
 # --------------------------------------------------------------------------- runs
 
 
-def validation_run_create(
-    *, footprint: Footprint, batch: ValidationBatch | None = None
-) -> ValidationRun:
-    """A pending run of a footprint just submitted, and the work row that executes it after
-    commit. Called by ``footprint_submit`` inside its transaction."""
-    assert footprint.submitted_at is not None, "only a submitted footprint is validated"
-    run = ValidationRun(
-        id=uuid.uuid4(), footprint=footprint, batch=batch, rules_version=rules_version()
-    )
-    submitted_at = footprint.submitted_at.isoformat()
-    job = job_create(
-        kind=VALIDATE_JOB,
-        payload={"run_id": str(run.pk), "footprint_id": str(footprint.pk)},
-        organisation_id=footprint.organisation_id,
-        # One job per submission, whoever asks twice.
-        idempotency_key=f"{VALIDATE_JOB}:{footprint.pk}:{submitted_at}",
-    )
-    run.job_id = job.pk
-    run.save(force_insert=True)
-    return run
+def validation_runs_create(
+    *, footprints: Sequence[Footprint], batch: ValidationBatch | None = None
+) -> list[ValidationRun]:
+    """Pending runs of footprints just submitted (in their submit transaction), in chunks of
+    ``validation_chunk_size()`` runs with one work row each, executed after commit. A chunk
+    of one is the single submission's job: payload ``{"run_id", "footprint_id"}``."""
+    version = rules_version()
+    runs: list[ValidationRun] = []
+    size = validation_chunk_size()
+    for start in range(0, len(footprints), size):
+        chunk = footprints[start : start + size]
+        ids = [uuid.uuid4() for _ in chunk]
+        first = chunk[0]
+        assert all(fp.submitted_at is not None for fp in chunk), "only submissions are validated"
+        if len(chunk) == 1:
+            payload: dict[str, Any] = {"run_id": str(ids[0]), "footprint_id": str(first.pk)}
+            # One job per submission, whoever asks twice.
+            key = f"{VALIDATE_JOB}:{first.pk}:{first.submitted_at.isoformat()}"  # type: ignore[union-attr]
+        else:
+            payload = {"run_ids": [str(i) for i in ids]}
+            key = f"{VALIDATE_JOB}:chunk:{ids[0]}"
+        job = job_create(
+            kind=VALIDATE_JOB,
+            payload=payload,
+            organisation_id=first.organisation_id,
+            idempotency_key=key,
+        )
+        runs.extend(
+            ValidationRun(
+                id=run_id, footprint=fp, batch=batch, rules_version=version, job_id=job.pk
+            )
+            for run_id, fp in zip(ids, chunk, strict=True)
+        )
+    ValidationRun.objects.bulk_create(runs)
+    return runs
+
+
+def validation_job_run_ids(job: Job) -> list[str]:
+    """The runs a validation work row executes (a chunk, or the one run of a submission)."""
+    payload = job.payload
+    return [str(i) for i in payload["run_ids"]] if "run_ids" in payload else [payload["run_id"]]
 
 
 def validation_run_execute(*, run_id: str) -> dict[str, Any]:
-    """Run every rule over the run's footprint and record the outcome (the job handler's one
-    call; it runs inside the job's transaction, so everything below commits with the job's
-    success mark or not at all).
+    """Execute one run (outside a work row: a replay, a command); see
+    ``validation_runs_execute``. Returns the run's result."""
+    return validation_runs_execute(run_ids=[run_id])[0]
 
-    A finished run is a no-op. A rule that raises makes ``ValidationRuleCrashed`` (transient:
-    the job retries) and nothing is written. Returns the job's result.
+
+@dataclass
+class _Work:
+    """One run of a chunk on its way: what was computed for it in memory."""
+
+    run: ValidationRun
+    footprint: Footprint
+    today: date
+    findings: list[Finding] = field(default_factory=list)
+    see_changes: dict[str, Any] = field(default_factory=dict)
+    ctx: RuleContext | None = None
+    crash: RuleCrashed | None = None
+
+
+def validation_runs_execute(
+    *, run_ids: Sequence[str], job: Job | None = None
+) -> list[dict[str, Any]]:
+    """Validate the runs ``run_ids`` (a chunk) and record every outcome (see the module
+    docstring); ``job``: the work row executing them, whose runs they must still be (a run
+    handed to another work row is left to it). Returns one result per run id, in order.
+
+    Runs inside the caller's transaction (the job's): nothing is committed here.
     """
+    results: dict[str, dict[str, Any]] = {}
     with transaction.atomic():
-        run = ValidationRun.objects.select_for_update().filter(pk=run_id).first()
-        if run is None:
-            return {"run": run_id, "skipped": "the run no longer exists"}
-        if run.is_finished:
-            return {**_result(run), "skipped": "already finished"}
-        footprint = (
-            footprint_for_facts().select_for_update(of=("self",)).filter(pk=run.footprint_id).get()
-        )
+        runs = list(ValidationRun.objects.select_for_update().filter(pk__in=run_ids).order_by("pk"))
+        todo: list[ValidationRun] = []
+        for run in runs:
+            if run.is_finished:
+                results[str(run.pk)] = {**_result(run), "skipped": "already finished"}
+            elif job is not None and run.job_id != job.pk:
+                results[str(run.pk)] = {
+                    **_result(run),
+                    "skipped": f"executed by job {run.job_id}",
+                }
+            else:
+                todo.append(run)
+        if todo:
+            results.update(_execute(todo, job=job))
+    return [
+        results.get(str(run_id), {"run": str(run_id), "skipped": "the run no longer exists"})
+        for run_id in run_ids
+    ]
+
+
+def _execute(runs: list[ValidationRun], *, job: Job | None) -> dict[str, dict[str, Any]]:
+    now = timezone.now()
+    footprints = {
+        fp.pk: fp
+        for fp in footprint_for_facts()
+        .select_for_update(of=("self",))
+        .filter(pk__in={run.footprint_id for run in runs})
+        .order_by("pk")
+    }
+    work: list[_Work] = []
+    closed: list[ValidationRun] = []
+    for run in runs:
+        footprint = footprints[run.footprint_id]
         if footprint.status != FootprintStatus.SUBMITTED:
             # Only a submission is validated; nothing else moves a submitted footprint, so
             # this is a run left over from a manual change. Close it, visibly.
-            _close(
-                run,
-                status=ValidationRunStatus.CRASHED,
-                last_error=f"The footprint is {footprint.status}, not submitted: nothing was "
-                "validated.",
+            run.status = ValidationRunStatus.CRASHED
+            run.last_error = (
+                f"The footprint is {footprint.status}, not submitted: nothing was validated."
             )
-            return _result(run)
+            closed.append(run)
+        else:
+            work.append(_Work(run, footprint, timezone.localdate(run.created_at)))
+    # What the decision's digest reads, read before the facts (see
+    # ``decision_inputs_fingerprint``): the signing keys and the reference versions in force.
+    reference = ReferenceReader()
+    keys = decision_signing_keys(w.footprint for w in work)
+    for w in work:
+        reference.versions(w.footprint.period_end)
+
+    for w in work:
         try:
-            findings = _findings_store(
-                run, _findings(footprint, today=timezone.localdate(run.created_at))
-            )
+            _evaluate(w, reference)
         except RuleCrashed as exc:
-            raise ValidationRuleCrashed(exc.code, str(exc)) from exc
-        errors = [f for f in findings if f.severity == "error"]
-        run.error_count = len(errors)
-        run.warning_count = sum(1 for f in findings if f.severity == "warning")
-        run.info_count = sum(1 for f in findings if f.severity == "info")
-        run.rules_version = rules_version()
-        run.crashed_rule_code = ""
-        _close(
-            run,
-            status=ValidationRunStatus.FAILED_FINDINGS if errors else ValidationRunStatus.PASSED,
-            last_error="",
+            w.crash = exc
+    done = [w for w in work if w.crash is None]
+    crashed = [w for w in work if w.crash is not None]
+    if crashed and (job is None or not (done or closed)):
+        # Nothing else to commit, or no work row to hand the crashed runs to (a replay):
+        # the attempt rolls back and the job (if any) retries.
+        raise ValidationRuleCrashed(
+            {str(w.run.pk): (w.crash.code, str(w.crash)) for w in crashed if w.crash}
         )
+
+    # Writes, in bulk.
+    _findings_store(done)
+    version = rules_version()
+    for w in done:
+        errors = sum(1 for f in w.findings if f.severity == "error")
+        w.run.status = ValidationRunStatus.FAILED_FINDINGS if errors else ValidationRunStatus.PASSED
+        w.run.error_count = errors
+        w.run.warning_count = sum(1 for f in w.findings if f.severity == "warning")
+        w.run.info_count = sum(1 for f in w.findings if f.severity == "info")
+        w.run.rules_version = version
+        w.run.crashed_rule_code = ""
+        w.run.last_error = ""
+    _runs_close([w.run for w in done] + closed, now=now)
+    moves: list[FootprintMove] = []
+    for w in done:
         problems: dict[str, list[str]] = {}
-        for finding in errors:
-            problems.setdefault(finding.path or "non_field_errors", []).append(
-                f"{finding.code}: {finding.message_en}"
+        for finding in w.findings:
+            if finding.severity == "error":
+                problems.setdefault(finding.path or "non_field_errors", []).append(
+                    f"{finding.code}: {finding.message_en}"
+                )
+        moves.append(
+            footprint_validation_move(
+                footprint=w.footprint, problems=problems, changes=w.see_changes
             )
-        footprint = footprint_validation_finish(footprint=footprint, problems=problems)
-        if footprint.status != FootprintStatus.DRAFT:
-            # The decision buyers see follows the submission at once, not at the next refresh.
-            from suppliers.validation.decisions import footprint_decision_refresh
+        )
+    footprints_move_locked(actor=Actor.platform("validation"), moves=moves)
+    # The decision buyers see follows the submission at once, not at the next refresh.
+    decision_records_store(
+        [
+            _decision_record(w, keys, reference)
+            for w in done
+            if w.footprint.status != FootprintStatus.DRAFT
+        ]
+    )
+    if crashed:
+        _crashed_hand_over(crashed, job=job)
 
-            footprint_decision_refresh(
-                footprint_id=footprint.pk,
-                today=timezone.localdate(run.created_at),
-                force=True,
-                findings=findings,
-            )
-    return {**_result(run), "footprint_status": footprint.status}
+    results = {str(run.pk): _result(run) for run in closed}
+    for w in done:
+        results[str(w.run.pk)] = {**_result(w.run), "footprint_status": w.footprint.status}
+    for w in crashed:
+        results[str(w.run.pk)] = {**_result(w.run), "crashed": w.run.crashed_rule_code}
+    return results
 
 
-def _findings(footprint: Footprint, *, today: date) -> list[Finding]:
-    """Recompute the SEE with the reference data in force, then run every rule. Input the
-    engine cannot compute is reported as input findings and the rules do not run (their
-    facts would be stale)."""
-    problems = footprint_recompute(footprint=footprint)
-    if problems:
-        return _input_findings(problems)
+def _evaluate(w: _Work, reference: ReferenceReader) -> None:
+    """Recompute the SEE with the reference data in force (in memory), then run every rule.
+    Input the engine cannot compute is reported as input findings and the rules do not run
+    (their facts would be stale). Raises ``RuleCrashed``."""
     try:
-        ctx = rule_context(footprint, today=today)
+        snapshot = reference.snapshot(w.footprint.period_end)
     except ReferenceDataMissing as exc:
-        return _input_findings({"period_end": [exc.message]})
-    return run_rules(ctx)
+        w.findings = _input_findings({"period_end": [exc.message]})
+        return
+    w.see_changes, problems = footprint_recompute(footprint=w.footprint, snapshot=snapshot)
+    if problems:
+        w.findings = _input_findings(problems)
+        return
+    w.ctx = rule_context(w.footprint, today=w.today, reference=reference)
+    w.findings = _unique(run_rules(w.ctx))
 
 
-def _finding_key(finding: Finding) -> str:
-    raw = "\x00".join((finding.code, finding.path, finding.message_en))
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def _findings_store(run: ValidationRun, findings: list[Finding]) -> list[Finding]:
-    """Replace the run's findings (a repeated write leaves exactly one set); a finding repeated
-    by its rule is stored once. Returns the findings stored."""
-    stored: list[Finding] = []
-    rows: dict[str, ValidationFinding] = {}
+def _unique(findings: list[Finding]) -> list[Finding]:
+    """The findings to store: a finding repeated by its rule once; a severity that is not one
+    of ``SEVERITIES`` is the rule's crash."""
+    seen: set[str] = set()
+    unique: list[Finding] = []
     for finding in findings:
         if finding.severity not in SEVERITIES:
             raise RuleCrashed(
@@ -208,12 +348,25 @@ def _findings_store(run: ValidationRun, findings: list[Finding]) -> list[Finding
                 ValueError(f"severity {finding.severity!r} is not one of {', '.join(SEVERITIES)}"),
             )
         key = _finding_key(finding)
-        if key in rows:
-            continue
-        stored.append(finding)
-        rows[key] = ValidationFinding(
-            run=run,
-            position=len(rows),
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
+
+
+def _finding_key(finding: Finding) -> str:
+    raw = "\x00".join((finding.code, finding.path, finding.message_en))
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _findings_store(done: list[_Work]) -> None:
+    """Replace the runs' findings (a repeated write leaves exactly one set)."""
+    if not done:
+        return
+    rows = [
+        ValidationFinding(
+            run=w.run,
+            position=position,
             code=finding.code,
             severity=finding.severity,
             path=finding.path,
@@ -221,20 +374,102 @@ def _findings_store(run: ValidationRun, findings: list[Finding]) -> list[Finding
             message_zh=finding.message_zh,
             evidence=dict(finding.evidence),
             default_value_required=finding.default_value_required,
-            key=key,
+            key=_finding_key(finding),
         )
-    ValidationFinding.objects.filter(run=run).delete()
-    ValidationFinding.objects.bulk_create(rows.values())
-    return stored
+        for w in done
+        for position, finding in enumerate(w.findings)
+    ]
+    ValidationFinding.objects.filter(run_id__in=[w.run.pk for w in done]).delete()
+    ValidationFinding.objects.bulk_create(rows)
 
 
-def _close(run: ValidationRun, *, status: str, last_error: str) -> None:
+_CLOSE_FIELDS = (
+    "status",
+    "error_count",
+    "warning_count",
+    "info_count",
+    "rules_version",
+    "crashed_rule_code",
+    "last_error",
+)
+
+
+def _runs_close(runs: list[ValidationRun], *, now: Any) -> None:
+    """Write the runs' outcomes with ``finished_at``: runs with the same outcome in one UPDATE."""
+    groups: dict[tuple[Any, ...], list[Any]] = {}
+    for run in runs:
+        run.started_at = run.started_at or now
+        run.finished_at = now
+        groups.setdefault(tuple(getattr(run, name) for name in _CLOSE_FIELDS), []).append(run.pk)
+    for values, pks in groups.items():
+        ValidationRun.objects.filter(pk__in=pks).update(
+            **dict(zip(_CLOSE_FIELDS, values, strict=True)),
+            started_at=Coalesce(F("started_at"), Value(now)),
+            finished_at=now,
+        )
+
+
+def _decision_record(
+    w: _Work, keys: dict[str, Any], reference: ReferenceReader
+) -> DefaultValueDecisionRecord:
+    """The run's decision, from the facts, snapshot and findings the run has."""
+    decision: DefaultValueDecision | None = None
+    if w.ctx is not None:
+        decision = decision_take(ctx=w.ctx, findings=w.findings, today=w.today)
+        note = decision.note
+    else:
+        # No facts: the input could not be computed (it went back to draft, no decision),
+        # or there is no reference data for the period.
+        note = "no reference data: " + "; ".join(f.message_en for f in w.findings)
+    return decision_record_build(
+        footprint=w.footprint,
+        decision=decision,
+        findings=w.findings,
+        note=note,
+        fingerprint=decision_inputs_fingerprint(
+            w.footprint,
+            today=w.today,
+            keys=keys,
+            versions=reference.versions(w.footprint.period_end),
+        ),
+        today=w.today,
+        keys=keys,
+    )
+
+
+def _crashed_hand_over(crashed: list[_Work], *, job: Job | None) -> None:
+    """Runs whose rule crashed while others of the chunk did not: ``crashed`` with the rule's
+    code, and a work row of their own with the attempts the chunk had left (closed for good
+    when none are left)."""
+    assert job is not None  # outside a work row a crash raises (see ``_execute``)
+    left = job.max_attempts - job.attempts
+    successor: Job | None = None
+    if left > 0:
+        successor = job_create(
+            kind=VALIDATE_JOB,
+            payload={"run_ids": [str(w.run.pk) for w in crashed]},
+            organisation_id=job.organisation_id,
+            idempotency_key=f"{VALIDATE_JOB}:after:{job.pk}",
+            max_attempts=left,
+        )
     now = timezone.now()
-    run.status = status
-    run.last_error = last_error
-    run.started_at = run.started_at or now
-    run.finished_at = now
-    run.save()
+    for w in crashed:
+        assert w.crash is not None
+        w.run.status = ValidationRunStatus.CRASHED
+        w.run.crashed_rule_code = w.crash.code
+        w.run.last_error = str(w.crash)[:4000]
+        updates: dict[str, Any] = {
+            "status": w.run.status,
+            "crashed_rule_code": w.run.crashed_rule_code,
+            "last_error": w.run.last_error,
+        }
+        if successor is not None:
+            w.run.job_id = successor.pk
+            updates["job_id"] = successor.pk
+        else:
+            w.run.finished_at = now
+            updates["finished_at"] = now
+        ValidationRun.objects.filter(pk=w.run.pk).update(**updates)
 
 
 def _result(run: ValidationRun) -> dict[str, Any]:
@@ -247,35 +482,50 @@ def _result(run: ValidationRun) -> dict[str, Any]:
     }
 
 
-def validation_run_attempt_started(*, run_id: str, attempt: int) -> None:
-    """Job hook: an attempt has begun (committed before the rules run)."""
-    ValidationRun.objects.filter(pk=run_id, finished_at__isnull=True).update(
-        status=ValidationRunStatus.RUNNING, attempts=attempt, started_at=timezone.now()
+def validation_chunk_result(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """A chunk's job result: how many runs ended how (its runs hold the detail)."""
+    summary: dict[str, Any] = {"runs": len(results)}
+    for result in results:
+        outcome = "skipped" if "skipped" in result else result["status"]
+        summary[outcome] = summary.get(outcome, 0) + 1
+    return summary
+
+
+def _job_runs(job: Job) -> Any:
+    """The unfinished runs a work row executes (not those since handed to another)."""
+    return ValidationRun.objects.filter(
+        pk__in=validation_job_run_ids(job), job_id=job.pk, finished_at__isnull=True
     )
 
 
-def validation_run_attempt_failed(
-    *, run_id: str, attempt: int, error: BaseException | None, retrying: bool
+def validation_runs_attempt_started(*, job: Job) -> None:
+    """Job hook: an attempt has begun (committed before the rules run); each run counts it."""
+    _job_runs(job).update(
+        status=ValidationRunStatus.RUNNING, attempts=F("attempts") + 1, started_at=timezone.now()
+    )
+
+
+def validation_runs_attempt_failed(
+    *, job: Job, error: BaseException | None, retrying: bool
 ) -> None:
-    """Job hook: an attempt failed (its writes rolled back). The run is ``crashed`` with the
-    rule's code when a rule raised; with ``finished_at`` once the job will not try again, so the
-    footprint visibly stays ``submitted``."""
+    """Job hook: an attempt failed (its writes rolled back). Its runs are ``crashed``, with
+    the rule's code where a rule raised; with ``finished_at`` once the job will not try again,
+    so the footprints visibly stay ``submitted``."""
     if error is None:
         message = "The worker running it was lost on every attempt; the platform gave up."
-    elif isinstance(error, ValidationRuleCrashed):
-        message = str(error)
     else:
         message = f"{type(error).__name__}: {error}"
-    updates: dict[str, Any] = {
-        "status": ValidationRunStatus.CRASHED,
-        "attempts": attempt,
-        "last_error": message[:4000],
-    }
-    if isinstance(error, ValidationRuleCrashed):
-        updates["crashed_rule_code"] = error.rule_code
+    updates: dict[str, Any] = {"status": ValidationRunStatus.CRASHED}
     if not retrying:
         updates["finished_at"] = timezone.now()
-    ValidationRun.objects.filter(pk=run_id, finished_at__isnull=True).update(**updates)
+    runs = _job_runs(job)
+    if isinstance(error, ValidationRuleCrashed):
+        for run_id, (code, crash_message) in error.crashes.items():
+            runs.filter(pk=run_id).update(
+                **updates, crashed_rule_code=code, last_error=crash_message[:4000]
+            )
+        runs = runs.exclude(pk__in=list(error.crashes))
+    runs.update(**updates, last_error=message[:4000])
 
 
 # --------------------------------------------------------------------------- batches
@@ -359,8 +609,7 @@ def footprints_submit_batch(
         obj=batch,
         after={"total": len(ids), "footprints": [str(i) for i in ids]},
     )
-    for footprint_id in ids:
-        footprint_submit(actor=actor, footprint=found[footprint_id], batch=batch)
+    footprints_submit_locked(actor=actor, footprints=[found[i] for i in ids], batch=batch)
     return batch
 
 

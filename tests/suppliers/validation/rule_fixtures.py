@@ -79,3 +79,10 @@ def slow(ctx: RuleContext) -> Iterator[Finding]:
         message_zh="已慢速检查。",
         evidence={"footprint": ctx.facts.id},
     )
+
+
+def crashes_above_limit(ctx: RuleContext) -> Iterator[Finding]:
+    """A rule with a bug that only footprints above 500 000 t reach."""
+    if ctx.facts.activity_level.value > ACTIVITY_LIMIT_T:
+        raise KeyError("electricity_factor")
+    return iter(())

@@ -407,7 +407,8 @@ def progress(producer, batch_id: str) -> dict[str, int]:
     return {key: body[key] for key in ("total", "done", "passed", "failed", "crashed")}
 
 
-def test_a_batch_submits_every_footprint_and_reports_its_progress(producer, rules):
+def test_a_batch_submits_every_footprint_and_reports_its_progress(producer, rules, settings):
+    settings.VALIDATION_CHUNK_SIZE = 2
     rules.add("TEST-ERR-001", activity_above_limit)
     small, big, small2 = draft(producer, **SMALL), draft(producer), draft(producer, **SMALL)
 
@@ -433,17 +434,25 @@ def test_a_batch_submits_every_footprint_and_reports_its_progress(producer, rule
         (small2, batch_id, "pending"),
     ]
     assert set(Footprint.objects.values_list("status", flat=True)) == {"submitted"}
+    # One work row per chunk of two runs; each run points at its chunk's.
+    runs = {str(r.footprint_id): r for r in ValidationRun.objects.all()}
     jobs = validation_jobs()
-    assert len(jobs) == 3
+    assert [job.payload for job in jobs] == [
+        {"run_ids": [str(runs[small].pk), str(runs[big].pk)]},
+        {"run_id": str(runs[small2].pk), "footprint_id": small2},
+    ]
+    assert [runs[fp].job_id for fp in (small, big, small2)] == [jobs[0].pk, jobs[0].pk, jobs[1].pk]
 
-    job_execute(job_id=jobs[0].pk)
+    assert job_execute(job_id=jobs[0].pk).status == "succeeded"
     assert progress(producer, batch_id) == {
         "total": 3,
-        "done": 1,
+        "done": 2,
         "passed": 1,
-        "failed": 0,
+        "failed": 1,
         "crashed": 0,
     }
+    jobs[0].refresh_from_db()
+    assert jobs[0].result == {"runs": 2, "passed": 1, "failed_findings": 1}
     run_pending_jobs()
     assert progress(producer, batch_id) == {
         "total": 3,

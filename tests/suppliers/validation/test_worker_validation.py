@@ -182,3 +182,37 @@ def test_a_worker_killed_mid_run_leaves_exactly_one_complete_set_of_findings(
     assert_one_complete_set(footprint_id, run)
     job = Job.objects.get(pk=run.job_id)
     assert (job.status, job.attempts) == ("succeeded", 2)
+
+
+def test_a_worker_killed_mid_chunk_loses_no_run_of_it(producer, workers, redis_db):
+    # Two runs of 1.5 s each: one chunk, well inside the workers' task limit.
+    slow_env = {**WORKER_RULES, "CBAM_TEST_SLOW_RULE_SECONDS": "1.5"}
+    first = workers.start(extra_env=slow_env)
+    footprint_ids = [draft(producer), draft(producer)]
+    response = producer.api("preparer").post(
+        producer.url("footprints/submit-batch/"), {"footprints": footprint_ids}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    for footprint_id in footprint_ids:
+        wait_for_run(footprint_id, workers, status="running", attempts=1, timeout=20)
+    time.sleep(1)  # inside the first run's slow rule
+
+    first.kill()
+
+    assert first.process.returncode == -signal.SIGKILL
+    assert set(ValidationRun.objects.values_list("status", "attempts", "finished_at")) == {
+        ("running", 1, None)
+    }
+    assert not ValidationFinding.objects.exists()
+    assert set(Footprint.objects.values_list("status", flat=True)) == {"submitted"}
+    assert redis_db.hlen("unacked") == 1, workers.logs()
+
+    workers.start(extra_env=slow_env)
+
+    for footprint_id in footprint_ids:
+        run = wait_for_run(footprint_id, workers, status="passed", attempts=2, timeout=90)
+        assert Footprint.objects.get(pk=footprint_id).status == "in_review"
+        assert_one_complete_set(footprint_id, run)
+    (job_id,) = set(ValidationRun.objects.values_list("job_id", flat=True))
+    job = Job.objects.get(pk=job_id)
+    assert (job.status, job.attempts, len(job.payload["run_ids"])) == ("succeeded", 2, 2)
