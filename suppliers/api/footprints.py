@@ -349,6 +349,23 @@ def _published(view: FootprintObjectAPIView, footprint_id: str) -> Footprint:
     return footprint
 
 
+def signed_document_response(footprint: Footprint) -> HttpResponse:
+    """The signed PACT document of a published footprint as a download, byte for byte as
+    signed, with its SHA-256 digest (shared by the owner's and the buyers' endpoints)."""
+    payload = bytes(footprint.signed_document or b"")
+    response = HttpResponse(payload, content_type="application/json")
+    response["Digest"] = "sha-256=" + hashlib.sha256(payload).hexdigest()
+    response["Content-Disposition"] = f'attachment; filename="{footprint.pk}.json"'
+    return response
+
+
+def signature_response(footprint: Footprint) -> HttpResponse:
+    """The detached JWS of a published footprint as a download."""
+    response = HttpResponse(footprint.signature, content_type="application/jose")
+    response["Content-Disposition"] = f'attachment; filename="{footprint.pk}.jws"'
+    return response
+
+
 class FootprintDocumentApi(FootprintObjectAPIView):
     """The signed PACT document, byte for byte as signed (never re-serialised)."""
 
@@ -356,12 +373,7 @@ class FootprintDocumentApi(FootprintObjectAPIView):
 
     @extend_schema(responses={(200, "application/json"): OpenApiTypes.BINARY})
     def get(self, request: Request, org_slug: str, footprint_id: str) -> HttpResponse:
-        footprint = _published(self, footprint_id)
-        payload = bytes(footprint.signed_document or b"")
-        response = HttpResponse(payload, content_type="application/json")
-        response["Digest"] = "sha-256=" + hashlib.sha256(payload).hexdigest()
-        response["Content-Disposition"] = f'attachment; filename="{footprint.pk}.json"'
-        return response
+        return signed_document_response(_published(self, footprint_id))
 
 
 class FootprintSignatureApi(FootprintObjectAPIView):
@@ -371,7 +383,4 @@ class FootprintSignatureApi(FootprintObjectAPIView):
 
     @extend_schema(responses={(200, "application/jose"): OpenApiTypes.STR})
     def get(self, request: Request, org_slug: str, footprint_id: str) -> HttpResponse:
-        footprint = _published(self, footprint_id)
-        response = HttpResponse(footprint.signature, content_type="application/jose")
-        response["Content-Disposition"] = f'attachment; filename="{footprint.pk}.jws"'
-        return response
+        return signature_response(_published(self, footprint_id))

@@ -7,7 +7,6 @@ a draft, a revoked grant, another buyer's share — is a 404.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
 from typing import Any
@@ -27,6 +26,7 @@ from exchange.sharing.services.reading import (
     shared_footprint_decision,
     shared_footprint_verification,
 )
+from suppliers.api.footprints import signature_response, signed_document_response
 from suppliers.api.validation import DecisionOutput
 from suppliers.models import Footprint, FootprintStatus
 
@@ -205,12 +205,7 @@ class SharedFootprintDocumentApi(_SharedFootprintApi):
 
     @extend_schema(responses={(200, "application/json"): OpenApiTypes.BINARY})
     def get(self, request: Request, org_slug: str, shared_footprint_id: str) -> HttpResponse:
-        footprint = self.shared(shared_footprint_id)
-        payload = bytes(footprint.signed_document or b"")
-        response = HttpResponse(payload, content_type="application/json")
-        response["Digest"] = "sha-256=" + hashlib.sha256(payload).hexdigest()
-        response["Content-Disposition"] = f'attachment; filename="{footprint.pk}.json"'
-        return response
+        return signed_document_response(self.shared(shared_footprint_id))
 
 
 class SharedFootprintSignatureApi(_SharedFootprintApi):
@@ -220,7 +215,4 @@ class SharedFootprintSignatureApi(_SharedFootprintApi):
 
     @extend_schema(responses={(200, "application/jose"): OpenApiTypes.STR})
     def get(self, request: Request, org_slug: str, shared_footprint_id: str) -> HttpResponse:
-        footprint = self.shared(shared_footprint_id)
-        response = HttpResponse(footprint.signature, content_type="application/jose")
-        response["Content-Disposition"] = f'attachment; filename="{footprint.pk}.jws"'
-        return response
+        return signature_response(self.shared(shared_footprint_id))
