@@ -26,6 +26,7 @@ seed: migrate ## Load reference data and the demo world (organisations, users in
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_demo_footprints
+	$(PY) manage.py seed_demo_exchange
 
 demo: seed ## Set up everything and run the platform (web on $(ADDR) + a worker) on SQLite
 	$(PY) manage.py run_platform $(ADDR)

@@ -1,0 +1,129 @@
+"""``manage.py seed_demo_exchange``: the demo story of issue 6 (requests, a grant, the screw
+maker's bills of materials and exposure, the importer's shipments, threshold and declaration)
+entered through the services by the demo users; idempotent. Run after ``seed_demo`` and
+``seed_demo_footprints``; the data is in ``exchange.demo``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from core.errors import ApplicationError
+from exchange.calculations.rounding import round_money
+from exchange.demo import DemoExchangeReport, DemoSeedError, demo_exchange_seed, see
+
+
+def _money(value: Decimal | str | None) -> str:
+    return "-" if value is None else str(round_money(Decimal(str(value))))
+
+
+class Command(BaseCommand):
+    help = (
+        "Play the demo exchange: the screw maker requests a footprint from the steel mill, "
+        "the mill fulfils it, the products' SEE and exposure are computed, the importer "
+        "uploads its 2026 shipments (idempotent)."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo_exchange acts as the demo users; it refuses to run with DEBUG off"
+            )
+        try:
+            report = demo_exchange_seed()
+        except (DemoSeedError, ApplicationError) as exc:
+            raise CommandError(f"cannot seed the demo exchange: {exc}") from exc
+        self._print(report)
+
+    def _print(self, report: DemoExchangeReport) -> None:
+        write = self.stdout.write
+        for change in report.created:
+            write(f"created: {change}")
+        write(
+            self.style.SUCCESS(
+                "Demo exchange ready:"
+                if report.changed
+                else "Demo exchange already in place; nothing created:"
+            )
+        )
+        write("  Footprint requests of ningbo-fasteners")
+        for r in report.requests:
+            grant = f", grant {r.grant_id}" if r.grant_id else ""
+            write(
+                f"    {r.request_id}  {r.status:<9}  to {r.supplier}: {r.label}, due "
+                f"{r.due_date}{grant}"
+            )
+        write("  Grants of hebei-steel")
+        for g in report.grants:
+            write(f"    {g}")
+        write(
+            "  Products of ningbo-fasteners (SEE in tCO2e/t: direct / counted indirect / counted)"
+        )
+        for p in report.products:
+            price = _money(p.certificate_price_eur)
+            write(
+                f"    {p.product_id}  {p.name} ({p.cn_code}): {see(p.see_direct)} / "
+                f"{see(p.see_indirect_counted)} / {see(p.see_counted)}, default share "
+                f"{see(p.default_share)}; {p.year} at {price} EUR: {_money(p.cost_eur_per_t)} "
+                f"EUR/t (all on defaults: {_money(p.cost_all_defaults_eur_per_t)} EUR/t)"
+            )
+            if p.before is not None:
+                write(
+                    f"      before the mill's data: {see(p.before[0])} tCO2e/t, "
+                    f"{_money(p.before[1])} EUR/t"
+                )
+            for line in p.lines:
+                reasons = f" [{', '.join(line.reasons)}]" if line.reasons else ""
+                saving = ""
+                if line.use == "default":
+                    saving = (
+                        f", data would save {_money(line.saving_sure_eur_per_t)} EUR/t for sure, "
+                        f"about {_money(line.saving_estimate_eur_per_t)} EUR/t"
+                    )
+                elif line.use == "actual":
+                    saving = f", its data saves {_money(line.saving_sure_eur_per_t)} EUR/t"
+                write(
+                    f"      line {line.position} {line.cn_code} {line.supplier_name or '(own)'}: "
+                    f"{line.use}{reasons}, costs {_money(line.cost_eur_per_t)} EUR/t{saving}"
+                )
+        write("  Chase list of ningbo-fasteners (largest saving first)")
+        for entry in report.chase:
+            write(f"    {entry}")
+        up = report.upload
+        write(
+            f"  Shipments of rhein-import: {up['file']} (import {up['import_id']}, "
+            f"{'new' if up['new'] else 'uploaded before: the first report, nothing imported again'}"
+            f"): {len(up['imported'])} of {up['rows_total']} rows imported"
+        )
+        for number, reference in up["imported"]:
+            write(f"    line {number}: {reference}")
+        t = report.threshold
+        write(
+            f"  Threshold {report.declaration['year']}: {t['level']}, "
+            f"{t['counted_mass_t'].normalize():f} t in {t['counted_shipments']} shipments"
+            + (f", crossed by {t['crossed_by']} on {t['crossed_on']}" if t["crossed_by"] else "")
+        )
+        write(f"    {t['message']}")
+        for warning in t["warnings"]:
+            write(f"    warning: {warning}")
+        d = report.declaration
+        totals = d["totals"]
+        write(
+            f"  Declaration {d['year']} (price {d['certificate_price_eur']} EUR, deadline "
+            f"{d['deadline']}): embedded {totals['embedded_emissions_tco2e']} tCO2e, free "
+            f"allocation adjustment {totals['free_allocation_adjustment_tco2e']} tCO2e, "
+            f"certificates {totals['certificates']} ({totals['certificates_to_surrender']} to "
+            f"surrender), EUR {totals['cost_eur']}"
+        )
+        for row in d["rows"]:
+            write(
+                f"    {row['cn_code']} {row['country_of_origin']} {row['basis']:<8} "
+                f"{row['quantity']} {row['unit']} ({row['shipments']} shipments, "
+                f"{row['installation']}): {row['embedded_emissions_tco2e']} tCO2e, "
+                f"{row['certificates']} certificates, EUR {row['cost_eur']}"
+            )
+        if report.jobs_run:
+            write(f"  ({report.jobs_run} recompute job(s) run in-process.)")

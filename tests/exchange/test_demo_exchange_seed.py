@@ -1,0 +1,247 @@
+"""``manage.py seed_demo_exchange``: the demo story of issue 6 through the services, with the
+engine's figures checked by hand; idempotent."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from accounts.models import AuditEvent
+from core.models import Job
+from exchange.boms.models import AggregationResult, BomLine, BuyerProduct
+from exchange.declarations.models import Shipment, ShipmentImport
+from exchange.declarations.services.declaration import declaration_document, declaration_report
+from exchange.declarations.services.threshold import threshold_report
+from exchange.sharing.models import FootprintRequest, Grant, GrantedFootprint, Notification
+from suppliers.models import Footprint
+
+pytestmark = pytest.mark.django_db
+
+#: The demo is about 2026: exposure is priced in the year of "today" (decision_year), the
+#: shipments must not be in the future and the requests are due a few weeks after today.
+TODAY = date(2026, 11, 21)
+WASHERS = "Flat washers ISO 7089 (DIN 125-A), M6-M24, zinc-plated"
+BOLTS = "Hexagon bolts ISO 4017 M12 x 60, property class 8.8, with flat washer"
+
+
+@pytest.fixture
+def today(monkeypatch: pytest.MonkeyPatch) -> date:
+    real = timezone.localdate
+
+    def localdate(value: Any = None, timezone: Any = None) -> date:
+        return TODAY if value is None else real(value, timezone)
+
+    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+    return TODAY
+
+
+@pytest.fixture
+def demo_world(settings: Any, reference_data: None, today: date) -> None:
+    settings.DEBUG = True
+    settings.CBAM_CERTIFICATE_PRICE_EUR = "75.00"
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo_footprints", stdout=StringIO())
+
+
+def _seed() -> str:
+    out = StringIO()
+    call_command("seed_demo_exchange", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def seeded(demo_world: None) -> str:
+    return _seed()
+
+
+def _hrc() -> Footprint:
+    return Footprint.objects.get(
+        organisation__slug="hebei-steel", product__cn_code="72083900", status="published"
+    )
+
+
+def _result(name: str) -> AggregationResult:
+    return AggregationResult.objects.get(product__name=name)
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            FootprintRequest,
+            Grant,
+            GrantedFootprint,
+            Notification,
+            BuyerProduct,
+            BomLine,
+            AggregationResult,
+            Shipment,
+            ShipmentImport,
+            Job,
+            AuditEvent,
+        )
+    }
+
+
+def test_the_mill_fulfilled_the_screw_makers_request_with_a_grant(seeded):
+    request = FootprintRequest.objects.get(
+        buyer__slug="ningbo-fasteners", supplier__slug="hebei-steel"
+    )
+    assert request.status == "fulfilled"
+    assert request.supplier_product == _hrc().product
+    assert (request.period_start, request.period_end) == (date(2026, 1, 1), date(2026, 12, 31))
+    assert request.quantity_t == Decimal("1850")
+    assert request.due_date == date(2026, 12, 12)  # three weeks after today
+    assert request.created_by.email == "preparer@ningbo-fasteners.example"
+
+    grant = Grant.objects.get(request=request)
+    assert grant.is_live
+    assert (grant.supplier.slug, grant.buyer.slug) == ("hebei-steel", "ningbo-fasteners")
+    assert grant.created_by.email == "preparer@hebei-steel.example"
+    assert [g.footprint for g in grant.footprints.all()] == [_hrc()]
+    actions = set(
+        AuditEvent.objects.filter(object_id=str(request.pk)).values_list("action", flat=True)
+    )
+    assert actions == {"footprint_request.sent", "footprint_request.fulfilled"}
+
+
+def test_a_supplier_not_on_the_platform_is_invited(seeded):
+    invited = FootprintRequest.objects.get(supplier__isnull=True)
+    assert invited.status == "open"
+    assert invited.supplier_email == "sales@changzhou-tianrun-wire.example"
+    assert invited.cn_code == "72139170"
+    assert invited.due_date == date(2026, 12, 19)
+    # The invitation e-mail is a work row left to the worker.
+    assert Job.objects.filter(
+        kind="sharing.send_request_invitation", payload={"request_id": str(invited.pk)}
+    ).exists()
+
+
+def test_the_products_see_and_cost_per_tonne_are_the_engines(seeded):
+    # Washers: 0.006 own + 1.38 t/t x 2.1015 (the mill's verified coil) = 2.90607 tCO2e/t;
+    # indirect 0.18 MWh x 0.605 + 1.38 x 0.2818 = 0.497784, not counted for steel.
+    washers = _result(WASHERS)
+    assert washers.status == "ok"
+    assert (washers.year, washers.certificate_price_eur) == (2026, Decimal("75.00"))
+    assert washers.see_direct == Decimal("2.9060700000")
+    assert washers.see_indirect == Decimal("0.4977840000")
+    assert washers.see_indirect_counted == 0
+    assert washers.default_share == 0
+    # (2.90607 - 0.975 x (0.038 + 1.38 x 0.044 column A)) x 75 = 210.73635; all on defaults:
+    # (4.40391186 + 10 % of 4.39791186 - 0.975 x (0.038 + 1.38 x 1.370)) x 75 = 222.2489.
+    assert washers.exposure["current"]["cost_eur_per_t"] == "210.74"
+    assert washers.exposure["current"]["cost_all_defaults_eur_per_t"] == "222.25"
+    [coil] = washers.lines
+    assert (coil["use"], coil["footprint_id"]) == ("actual", str(_hrc().pk))
+    assert coil["decision"]["grant_ids"] == [
+        str(Grant.objects.get(buyer__slug="ningbo-fasteners").pk)
+    ]
+    assert coil["saving"]["sure_eur_per_t"] == "11.5125037718"
+
+    # Bolts: 0.085 + 1.07 x 3.168785311 (7213 CN default) + 0.095 x 2.90607 (own washers)
+    # = 3.75167693277; default share 3.39060028277 / 3.75167693277.
+    bolts = _result(BOLTS)
+    assert bolts.see_direct == Decimal("3.7516769328")
+    assert bolts.see_indirect_counted == 0
+    assert bolts.default_share == Decimal("0.9037559320")
+    # SEE* = 3.75167693277 + 0.339060028277 (mark-up); FA = 0.975 x (0.038 + 1.07 x 1.364 +
+    # 0.095 x 0.09872) = 1.46918694; (4.09073696105 - 1.46918694) x 75 = 196.6162516.
+    assert bolts.exposure["current"]["cost_eur_per_t"] == "196.62"
+    assert bolts.exposure["current"]["cost_all_defaults_eur_per_t"] == "197.71"
+
+
+def test_the_line_on_the_default_value_shows_its_cost_and_saving(seeded):
+    bolts = _result(BOLTS)
+    wire_rod = next(line for line in bolts.lines if line["position"] == 1)
+    assert wire_rod["use"] == "default"
+    assert wire_rod["supplier_name"] == "Changzhou Tianrun Special Wire Rod Co., Ltd."
+    assert [r["code"] for r in wire_rod["decision"]["reasons"]] == ["BOMS-SOURCE-DEFAULT"]
+    # (1.07 x 3.168785311 x 1.10 - 0.975 x 1.07 x 1.364) x 75
+    assert wire_rod["cost_eur_per_t"] == "173.0000483285"
+    # the mark-up: 0.1 x 1.07 x 3.168785311 x 75; estimate: SEE = column B 1.364
+    assert wire_rod["saving"]["sure_eur_per_t"] == "25.4295021208"
+    assert wire_rod["saving"]["estimate_eur_per_t"] == "170.2635233285"
+    assert "default [BOMS-SOURCE-DEFAULT], costs 173.00 EUR/t, data would save 25.43 EUR/t" in (
+        seeded
+    )
+    assert "before the mill's data: 4.40391 tCO2e/t, 222.25 EUR/t" in seeded
+
+
+def test_the_importer_sees_its_threshold_and_declaration(seeded):
+    imported = ShipmentImport.objects.get(organisation__slug="rhein-import")
+    assert (imported.rows_total, imported.rows_imported, imported.rows_failed) == (6, 6, 0)
+    linked = Shipment.objects.filter(organisation__slug="rhein-import", footprint=_hrc())
+    assert linked.count() == 2
+    assert Grant.objects.filter(
+        supplier__slug="hebei-steel", buyer__slug="rhein-import", request__isnull=True
+    ).exists()
+
+    rhein = imported.organisation
+    status = threshold_report(organisation=rhein, year=2026).status
+    assert status.level == "exceeded"
+    assert status.counted_mass_t == Decimal("55")
+    assert status.crossed_by is not None
+    assert status.crossed_by.reference == "MRN26DE1893E5-1"
+    assert status.mass_before_crossing_t == Decimal("48")
+
+    document = declaration_document(declaration_report(organisation=rhein, year=2026))
+    # coil actual 40.15 t x 2.1015, FAA 40.15 x 0.975 x (0.044 + 1.025 x 0.188), CNY price
+    # not deducted; defaults with +10 %: bolts 10.05 t x 6.375, washers 1.2 t x 4.555,
+    # profiles 3.6 t x 4.8808; FAA column B (1.364 C, 1.493 K).
+    assert document["totals"] == {
+        "embedded_emissions_tco2e": "180.19142",
+        "free_allocation_adjustment_tco2e": "29.46772",
+        "carbon_price_deduction_tco2e": "0.00000",
+        "certificates": "150.72370",
+        "certificates_to_surrender": 151,
+        "cost_eur": "11304.28",
+    }
+    assert {(r["cn_code"], r["basis"], r["quantity"]) for r in document["rows"]} == {
+        ("72083900", "actual", "40.15"),
+        ("73181588", "default", "10.05"),
+        ("73182200", "default", "1.2"),
+        ("76042990", "default", "3.6"),
+    }
+    assert "Threshold 2026: exceeded, 55 t in 6 shipments, crossed by MRN26DE1893E5-1" in seeded
+    assert "certificates 150.72370 (151 to surrender), EUR 11304.28" in seeded
+
+
+def test_no_recompute_is_left_for_a_worker(seeded):
+    assert not Job.objects.filter(kind="boms.recompute").exclude(status="succeeded").exists()
+
+
+def test_running_it_again_creates_nothing(seeded):
+    before = _counts()
+    results = {r.pk: r.computed_at for r in AggregationResult.objects.all()}
+
+    output = _seed()
+
+    assert _counts() == before
+    assert {r.pk: r.computed_at for r in AggregationResult.objects.all()} == results
+    assert "nothing created" in output
+    assert not [line for line in output.splitlines() if line.startswith("created:")]
+
+
+def test_it_refuses_with_debug_off(demo_world, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="refuses to run with DEBUG off"):
+        _seed()
+
+    assert not FootprintRequest.objects.exists()
+
+
+def test_it_asks_for_the_demo_footprints_first(settings, reference_data, today):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+
+    with pytest.raises(CommandError, match="run seed_demo_footprints first"):
+        _seed()
+
+    assert not BuyerProduct.objects.exists()
