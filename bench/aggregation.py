@@ -15,8 +15,8 @@ Measured in the same run, in this process, on the same PostgreSQL database:
 1. full: ``products_recompute`` of every product (what a new reference-data version costs);
 2. incremental: a new published version of one footprint lineage, then the ``boms.recompute``
    handler's call for that lineage (``recompute_from_payload``): the products whose lines use
-   the lineage, the products made from them, and, computed but not stored, what they are made
-   from.
+   the lineage and the products made from them; the unchanged own products they are made
+   from are read from their stored results (``as_precursor``), not recomputed.
 
 The database (``cbam_bench_aggregation`` on the server of ``DATABASE_URL``, or
 postgres://postgres@127.0.0.1:5432) is created, migrated, seeded with the shipped reference

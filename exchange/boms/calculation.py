@@ -108,9 +108,96 @@ class ProductSpec:
     lines: tuple[LineSpec, ...]
 
 
-def goods_for(products: Sequence[ProductSpec], *, all_defaults: bool = False) -> list[GoodInput]:
-    """Engine goods for ``products`` (1 t each). ``all_defaults``: every supplier line on its
-    default value (own-product lines stay, their own lines on defaults too)."""
+@dataclass(frozen=True, slots=True)
+class FixedState:
+    """What a product made from an own product needs of it, in one of the two calculations
+    (as the data stands, or every line on its default value), at full engine precision.
+
+    ``default_*_by_sector``: the default parts of its counted SEE per sector, in the order
+    they were found (the mark-up sums follow it); ``sefa_by_period``: its SEFA as a
+    precursor (column A + its precursors' terms, :func:`own_sefa`) per benchmark period.
+    """
+
+    see_direct: Decimal
+    see_indirect: Decimal
+    see_indirect_counted: Decimal
+    default_direct_by_sector: Mapping[str, Decimal]
+    default_indirect_by_sector: Mapping[str, Decimal]
+    sefa_by_period: Mapping[int, Decimal]
+
+
+@dataclass(frozen=True, slots=True)
+class FixedProduct:
+    """An own product taken as computed (its stored result), not recomputed.
+
+    It enters the engine as a good of 1 t without precursors whose own emissions are its SEE
+    (``attributed_direct_tco2e``/``attributed_indirect_tco2e``): the engine's result for it,
+    and so everything computed from it, is exactly the full computation's, provided its
+    counted indirect SEE is what the engine derives from its category
+    (:func:`fixable`). ``result_id`` names the stored result it comes from.
+    """
+
+    id: str
+    cn_code: str
+    country: str
+    production_route: str | None
+    indirect_counts: bool
+    current: FixedState
+    all_defaults: FixedState
+    result_id: str = ""
+
+    def state(self, *, all_defaults: bool) -> FixedState:
+        return self.all_defaults if all_defaults else self.current
+
+    def spec(self) -> ProductSpec:
+        """A spec without lines (only its id, CN code, country and route are read)."""
+        return ProductSpec(
+            id=self.id,
+            cn_code=self.cn_code,
+            country=self.country,
+            direct_tco2e_per_t=ZERO,
+            electricity_mwh_per_t=ZERO,
+            electricity_factor_tco2_per_mwh=None,
+            production_route=self.production_route,
+            lines=(),
+        )
+
+
+def fixable(fixed: FixedProduct, periods: Iterable[int]) -> bool:
+    """Whether ``fixed`` can stand for the product's full computation: a good without
+    precursors counts all of its indirect SEE (category in Annex II) or none of it, so a
+    counted indirect part from the cross-over rule cannot be carried; and its SEFA must be
+    known for every benchmark period priced."""
+    for state in (fixed.current, fixed.all_defaults):
+        if not fixed.indirect_counts and state.see_indirect_counted != 0:
+            return False
+        if any(period not in state.sefa_by_period for period in periods):
+            return False
+    return True
+
+
+def _fixed_good(fixed: FixedProduct, *, all_defaults: bool) -> GoodInput:
+    state = fixed.state(all_defaults=all_defaults)
+    # SEE / 1 t is the SEE itself, digit for digit (an exact division keeps the exponent).
+    return GoodInput(
+        id=fixed.id,
+        cn_code=fixed.cn_code,
+        activity_level_t=ONE,
+        attributed_direct_tco2e=state.see_direct,
+        attributed_indirect_tco2e=state.see_indirect,
+        country_of_origin=fixed.country,
+    )
+
+
+def goods_for(
+    products: Sequence[ProductSpec],
+    *,
+    all_defaults: bool = False,
+    fixed: Sequence[FixedProduct] = (),
+) -> list[GoodInput]:
+    """Engine goods for ``products`` (1 t each), then one per ``fixed`` product.
+    ``all_defaults``: every supplier line on its default value (own-product lines stay, their
+    own lines on defaults too)."""
     goods = []
     for product in products:
         precursors = []
@@ -150,6 +237,7 @@ def goods_for(products: Sequence[ProductSpec], *, all_defaults: bool = False) ->
                 precursors=tuple(precursors),
             )
         )
+    goods.extend(_fixed_good(f, all_defaults=all_defaults) for f in fixed)
     return goods
 
 
@@ -229,19 +317,48 @@ def _add(target: dict[str, Decimal], key: str, value: Decimal) -> None:
         target[key] = target.get(key, ZERO) + value
 
 
+def fixed_aggregate(
+    fixed: FixedProduct, snapshot: ReferenceSnapshot, *, all_defaults: bool = False
+) -> ProductAggregate:
+    """The aggregate a fixed product stands for (no lines, no contributions)."""
+    state = fixed.state(all_defaults=all_defaults)
+    category = snapshot.category_by_cn[fixed.cn_code]
+    return ProductAggregate(
+        product=fixed.spec(),
+        category=category,
+        sector=snapshot.sector(category),
+        indirect_counts=snapshot.indirect_counts_by_category[category],
+        see_direct=state.see_direct,
+        see_indirect=state.see_indirect,
+        see_indirect_counted=state.see_indirect_counted,
+        contributions={},
+        default_direct_by_sector=state.default_direct_by_sector,
+        default_indirect_by_sector=state.default_indirect_by_sector,
+    )
+
+
 def aggregate(
-    products: Sequence[ProductSpec], snapshot: ReferenceSnapshot, *, all_defaults: bool = False
+    products: Sequence[ProductSpec],
+    snapshot: ReferenceSnapshot,
+    *,
+    all_defaults: bool = False,
+    fixed: Sequence[FixedProduct] = (),
 ) -> tuple[SeeCalculation, dict[str, ProductAggregate]]:
     """SEE of every product and every line's contribution (raises ``CalculationError`` with
-    paths ``goods[i].precursors[j]`` as the engine does; ``problem_lines`` maps them back)."""
-    goods = goods_for(products, all_defaults=all_defaults)
+    paths ``goods[i].precursors[j]`` as the engine does; ``problem_lines`` maps them back).
+    ``fixed``: own products taken as computed; their aggregates are returned too."""
+    goods = goods_for(products, all_defaults=all_defaults, fixed=fixed)
     calc = compute_see(goods, snapshot)
     by_id = {good.id: good for good in goods}
     specs = {product.id: product for product in products}
-    aggregates: dict[str, ProductAggregate] = {}
+    aggregates: dict[str, ProductAggregate] = {
+        f.id: fixed_aggregate(f, snapshot, all_defaults=all_defaults) for f in fixed
+    }
     default_cache: dict[tuple[str, str | None], DefaultValueMatch | None] = {}
     with localcontext(CALCULATION_CONTEXT):
         for good_id, result in calc.results.items():  # precursors first
+            if good_id not in specs:
+                continue  # a fixed product
             good = by_id[good_id]
             counts = result.indirect_counts
             contributions: dict[str, Contribution] = {}
@@ -349,7 +466,11 @@ def dependants_closure(products: Sequence[ProductSpec], seeds: Iterable[str]) ->
 
 
 def aggregate_tolerant(
-    products: Sequence[ProductSpec], snapshot: ReferenceSnapshot, *, all_defaults: bool = False
+    products: Sequence[ProductSpec],
+    snapshot: ReferenceSnapshot,
+    *,
+    all_defaults: bool = False,
+    fixed: Sequence[FixedProduct] = (),
 ) -> tuple[
     SeeCalculation | None, dict[str, ProductAggregate], dict[str, list[tuple[str | None, str]]]
 ]:
@@ -360,7 +481,9 @@ def aggregate_tolerant(
     failed: dict[str, list[tuple[str | None, str]]] = {}
     while remaining:
         try:
-            calc, aggregates = aggregate(remaining, snapshot, all_defaults=all_defaults)
+            calc, aggregates = aggregate(
+                remaining, snapshot, all_defaults=all_defaults, fixed=fixed
+            )
             return calc, aggregates, failed
         except CalculationError as exc:
             found = problem_products(remaining, exc.problems)
@@ -434,6 +557,14 @@ class BenchmarkCache:
     sums: dict[tuple[str, bool, int], tuple[Decimal, dict[str, tuple[Decimal, Decimal]]]] = field(
         default_factory=dict
     )
+
+    def fix(self, fixed: Iterable[FixedProduct]) -> None:
+        """Take the SEFA of fixed own products as stored (per mode and benchmark period)."""
+        for product in fixed:
+            for all_defaults in (False, True):
+                state = product.state(all_defaults=all_defaults)
+                for period, value in state.sefa_by_period.items():
+                    self.own[(product.id, all_defaults, period)] = value
 
     def sefa(
         self, *, cn_code: str, origin: str, verified: bool, route: str | None, year: int
@@ -549,6 +680,24 @@ def _own_sefa(
         base = benchmark.row.value_tco2e_per_t if benchmark is not None else ZERO
         precursors, _ = _sefa_sum(own, aggregates, cache, year, all_defaults=all_defaults)
         found = cache.own[key] = base + precursors
+    return found
+
+
+def own_sefa_by_period(
+    own: ProductAggregate,
+    aggregates: Mapping[str, ProductAggregate],
+    cache: BenchmarkCache,
+    years: Iterable[int],
+    *,
+    all_defaults: bool,
+) -> dict[int, Decimal]:
+    """SEFA of ``own`` as a precursor per benchmark period of ``years`` (what a product made
+    from it needs; the same figures, from the same cache, as its dependants' exposure)."""
+    found: dict[int, Decimal] = {}
+    for year in sorted(years):
+        period = benchmark_period(year)
+        if period not in found:
+            found[period] = _own_sefa(own, aggregates, cache, year, all_defaults=all_defaults)
     return found
 
 

@@ -51,6 +51,7 @@ def on_grant_event(event: AuditEvent) -> None:
     buyer = after.get("buyer")
     if (
         lineages
+        and buyer is not None
         and BomLine.objects.filter(product__organisation_id=buyer, lineage__in=lineages).exists()
     ):
         recompute_enqueue(reason=event.action, organisation_id=buyer, lineages=lineages)

@@ -166,8 +166,10 @@ class AggregationResult(models.Model):
     SEE that comes from default values (0-1).
 
     ``lines``, ``provenance``, ``exposure`` and ``versions`` are JSON documents described in
-    docs/boms.md; ``inputs_digest`` is the SHA-256 of everything the result was computed from
-    (the sweep recomputes a product whose digest changed).
+    docs/boms.md; ``as_precursor`` is what a product made from this one needs of it (exact
+    figures, so that an incremental recompute need not recompute this one); ``inputs_digest``
+    is the SHA-256 of everything the result was computed from (the sweep recomputes a product
+    whose digest changed).
     """
 
     product = models.OneToOneField(
@@ -187,6 +189,12 @@ class AggregationResult(models.Model):
     exposure = DocumentField(default=dict)
     versions = DocumentField(default=dict)
     problems = DocumentField(default=list)
+    as_precursor = DocumentField(
+        default=dict,
+        help_text="What a product made from this one needs of it, at full precision (SEE, "
+        "default parts, SEFA per period; as it stands and on defaults): the incremental "
+        "recompute takes it instead of recomputing this product",
+    )
     inputs_digest = models.CharField(max_length=64)
     computed_at = models.DateTimeField()
 

@@ -6,8 +6,12 @@ products as they stand and with every line on default values, price both for 202
 store one ``AggregationResult`` per product with the versions used and an inputs digest.
 
 Only the products asked for and the products made from them (own-product lines,
-transitively) are stored; the products they are made from are computed alongside (their SEE
-feeds the others) but not stored again.
+transitively) are computed and stored. The products they are made from enter as fixed inputs:
+each result stores, at full precision, what a product made from it needs (``as_precursor``:
+SEE per channel, default parts per sector, SEFA per benchmark period, as it stands and on
+defaults), so an incremental recompute reads that instead of recomputing the whole tree below
+(a product whose stored result cannot stand in is computed alongside, not stored). The
+figures are exactly those of a full recompute (``test_incremental.py``).
 """
 
 from __future__ import annotations
@@ -27,11 +31,15 @@ from django.utils import timezone
 from exchange.boms.calculation import (
     BenchmarkCache,
     Contribution,
+    FixedProduct,
+    FixedState,
     LineSpec,
     ProductAggregate,
     ProductExposure,
     ProductSpec,
     aggregate_tolerant,
+    fixable,
+    own_sefa_by_period,
 )
 from exchange.boms.calculation import (
     product_exposure as compute_product_exposure,
@@ -44,8 +52,10 @@ from exchange.boms.models import (
     LineSource,
 )
 from exchange.calculations import CalculationError
+from exchange.calculations.free_allocation import benchmark_period
 from exchange.calculations.rendering import render_default_match, render_provenance
-from exchange.calculations.rounding import round_money
+from exchange.calculations.rounding import CALCULATION_CONTEXT, round_money
+from exchange.calculations.statutory import PROJECTION_YEARS
 from exchange.sharing.models import GrantedFootprint
 from exchange.sharing.selectors import SHAREABLE_STATUSES
 from reference.errors import ReferenceDataMissing
@@ -322,8 +332,12 @@ def _load(buyer_id: int, product_ids: set[str]) -> _Loaded:
     return _Loaded(specs, products, lines, decisions)
 
 
-def _digests(loaded: _Loaded, context: Mapping[str, Any]) -> dict[str, str]:
-    """SHA-256 of everything a product's result depends on, its own products' included."""
+def _digests(
+    loaded: _Loaded, context: Mapping[str, Any], fixed: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """SHA-256 of everything a product's result depends on, its own products' included
+    (``fixed``: the stored digests of the own products taken as stored)."""
+    fixed = fixed or {}
     by_id = {spec.id: spec for spec in loaded.specs}
     memo: dict[str, str] = {}
 
@@ -338,7 +352,9 @@ def _digests(loaded: _Loaded, context: Mapping[str, Any]) -> dict[str, str]:
             "lines": [
                 [
                     repr(loaded.decisions[line.id]),
-                    digest(line.own_product) if line.own_product in by_id else "",
+                    digest(line.own_product)
+                    if line.own_product in by_id
+                    else fixed.get(line.own_product or "", ""),
                 ]
                 for line in spec.lines
             ],
@@ -353,7 +369,134 @@ def _digests(loaded: _Loaded, context: Mapping[str, Any]) -> dict[str, str]:
     return memo
 
 
+# --------------------------------------------------------------------------- fixed inputs
+
+#: Version of the ``as_precursor`` document; a result with another one is recomputed.
+AS_PRECURSOR_FORMAT = 1
+
+
+def _exact(value: Decimal) -> str:
+    """A Decimal as text, exactly (trailing zeros dropped: the value, not its spelling)."""
+    return str(value.normalize(CALCULATION_CONTEXT))
+
+
+def _state_json(aggregate_: ProductAggregate, sefa: Mapping[int, Decimal]) -> dict[str, Any]:
+    # Sectors as [sector, value] pairs: their order is the order of the mark-up sums (a jsonb
+    # object would not keep it).
+    return {
+        "see_direct": _exact(aggregate_.see_direct),
+        "see_indirect": _exact(aggregate_.see_indirect),
+        "see_indirect_counted": _exact(aggregate_.see_indirect_counted),
+        "default_direct_by_sector": [
+            [k, _exact(v)] for k, v in aggregate_.default_direct_by_sector.items()
+        ],
+        "default_indirect_by_sector": [
+            [k, _exact(v)] for k, v in aggregate_.default_indirect_by_sector.items()
+        ],
+        "sefa_by_period": [[period, _exact(v)] for period, v in sorted(sefa.items())],
+    }
+
+
+def _as_precursor_json(
+    current: ProductAggregate,
+    all_defaults: ProductAggregate,
+    sefa_current: Mapping[int, Decimal],
+    sefa_all_defaults: Mapping[int, Decimal],
+    context: Mapping[str, Any],
+) -> dict[str, Any]:
+    product = current.product
+    return {
+        "format": AS_PRECURSOR_FORMAT,
+        "context": dict(context),
+        "cn_code": product.cn_code,
+        "country": product.country,
+        "production_route": product.production_route,
+        "indirect_counts": current.indirect_counts,
+        "current": _state_json(current, sefa_current),
+        "all_defaults": _state_json(all_defaults, sefa_all_defaults),
+    }
+
+
+def _state_from(doc: Mapping[str, Any]) -> FixedState:
+    return FixedState(
+        see_direct=Decimal(doc["see_direct"]),
+        see_indirect=Decimal(doc["see_indirect"]),
+        see_indirect_counted=Decimal(doc["see_indirect_counted"]),
+        default_direct_by_sector={k: Decimal(v) for k, v in doc["default_direct_by_sector"]},
+        default_indirect_by_sector={k: Decimal(v) for k, v in doc["default_indirect_by_sector"]},
+        sefa_by_period={int(p): Decimal(v) for p, v in doc["sefa_by_period"]},
+    )
+
+
+def _fixed_from(
+    product_id: str, result_id: Any, doc: Mapping[str, Any], context: Mapping[str, Any]
+) -> FixedProduct | None:
+    """The stored result as a fixed input, or None when it cannot stand in: another document
+    format, or computed in another context (year, price, reference versions)."""
+    if not doc or doc.get("format") != AS_PRECURSOR_FORMAT or doc.get("context") != context:
+        return None
+    return FixedProduct(
+        id=product_id,
+        cn_code=doc["cn_code"],
+        country=doc["country"],
+        production_route=doc["production_route"],
+        indirect_counts=doc["indirect_counts"],
+        current=_state_from(doc["current"]),
+        all_defaults=_state_from(doc["all_defaults"]),
+        result_id=str(result_id),
+    )
+
+
+def _plan(
+    targets: set[str],
+    edges_down: Mapping[str, set[str]],
+    context: Mapping[str, Any],
+    periods: set[int],
+) -> tuple[set[str], dict[str, FixedProduct], dict[str, str]]:
+    """Which products to compute (``targets`` and any product below them whose stored result
+    cannot stand in, with what is below it) and which to take as stored: (computed, fixed,
+    the fixed ones' stored digests). One query per level below the targets."""
+    computed = set(targets)
+    fixed: dict[str, FixedProduct] = {}
+    digests: dict[str, str] = {}
+    frontier = {c for t in targets for c in edges_down.get(t, ())} - computed
+    while frontier:
+        stored = {
+            str(row["product_id"]): row
+            for row in AggregationResult.objects.filter(
+                product_id__in=frontier, status=AggregationStatus.OK
+            ).values("product_id", "id", "as_precursor", "inputs_digest")
+        }
+        below: set[str] = set()
+        for pid in frontier:
+            row = stored.get(pid)
+            found = _fixed_from(pid, row["id"], row["as_precursor"], context) if row else None
+            if found is not None and row is not None and fixable(found, periods):
+                fixed[pid] = found
+                digests[pid] = row["inputs_digest"]
+            else:
+                computed.add(pid)
+                below |= edges_down.get(pid, set())
+        frontier = below - computed - set(fixed)
+    return computed, fixed, digests
+
+
 # --------------------------------------------------------------------------- rendering
+
+
+def _provenance_json(node: Any) -> dict[str, Any]:
+    """The product's provenance, own sources only (``PROVENANCE_BUDGET``). Precursor labels
+    name the line's index (``precursors[j]``), not the engine's position of the product in
+    this calculation (which depends on what else was computed with it); an own product points
+    at its own result."""
+    out = render_provenance(node, [PROVENANCE_BUDGET])
+    for child in out.get("children", ()):
+        label = child.get("label", "")
+        if label.startswith("goods[") and "]." in label:
+            child["label"] = label[label.index("].") + 2 :]
+        if child.get("source") == "good":
+            child["note"] = "own product: its SEE and provenance are in its own result"
+    return out
 
 
 def _num(value: Decimal | None) -> str | None:
@@ -475,12 +618,6 @@ def products_recompute(
     else:
         seeds = {str(p) for p in product_ids}
     targets = _closure(seeds, edges_up)
-    needed = _closure(targets, edges_down)
-    loaded = _load(organisation_id, needed)
-    targets &= set(loaded.products)
-    if not targets:
-        return {"stored": 0, "failed": 0, "unchanged": 0}
-
     year = decision_year(today)
     price = certificate_price_eur()
     on = date(year, 12, 31)
@@ -490,7 +627,20 @@ def products_recompute(
         "price": str(price),
         "reference": sorted(v.pk for v in versions.values()),
     }
-    digests = _digests(loaded, context)
+    fixed: dict[str, FixedProduct] = {}
+    fixed_digests: dict[str, str] = {}
+    if product_ids is None or only_changed:
+        # Everything is read afresh (the sweep compares every digest).
+        needed = _closure(targets, edges_down)
+    else:
+        periods = {benchmark_period(y) for y in (*PROJECTION_YEARS, year)}
+        needed, fixed, fixed_digests = _plan(targets, edges_down, context, periods)
+    loaded = _load(organisation_id, needed)
+    targets &= set(loaded.products)
+    if not targets:
+        return {"stored": 0, "failed": 0, "unchanged": 0}
+
+    digests = _digests(loaded, context, fixed_digests)
     unchanged = 0
     if only_changed:
         stored = dict(
@@ -514,11 +664,15 @@ def products_recompute(
         _store(loaded, targets, {}, {}, {}, failures, {}, digests, context, year, price, now)
         return {"stored": 0, "failed": len(targets), "unchanged": unchanged}
 
-    calc, current, failed = aggregate_tolerant(loaded.specs, snapshot)
-    _, all_defaults, failed_defaults = aggregate_tolerant(loaded.specs, snapshot, all_defaults=True)
+    fixed_inputs = list(fixed.values())
+    calc, current, failed = aggregate_tolerant(loaded.specs, snapshot, fixed=fixed_inputs)
+    _, all_defaults, failed_defaults = aggregate_tolerant(
+        loaded.specs, snapshot, all_defaults=True, fixed=fixed_inputs
+    )
     for pid, problems in failed_defaults.items():
         failed.setdefault(pid, problems)
     cache = BenchmarkCache(snapshot)
+    cache.fix(fixed_inputs)
     exposures: dict[str, ProductExposure] = {}
     exposure_problems: dict[str, list[str]] = {}
     for pid in targets:
@@ -537,11 +691,26 @@ def products_recompute(
             )
         except CalculationError as exc:
             exposure_problems[pid] = [p.message for p in exc.problems]
+    as_precursor: dict[str, dict[str, Any]] = {}
+    years = (*PROJECTION_YEARS, year)
+    for pid in targets:
+        if pid in failed or pid not in current:
+            continue
+        try:
+            sefa_now = own_sefa_by_period(current[pid], current, cache, years, all_defaults=False)
+            sefa_defaults = own_sefa_by_period(
+                all_defaults[pid], all_defaults, cache, years, all_defaults=True
+            )
+        except CalculationError:
+            continue  # not stored: a product made from it computes it again
+        as_precursor[pid] = _as_precursor_json(
+            current[pid], all_defaults[pid], sefa_now, sefa_defaults, context
+        )
     provenance = {}
     if calc is not None:
         for pid in targets:
             if pid in current:
-                provenance[pid] = render_provenance(calc.provenance(pid), [PROVENANCE_BUDGET])
+                provenance[pid] = _provenance_json(calc.provenance(pid))
     _store(
         loaded,
         targets,
@@ -555,6 +724,7 @@ def products_recompute(
         year,
         price,
         now,
+        as_precursor,
     )
     return {
         "stored": len(targets) - len(set(failed) & targets),
@@ -587,7 +757,9 @@ def _store(
     year: int,
     price: Decimal,
     now: Any,
+    as_precursor: Mapping[str, dict[str, Any]] | None = None,
 ) -> None:
+    as_precursor = as_precursor or {}
     specs = {spec.id: spec for spec in loaded.specs}
     rows = []
     for pid in sorted(targets):
@@ -643,6 +815,7 @@ def _store(
                 exposure=_exposure_json(exposure) if exposure else {},
                 versions=versions,
                 problems=problems,
+                as_precursor=as_precursor.get(pid, {}),
                 inputs_digest=digests[pid],
                 computed_at=now,
             )
