@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -50,7 +50,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -233,10 +233,9 @@ def _execute(runs: list[ValidationRun], *, job: Job | None) -> dict[str, dict[st
     now = timezone.now()
     footprints = {
         fp.pk: fp
-        for fp in footprint_for_facts()
-        .select_for_update(of=("self",))
-        .filter(pk__in={run.footprint_id for run in runs})
-        .order_by("pk")
+        for fp in validation_chunk_footprints(run.footprint_id for run in runs).select_for_update(
+            of=("self",)
+        )
     }
     work: list[_Work] = []
     closed: list[ValidationRun] = []
@@ -252,18 +251,7 @@ def _execute(runs: list[ValidationRun], *, job: Job | None) -> dict[str, dict[st
             closed.append(run)
         else:
             work.append(_Work(run, footprint, timezone.localdate(run.created_at)))
-    # What the decision's digest reads, read before the facts (see
-    # ``decision_inputs_fingerprint``): the signing keys and the reference versions in force.
-    reference = ReferenceReader()
-    keys = decision_signing_keys(w.footprint for w in work)
-    for w in work:
-        reference.versions(w.footprint.period_end)
-
-    for w in work:
-        try:
-            _evaluate(w, reference)
-        except RuleCrashed as exc:
-            w.crash = exc
+    reference, keys = validation_chunk_evaluate(work)
     done = [w for w in work if w.crash is None]
     crashed = [w for w in work if w.crash is not None]
     if crashed and (job is None or not (done or closed)):
@@ -317,6 +305,33 @@ def _execute(runs: list[ValidationRun], *, job: Job | None) -> dict[str, dict[st
     for w in crashed:
         results[str(w.run.pk)] = {**_result(w.run), "crashed": w.run.crashed_rule_code}
     return results
+
+
+def validation_chunk_footprints(footprint_ids: Iterable[Any]) -> QuerySet[Footprint]:
+    """The footprints of a chunk with everything the evaluation reads (``footprint_for_facts``:
+    one query, precursors and evidence prefetched in two more), in id order. The handler locks
+    them (``select_for_update``)."""
+    return footprint_for_facts().filter(pk__in=set(footprint_ids)).order_by("pk")
+
+
+def validation_chunk_evaluate(work: list[_Work]) -> tuple[ReferenceReader, dict[str, Any]]:
+    """The in-memory part of a chunk, nothing written: per run, the SEE recomputed, the facts
+    (through one ``ReferenceReader`` for the chunk) and the rules (``_evaluate``); a rule that
+    raises is kept in ``crash``. Returns the reader and the signing keys, which the decisions
+    (``_decision_record``) take."""
+    # What the decision's digest reads, read before the facts (see
+    # ``decision_inputs_fingerprint``): the signing keys and the reference versions in force.
+    reference = ReferenceReader()
+    keys = decision_signing_keys(w.footprint for w in work)
+    for w in work:
+        reference.versions(w.footprint.period_end)
+
+    for w in work:
+        try:
+            _evaluate(w, reference)
+        except RuleCrashed as exc:
+            w.crash = exc
+    return reference, keys
 
 
 def _evaluate(w: _Work, reference: ReferenceReader) -> None:
