@@ -25,6 +25,12 @@ Exposure (per product, year y, per tonne, certificate price P; Reg. 2023/956 Art
     FA(y)    = CBAM factor(y) × CSCF(y) × (BM_A(product) + Σ_i m_i · SEFA_i(y))
     cost(y)  = max(0, SEE*(y) − FA(y)) × P
 
+SEFA_i: an own product's column A benchmark plus its own lines' terms, recursively; a
+supplier footprint on actual data, the column A term of the line's CN code (the footprint
+product's route) plus Σ_j m_j · SEFA_j over the footprint's own precursors (their benchmark
+inputs: ``suppliers.validation.decision.precursor_benchmark_inputs``, the decision's and the
+declarations' rule); a line on the default value, column B of its CN code.
+
 computed by the engine with ``see_direct``/``see_indirect_counted`` = the marked-up channels
 and the precursors' benchmark sum as one given SEFA term. The mark-up on default values
 (IR 2025/2621) is applied to the part of the SEE that comes from default values, at any depth
@@ -76,8 +82,10 @@ ASSUMPTION_ESTIMATE = "actual_equals_benchmark_b"
 class LineSpec:
     """One resolved BOM line: where its SEE comes from now (``use``).
 
-    ``actual``: the supplier footprint's SEE (``see_direct``/``see_indirect``, tCO2e/t) and
-    ``benchmark_route`` (the supplier product's route, for its column A benchmark);
+    ``actual``: the supplier footprint's SEE (``see_direct``/``see_indirect``, tCO2e/t),
+    ``benchmark_route`` (the supplier product's route, for its column A benchmark) and
+    ``precursors``, the benchmark inputs of the footprint's own precursors
+    (``suppliers.validation.decision.precursor_benchmark_inputs``);
     ``own_product``: the id of another product of the same calculation; ``default``: the
     default value of (``cn_code``, ``country_of_origin``).
     """
@@ -92,6 +100,7 @@ class LineSpec:
     see_indirect: Decimal | None = None
     footprint_id: str | None = None
     benchmark_route: str | None = None
+    precursors: tuple[PrecursorBenchmarkInput, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -554,6 +563,7 @@ class BenchmarkCache:
     snapshot: ReferenceSnapshot
     terms: dict[tuple[str, str, bool, str, int], tuple[Decimal, str]] = field(default_factory=dict)
     own: dict[tuple[str, bool, int], Decimal] = field(default_factory=dict)
+    footprints: dict[tuple[str, str, str, int], Decimal] = field(default_factory=dict)
     sums: dict[tuple[str, bool, int], tuple[Decimal, dict[str, tuple[Decimal, Decimal]]]] = field(
         default_factory=dict
     )
@@ -588,6 +598,44 @@ class BenchmarkCache:
                 note = f"column B used: {exc.problems[0].message}"
                 term = precursor_benchmark_term(self.snapshot, replace(inp, verified=False), year)
             found = self.terms[key] = (term.sefa_tco2e_per_t, note or term.note)
+        return found
+
+    def footprint_sefa(self, line: LineSpec, year: int) -> Decimal:
+        """SEFA of a supplier footprint line on actual data: the column A term of its CN code
+        (the footprint product's route) plus its footprint's own precursors' terms
+        (IR 2025/2620: BMg* + Σ m_j · SEFA_j), per benchmark period, kept per footprint.
+
+        The precursors' terms follow the default-value decision's
+        (``suppliers.validation.decision``): when a column A value of one of them cannot be
+        found, every precursor of the footprint falls back to column B."""
+        key = (
+            line.footprint_id or f"line:{line.id}",
+            line.cn_code,
+            line.country_of_origin,
+            benchmark_period(year),
+        )
+        found = self.footprints.get(key)
+        if found is None:
+            try:
+                terms = [precursor_benchmark_term(self.snapshot, p, year) for p in line.precursors]
+            except CalculationError:
+                terms = [
+                    precursor_benchmark_term(
+                        self.snapshot, replace(p, verified=False, production_route=None), year
+                    )
+                    for p in line.precursors
+                ]
+            with localcontext(CALCULATION_CONTEXT):
+                found = self.sefa(
+                    cn_code=line.cn_code,
+                    origin=line.country_of_origin,
+                    verified=True,
+                    route=line.benchmark_route,
+                    year=year,
+                )[0]
+                for term in terms:
+                    found += term.mass_t_per_t * term.sefa_tco2e_per_t
+            self.footprints[key] = found
         return found
 
 
@@ -640,16 +688,7 @@ def _sefa_sum_compute(
                 )[0]
             )
             if line.use == "actual" and not all_defaults:
-                now = (
-                    mass
-                    * cache.sefa(
-                        cn_code=line.cn_code,
-                        origin=line.country_of_origin,
-                        verified=True,
-                        route=line.benchmark_route,
-                        year=year,
-                    )[0]
-                )
+                now = mass * cache.footprint_sefa(line, year)
             else:
                 now = on_default
             per_line[line.id] = (now, on_default)

@@ -31,7 +31,9 @@ def shipments_for_declaration(*, organisation: Organisation, year: int) -> Query
         .select_related(
             "footprint__installation", "footprint__product", "footprint__decision", "buyer_product"
         )
-        .prefetch_related("footprint__precursors", "footprint__evidence", "buyer_product__lines")
+        .prefetch_related(
+            "footprint__precursors__source_footprint", "footprint__evidence", "buyer_product__lines"
+        )
     )
 
 

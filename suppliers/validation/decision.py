@@ -149,35 +149,78 @@ def decide(
     )
 
 
-def _precursor_terms(
-    facts: FootprintFacts, *, verified: bool
+@dataclass(frozen=True, slots=True)
+class FootprintPrecursorTerm:
+    """What the benchmark input of one of a footprint's precursors depends on: from
+    :class:`PrecursorFacts` (:meth:`from_facts`) or a ``FootprintPrecursor`` row with its
+    source footprint's verification statement date (``source_verification_statement_date``)."""
+
+    cn_code: str
+    mass_t_per_t: Decimal
+    country_of_origin: str
+    see_source: str  # platform_footprint / default_value / own_verified
+    source_verification_statement_date: date | None = None
+
+    @classmethod
+    def from_facts(cls, precursor: PrecursorFacts) -> FootprintPrecursorTerm:
+        source = precursor.source
+        return cls(
+            cn_code=precursor.cn_code,
+            mass_t_per_t=precursor.mass_t_per_t.value,
+            country_of_origin=precursor.country_of_origin,
+            see_source=precursor.see_source,
+            source_verification_statement_date=(
+                source.verification_statement_date if source is not None else None
+            ),
+        )
+
+
+def precursor_benchmark_inputs(
+    precursors: Iterable[FootprintPrecursorTerm],
+    *,
+    benchmark_route: str | None,
+    verified: bool = True,
 ) -> tuple[PrecursorBenchmarkInput, ...]:
+    """The benchmark inputs of a footprint's precursors (IR 2025/2620), the one statement
+    used by the decision, the declarations and the BOM aggregation.
+
+    A precursor uses column A (``verified``) only with verified actual data: the producer's
+    own verified figure, or a platform footprint that carries a verification statement;
+    column B otherwise. The producer's own precursor comes from its own route
+    (``benchmark_route``, the footprint product's). ``verified=False`` puts every precursor on
+    column B (the conservative fallback when a column A value cannot be found).
+    """
+    route = benchmark_route or None
     return tuple(
         PrecursorBenchmarkInput(
             cn_code=p.cn_code,
-            mass_t_per_t=p.mass_t_per_t.value,
+            mass_t_per_t=p.mass_t_per_t,
             country_of_origin=p.country_of_origin,
             verified=verified and _precursor_verified(p),
-            # The producer's own precursor comes from its own route.
-            production_route=(facts.benchmark_route or None)
-            if verified and p.see_source == "own_verified"
-            else None,
+            production_route=route if verified and p.see_source == "own_verified" else None,
         )
-        for p in facts.precursors
+        for p in precursors
     )
 
 
-def _precursor_verified(precursor: PrecursorFacts) -> bool:
-    """A precursor's benchmark share uses column A only with verified actual data (IR
-    2025/2620): the producer's own verified figure, or a platform footprint that carries a
-    verification statement; column B otherwise."""
+def _precursor_terms(
+    facts: FootprintFacts, *, verified: bool
+) -> tuple[PrecursorBenchmarkInput, ...]:
+    return precursor_benchmark_inputs(
+        (FootprintPrecursorTerm.from_facts(p) for p in facts.precursors),
+        benchmark_route=facts.benchmark_route,
+        verified=verified,
+    )
+
+
+def _precursor_verified(precursor: FootprintPrecursorTerm) -> bool:
+    """Column A only with verified actual data (IR 2025/2620): the producer's own verified
+    figure, or a platform footprint that carries a verification statement."""
     if precursor.see_source == "own_verified":
         return True
-    source = precursor.source
     return (
         precursor.see_source == "platform_footprint"
-        and source is not None
-        and source.verification_statement_date is not None
+        and precursor.source_verification_statement_date is not None
     )
 
 

@@ -133,16 +133,20 @@ def test_the_products_see_and_cost_per_tonne_are_the_engines(seeded):
     assert washers.see_indirect == Decimal("0.4977840000")
     assert washers.see_indirect_counted == 0
     assert washers.default_share == 0
-    # (2.90607 - 0.975 x (0.038 + 1.38 x 0.044 column A)) x 75 = 210.73635; all on defaults:
+    # The coil's SEFA: column A 0.044 + its own slab 1.025 t x 0.188 (column A, route C)
+    # = 0.2367; (2.90607 - 0.975 x (0.038 + 1.38 x 0.2367)) x 75 = (2.90607 - 0.975 x
+    # 0.364646) x 75 = (2.90607 - 0.35552985) x 75 = 191.29051125; all on defaults:
     # (4.40391186 + 10 % of 4.39791186 - 0.975 x (0.038 + 1.38 x 1.370)) x 75 = 222.2489.
-    assert washers.exposure["current"]["cost_eur_per_t"] == "210.74"
+    assert washers.exposure["current"]["cost_eur_per_t"] == "191.29"
     assert washers.exposure["current"]["cost_all_defaults_eur_per_t"] == "222.25"
     [coil] = washers.lines
     assert (coil["use"], coil["footprint_id"]) == ("actual", str(_hrc().pk))
     assert coil["decision"]["grant_ids"] == [
         str(Grant.objects.get(buyer__slug="ningbo-fasteners").pk)
     ]
-    assert coil["saving"]["sure_eur_per_t"] == "11.5125037718"
+    # 222.2488534... on defaults - 191.29051125 now: 11.5125037718 (the saving with column A
+    # 0.044 alone) + 0.975 x 1.38 x 1.025 x 0.188 x 75 (the slab's term) 19.44583875.
+    assert coil["saving"]["sure_eur_per_t"] == "30.9583425218"
 
     # Bolts: 0.085 + 1.07 x 3.168785311 (7213 CN default) + 0.095 x 2.90607 (own washers)
     # = 3.75167693277; default share 3.39060028277 / 3.75167693277.
@@ -151,8 +155,9 @@ def test_the_products_see_and_cost_per_tonne_are_the_engines(seeded):
     assert bolts.see_indirect_counted == 0
     assert bolts.default_share == Decimal("0.9037559320")
     # SEE* = 3.75167693277 + 0.339060028277 (mark-up); FA = 0.975 x (0.038 + 1.07 x 1.364 +
-    # 0.095 x 0.09872) = 1.46918694; (4.09073696105 - 1.46918694) x 75 = 196.6162516.
-    assert bolts.exposure["current"]["cost_eur_per_t"] == "196.62"
+    # 0.095 x 0.364646 (the washers' SEFA: 0.038 + 1.38 x 0.2367)) = 0.975 x 1.53212137
+    # = 1.4938183358; (4.09073696105 - 1.4938183358) x 75 = 194.768897.
+    assert bolts.exposure["current"]["cost_eur_per_t"] == "194.77"
     assert bolts.exposure["current"]["cost_all_defaults_eur_per_t"] == "197.71"
 
 

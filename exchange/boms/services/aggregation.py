@@ -56,12 +56,22 @@ from exchange.calculations.free_allocation import benchmark_period
 from exchange.calculations.rendering import render_default_match, render_provenance
 from exchange.calculations.rounding import CALCULATION_CONTEXT, round_money
 from exchange.calculations.statutory import PROJECTION_YEARS
+from exchange.calculations.types import PrecursorBenchmarkInput
 from exchange.sharing.models import GrantedFootprint
 from exchange.sharing.selectors import SHAREABLE_STATUSES
 from reference.errors import ReferenceDataMissing
 from reference.selectors import reference_snapshot_for, reference_versions_valid_on
-from suppliers.models import DefaultValueDecisionRecord, Footprint, FootprintStatus
-from suppliers.validation.decision import decision_year
+from suppliers.models import (
+    DefaultValueDecisionRecord,
+    Footprint,
+    FootprintPrecursor,
+    FootprintStatus,
+)
+from suppliers.validation.decision import (
+    FootprintPrecursorTerm,
+    decision_year,
+    precursor_benchmark_inputs,
+)
 from suppliers.validation.decisions import certificate_price_eur
 
 logger = logging.getLogger(__name__)
@@ -98,6 +108,7 @@ class _Footprints:
     current: dict[str, dict[str, Any]] = field(default_factory=dict)
     decisions: dict[str, dict[str, Any]] = field(default_factory=dict)
     grants: dict[str, list[str]] = field(default_factory=dict)
+    precursors: dict[str, tuple[PrecursorBenchmarkInput, ...]] = field(default_factory=dict)
 
 
 def _load_footprints(buyer_id: int, lineages: set[Any]) -> _Footprints:
@@ -134,6 +145,35 @@ def _load_footprints(buyer_id: int, lineages: set[Any]) -> _Footprints:
         ):
             found.current[key] = row
     ids = [row["id"] for row in found.current.values()]
+    # The footprints' own precursors (their benchmark inputs, the decision's rule), one query.
+    terms: dict[str, list[FootprintPrecursorTerm]] = {}
+    for p in (
+        FootprintPrecursor.objects.filter(footprint_id__in=ids)
+        .order_by("footprint_id", "position")
+        .values(
+            "footprint_id",
+            "cn_code",
+            "mass_t_per_t",
+            "country_of_origin",
+            "see_source",
+            "source_footprint__verification_statement_date",
+        )
+    ):
+        terms.setdefault(str(p["footprint_id"]), []).append(
+            FootprintPrecursorTerm(
+                cn_code=p["cn_code"],
+                mass_t_per_t=p["mass_t_per_t"],
+                country_of_origin=p["country_of_origin"],
+                see_source=p["see_source"],
+                source_verification_statement_date=p[
+                    "source_footprint__verification_statement_date"
+                ],
+            )
+        )
+    for row in found.current.values():
+        found.precursors[str(row["id"])] = precursor_benchmark_inputs(
+            terms.get(str(row["id"]), ()), benchmark_route=row["product__benchmark_route"]
+        )
     for decided in DefaultValueDecisionRecord.objects.filter(footprint_id__in=ids).values(
         "footprint_id", "actual_data_allowed", "reasons", "inputs_fingerprint"
     ):
@@ -244,6 +284,7 @@ def _resolve_line(
         see_indirect=current["see_indirect"],
         footprint_id=footprint_id,
         benchmark_route=current["product__benchmark_route"] or None,
+        precursors=footprints.precursors.get(footprint_id, ()),
     )
     return spec, resolved
 

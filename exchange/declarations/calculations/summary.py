@@ -135,6 +135,25 @@ def shipment_obligation(
     try:
         current = compute_obligation(inp, snapshot).current
     except CalculationError as exc:
+        if any(p.verified for p in facts.precursors):
+            # A column A value could not be found (its route is unknown): every precursor on
+            # column B, the conservative figure, as the default-value decision
+            # (``suppliers.validation.decision``) and the BOMs do.
+            return shipment_obligation(
+                replace(
+                    facts,
+                    precursors=tuple(
+                        replace(p, verified=False, production_route=None) for p in facts.precursors
+                    ),
+                    notes=(
+                        *facts.notes,
+                        f"precursor benchmarks from column B: {exc.problems[0].message}",
+                    ),
+                ),
+                year=year,
+                snapshot=snapshot,
+                certificate_price_eur=certificate_price_eur,
+            )
         if facts.precursors:
             # A precursor's benchmark could not be found: the adjustment without precursor
             # terms understates the deduction, never overstates it.

@@ -34,7 +34,8 @@ from exchange.declarations.models import Shipment
 from exchange.declarations.selectors import shipments_for_declaration
 from exchange.declarations.services.threshold import threshold_shipments
 from reference.selectors import reference_snapshot_for
-from suppliers.models import EvidenceKind, Footprint, PrecursorSeeSource
+from suppliers.models import EvidenceKind, Footprint
+from suppliers.validation.decision import FootprintPrecursorTerm, precursor_benchmark_inputs
 from suppliers.validation.decisions import certificate_price_eur as default_certificate_price
 
 NOT_STATED = "(installation not stated)"
@@ -53,6 +54,27 @@ def _installation_label(shipment: Shipment) -> str:
         installation = footprint.installation
         return installation.cbam_installation_id or installation.name_latin or installation.name
     return shipment.installation_name or NOT_STATED
+
+
+def footprint_precursor_inputs(footprint: Footprint) -> tuple[PrecursorBenchmarkInput, ...]:
+    """The benchmark inputs of ``footprint``'s precursors, by the decision's rule."""
+    return precursor_benchmark_inputs(
+        (
+            FootprintPrecursorTerm(
+                cn_code=p.cn_code,
+                mass_t_per_t=p.mass_t_per_t,
+                country_of_origin=p.country_of_origin,
+                see_source=p.see_source,
+                source_verification_statement_date=(
+                    p.source_footprint.verification_statement_date
+                    if p.source_footprint is not None
+                    else None
+                ),
+            )
+            for p in footprint.precursors.all()
+        ),
+        benchmark_route=footprint.product.benchmark_route,
+    )
 
 
 def _footprint_facts(base: dict[str, Any], footprint: Footprint) -> ShipmentFacts:
@@ -101,16 +123,7 @@ def _footprint_facts(base: dict[str, Any], footprint: Footprint) -> ShipmentFact
         production_route=route,
         verified=footprint.verification_statement_date is not None,
         carbon_price_paid_eur_per_tco2e=price,
-        precursors=tuple(
-            PrecursorBenchmarkInput(
-                cn_code=p.cn_code,
-                mass_t_per_t=p.mass_t_per_t,
-                country_of_origin=p.country_of_origin,
-                verified=p.see_source == PrecursorSeeSource.OWN_VERIFIED,
-                production_route=route if p.see_source == PrecursorSeeSource.OWN_VERIFIED else None,
-            )
-            for p in footprint.precursors.all()
-        ),
+        precursors=footprint_precursor_inputs(footprint),
         source=str(footprint.pk),
         notes=tuple(notes),
     )

@@ -8,15 +8,24 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from django.utils import timezone
 
 from accounts.audit import Actor
 from core.jobs import job_execute
 from core.models import Job
-from exchange.boms.models import AggregationResult
+from exchange.boms.models import AggregationResult, BomLine
 from exchange.boms.selectors import buyer_product_see
 from exchange.boms.services.aggregation import products_recompute
+from exchange.declarations.services.declaration import footprint_precursor_inputs
 from exchange.sharing.services.grants import grant_revoke
-from tests.exchange.boms.conftest import Chain
+from suppliers.models import (
+    DefaultValueDecisionRecord,
+    Footprint,
+    FootprintPrecursor,
+    PrecursorSeeSource,
+)
+from tests.exchange.boms.conftest import Chain, share
+from tests.factories import FootprintFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +210,92 @@ def test_a_second_recompute_with_nothing_changed_stores_nothing(chain: Chain) ->
     again = products_recompute(organisation_id=chain.buyer.pk, today=TODAY, only_changed=True)
 
     assert again == {"stored": 0, "failed": 0, "unchanged": 3}
+
+
+def test_a_supplier_footprints_own_precursors_count_in_its_sefa(chain: Chain) -> None:
+    """A supplier footprint on actual data is a precursor with its own specific embedded free
+    allocation: column A of its CN code plus its own precursors' terms (IR 2025/2620), by the
+    same rule as its default-value decision and a declaration's shipment linked to it."""
+    # The rolling mill's coil is rolled from 1.02 t of its own verified billet (column A,
+    # its route C) and 0.03 t of bought billet on the default value (column B, route C of the
+    # 72071114 CN default row). A published footprint is immutable: the precursors go in
+    # while it is a draft, then it is published and the buyer's coil line points to it.
+    coil = FootprintFactory(
+        organisation=chain.rolling_mill,
+        product=chain.coil.product,
+        see_direct="2.1",
+        see_indirect="0.15",
+        see_total="2.25",
+    )
+    FootprintPrecursor.objects.create(
+        footprint=coil,
+        position=1,
+        cn_code="72071114",
+        mass_t_per_t=D("1.02"),
+        country_of_origin="CN",
+        see_source=PrecursorSeeSource.OWN_VERIFIED,
+        see_direct=D("1.9"),
+        see_indirect=D("0.3"),
+    )
+    FootprintPrecursor.objects.create(
+        footprint=coil,
+        position=2,
+        cn_code="72071114",
+        mass_t_per_t=D("0.03"),
+        country_of_origin="CN",
+        see_source=PrecursorSeeSource.DEFAULT_VALUE,
+    )
+    Footprint.objects.filter(pk=coil.pk).update(
+        status="published",
+        published_at=timezone.now(),
+        signed_document=b"{}",
+        signature="test-signature",
+    )
+    coil.refresh_from_db()
+    DefaultValueDecisionRecord.objects.create(
+        footprint=coil,
+        actual_data_allowed=True,
+        reasons=[],
+        year=2026,
+        certificate_price_eur=PRICE,
+        inputs_fingerprint=f"test-{coil.pk}",
+        computed_at=timezone.now(),
+    )
+    share(coil, chain.buyer)
+    BomLine.objects.filter(pk=chain.lines["coil"].pk).update(footprint=coil, lineage=coil.lineage)
+    products_recompute(organisation_id=chain.buyer.pk, today=TODAY)
+
+    # The declarations' inputs for the same footprint: the one rule.
+    assert [(p.verified, p.production_route) for p in footprint_precursor_inputs(coil)] == [
+        (True, "C"),
+        (False, None),
+    ]
+
+    # SEFA(coil line) = 0.044 + 1.02 × 0.188 + 0.03 × 1.364 = 0.044 + 0.19176 + 0.04092
+    # = 0.27668 (was 0.044 with column A alone).
+    sefa_coil_line = BM_A_COIL + D("1.02") * BM_A_BILLET_C + D("0.03") * BM_B_BILLET_C
+    assert sefa_coil_line == D("0.27668")
+    # SEE unchanged: 2.40942 direct, default part 0.76692. SEFA of the own coil unchanged:
+    # 1.04. FA = 0.975 × (0.038 + 0.7 × 1.04 + 0.4 × 0.27668) = 0.975 × 0.876672 = 0.8547552;
+    # cost = (2.40942 + 0.076692 − 0.8547552) × 80 = 1.6313568 × 80 = 130.508544.
+    faa = CBAM_FACTOR_2026 * (BM_A_SCREWS + D("0.7") * D("1.04") + D("0.4") * sefa_coil_line)
+    assert faa == D("0.8547552")
+    cost = (D("2.40942") + D("0.076692") - faa) * PRICE
+    assert cost == D("130.508544")
+
+    body = chain.api("viewer").get(chain.url(f"buyer-products/{chain.screws.pk}/exposure/"))
+    assert body.status_code == 200, body.content
+    exposure = body.json()
+    assert exposure["cost_eur_per_t"] == "130.51"
+    # All on defaults: the coil line is on column B anyway, nothing changes (152.44).
+    assert exposure["cost_all_defaults_eur_per_t"] == "152.44"
+    # The coil's saving: its default with mark-up minus its actual, and its benchmark term
+    # from 0.27668 to column B 1.370: (0.4 × (3.186892655 × 1.1 − 2.1) − 0.975 × 0.4 ×
+    # (1.370 − 0.27668)) × 80 = (0.5622327682 − 0.4263948) × 80 = 10.867037456.
+    coil_saving = (
+        D("0.4") * (COIL_DEFAULT * (1 + MARK_UP_2026) - D("2.1"))
+        - CBAM_FACTOR_2026 * D("0.4") * (BM_B_COIL_C - sefa_coil_line)
+    ) * PRICE
+    assert coil_saving == D("10.867037456")
+    lines = {line["line"]: line for line in exposure["lines"]}
+    assert lines[str(chain.lines["coil"].pk)]["saving_eur_per_t"] == "10.87"

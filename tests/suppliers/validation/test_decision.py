@@ -3,9 +3,15 @@ applies, and the euro cost per tonne of using it (from the calculation engine)."
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
-from suppliers.validation.decision import decide, decision_year
+from suppliers.validation.decision import (
+    FootprintPrecursorTerm,
+    decide,
+    decision_year,
+    precursor_benchmark_inputs,
+)
 from tests.suppliers.validation.facts_builder import (
     check_all,
     hot_rolled_coil,
@@ -76,3 +82,36 @@ def test_the_year_priced_is_never_before_the_definitive_period():
 
     assert decision_year(date(2025, 12, 31)) == 2026
     assert decision_year(date(2027, 3, 1)) == 2027
+
+
+def test_the_benchmark_inputs_of_a_footprints_precursors_are_one_rule():
+    """``precursor_benchmark_inputs``: what the decision, the declarations and the BOMs give the
+    engine for a footprint's precursors."""
+
+    def term(see_source: str, verified_on: date | None = None) -> FootprintPrecursorTerm:
+        return FootprintPrecursorTerm(
+            cn_code="72071114",
+            mass_t_per_t=Decimal("1.025"),
+            country_of_origin="CN",
+            see_source=see_source,
+            source_verification_statement_date=verified_on,
+        )
+
+    terms = (
+        term("own_verified"),
+        term("platform_footprint", date(2026, 3, 1)),
+        term("platform_footprint"),
+        term("default_value"),
+    )
+    found = precursor_benchmark_inputs(terms, benchmark_route="C")
+    # Column A: the producer's own verified precursor (on its route) and a platform footprint
+    # with a verification statement (route unknown); column B otherwise.
+    assert [(p.verified, p.production_route) for p in found] == [
+        (True, "C"),
+        (True, None),
+        (False, None),
+        (False, None),
+    ]
+    assert {p.mass_t_per_t for p in found} == {Decimal("1.025")}
+    fallback = precursor_benchmark_inputs(terms, benchmark_route="C", verified=False)
+    assert [(p.verified, p.production_route) for p in fallback] == [(False, None)] * 4
