@@ -85,7 +85,8 @@ class FootprintStatus(models.TextChoices):
 #: The explicit workflow. A move not listed raises ``IllegalTransition``.
 TRANSITIONS: dict[str, frozenset[str]] = {
     FootprintStatus.DRAFT: frozenset({FootprintStatus.SUBMITTED}),
-    # The validation worker moves a submission on, or back to draft with its problems.
+    # The validation worker moves a submission on, or back to draft with its problems; the
+    # preparer may also withdraw a submission to draft (``footprint_withdraw``).
     FootprintStatus.SUBMITTED: frozenset({FootprintStatus.IN_REVIEW, FootprintStatus.DRAFT}),
     FootprintStatus.IN_REVIEW: frozenset({FootprintStatus.APPROVED, FootprintStatus.REJECTED}),
     FootprintStatus.APPROVED: frozenset({FootprintStatus.PUBLISHED, FootprintStatus.REJECTED}),

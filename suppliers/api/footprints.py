@@ -1,5 +1,6 @@
-"""Footprints: drafts (create, edit, delete), the workflow actions, evidence, and the signed
-document of a published footprint served exactly as stored."""
+"""Footprints: drafts (create, edit, delete), the workflow actions (withdrawing a submission and
+asking for its validation again among them), evidence, and the signed document of a published
+footprint served exactly as stored."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from rest_framework.response import Response
 from accounts.api.base import OrganisationAPIView
 from accounts.roles import ADMIN_ROLES, ALL_ROLES, REVIEW_ROLES, WRITER_ROLES
 from core.errors import ValidationFailed
-from suppliers.api.validation import ValidationRunDetailOutput
+from suppliers.api.validation import ValidationRunDetailOutput, ValidationRunOutput
 from suppliers.models import EvidenceKind, Footprint, FootprintStatus
 from suppliers.selectors import footprints_visible_to
 from suppliers.services.evidence import evidence_add
@@ -33,7 +34,9 @@ from suppliers.services.workflow import (
     footprint_reject,
     footprint_reopen,
     footprint_submit,
+    footprint_withdraw,
 )
+from suppliers.validation.runs import footprint_revalidate
 
 
 class PrecursorOutput(serializers.Serializer):
@@ -252,6 +255,27 @@ class FootprintSubmitApi(_ActionApi):
 
     def perform(self, footprint: Footprint, comment: str) -> Footprint:
         return footprint_submit(actor=self.actor, footprint=footprint)
+
+
+class FootprintWithdrawApi(_ActionApi):
+    """A submission goes back to draft; a validation run still unfinished is closed."""
+
+    role_map = {"POST": WRITER_ROLES}
+
+    def perform(self, footprint: Footprint, comment: str) -> Footprint:
+        return footprint_withdraw(actor=self.actor, footprint=footprint, comment=comment)
+
+
+class FootprintRevalidateApi(FootprintObjectAPIView):
+    """Validate a submitted footprint again whose validation ended without an outcome (its
+    rules kept crashing): answers the new run, as the footprint's runs are listed."""
+
+    role_map = {"POST": WRITER_ROLES}
+
+    @extend_schema(request=None, responses={201: ValidationRunOutput})
+    def post(self, request: Request, org_slug: str, footprint_id: str) -> Response:
+        run = footprint_revalidate(actor=self.actor, footprint=self.footprint(footprint_id))
+        return Response(ValidationRunOutput(run).data, status=status.HTTP_201_CREATED)
 
 
 class FootprintApproveApi(_ActionApi):

@@ -28,6 +28,12 @@ urlpatterns = [
     ),
     path(fp, footprints.FootprintDetailApi.as_view(), name="footprint"),
     path(f"{fp}submit/", footprints.FootprintSubmitApi.as_view(), name="footprint-submit"),
+    path(f"{fp}withdraw/", footprints.FootprintWithdrawApi.as_view(), name="footprint-withdraw"),
+    path(
+        f"{fp}revalidate/",
+        footprints.FootprintRevalidateApi.as_view(),
+        name="footprint-revalidate",
+    ),
     path(f"{fp}approve/", footprints.FootprintApproveApi.as_view(), name="footprint-approve"),
     path(f"{fp}reject/", footprints.FootprintRejectApi.as_view(), name="footprint-reject"),
     path(f"{fp}reopen/", footprints.FootprintReopenApi.as_view(), name="footprint-reopen"),

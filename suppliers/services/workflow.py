@@ -1,8 +1,9 @@
-"""The footprint workflow: submit, validate (worker), approve or reject (four eyes), publish,
-deprecate, correct.
+"""The footprint workflow: submit, validate (worker), withdraw, approve or reject (four eyes),
+publish, deprecate, correct.
 
-``draft → submitted → in_review → approved → published → deprecated`` and
-``rejected → draft``, as the explicit map ``suppliers.models.TRANSITIONS``. Every move locks
+``draft → submitted → in_review → approved → published → deprecated``, ``submitted → draft``
+(validation found errors, or the preparer withdrew the submission) and ``rejected → draft``,
+as the explicit map ``suppliers.models.TRANSITIONS``. Every move locks
 the row, checks the map (``IllegalTransition`` otherwise) and writes its audit event in the
 same transaction. The four-eyes rule: whoever created or submitted a footprint can never
 approve it (CBAM practice; DOMAIN.md "A preparer approving their own numbers").
@@ -16,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.audit import Actor, audit_event, audit_record, audit_record_many
@@ -29,6 +32,8 @@ from suppliers.models import (
     Footprint,
     FootprintStatus,
     ValidationBatch,
+    ValidationRun,
+    ValidationRunStatus,
 )
 
 VALIDATE_JOB = "suppliers.validate_footprint"
@@ -260,6 +265,53 @@ def footprint_reject(*, actor: Actor, footprint: Footprint, comment: str) -> Foo
             "review_comment": comment,
         },
         note={"comment": comment},
+    )
+
+
+@transaction.atomic
+def footprint_withdraw(*, actor: Actor, footprint: Footprint, comment: str = "") -> Footprint:
+    """Take a submission back: ``submitted`` → ``draft`` (audit ``footprint.submission_withdrawn``,
+    with ``comment`` if given). A validation run still unfinished is closed ``crashed`` with a
+    message naming ``actor``, in the same transaction, so a late worker skips it (finished runs
+    are left alone) and never moves the footprint or writes findings for it.
+
+    The runs are locked before the footprint, in the order the validation chunk locks them, so
+    a withdrawal and a worker on the same run wait for each other instead of deadlocking: if
+    the worker commits first, its run is finished and the footprint has left ``submitted``, so
+    the withdrawal is refused. Under the footprint's lock the runs are read again: a run
+    created meanwhile (a revalidation) is closed too."""
+    unfinished_runs = (
+        ValidationRun.objects.select_for_update()
+        .filter(footprint_id=footprint.pk, finished_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    list(unfinished_runs)  # locked first, as the chunk does
+    locked = Footprint.objects.select_for_update().get(pk=footprint.pk)
+    if locked.status != FootprintStatus.SUBMITTED:
+        # The map also lets a rejected footprint go back to draft: that is a reopening.
+        raise IllegalTransition(
+            f"A {locked.status} footprint cannot be withdrawn; only a submitted footprint can "
+            "(it goes back to draft).",
+            extra={"status": locked.status, "requested": "withdraw"},
+        )
+    unfinished = list(unfinished_runs.all())  # again: a run created while we waited counts
+    now = timezone.now()
+    ValidationRun.objects.filter(pk__in=unfinished).update(
+        status=ValidationRunStatus.CRASHED,
+        last_error=f"Withdrawn by {actor.label} before validation finished.",
+        started_at=Coalesce(F("started_at"), Value(now)),
+        finished_at=now,
+    )
+    note: dict[str, Any] = {"runs_closed": [str(pk) for pk in unfinished]}
+    if comment:
+        note["comment"] = comment
+    return footprint_move(
+        actor=actor,
+        footprint=locked,
+        to=FootprintStatus.DRAFT,
+        action="submission_withdrawn",
+        note=note,
     )
 
 

@@ -30,6 +30,10 @@ executes through a work row (``core.jobs``), storing the findings of every rule.
   which commit outside the attempt's transaction: the runs show ``running`` with their attempt
   count, and a failed attempt shows ``crashed`` (with the rule's code when a rule raised) while
   the job retries, finally with ``finished_at`` once the job gives up.
+- ``footprint_revalidate``: a submitted footprint whose run ended without an outcome (crashed
+  on every attempt) gets a new run and work row through ``validation_runs_create``, with a
+  fresh attempt budget; refused while one of its runs is unfinished. (Withdrawing the
+  submission instead, ``suppliers.services.workflow.footprint_withdraw``, closes such a run.)
 - ``footprints_submit_batch``: many drafts at once, all or nothing, one run each in one batch.
 - ``validation_dry_run``: the findings for a footprint *input* (the JSON body of
   ``POST …/footprints/``), nothing saved.
@@ -60,6 +64,7 @@ from core.errors import ApplicationError, Conflict, ValidationFailed
 from core.jobs import TransientJobError, job_create
 from core.models import Job
 from reference.errors import ReferenceDataMissing
+from suppliers.errors import IllegalTransition
 from suppliers.models import (
     DefaultValueDecisionRecord,
     Footprint,
@@ -137,11 +142,17 @@ class ValidationCrashed(ApplicationError):
 
 
 def validation_runs_create(
-    *, footprints: Sequence[Footprint], batch: ValidationBatch | None = None
+    *,
+    footprints: Sequence[Footprint],
+    batch: ValidationBatch | None = None,
+    again_after: ValidationRun | None = None,
 ) -> list[ValidationRun]:
     """Pending runs of footprints just submitted (in their submit transaction), in chunks of
     ``validation_chunk_size()`` runs with one work row each, executed after commit. A chunk
-    of one is the single submission's job: payload ``{"run_id", "footprint_id"}``."""
+    of one is the single submission's job: payload ``{"run_id", "footprint_id"}``.
+    ``again_after``: the finished run of a single submission that this run validates again
+    (``footprint_revalidate``); its work row is a new one, with a fresh attempt budget."""
+    assert again_after is None or len(footprints) == 1, "a footprint is revalidated alone"
     version = rules_version()
     runs: list[ValidationRun] = []
     size = validation_chunk_size()
@@ -154,6 +165,9 @@ def validation_runs_create(
             payload: dict[str, Any] = {"run_id": str(ids[0]), "footprint_id": str(first.pk)}
             # One job per submission, whoever asks twice.
             key = f"{VALIDATE_JOB}:{first.pk}:{first.submitted_at.isoformat()}"  # type: ignore[union-attr]
+            if again_after is not None:
+                # The submission's key names its first work row, which gave up.
+                key += f":again-after:{again_after.pk}"
         else:
             payload = {"run_ids": [str(i) for i in ids]}
             key = f"{VALIDATE_JOB}:chunk:{ids[0]}"
@@ -171,6 +185,56 @@ def validation_runs_create(
         )
     ValidationRun.objects.bulk_create(runs)
     return runs
+
+
+@transaction.atomic
+def footprint_revalidate(*, actor: Actor, footprint: Footprint) -> ValidationRun:
+    """Validate a submitted footprint again whose validation ended without an outcome (its
+    run crashed on every attempt and the work row gave up): a new run and work row, exactly
+    as a submission makes them (``validation_runs_create``), with a fresh attempt budget;
+    audit ``footprint.revalidation_requested``. The footprint stays ``submitted``.
+
+    Refused (409) unless the footprint is ``submitted``, and while one of its runs is
+    unfinished (still pending, running or retrying), naming that run. Runs are only created
+    under the footprint's lock (a submission, a revalidation), so the check after taking it
+    is current; no run is locked, so this never waits for a worker."""
+    locked = Footprint.objects.select_for_update().get(pk=footprint.pk)
+    if locked.status != FootprintStatus.SUBMITTED:
+        hint = " Submit it instead." if locked.status == FootprintStatus.DRAFT else ""
+        raise IllegalTransition(
+            f"A {locked.status} footprint cannot be revalidated; only a submitted footprint "
+            f"whose validation ended without an outcome can.{hint}",
+            extra={"status": locked.status, "requested": "revalidate"},
+        )
+    unfinished = (
+        ValidationRun.objects.filter(footprint_id=locked.pk, finished_at__isnull=True)
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if unfinished is not None:
+        raise Conflict(
+            f"Validation run {unfinished.pk} of this footprint has not finished (status "
+            f"{unfinished.status}, attempts so far {unfinished.attempts}); wait for it to finish, "
+            "or withdraw the submission.",
+            code="validation_unfinished",
+            extra={"run": str(unfinished.pk), "run_status": unfinished.status},
+        )
+    previous = (
+        ValidationRun.objects.filter(footprint_id=locked.pk).order_by("-created_at", "-pk").first()
+    )
+    [run] = validation_runs_create(footprints=[locked], again_after=previous)
+    audit_record(
+        actor=actor,
+        organisation=locked.organisation,
+        action="footprint.revalidation_requested",
+        obj=locked,
+        before={
+            "run": None if previous is None else str(previous.pk),
+            "run_status": None if previous is None else previous.status,
+        },
+        after={"run": str(run.pk)},
+    )
+    return run
 
 
 def validation_job_run_ids(job: Job) -> list[str]:
@@ -242,8 +306,9 @@ def _execute(runs: list[ValidationRun], *, job: Job | None) -> dict[str, dict[st
     for run in runs:
         footprint = footprints[run.footprint_id]
         if footprint.status != FootprintStatus.SUBMITTED:
-            # Only a submission is validated; nothing else moves a submitted footprint, so
-            # this is a run left over from a manual change. Close it, visibly.
+            # Only a submission is validated. A withdrawal closes its runs as it moves the
+            # footprint, so this is a run left over from a manual change. Close it, visibly,
+            # without moving the footprint or writing findings.
             run.status = ValidationRunStatus.CRASHED
             run.last_error = (
                 f"The footprint is {footprint.status}, not submitted: nothing was validated."
