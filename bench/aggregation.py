@@ -39,13 +39,13 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._support import database_create, database_drop, database_urls  # noqa: E402
+
 DB_NAME = "cbam_bench_aggregation"
-DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
 TODAY = date(2026, 11, 21)
 SUPPLIER_GOODS = (("72071114", "C"), ("72083900", "C"), ("72011011", ""))
 
@@ -60,24 +60,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument("--profile", action="store_true", help="cProfile the full recompute")
     return parser.parse_args()
-
-
-def database_urls() -> tuple[str, str]:
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith(("postgres://", "postgresql://")):
-        base = DEFAULT_SERVER
-    parts = urlsplit(base)
-    admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
-    bench = urlunsplit((parts.scheme, parts.netloc, f"/{DB_NAME}", parts.query, ""))
-    return admin, bench
-
-
-def admin_sql(admin_url: str, *statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
-        for statement in statements:
-            conn.execute(statement.encode())
 
 
 def django_setup(bench_url: str, var_dir: Path) -> None:
@@ -277,8 +259,8 @@ def new_version(world: dict[str, Any], rng: random.Random) -> Any:
 
 def main() -> None:
     args = parse_args()
-    admin_url, bench_url = database_urls()
-    admin_sql(admin_url, f"DROP DATABASE IF EXISTS {DB_NAME}", f"CREATE DATABASE {DB_NAME}")
+    admin_url, bench_url = database_urls(DB_NAME)
+    database_create(admin_url, DB_NAME)
     var_dir = Path(tempfile.mkdtemp(prefix="bench-aggregation-"))
     try:
         django_setup(bench_url, var_dir)
@@ -350,7 +332,7 @@ def main() -> None:
 
         connections.close_all()
         if not args.keep:
-            admin_sql(admin_url, f"DROP DATABASE IF EXISTS {DB_NAME}")
+            database_drop(admin_url, DB_NAME)
 
 
 if __name__ == "__main__":

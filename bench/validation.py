@@ -66,13 +66,13 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._support import database_create, database_drop, database_urls  # noqa: E402
+
 DB_NAME = "cbam_bench_validation"
-DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
 BATCH = 500  # footprints_submit_batch's maximum
 
 
@@ -110,25 +110,6 @@ def parse_args() -> argparse.Namespace:
         "--dump-sql", action="store_true", help="print the statements of one in-process job"
     )
     return parser.parse_args()
-
-
-def database_urls() -> tuple[str, str]:
-    """(admin URL on the ``postgres`` database, the bench database's URL)."""
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith(("postgres://", "postgresql://")):
-        base = DEFAULT_SERVER
-    parts = urlsplit(base)
-    admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
-    bench = urlunsplit((parts.scheme, parts.netloc, f"/{DB_NAME}", parts.query, ""))
-    return admin, bench
-
-
-def admin_sql(admin_url: str, *statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
-        for statement in statements:
-            conn.execute(statement.encode())
 
 
 # --------------------------------------------------------------------------- /proc
@@ -1152,18 +1133,14 @@ def main() -> None:
     db_index = client.connection_pool.connection_kwargs.get("db")
     if db_index in (None, 0):
         raise SystemExit(f"refusing to FLUSHDB Redis db {db_index!r}: give a dedicated index")
-    admin_url, bench_url = database_urls()
+    admin_url, bench_url = database_urls(DB_NAME)
     queue = f"bench-validation-{uuid.uuid4().hex[:10]}"
     work_dir = Path(tempfile.mkdtemp(prefix="bench-validation-"))
     created = False
     with hard_timeout(args.hard_timeout):
         try:
             client.flushdb()
-            admin_sql(
-                admin_url,
-                f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)',
-                f'CREATE DATABASE "{DB_NAME}"',
-            )
+            database_create(admin_url, DB_NAME)
             created = True
             django_setup(args, bench_url, queue, work_dir / "var")
             from django.core.management import call_command
@@ -1189,7 +1166,7 @@ def main() -> None:
 
                     connections.close_all()
                 try:
-                    admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+                    database_drop(admin_url, DB_NAME)
                 except Exception as exc:
                     print(f"could not drop {DB_NAME}: {exc!r}", file=sys.stderr)
             with suppress(Exception):

@@ -71,7 +71,7 @@ from exchange.sharing.services.requests import (
     request_label,
     request_send,
 )
-from suppliers.demo import DEMO_FOOTPRINTS
+from suppliers.demo import DEMO_FOOTPRINTS, DemoSeedError, demo_actor
 from suppliers.models import Footprint, FootprintStatus, Product
 
 YEAR = 2026
@@ -175,10 +175,6 @@ BUYER_PRODUCTS: list[dict[str, Any]] = [
 ]
 
 
-class DemoSeedError(Exception):
-    """The demo cannot be seeded: something it builds on is missing or a step failed."""
-
-
 @dataclass(frozen=True)
 class RequestRow:
     request_id: str
@@ -244,16 +240,6 @@ def _organisation(slug: str) -> Organisation:
     if organisation is None:
         raise DemoSeedError(f"the demo organisation {slug!r} does not exist: run seed_demo first.")
     return organisation
-
-
-def _actor(organisation: Organisation, domain: str, role: str) -> Actor:
-    email = f"{role}@{domain}"
-    user = User.objects.filter(
-        email=email, memberships__organisation=organisation, is_active=True
-    ).first()
-    if user is None:
-        raise DemoSeedError(f"{email} is not a member of {organisation.slug}: run seed_demo.")
-    return Actor(user=user)
 
 
 def _mill_footprint(mill: Organisation, key: str) -> Footprint:
@@ -407,6 +393,18 @@ def _call(service: Any, **kwargs: Any) -> Any:
         raise DemoSeedError(f"{service.__name__}: {exc.message} {exc.extra}") from exc
 
 
+def _sent_request(buyer: Organisation, **match: Any) -> FootprintRequest | None:
+    """The oldest request ``buyer`` sent for the demo period that matches ``match``: seeding
+    again finds it instead of sending another."""
+    return (
+        FootprintRequest.objects.filter(
+            buyer=buyer, period_start=PERIOD[0], period_end=PERIOD[1], **match
+        )
+        .order_by("created_at", "id")
+        .first()
+    )
+
+
 def _mill_request(
     buyer: Organisation,
     mill: Organisation,
@@ -417,17 +415,11 @@ def _mill_request(
     report: DemoExchangeReport,
 ) -> tuple[FootprintRequest, Grant]:
     product: Product = footprint.product
-    request = (
-        FootprintRequest.objects.filter(
-            buyer=buyer,
-            supplier=mill,
-            supplier_product=product,
-            period_start=PERIOD[0],
-            period_end=PERIOD[1],
-            status__in=(RequestStatus.OPEN, RequestStatus.FULFILLED),
-        )
-        .order_by("created_at", "id")
-        .first()
+    request = _sent_request(
+        buyer,
+        supplier=mill,
+        supplier_product=product,
+        status__in=(RequestStatus.OPEN, RequestStatus.FULFILLED),
     )
     if request is None:
         request = _call(
@@ -468,17 +460,7 @@ def _invited_request(
     buyer: Organisation, actor: Actor, today: date, report: DemoExchangeReport
 ) -> FootprintRequest:
     spec = INVITED_REQUEST
-    request = (
-        FootprintRequest.objects.filter(
-            buyer=buyer,
-            supplier_email=spec["supplier_email"],
-            cn_code=spec["cn_code"],
-            period_start=PERIOD[0],
-            period_end=PERIOD[1],
-        )
-        .order_by("created_at", "id")
-        .first()
-    )
+    request = _sent_request(buyer, supplier_email=spec["supplier_email"], cn_code=spec["cn_code"])
     if request is None:
         request = _call(
             request_send,
@@ -631,10 +613,10 @@ def demo_exchange_seed(*, today: date | None = None) -> DemoExchangeReport:
     buyer = _organisation(BUYER["organisation"])
     mill = _organisation(MILL["organisation"])
     importer = _organisation(IMPORTER["organisation"])
-    buyer_actor = _actor(buyer, BUYER["domain"], "preparer")
-    mill_preparer = _actor(mill, MILL["domain"], "preparer")
-    mill_admin = _actor(mill, MILL["domain"], "admin")
-    importer_actor = _actor(importer, IMPORTER["domain"], "preparer")
+    buyer_actor = demo_actor(buyer, BUYER["domain"], "preparer")
+    mill_preparer = demo_actor(mill, MILL["domain"], "preparer")
+    mill_admin = demo_actor(mill, MILL["domain"], "admin")
+    importer_actor = demo_actor(importer, IMPORTER["domain"], "preparer")
     footprints = {MILL_FOOTPRINT_KEY: _mill_footprint(mill, MILL_FOOTPRINT_KEY)}
 
     # 1. The screw maker's products, the coil still on the default value: the "before".

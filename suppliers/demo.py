@@ -438,17 +438,24 @@ class _People:
     admin: Actor
 
 
+def demo_actor(organisation: Organisation, domain: str, role: str) -> Actor:
+    """The demo person ``<role>@<domain>``, an active member of ``organisation`` (made by
+    seed_demo); the exchange demo looks its people up the same way."""
+    email = f"{role}@{domain}"
+    user = User.objects.filter(
+        email=email, memberships__organisation=organisation, is_active=True
+    ).first()
+    if user is None:
+        raise DemoSeedError(f"{email} is not a member of {organisation.slug}: run seed_demo.")
+    return Actor(user=user)
+
+
 def _people(organisation: Organisation, domain: str) -> _People:
-    actors: dict[str, Actor] = {}
-    for role in ("preparer", "reviewer", "admin"):
-        email = f"{role}@{domain}"
-        user = User.objects.filter(
-            email=email, memberships__organisation=organisation, is_active=True
-        ).first()
-        if user is None:
-            raise DemoSeedError(f"{email} is not a member of {organisation.slug}: run seed_demo.")
-        actors[role] = Actor(user=user)
-    return _People(actors["preparer"], actors["reviewer"], actors["admin"])
+    return _People(
+        preparer=demo_actor(organisation, domain, "preparer"),
+        reviewer=demo_actor(organisation, domain, "reviewer"),
+        admin=demo_actor(organisation, domain, "admin"),
+    )
 
 
 def _installation(

@@ -651,21 +651,8 @@ def _sefa_sum(
     Depends on the year only through the benchmark period: kept per period."""
     key = (aggregate_.product.id, all_defaults, benchmark_period(year))
     found = cache.sums.get(key)
-    if found is None:
-        found = cache.sums[key] = _sefa_sum_compute(
-            aggregate_, aggregates, cache, year, all_defaults=all_defaults
-        )
-    return found
-
-
-def _sefa_sum_compute(
-    aggregate_: ProductAggregate,
-    aggregates: Mapping[str, ProductAggregate],
-    cache: BenchmarkCache,
-    year: int,
-    *,
-    all_defaults: bool,
-) -> tuple[Decimal, dict[str, tuple[Decimal, Decimal]]]:
+    if found is not None:
+        return found
     total = ZERO
     per_line: dict[str, tuple[Decimal, Decimal]] = {}
     with localcontext(CALCULATION_CONTEXT):
@@ -693,6 +680,7 @@ def _sefa_sum_compute(
                 now = on_default
             per_line[line.id] = (now, on_default)
             total += now
+    cache.sums[key] = (total, per_line)
     return total, per_line
 
 

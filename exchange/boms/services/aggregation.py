@@ -51,6 +51,7 @@ from exchange.boms.models import (
     BuyerProduct,
     LineSource,
 )
+from exchange.boms.services.lines import LINE_FIELDS
 from exchange.calculations import CalculationError
 from exchange.calculations.free_allocation import benchmark_period
 from exchange.calculations.rendering import render_default_match, render_provenance
@@ -330,22 +331,7 @@ def _load(buyer_id: int, product_ids: set[str]) -> _Loaded:
     for line_values in (
         BomLine.objects.filter(product_id__in=list(products))
         .order_by("product_id", "position")
-        .values(
-            "id",
-            "product_id",
-            "position",
-            "cn_code",
-            "description",
-            "mass_t_per_t",
-            "country_of_origin",
-            "source",
-            "footprint_id",
-            "lineage",
-            "own_product_id",
-            "supplier_id",
-            "supplier_name",
-            "updated_at",
-        )
+        .values("id", "product_id", *LINE_FIELDS, "updated_at")
     ):
         lines[str(line_values["product_id"])].append(dict(line_values))
     lineages = {line["lineage"] for rows in lines.values() for line in rows if line["lineage"]}

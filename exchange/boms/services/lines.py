@@ -23,6 +23,7 @@ from exchange.boms.services.recompute import recompute_enqueue
 from exchange.sharing.selectors import SHAREABLE_STATUSES, lineage_is_granted
 from suppliers.models import Footprint
 
+# A line's own fields: what its audit events record and what the aggregation loads.
 LINE_FIELDS = (
     "position",
     "cn_code",

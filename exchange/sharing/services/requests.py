@@ -97,6 +97,16 @@ def _transition_check(*, status: str, to: str) -> None:
         )
 
 
+def _request_lock(request: FootprintRequest) -> FootprintRequest:
+    """The request's row, locked (``SELECT … FOR UPDATE`` of it alone) and read again with
+    its parties, so a check on its status holds until the transaction ends."""
+    return (
+        FootprintRequest.objects.select_for_update(of=("self",))
+        .select_related("buyer", "supplier", "supplier_product")
+        .get(pk=request.pk)
+    )
+
+
 def _request_move(
     *,
     actor: Actor,
@@ -108,11 +118,7 @@ def _request_move(
 ) -> FootprintRequest:
     """Lock, check ``REQUEST_TRANSITIONS``, apply, audit (``footprint_request.<to>``).
     Callers hold the transaction."""
-    locked = (
-        FootprintRequest.objects.select_for_update(of=("self",))
-        .select_related("buyer", "supplier", "supplier_product")
-        .get(pk=request.pk)
-    )
+    locked = _request_lock(request)
     _transition_check(status=locked.status, to=to)
     before = locked.status
     locked.status = to
@@ -363,11 +369,7 @@ def request_fulfil(
 ) -> tuple[FootprintRequest, Grant]:
     """The supplier answers with one or more of its own published footprints: a grant lets
     the buyer read them and their later versions (``grant_share``). The buyer is notified."""
-    locked = (
-        FootprintRequest.objects.select_for_update(of=("self",))
-        .select_related("buyer", "supplier")
-        .get(pk=request.pk)
-    )
+    locked = _request_lock(request)
     _transition_check(status=locked.status, to=RequestStatus.FULFILLED)
     assert locked.supplier is not None
     grant = grant_share(
@@ -477,11 +479,7 @@ def request_claim(
     """An organisation one of whose members has the invited e-mail address becomes the
     request's supplier (the invitation reached it). Only an open, unclaimed request can be
     claimed, by an organisation that is not the buyer."""
-    locked = (
-        FootprintRequest.objects.select_for_update(of=("self",))
-        .select_related("buyer")
-        .get(pk=request.pk)
-    )
+    locked = _request_lock(request)
     if locked.supplier_id is not None:
         raise IllegalRequestTransition("This request has already been claimed.")
     if locked.status != RequestStatus.OPEN:
