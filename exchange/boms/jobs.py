@@ -14,6 +14,7 @@ from core.models import Job
 from exchange.boms.models import BomLine, BuyerProduct
 from exchange.boms.services.aggregation import recompute_from_payload
 from exchange.boms.services.recompute import RECOMPUTE_JOB, recompute_enqueue
+from suppliers.validation.decisions import DECISION_CHANGED_ACTION
 
 
 @register_job_handler(RECOMPUTE_JOB)
@@ -65,7 +66,9 @@ def on_reference_loaded(event: AuditEvent) -> None:
 def listeners_register() -> None:
     from accounts.audit import audit_listen
 
-    audit_listen("footprint.published", "footprint.deprecated")(on_footprint_event)
+    audit_listen("footprint.published", "footprint.deprecated", DECISION_CHANGED_ACTION)(
+        on_footprint_event
+    )
     audit_listen("signing_key.revoked")(on_key_revoked)
     audit_listen("grant.created", "grant.revoked")(on_grant_event)
     audit_listen("reference.version_loaded")(on_reference_loaded)

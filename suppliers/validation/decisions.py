@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import Actor, audit_record
 from accounts.models import SigningKey
 from reference.errors import ReferenceDataMissing
 from reference.models import ReferenceVersion
@@ -252,8 +253,41 @@ def footprint_decision_refresh(
         today=today,
         keys=keys,
     )
-    decision_records_store([record])
+    with transaction.atomic():
+        before = _outcome_of(
+            DefaultValueDecisionRecord.objects.select_for_update()
+            .filter(footprint_id=footprint.pk)
+            .first()
+        )
+        decision_records_store([record])
+        after = _outcome_of(record)
+        if after != before:
+            # Buyers' bills of materials and anything else built on this footprint's data
+            # learn of it through this event (exchange.boms listens to it).
+            audit_record(
+                actor=Actor.platform("decisions"),
+                organisation=footprint.organisation,
+                action=DECISION_CHANGED_ACTION,
+                obj=footprint,
+                before=before,
+                after=after,
+            )
     return record
+
+
+#: Audit action recorded when a stored decision's outcome changes (allowed ↔ default, or its
+#: reasons): a revoked key, a deprecation, a verification added, new reference data.
+DECISION_CHANGED_ACTION = "footprint.decision_changed"
+
+
+def _outcome_of(record: DefaultValueDecisionRecord | None) -> dict[str, Any] | None:
+    """What a change of decision is judged on: allowed or not, and the reasons' codes."""
+    if record is None:
+        return None
+    return {
+        "actual_data_allowed": record.actual_data_allowed,
+        "reasons": sorted({reason["code"] for reason in record.reasons}),
+    }
 
 
 def decisions_refresh(*, today: date | None = None, limit: int = 2000) -> dict[str, int]:
