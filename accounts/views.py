@@ -42,11 +42,11 @@ class NewAccountForm(forms.Form):
     password = forms.CharField(widget=forms.PasswordInput)
 
 
-def _next_url(request: HttpRequest) -> str:
+def _next_url(request: HttpRequest, default: str = "/dashboard/") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
-    return "/dashboard/"
+    return default
 
 
 @require_http_methods(["GET", "POST"])
@@ -91,6 +91,21 @@ def totp_view(request: HttpRequest) -> HttpResponse:
             login(request, user, backend=BACKEND)
             return redirect(_next_url(request))
     return render(request, "accounts/totp.html", {"form": form, "next": _next_url(request)})
+
+
+@require_http_methods(["GET", "POST"])
+def admin_login_view(request: HttpRequest) -> HttpResponse:
+    """``/admin/login/``: the admin site has no login of its own.
+
+    Django's admin login form authenticates with the password alone, past the lockout and
+    the TOTP second factor. Sending people to the one login page (and back with ``next``)
+    leaves a single way in; a password posted here is never looked at.
+    """
+    target = _next_url(request, default="/admin/")
+    user = request.user
+    if user.is_authenticated and user.is_active and user.is_staff:
+        return redirect(target)
+    return redirect(f"/login/?{urlencode({'next': target})}")
 
 
 @require_POST

@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api.keys import JwksApi
+from accounts.views import admin_login_view
 from core.health import healthz, readyz
 from suppliers.views import cbam_extension_schema_view
 
@@ -26,6 +27,8 @@ urlpatterns = [
             ("suppliers.api.verification_urls", "verification-api"), namespace="verification-api"
         ),
     ),
+    # Before the admin's own URLs, which it shadows: one login page for everyone (lockout, TOTP).
+    path("admin/login/", admin_login_view, name="admin-login"),
     path("admin/", admin.site.urls),
     path("", include(("accounts.urls", "accounts"), namespace="accounts")),
 ]
