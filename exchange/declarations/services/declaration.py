@@ -9,7 +9,6 @@ Certificate price: ``certificate_price_eur`` when the caller gives one, else the
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 
 from accounts.models import Organisation
+from core.spreadsheet import csv_writer
 from exchange.boms.selectors import buyer_product_see
 from exchange.calculations.rounding import round_emissions, round_money, round_see
 from exchange.calculations.types import PrecursorBenchmarkInput
@@ -314,26 +314,52 @@ def declaration_document(report: DeclarationReport) -> dict[str, Any]:
 
 def declaration_csv(report: DeclarationReport) -> str:
     """The summary as CSV: ``#`` lines with the year, deadline, price, de minimis status and
-    quarterly holdings; then one row per summary row and a TOTAL row."""
-    doc = declaration_document(report)
+    quarterly holdings; then one row per summary row and a TOTAL row. Written through
+    ``core.spreadsheet.csv_writer``: text cells (installation names come from suppliers and
+    from the importer) are neutralised against formula injection, figures are numbers rounded
+    once as in the JSON document."""
+    s = report.summary
     out = io.StringIO()
-    out.write(f"# CBAM declaration summary {doc['year']}\n")
-    out.write(f"# deadline for declaration and surrender: {doc['deadline']}\n")
-    out.write(f"# certificate price (EUR): {doc['certificate_price_eur']}\n")
-    out.write(f"# de minimis: {doc['de_minimis']['message']}\n")
-    for q in doc["quarterly_holdings"]:
-        out.write(
-            f"# quarterly holding Q{q['quarter']} ({q['quarter_end']}): at least "
-            f"{q['holding_required_whole']} certificates ({q['holding_required']})\n"
+    writer = csv_writer(out)
+    writer.comment(f"CBAM declaration summary {s.year}")
+    writer.comment(f"deadline for declaration and surrender: {s.deadline.isoformat()}")
+    writer.comment(f"certificate price (EUR): {_s(round_money(s.certificate_price_eur))}")
+    writer.comment(f"de minimis: {report.threshold.messages[0]}")
+    for q in s.quarterly_holdings:
+        writer.comment(
+            f"quarterly holding Q{q.quarter} ({q.quarter_end.isoformat()}): at least "
+            f"{q.holding_required_whole} certificates ({_s(round_emissions(q.holding_required))})"
         )
-    for note in doc["notes"]:
-        out.write(f"# {note}\n")
-    writer = csv.writer(out, lineterminator="\n")
+    for note in s.notes:
+        writer.comment(note)
     writer.writerow(SUMMARY_COLUMNS)
-    for row in doc["rows"]:
-        writer.writerow([row[c] if row[c] is not None else "" for c in SUMMARY_COLUMNS])
-    totals = doc["totals"]
+    for r in s.rows:
+        writer.writerow(
+            (
+                r.cn_code,
+                r.country_of_origin,
+                r.installation,
+                r.basis,
+                r.shipments,
+                r.quantity.normalize(),
+                r.unit,
+                r.mark_up,
+                round_emissions(r.embedded_emissions_tco2e),
+                round_emissions(r.free_allocation_adjustment_tco2e),
+                round_emissions(r.carbon_price_deduction_tco2e),
+                round_emissions(r.certificates),
+                round_money(r.cost_eur),
+            )
+        )
     writer.writerow(
-        ["TOTAL", "", "", "", "", "", "", ""] + [totals[c] for c in SUMMARY_COLUMNS[8:]]
+        (
+            "TOTAL",
+            *([None] * 7),
+            round_emissions(s.embedded_emissions_tco2e),
+            round_emissions(s.free_allocation_adjustment_tco2e),
+            round_emissions(s.carbon_price_deduction_tco2e),
+            round_emissions(s.certificates),
+            round_money(s.cost_eur),
+        )
     )
     return out.getvalue()

@@ -19,9 +19,8 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from exchange.boms.models import AggregationResult, AggregationStatus, BuyerProduct
-from suppliers.models import DefaultValueDecisionRecord, EvidenceFile
-from tests.exchange.declarations.helpers import make_shipment
-from tests.factories import FootprintFactory, InstallationFactory, MembershipFactory
+from tests.exchange.declarations.helpers import make_shipment, verified_footprint
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,46 +33,11 @@ def viewer(api, reference_data, settings):
     return member
 
 
-def _verified_footprint(org, *, allowed=True):
-    installation = InstallationFactory(
-        organisation=org, country="CN", cbam_installation_id="CN-TS-001"
-    )
-    footprint = FootprintFactory(
-        organisation=org,
-        installation=installation,
-        status="published",
-        signed_document=b"{}",
-        signature="sig",
-        verification_statement_date=date(2026, 2, 1),
-        carbon_price_amount=Decimal(10),
-        carbon_price_currency="EUR",
-    )
-    EvidenceFile.objects.create(
-        footprint=footprint,
-        kind="carbon_price",
-        file="evidence/receipt.pdf",
-        original_name="receipt.pdf",
-        content_type="application/pdf",
-        size_bytes=1,
-        sha256="0" * 64,
-    )
-    DefaultValueDecisionRecord.objects.create(
-        footprint=footprint,
-        actual_data_allowed=allowed,
-        reasons=[] if allowed else [{"code": "CBAM-VERIFY-001"}],
-        year=2026,
-        certificate_price_eur=Decimal(80),
-        inputs_fingerprint="x",
-        computed_at=timezone.now(),
-    )
-    return footprint
-
-
 def test_the_summary_has_exact_figures_per_cn_code_country_and_installation(api, viewer):
     org = viewer.organisation
     make_shipment(org, "20", date(2026, 3, 10), reference="A")
     make_shipment(org, "30", date(2026, 6, 1), reference="B")
-    make_shipment(org, "15", date(2026, 9, 15), reference="C", footprint=_verified_footprint(org))
+    make_shipment(org, "15", date(2026, 9, 15), reference="C", footprint=verified_footprint(org))
 
     response = api.get(f"/api/v1/orgs/{org.slug}/declarations/2026/summary")
 
@@ -170,7 +134,7 @@ def test_the_summary_downloads_as_csv_by_query_or_suffix(api, viewer):
 
 def test_a_footprint_whose_data_may_not_be_used_falls_back_to_the_default_value(api, viewer):
     org = viewer.organisation
-    make_shipment(org, "20", date(2026, 3, 10), footprint=_verified_footprint(org, allowed=False))
+    make_shipment(org, "20", date(2026, 3, 10), footprint=verified_footprint(org, allowed=False))
 
     body = api.get(f"/api/v1/orgs/{org.slug}/declarations/2026/summary").json()
 
