@@ -12,7 +12,9 @@ Per shipment (Reg. (EU) 2023/956 Art. 21-22, IR 2025/2620, Art. 9), through the 
   where the obligation uses default values, IR 2025/2621):
   ``SEE_used = SEE × (1 + mark-up × default_share)``; free allocation on column A.
 - ``default``: the default value of (CN code, country of origin) with the mark-up of the year,
-  free allocation on column B.
+  free allocation on column B: no data linked, a linked footprint no longer visible to the
+  importer (grant revoked) or whose data may not be used, a product without a computed SEE;
+  ``ShipmentFacts.default_reasons`` says which.
 
 The summary groups shipments by (CN code, country, installation, basis) and sums the full
 precision figures; every figure is rounded once at output (``rounding``): tCO2e to 5
@@ -45,6 +47,14 @@ QUARTERLY_HOLDING_FROM_YEAR = 2027
 
 
 @dataclass(frozen=True, slots=True)
+class DefaultReason:
+    """Why a shipment is declared on the default value: a stable ``code`` and a sentence."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class ShipmentFacts:
     """What the obligation of one shipment is computed from (loaded by the service).
 
@@ -54,7 +64,8 @@ class ShipmentFacts:
     to deduct), ``precursors`` for the free allocation. For ``complex_good``: ``see_direct``
     and ``see_indirect`` (the counted indirect) and ``default_share``. ``installation`` is the
     label the summary groups by; ``source`` names the footprint or aggregation result used;
-    ``notes`` are remarks of the service (why a linked footprint could not be used…).
+    ``notes`` are remarks of the service (why a linked footprint could not be used…);
+    ``default_reasons`` say why a ``default`` basis was taken (docs/declarations.md).
     """
 
     shipment_id: str
@@ -76,6 +87,7 @@ class ShipmentFacts:
     precursors: tuple[PrecursorBenchmarkInput, ...] = ()
     source: str = ""
     notes: tuple[str, ...] = ()
+    default_reasons: tuple[DefaultReason, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,11 @@
 basis (actual footprint data, a buyer product's SEE, or the default value), call the pure
 calculation, and render JSON and CSV.
 
+A linked footprint counts as actual data only while the importer may read it
+(``exchange.sharing.selectors.footprints_visible_to``): once the supplier revokes the grant,
+the shipment is declared on the default value with the mark-up, and its line says so
+(``DECLARATIONS-GRANT-REVOKED``, docs/declarations.md "A footprint no longer visible").
+
 Reference data: the version valid on 31 December of the year (docs/decisions.md 13).
 Certificate price: ``certificate_price_eur`` when the caller gives one, else the setting
 ``CBAM_CERTIFICATE_PRICE_EUR`` (``suppliers.validation.decisions.certificate_price_eur``).
@@ -11,11 +16,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
 
 from accounts.models import Organisation
 from core.spreadsheet import csv_writer
@@ -24,6 +30,7 @@ from exchange.calculations.rounding import round_emissions, round_money, round_s
 from exchange.calculations.types import PrecursorBenchmarkInput
 from exchange.declarations.calculations.summary import (
     DeclarationSummary,
+    DefaultReason,
     ShipmentFacts,
     ShipmentObligation,
     declaration_summary,
@@ -31,7 +38,11 @@ from exchange.declarations.calculations.summary import (
 )
 from exchange.declarations.calculations.threshold import ThresholdStatus, threshold_status
 from exchange.declarations.models import Shipment
-from exchange.declarations.selectors import shipments_for_declaration
+from exchange.declarations.selectors import (
+    FootprintVisibility,
+    footprint_visibility,
+    shipments_for_declaration,
+)
 from exchange.declarations.services.threshold import threshold_shipments
 from reference.selectors import reference_snapshot_for
 from suppliers.models import EvidenceKind, Footprint
@@ -48,9 +59,11 @@ class DeclarationReport:
     threshold: ThresholdStatus
 
 
-def _installation_label(shipment: Shipment) -> str:
+def _installation_label(shipment: Shipment, *, footprint_usable: bool) -> str:
+    """The linked footprint's CBAM installation id (or name) while the importer may read it;
+    else what the importer typed. A footprint no longer visible is not read at all."""
     footprint = shipment.footprint
-    if footprint is not None:
+    if footprint is not None and footprint_usable:
         installation = footprint.installation
         return installation.cbam_installation_id or installation.name_latin or installation.name
     return shipment.installation_name or NOT_STATED
@@ -77,6 +90,36 @@ def footprint_precursor_inputs(footprint: Footprint) -> tuple[PrecursorBenchmark
     )
 
 
+def _hidden_footprint_facts(
+    base: dict[str, Any], footprint: Footprint, revoked_at: datetime | None
+) -> ShipmentFacts:
+    """A linked footprint the importer may no longer read: the default value, saying why."""
+    if revoked_at is not None:
+        day = timezone.localdate(revoked_at).isoformat()
+        reason = DefaultReason(
+            "DECLARATIONS-GRANT-REVOKED",
+            f"grant revoked on {day}: footprint {footprint.pk} is no longer visible to your "
+            "organisation, so its actual data may not be used; the default value with the "
+            "year's mark-up is declared",
+        )
+        why = f"grant revoked on {day}"
+    else:
+        reason = DefaultReason(
+            "DECLARATIONS-NOT-VISIBLE",
+            f"footprint {footprint.pk} is not visible to your organisation (not shared with it, "
+            "or no longer published), so its actual data may not be used; the default value "
+            "with the year's mark-up is declared",
+        )
+        why = "footprint not visible"
+    return ShipmentFacts(
+        **base,
+        basis="default",
+        source=str(footprint.pk),
+        notes=(f"footprint {footprint.pk}: default value used ({why})",),
+        default_reasons=(reason,),
+    )
+
+
 def _footprint_facts(base: dict[str, Any], footprint: Footprint) -> ShipmentFacts:
     try:
         decision = footprint.decision
@@ -89,11 +132,25 @@ def _footprint_facts(base: dict[str, Any], footprint: Footprint) -> ShipmentFact
             else "actual data not allowed: "
             + "; ".join(str(r.get("code", "")) for r in decision.reasons)
         )
+        reasons = (
+            (
+                DefaultReason(
+                    "DECLARATIONS-NO-DECISION",
+                    f"footprint {footprint.pk} has no default-value decision yet",
+                ),
+            )
+            if decision is None
+            else tuple(
+                DefaultReason(str(r.get("code", "")), str(r.get("message_en", "")))
+                for r in decision.reasons
+            )
+        )
         return ShipmentFacts(
             **base,
             basis="default",
             source=str(footprint.pk),
             notes=(f"footprint {footprint.pk}: default value used ({why})",),
+            default_reasons=reasons,
         )
     notes: list[str] = []
     price: Decimal | None = None
@@ -129,20 +186,38 @@ def _footprint_facts(base: dict[str, Any], footprint: Footprint) -> ShipmentFact
     )
 
 
-def shipment_facts(shipment: Shipment) -> ShipmentFacts:
-    """What ``shipment``'s obligation is computed from (see ``calculations.summary``)."""
+def shipment_facts(
+    shipment: Shipment, *, visibility: FootprintVisibility | None = None
+) -> ShipmentFacts:
+    """What ``shipment``'s obligation is computed from (see ``calculations.summary``).
+
+    A linked footprint is used only while it is visible to the importer (``visibility``, by
+    ``exchange.declarations.selectors.footprint_visibility``; read here when not given): after
+    its grant is revoked the shipment is declared on the default value (docs/declarations.md).
+    """
+    footprint = shipment.footprint
+    if footprint is not None and visibility is None:
+        visibility = footprint_visibility(
+            organisation=shipment.organisation, footprints=[footprint]
+        )
+    usable = footprint is not None and visibility is not None and footprint.pk in visibility.visible
     base: dict[str, Any] = {
         "shipment_id": str(shipment.pk),
         "reference": shipment.reference,
         "cn_code": shipment.cn_code,
         "country_of_origin": shipment.country_of_origin,
-        "installation": _installation_label(shipment),
+        "installation": _installation_label(shipment, footprint_usable=usable),
         "import_date": shipment.import_date,
         "quantity": shipment.quantity,
         "unit": shipment.unit,
     }
-    if shipment.footprint is not None:
-        return _footprint_facts(base, shipment.footprint)
+    if footprint is not None:
+        if not usable:
+            assert visibility is not None
+            return _hidden_footprint_facts(
+                base, footprint, visibility.revoked_at.get(footprint.lineage)
+            )
+        return _footprint_facts(base, footprint)
     product = shipment.buyer_product
     if product is not None:
         see = buyer_product_see(product=product)
@@ -151,6 +226,12 @@ def shipment_facts(shipment: Shipment) -> ShipmentFacts:
                 **base,
                 basis="default",
                 notes=(f"product {product.pk}: no computed SEE yet, default value used",),
+                default_reasons=(
+                    DefaultReason(
+                        "DECLARATIONS-NO-SEE",
+                        f"product {product.pk} has no computed SEE yet",
+                    ),
+                ),
             )
         return ShipmentFacts(
             **base,
@@ -168,7 +249,17 @@ def shipment_facts(shipment: Shipment) -> ShipmentFacts:
             ),
             source=see.result_id,
         )
-    return ShipmentFacts(**base, basis="default")
+    return ShipmentFacts(
+        **base,
+        basis="default",
+        default_reasons=(
+            DefaultReason(
+                "DECLARATIONS-NO-DATA",
+                "no footprint or product linked: the default value with the year's mark-up is "
+                "declared",
+            ),
+        ),
+    )
 
 
 def declaration_report(
@@ -184,9 +275,16 @@ def declaration_report(
     obligations: list[ShipmentObligation] = []
     if shipments:
         snapshot = reference_snapshot_for(on=date(year, 12, 31))
+        visibility = footprint_visibility(
+            organisation=organisation,
+            footprints=[s.footprint for s in shipments if s.footprint is not None],
+        )
         obligations = [
             shipment_obligation(
-                shipment_facts(s), year=year, snapshot=snapshot, certificate_price_eur=price
+                shipment_facts(s, visibility=visibility),
+                year=year,
+                snapshot=snapshot,
+                certificate_price_eur=price,
             )
             for s in shipments
         ]
@@ -297,6 +395,9 @@ def declaration_document(report: DeclarationReport) -> dict[str, Any]:
                 "certificates": _s(round_emissions(ob.certificates)),
                 "problem": ob.problem,
                 "notes": list(ob.facts.notes),
+                "default_reasons": [
+                    {"code": r.code, "message": r.message} for r in ob.facts.default_reasons
+                ],
             }
             for ob in report.obligations
         ],

@@ -147,6 +147,7 @@ def shipment_clean(
     data: Mapping[str, Any],
     today: date,
     cache: ReferenceCache | None = None,
+    stored: Shipment | None = None,
 ) -> Cleaned:
     """Check a shipment's fields (``FIELDS``); every problem by field, nothing written.
 
@@ -157,6 +158,12 @@ def shipment_clean(
     definitive period; customs procedure two digits; a footprint visible to the organisation
     (own or shared), published, of the same CN code and country; or a buyer product of the
     organisation of the same CN code and country (not both).
+
+    ``stored`` is the shipment being changed: the footprint it is already linked to stays
+    linked even when the organisation can no longer see it (grant revoked; the declaration
+    then uses the default value), as long as the CN code and country stay what they were, so
+    that the quantity, date or reference can still be corrected. Choosing another footprint
+    needs it visible, as always.
     """
     cache = cache or ReferenceCache()
     cleaned = Cleaned()
@@ -246,12 +253,16 @@ def shipment_clean(
             elif raw["unit"] and quantity is not None:
                 values["quantity"] = quantity * factors[raw["unit"]]
                 values["quantity_as_entered"] = {"value": raw["quantity"], "unit": raw["unit"]}
-    _links(organisation, raw, values, cleaned)
+    _links(organisation, raw, values, cleaned, stored)
     return cleaned
 
 
 def _links(
-    organisation: Organisation, raw: dict[str, str], values: dict[str, Any], cleaned: Cleaned
+    organisation: Organisation,
+    raw: dict[str, str],
+    values: dict[str, Any],
+    cleaned: Cleaned,
+    stored: Shipment | None,
 ) -> None:
     values["footprint"] = values["buyer_product"] = None
     if raw["footprint_id"] and raw["buyer_product_id"]:
@@ -272,6 +283,9 @@ def _links(
             if footprint_id is not None
             else None
         )
+        if footprint is None and stored is not None and footprint_id == stored.footprint_id:
+            _keep_hidden_footprint(stored, values, cleaned)
+            return
         if footprint is None:
             cleaned.error(
                 "footprint_id",
@@ -320,6 +334,23 @@ def _links(
                 f"country of origin is {country}",
             )
         values["buyer_product"] = product
+
+
+def _keep_hidden_footprint(stored: Shipment, values: dict[str, Any], cleaned: Cleaned) -> None:
+    """The shipment keeps its link to a footprint the organisation can no longer see; it is
+    not read (its CN code and installation cannot be checked), so the CN code and country must
+    stay those checked when it was linked."""
+    cn_code, country = values.get("cn_code"), values.get("country_of_origin")
+    if (cn_code and cn_code != stored.cn_code) or (country and country != stored.country_of_origin):
+        cleaned.error(
+            "footprint_id",
+            f"footprint {stored.footprint_id} is no longer visible to your organisation, so it "
+            "cannot be checked against a new CN code or country of origin; expected "
+            "footprint_id empty (the default value) or a footprint visible to you",
+        )
+        return
+    del values["footprint"]
+    values["footprint_id"] = stored.footprint_id
 
 
 def _uuid(raw: str) -> uuid.UUID | None:
@@ -402,10 +433,14 @@ def shipment_stored_data(shipment: Shipment) -> dict[str, Any]:
 
 def shipment_update(*, actor: Actor, shipment: Shipment, data: Mapping[str, Any]) -> Shipment:
     """Change some fields of a shipment (the others keep their values); every field is checked
-    again, since a new date or CN code changes what the rest must be."""
+    again, since a new date or CN code changes what the rest must be, except a linked
+    footprint the organisation can no longer see, which is kept (``shipment_clean``)."""
     merged = {**shipment_stored_data(shipment), **{k: v for k, v in data.items() if k in FIELDS}}
     cleaned = shipment_clean(
-        organisation=shipment.organisation, data=merged, today=timezone.localdate()
+        organisation=shipment.organisation,
+        data=merged,
+        today=timezone.localdate(),
+        stored=shipment,
     )
     if _reference_taken(shipment.organisation, cleaned.values["reference"], exclude=shipment.pk):
         cleaned.error("reference", "is already used by another shipment")
