@@ -22,6 +22,7 @@ from accounts.services.invitations import (
     invitation_by_token,
 )
 from accounts.services.memberships import user_switch_organisation
+from accounts.throttle import client_ip
 from core.errors import ApplicationError
 
 PENDING_2FA_KEY = "pending_2fa_user_id"
@@ -55,9 +56,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = login_check_password(
-                request=request,
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
+                ip_address=client_ip(request),
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)

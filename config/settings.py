@@ -186,6 +186,15 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT = timedelta(minutes=_env_int("LOGIN_LOCKOUT_MINUTES", 15))
+# Password attempts per window, counted in the cache (accounts.throttle): per caller address
+# and per e-mail address tried (known or not). Refusals read like a wrong password.
+LOGIN_THROTTLE_WINDOW = timedelta(minutes=_env_int("LOGIN_THROTTLE_WINDOW_MINUTES", 15))
+LOGIN_THROTTLE_PER_IP = _env_int("LOGIN_THROTTLE_PER_IP", 30)
+LOGIN_THROTTLE_PER_ACCOUNT = _env_int("LOGIN_THROTTLE_PER_ACCOUNT", 10)
+# How many reverse proxies of ours stand in front of the web processes, each appending to
+# X-Forwarded-For; 0 means REMOTE_ADDR is the caller. Set it behind a load balancer, or every
+# caller shares the balancer's address and its per-address login limit.
+CLIENT_IP_PROXY_COUNT = _env_int("CLIENT_IP_PROXY_COUNT", 0)
 INVITATION_TTL = timedelta(days=_env_int("INVITATION_TTL_DAYS", 7))
 OAUTH_TOKEN_TTL = timedelta(seconds=_env_int("OAUTH_TOKEN_TTL_SECONDS", 3600))
 

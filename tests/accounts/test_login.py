@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -18,8 +21,13 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery"  # tests.factories.UserFactory
-WRONG_PASSWORD_MESSAGE = "Email or password is wrong."
-LOCKED_MESSAGE = "Too many failed logins: this account is locked for 15 more minute(s)."
+# One answer for a wrong password, an unknown e-mail, a locked or a throttled account.
+WRONG_PASSWORD_MESSAGE = (
+    "Email or password is wrong, or there were too many attempts: "
+    "wait a few minutes or reset your password."
+)
+# Only at the code step, which only someone who knows the password reaches.
+LOCKED_MESSAGE = "Too many failed logins: this account is locked for 15 more minutes."
 WRONG_CODE_MESSAGE = "The code is wrong, expired or already used."
 # 5 seconds into a 30-second step, so that "the next step" is a whole step away.
 T0 = 56_666_667 * totp.STEP_SECONDS + 5
@@ -72,6 +80,28 @@ def _login(client, email: str, password: str, **extra):
 
 def _logged_in_as(client) -> str | None:
     return client.session.get("_auth_user_id")
+
+
+def _errors(response) -> list[str]:
+    """The form-wide errors of a login page, unescaped."""
+    return [html.unescape(m) for m in ERROR.findall(response.content.decode())]
+
+
+ERROR = re.compile(r'<p class="errors" role="alert">(.*?)</p>')
+
+
+@pytest.fixture
+def hashes(monkeypatch) -> list[str]:
+    """Counts runs of the password hasher (the slow part of a login)."""
+    ran: list[str] = []
+    original = MD5PasswordHasher.encode
+
+    def counting(hasher, password, salt):
+        ran.append(password)
+        return original(hasher, password, salt)
+
+    monkeypatch.setattr(MD5PasswordHasher, "encode", counting)
+    return ran
 
 
 @pytest.fixture
@@ -154,7 +184,7 @@ def test_the_account_locks_after_the_maximum_failures_and_refuses_even_the_right
     response = _login(client, alice.email, PASSWORD)
 
     assert response.status_code == 200
-    assert LOCKED_MESSAGE in response.content.decode()
+    assert _errors(response) == [WRONG_PASSWORD_MESSAGE]
     assert _logged_in_as(client) is None
     alice.refresh_from_db()
     assert alice.locked_until is not None
@@ -188,10 +218,33 @@ def test_wrong_passwords_during_a_lockout_do_not_extend_it(client, alice):
 
     response = _login(client, alice.email, "guess")
 
-    assert "locked for 10 more minute(s)." in response.content.decode()
+    assert _errors(response) == [WRONG_PASSWORD_MESSAGE]
     alice.refresh_from_db()
     assert alice.locked_until == until
     assert alice.failed_login_count == 0
+    assert AuditEvent.objects.count() == 0
+
+
+def test_unknown_inactive_locked_and_wrong_get_one_answer_after_one_hash_each(
+    client, alice, hashes
+):
+    UserFactory(email="gone@example.com", is_active=False)
+    UserFactory(email="locked@example.com", locked_until=timezone.now() + timedelta(minutes=9))
+    attempts = [
+        ("nobody@example.com", PASSWORD),
+        ("gone@example.com", PASSWORD),
+        ("locked@example.com", PASSWORD),
+        (alice.email, "not the password"),
+    ]
+
+    answers = []
+    for email, password in attempts:
+        hashes.clear()
+        response = _login(client, email, password)
+        answers.append((response.status_code, _errors(response), len(hashes)))
+
+    assert answers == [(200, [WRONG_PASSWORD_MESSAGE], 1)] * 4
+    assert _logged_in_as(client) is None
     assert AuditEvent.objects.count() == 0
 
 
@@ -408,7 +461,7 @@ def test_guessing_codes_locks_the_account_like_guessing_passwords(client, totp_a
     assert LOCKED_MESSAGE in response.content.decode()
     assert _logged_in_as(client) is None
     assert "pending_2fa_user_id" not in client.session
-    assert LOCKED_MESSAGE in _login(client, totp_alice.email, PASSWORD).content.decode()
+    assert _errors(_login(client, totp_alice.email, PASSWORD)) == [WRONG_PASSWORD_MESSAGE]
     assert list(AuditEvent.objects.values_list("action", flat=True)) == [
         "user.locked_out",
         "user.totp_enabled",
