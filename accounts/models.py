@@ -237,6 +237,30 @@ class AccessToken(models.Model):
         return f"token of {self.client_id}"
 
 
+class PasswordResetToken(models.Model):
+    """A link e-mailed to set a new password (accounts.services.password_reset).
+
+    Only the SHA-256 digest of the token is stored. It works once (``used_at``), until
+    ``expires_at``, and only while the user's password is the one it was issued against
+    (``password_fingerprint``, a digest of the stored password hash): setting a password by
+    any path, this link included, kills every older link.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    password_fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+
+    def __str__(self) -> str:
+        return f"password reset of {self.user_id}"
+
+
 class AuditEvent(models.Model):
     """Append-only record of a state change, written in the same transaction as the change.
 

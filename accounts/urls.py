@@ -11,4 +11,15 @@ urlpatterns = [
     path("dashboard/", views.dashboard_view, name="dashboard"),
     path("switch-organisation/", views.switch_organisation_view, name="switch-organisation"),
     path("accounts/invitations/<str:token>/", views.invitation_view, name="invitation"),
+    path("accounts/password-reset/", views.password_reset_request_view, name="password-reset"),
+    path(
+        "accounts/password-reset/sent/",
+        views.password_reset_sent_view,
+        name="password-reset-sent",
+    ),
+    path(
+        "accounts/password-reset/<str:token>/",
+        views.password_reset_confirm_view,
+        name="password-reset-confirm",
+    ),
 ]

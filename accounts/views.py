@@ -1,5 +1,6 @@
 """The web pages of the accounts app: login (password, then TOTP when enabled), logout,
-the dashboard with the organisation switcher, and accepting an invitation."""
+password reset by e-mail, the dashboard with the organisation switcher, and accepting an
+invitation."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
@@ -22,8 +24,14 @@ from accounts.services.invitations import (
     invitation_by_token,
 )
 from accounts.services.memberships import user_switch_organisation
+from accounts.services.password_reset import (
+    password_reset_complete,
+    password_reset_request,
+    password_reset_token_check,
+    password_reset_validity_text,
+)
 from accounts.throttle import client_ip
-from core.errors import ApplicationError
+from core.errors import ApplicationError, NotFound, ValidationFailed
 
 PENDING_2FA_KEY = "pending_2fa_user_id"
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -41,6 +49,29 @@ class TotpForm(forms.Form):
 class NewAccountForm(forms.Form):
     full_name = forms.CharField(max_length=200)
     password = forms.CharField(widget=forms.PasswordInput)
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("Email"))
+
+
+class NewPasswordForm(forms.Form):
+    new_password = forms.CharField(
+        label=gettext_lazy("New password"), widget=forms.PasswordInput, strip=False
+    )
+    new_password_again = forms.CharField(
+        label=gettext_lazy("New password, again"), widget=forms.PasswordInput, strip=False
+    )
+
+    def clean(self) -> dict[str, str]:
+        cleaned: dict[str, str] = super().clean() or {}
+        first, again = cleaned.get("new_password"), cleaned.get("new_password_again")
+        if first is not None and again is not None and first != again:
+            self.add_error(
+                "new_password_again",
+                gettext("The two passwords differ: enter the same new password twice."),
+            )
+        return cleaned
 
 
 def _next_url(request: HttpRequest, default: str = "/dashboard/") -> str:
@@ -113,6 +144,45 @@ def admin_login_view(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect("accounts:login")
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_request_view(request: HttpRequest) -> HttpResponse:
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password_reset_request(email=form.cleaned_data["email"], ip_address=client_ip(request))
+        # The same answer whether or not the address has an account.
+        return redirect("accounts:password-reset-sent")
+    return render(request, "accounts/password_reset_request.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+def password_reset_sent_view(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/password_reset_sent.html",
+        {"validity": password_reset_validity_text()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
+    template = "accounts/password_reset_confirm.html"
+    form = NewPasswordForm(request.POST or None)
+    try:
+        if request.method == "POST" and form.is_valid():
+            password_reset_complete(raw_token=token, password=form.cleaned_data["new_password"])
+            messages.success(
+                request, gettext("Your password has been changed. Log in with the new one.")
+            )
+            return redirect("accounts:login")
+        password_reset_token_check(raw_token=token)
+    except NotFound as exc:
+        return render(request, template, {"error": exc.message}, status=404)
+    except ValidationFailed as exc:
+        for message in exc.extra.get("fields", {}).get("new_password", [exc.message]):
+            form.add_error("new_password", message)
+    return render(request, template, {"form": form})
 
 
 @login_required

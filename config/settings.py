@@ -195,6 +195,12 @@ LOGIN_THROTTLE_PER_ACCOUNT = _env_int("LOGIN_THROTTLE_PER_ACCOUNT", 10)
 # X-Forwarded-For; 0 means REMOTE_ADDR is the caller. Set it behind a load balancer, or every
 # caller shares the balancer's address and its per-address login limit.
 CLIENT_IP_PROXY_COUNT = _env_int("CLIENT_IP_PROXY_COUNT", 0)
+# Password reset by e-mail: how long a link works, and how many links one caller address and
+# one e-mail address may ask for per window (more requests get the same answer, no e-mail).
+PASSWORD_RESET_TTL = timedelta(minutes=_env_int("PASSWORD_RESET_TTL_MINUTES", 60))
+PASSWORD_RESET_THROTTLE_WINDOW = timedelta(hours=1)
+PASSWORD_RESET_THROTTLE_PER_IP = _env_int("PASSWORD_RESET_THROTTLE_PER_IP", 10)
+PASSWORD_RESET_THROTTLE_PER_ACCOUNT = _env_int("PASSWORD_RESET_THROTTLE_PER_ACCOUNT", 3)
 INVITATION_TTL = timedelta(days=_env_int("INVITATION_TTL_DAYS", 7))
 OAUTH_TOKEN_TTL = timedelta(seconds=_env_int("OAUTH_TOKEN_TTL_SECONDS", 3600))
 
