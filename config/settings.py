@@ -201,6 +201,8 @@ PASSWORD_RESET_TTL = timedelta(minutes=_env_int("PASSWORD_RESET_TTL_MINUTES", 60
 PASSWORD_RESET_THROTTLE_WINDOW = timedelta(hours=1)
 PASSWORD_RESET_THROTTLE_PER_IP = _env_int("PASSWORD_RESET_THROTTLE_PER_IP", 10)
 PASSWORD_RESET_THROTTLE_PER_ACCOUNT = _env_int("PASSWORD_RESET_THROTTLE_PER_ACCOUNT", 3)
+# How often beat deletes expired OAuth access tokens and spent password-reset links.
+TOKEN_PURGE_INTERVAL_SECONDS = _env_int("TOKEN_PURGE_INTERVAL_SECONDS", 3600)
 INVITATION_TTL = timedelta(days=_env_int("INVITATION_TTL_DAYS", 7))
 OAUTH_TOKEN_TTL = timedelta(seconds=_env_int("OAUTH_TOKEN_TTL_SECONDS", 3600))
 
