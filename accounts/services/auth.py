@@ -46,10 +46,6 @@ class AccountLocked(LoginFailed):
 class LoginThrottled(LoginFailed):
     """Too many attempts from one address or for one e-mail address in the current window."""
 
-    def __init__(self, message: str, *, retry_after_seconds: int) -> None:
-        super().__init__(message)
-        self.retry_after_seconds = retry_after_seconds
-
 
 class _Outcome(Enum):
     LOCKED = "locked"
@@ -112,22 +108,22 @@ def _record_failure(user: User) -> None:
 def _throttle(*, email: str, ip_address: str | None) -> None:
     window_seconds = int(settings.LOGIN_THROTTLE_WINDOW.total_seconds())
     if ip_address:
-        wait = throttle_hit(
+        over = throttle_hit(
             scope="login-ip",
             ident=ip_address,
             limit=settings.LOGIN_THROTTLE_PER_IP,
             window_seconds=window_seconds,
         )
-        if wait is not None:
-            raise LoginThrottled(login_refused_message(), retry_after_seconds=wait)
-    wait = throttle_hit(
+        if over is not None:
+            raise LoginThrottled(login_refused_message())
+    over = throttle_hit(
         scope="login-account",
         ident=email,
         limit=settings.LOGIN_THROTTLE_PER_ACCOUNT,
         window_seconds=window_seconds,
     )
-    if wait is not None:
-        raise LoginThrottled(login_refused_message(), retry_after_seconds=wait)
+    if over is not None:
+        raise LoginThrottled(login_refused_message())
 
 
 def login_check_password(*, email: str, password: str, ip_address: str | None = None) -> User:
