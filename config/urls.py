@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.api.keys import JwksApi
 from accounts.views import admin_login_view
@@ -17,7 +17,7 @@ urlpatterns = [
         name="cbam-extension-schema",
     ),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include(("accounts.api.urls", "api"), namespace="api")),
     path("api/v1/", include(("exchange.api.urls", "exchange-api"), namespace="exchange-api")),
     path("api/v1/", include(("suppliers.api.urls", "suppliers-api"), namespace="suppliers-api")),

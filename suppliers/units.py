@@ -11,7 +11,9 @@ Energy: 1 MWh = 3.6 GJ exactly (SI: 1 Wh = 3600 J).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from exchange.calculations.numbers import QUANTITY, SPECIFIC, NumberError, parse_number
 
 #: kind -> (normalised unit, {accepted unit: factor to the normalised unit})
 UNITS: dict[str, tuple[str, dict[str, Decimal]]] = {
@@ -64,6 +66,10 @@ ALIASES: dict[str, str] = {
 }
 
 
+#: Kinds measured per unit of product or energy (bounded like specific emissions).
+_PER_UNIT_KINDS = frozenset({"emission_factor", "specific_mass"})
+
+
 class UnitError(ValueError):
     """``str(exc)`` names what was wrong and which units are accepted."""
 
@@ -103,11 +109,9 @@ def quantity(kind: str, value: object, unit: str, *, allow_zero: bool = True) ->
     """
     canonical = canonical_unit(kind, unit)
     try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise UnitError(f"{value!r} is not a number; expected e.g. 1500.25") from None
-    if not number.is_finite():
-        raise UnitError(f"{value!r} is not a finite number")
+        number = parse_number(value, SPECIFIC if kind in _PER_UNIT_KINDS else QUANTITY)
+    except NumberError as error:
+        raise UnitError(error.message) from None
     if number < 0:
         raise UnitError(f"{value} {canonical} is negative; expected zero or more")
     if number == 0 and not allow_zero:

@@ -9,7 +9,7 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -24,6 +24,7 @@ from accounts.services.api_clients import (
     api_client_rotate,
     token_issue,
 )
+from core.api.parsers import BoundedJSONParser
 from core.errors import ApplicationError
 
 
@@ -88,7 +89,9 @@ class ApiClientDetailApi(OrganisationAPIView):
         return Response(ApiClientOutput(client).data)
 
     @extend_schema(
-        responses=ApiClientOutput, description="Revoke: the client and its tokens stop working."
+        # 200 with the revoked client (a DELETE with a serializer would be documented as 204).
+        responses={200: ApiClientOutput},
+        description="Revoke: the client and its tokens stop working.",
     )
     def delete(self, request: Request, org_slug: str, api_client_id: str) -> Response:
         client = self.get_object_or_404(
@@ -137,7 +140,7 @@ class TokenApi(PublicAPIView):
     Client authentication by HTTP Basic (``client_id:client_secret``) or form fields.
     """
 
-    parser_classes = [FormParser, JSONParser]
+    parser_classes = [FormParser, BoundedJSONParser]
     throttle_classes = [TokenEndpointThrottle]
 
     class InputSerializer(serializers.Serializer):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from exchange.calculations.errors import (
@@ -15,6 +15,16 @@ from exchange.calculations.errors import (
     REQUIRED,
     CalculationError,
     Problem,
+)
+from exchange.calculations.numbers import (
+    PRICE,
+    QUANTITY,
+    SHARE,
+    SPECIFIC,
+    Bounds,
+    NumberError,
+    parse_number,
+    shown,
 )
 from exchange.calculations.obligation import check_obligation
 from exchange.calculations.reference import ReferenceSnapshot
@@ -76,6 +86,25 @@ _OBLIGATION_PRECURSOR_FIELDS = frozenset(
     }
 )
 
+#: The bound of each numeric field (``numbers``); a field not listed is a quantity.
+_BOUNDS: dict[str, Bounds] = {
+    "quantity_t": QUANTITY,
+    "mass_t": QUANTITY,
+    "activity_level_t": QUANTITY,
+    "attributed_direct_tco2e": QUANTITY,
+    "attributed_indirect_tco2e": QUANTITY,
+    "electricity_mwh": QUANTITY,
+    "electricity_factor_tco2_per_mwh": SPECIFIC,
+    "see_direct": SPECIFIC,
+    "see_indirect": SPECIFIC,
+    "see_indirect_counted": SPECIFIC,
+    "mass_t_per_t": SPECIFIC,
+    "sefa_tco2e_per_t": SPECIFIC,
+    "certificate_price_eur": PRICE,
+    "carbon_price_paid_eur_per_tco2e": PRICE,
+    "cscf": SHARE,
+}
+
 
 @dataclass
 class _Reader:
@@ -108,34 +137,18 @@ class _Reader:
                 self.problem(at, 'required: a number, e.g. "1500.5"', REQUIRED)
             return None
         raw = data[key]
-        if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        if isinstance(raw, bool) or not isinstance(raw, str | int | float | Decimal):
             self.problem(
                 at,
                 f'expected a number as a string, e.g. "1500.5"; got {_json_type(raw)}',
                 NOT_A_NUMBER,
             )
             return None
-        text = (
-            raw.strip()
-            if isinstance(raw, str)
-            else repr(raw)
-            if isinstance(raw, float)
-            else str(raw)
-        )
-        if isinstance(raw, str) and re.fullmatch(r"-?\d+,\d+", text):
-            self.problem(
-                at, f"{raw!r} is not a number: use a point as decimal separator", NOT_A_NUMBER
-            )
-            return None
         try:
-            value = Decimal(text)
-        except InvalidOperation:
-            self.problem(at, f'{raw!r} is not a number; expected e.g. "1500.5"', NOT_A_NUMBER)
+            return parse_number(raw, _BOUNDS.get(key, QUANTITY))
+        except NumberError as error:
+            self.problem(at, error.message, error.code)
             return None
-        if not value.is_finite():
-            self.problem(at, f"{raw!r} is not a finite number", NOT_A_NUMBER)
-            return None
-        return value
 
     def string(
         self, data: Mapping[str, Any], key: str, path: str, *, required: bool, numbers: bool = False
@@ -202,14 +215,14 @@ class _Reader:
 
     def integer(self, data: Mapping[str, Any], key: str, path: str) -> int | None:
         raw = data.get(key)
-        if isinstance(raw, str) and raw.strip().isdigit():
-            return int(raw.strip())
-        if isinstance(raw, int) and not isinstance(raw, bool):
+        if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
+            raw = int(raw.strip()) if len(raw.strip()) <= 4 else raw
+        if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= 9999:
             return raw
         if raw is None:
             self.problem(_join(path, key), "required: a year, e.g. 2026", REQUIRED)
         else:
-            self.problem(_join(path, key), f"expected a year, e.g. 2026; got {raw!r}")
+            self.problem(_join(path, key), f"expected a year, e.g. 2026; got {shown(raw)}")
         return None
 
     def array(self, data: Mapping[str, Any], key: str, path: str, *, required: bool) -> list[Any]:

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from accounts.api.base import OrganisationAPIView
 from accounts.roles import ALL_ROLES, WRITER_ROLES
+from core.api.fields import LATITUDE, LONGITUDE, NumberField
 from suppliers.selectors import installations_visible_to, products_visible_to
 from suppliers.services.catalogue import (
     installation_create,
@@ -39,11 +40,11 @@ class InstallationInput(serializers.Serializer):
     address = serializers.CharField(required=False, allow_blank=True)
     country = serializers.CharField(max_length=2, required=False)
     un_locode = serializers.CharField(max_length=6, required=False, allow_blank=True)
-    latitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, required=False, allow_null=True
+    latitude = NumberField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True, bounds=LATITUDE
     )
-    longitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, required=False, allow_null=True
+    longitude = NumberField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True, bounds=LONGITUDE
     )
     cbam_operator_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
     cbam_installation_id = serializers.CharField(max_length=64, required=False, allow_blank=True)

@@ -19,12 +19,21 @@ from accounts.audit import Actor, audit_record
 from accounts.models import Organisation
 from accounts.roles import OrganisationKind
 from core.errors import ValidationFailed
+from core.text import MAX_TEXT_CHARS, TextError, clean_text
 from exchange.calculations import (
     CalculationError,
     GoodInput,
     PrecursorInput,
     compute_see,
     electricity_factor_for,
+)
+from exchange.calculations.numbers import (
+    PERCENT,
+    PRICE,
+    SPECIFIC,
+    Bounds,
+    NumberError,
+    parse_number,
 )
 from exchange.calculations.reference import ReferenceSnapshot
 from exchange.calculations.rendering import render_see
@@ -85,13 +94,39 @@ def _quantity(cleaned: _Cleaned, path: str, raw: Any, kind: str, *, allow_zero: 
         return None
 
 
+def _number(cleaned: _Cleaned, path: str, raw: Any, bounds: Bounds, expected: str) -> Any:
+    """A number within ``bounds`` and not negative, or None with the problem recorded."""
+    try:
+        value = parse_number(raw, bounds)
+    except NumberError as exc:
+        cleaned.error(path, f"{exc.reason}; expected {expected}.")
+        return None
+    if value < 0:
+        cleaned.error(path, f"{raw!r}: expected {expected}.")
+        return None
+    return value
+
+
+def _text(cleaned: _Cleaned, path: str, raw: Any, column: str | None = None) -> str:
+    """Text for the footprint's ``column`` (its ``max_length``), or "" with the problem
+    recorded."""
+    limit = MAX_TEXT_CHARS
+    if column is not None:
+        limit = getattr(Footprint._meta.get_field(column), "max_length", None) or MAX_TEXT_CHARS
+    try:
+        return clean_text(raw, max_length=limit)
+    except TextError as exc:
+        cleaned.error(path, f"{exc}.")
+        return ""
+
+
 def _date(cleaned: _Cleaned, path: str, raw: Any) -> date | None:
     if isinstance(raw, date):
         return raw
     try:
-        return date.fromisoformat(str(raw))
+        return date.fromisoformat(str(raw)[:40])
     except ValueError:
-        cleaned.error(path, f"{raw!r} is not a date; expected YYYY-MM-DD.")
+        cleaned.error(path, f"{str(raw)[:40]!r} is not a date; expected YYYY-MM-DD.")
         return None
 
 
@@ -144,7 +179,8 @@ def _clean(
                 cleaned.as_entered[key] = q.as_entered()
 
     if "electricity_factor_source" in data:
-        source = str(data["electricity_factor_source"] or "").strip().lower()
+        source = _text(cleaned, "electricity_factor_source", data["electricity_factor_source"])
+        source = source.lower()
         if source in REFUSED_FACTOR_SOURCES:
             cleaned.error(
                 "electricity_factor_source",
@@ -158,14 +194,17 @@ def _clean(
         elif source and source not in ElectricityFactorSource.values:
             cleaned.error(
                 "electricity_factor_source",
-                f"{source!r} is not a factor source; expected one of "
+                f"{source[:40]!r} is not a factor source; expected one of "
                 + ", ".join(ElectricityFactorSource.values)
                 + ".",
             )
         cleaned.values["electricity_factor_source"] = source
     if "electricity_factor_reference" in data:
-        cleaned.values["electricity_factor_reference"] = str(
-            data["electricity_factor_reference"] or ""
+        cleaned.values["electricity_factor_reference"] = _text(
+            cleaned,
+            "electricity_factor_reference",
+            data["electricity_factor_reference"],
+            "electricity_factor_reference",
         )
 
     if "carbon_price" in data:
@@ -173,22 +212,19 @@ def _clean(
         if not isinstance(cp, dict):
             cleaned.error("carbon_price", 'Expected {"instrument", "amount", "currency"} or null.')
         else:
-            cleaned.values["carbon_price_instrument"] = str(cp.get("instrument") or "")
-            cleaned.values["carbon_price_currency"] = str(cp.get("currency") or "").upper()
+            cleaned.values["carbon_price_instrument"] = _text(
+                cleaned, "carbon_price.instrument", cp.get("instrument"), "carbon_price_instrument"
+            )
+            cleaned.values["carbon_price_currency"] = _text(
+                cleaned, "carbon_price.currency", cp.get("currency"), "carbon_price_currency"
+            ).upper()
             amount = cp.get("amount")
             if amount in (None, ""):
                 cleaned.values["carbon_price_amount"] = None
             else:
-                try:
-                    value = Decimal(str(amount))
-                    if value < 0:
-                        raise ValueError
-                    cleaned.values["carbon_price_amount"] = value
-                except (ArithmeticError, ValueError):
-                    cleaned.error(
-                        "carbon_price.amount",
-                        f"{amount!r} is not an amount; expected a number >= 0 per tCO2e.",
-                    )
+                cleaned.values["carbon_price_amount"] = _number(
+                    cleaned, "carbon_price.amount", amount, PRICE, "a number >= 0 per tCO2e"
+                )
             if (
                 cleaned.values.get("carbon_price_amount") is not None
                 and len(cleaned.values["carbon_price_currency"]) != 3
@@ -252,9 +288,16 @@ def _clean_verification(cleaned: _Cleaned, raw: Any) -> None:
                 "verifier's name and accreditation number for an external one.",
             )
     cleaned.values["verifier_organisation"] = verifier
-    cleaned.values["verifier_name"] = str(raw.get("verifier_name") or "")
-    cleaned.values["verifier_accreditation"] = str(raw.get("accreditation_number") or "")
-    level = str(raw.get("assurance_level") or "")
+    cleaned.values["verifier_name"] = _text(
+        cleaned, "verification.verifier_name", raw.get("verifier_name"), "verifier_name"
+    )
+    cleaned.values["verifier_accreditation"] = _text(
+        cleaned,
+        "verification.accreditation_number",
+        raw.get("accreditation_number"),
+        "verifier_accreditation",
+    )
+    level = _text(cleaned, "verification.assurance_level", raw.get("assurance_level"))
     if level and level not in ("reasonable", "limited"):
         cleaned.error("verification.assurance_level", "Expected reasonable or limited.")
     cleaned.values["assurance_level"] = level
@@ -271,17 +314,15 @@ def _clean_data_quality(cleaned: _Cleaned, raw: Any) -> None:
         return
     share = raw.get("primary_data_share_pct")
     if share not in (None, ""):
-        try:
-            value = Decimal(str(share))
-            if not 0 <= value <= 100:
-                raise ValueError
+        value = _number(
+            cleaned, "data_quality.primary_data_share_pct", share, PERCENT, "a percentage 0-100"
+        )
+        if value is not None:
             cleaned.values["primary_data_share_pct"] = value
-        except (ArithmeticError, ValueError):
-            cleaned.error(
-                "data_quality.primary_data_share_pct", f"{share!r}: expected a percentage 0-100."
-            )
-    cleaned.values["methodology"] = str(raw.get("methodology") or "")
-    cleaned.values["comments"] = str(raw.get("comments") or "")
+    cleaned.values["methodology"] = _text(
+        cleaned, "data_quality.methodology", raw.get("methodology"), "methodology"
+    )
+    cleaned.values["comments"] = _text(cleaned, "data_quality.comments", raw.get("comments"))
     if raw.get("valid_until"):
         cleaned.values["valid_until"] = _date(
             cleaned, "data_quality.valid_until", raw["valid_until"]
@@ -301,7 +342,9 @@ def _clean_precursors(
             cleaned.error(path, "Expected an object.")
             continue
         row: dict[str, Any] = {"position": index}
-        row["cn_code"] = str(item.get("cn_code") or "").replace(" ", "")
+        row["cn_code"] = _text(cleaned, f"{path}.cn_code", item.get("cn_code"))[:40].replace(
+            " ", ""
+        )
         if not row["cn_code"]:
             cleaned.error(f"{path}.cn_code", "This field is required.")
         q = _quantity(
@@ -310,10 +353,12 @@ def _clean_precursors(
         if q is not None:
             row["mass_t_per_t"] = q.value
             row["mass_as_entered"] = q.as_entered()
-        row["country_of_origin"] = str(item.get("country_of_origin") or "").upper()
+        row["country_of_origin"] = _text(
+            cleaned, f"{path}.country_of_origin", item.get("country_of_origin")
+        )[:40].upper()
         if not row["country_of_origin"]:
             cleaned.error(f"{path}.country_of_origin", "This field is required.")
-        source = str(item.get("see_source") or "")
+        source = _text(cleaned, f"{path}.see_source", item.get("see_source"))[:40]
         row["see_source"] = source
         if source == PrecursorSeeSource.PLATFORM_FOOTPRINT:
             referenced = (
@@ -347,12 +392,9 @@ def _clean_precursors(
                     if channel == "see_direct":
                         cleaned.error(f"{path}.see_direct", "Required for own verified figures.")
                     continue
-                try:
-                    row[channel] = Decimal(str(value))
-                    if row[channel] < 0:
-                        raise ValueError
-                except (ArithmeticError, ValueError):
-                    cleaned.error(f"{path}.{channel}", f"{value!r}: expected tCO2e/t >= 0.")
+                number = _number(cleaned, f"{path}.{channel}", value, SPECIFIC, "tCO2e/t >= 0")
+                if number is not None:
+                    row[channel] = number
         elif source != PrecursorSeeSource.DEFAULT_VALUE:
             cleaned.error(
                 f"{path}.see_source",
@@ -425,6 +467,17 @@ def _compute(
     except CalculationError as exc:
         return updates, [{"path": _engine_path(p.path), "message": p.message} for p in exc.problems]
     result = calculation[str(footprint.pk)]
+    if result.see_total > SPECIFIC.maximum:
+        # The inputs are each in range, but their ratio is not a product's emissions (and
+        # would not fit the stored SEE): almost always a unit slip in the activity level.
+        return updates, [
+            {
+                "path": "activity_level",
+                "message": f"The SEE that results, {result.see_total:.5E} tCO2e/t, is above "
+                f"{SPECIFIC.maximum:,f} tCO2e/t; check the units of the activity level and of "
+                "the emissions.",
+            }
+        ]
     rendered = render_see(calculation)["goods"][str(footprint.pk)]
     rendered["reference_date"] = on.isoformat()
     updates.update(

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from accounts.api.base import OrganisationAPIView
 from accounts.roles import ALL_ROLES, WRITER_ROLES
+from core.api.fields import WholeNumberField
 from exchange.boms.models import BomLine, BuyerProduct, LineSource
 from exchange.boms.selectors import bom_lines_of, buyer_products_visible_to
 from exchange.boms.services.lines import bom_line_create, bom_line_delete, bom_line_update
@@ -69,7 +70,7 @@ class BomLineOutput(serializers.Serializer):
 
 
 class BomLineInput(serializers.Serializer):
-    position = serializers.IntegerField(required=False, min_value=1)
+    position = WholeNumberField(required=False, min_value=1, max_value=10_000)
     cn_code = serializers.CharField(max_length=12, required=False)
     description = serializers.CharField(max_length=300, required=False, allow_blank=True)
     mass_t_per_t = serializers.CharField(required=False)

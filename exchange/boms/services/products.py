@@ -7,7 +7,7 @@ Every change writes its audit event and enqueues the recompute of the products i
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -19,6 +19,7 @@ from core.countries import normalise_country
 from core.errors import Conflict, ValidationFailed
 from exchange.boms.models import BuyerProduct
 from exchange.boms.services.recompute import recompute_enqueue
+from exchange.calculations.numbers import SPECIFIC, NumberError, parse_number
 from reference.selectors import cn_code_category
 
 _ROUTES = {"A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L"}
@@ -61,13 +62,11 @@ def country_clean(raw: Any, errors: dict[str, list[str]], field: str) -> str | N
 def decimal_clean(
     raw: Any, errors: dict[str, list[str]], field: str, *, unit: str, positive: bool = False
 ) -> Decimal | None:
+    """A per-tonne figure of a buyer's product or line (bounded like every specific value)."""
     try:
-        value = Decimal(str(raw))
-    except (InvalidOperation, ValueError):
-        errors[field] = [f"{raw!r} is not a number; expected {unit}, e.g. 1.05."]
-        return None
-    if not value.is_finite():
-        errors[field] = [f"{raw!r} is not a number; expected {unit}."]
+        value = parse_number(raw, SPECIFIC)
+    except NumberError as exc:
+        errors[field] = [f"{exc.reason}; expected {unit}, e.g. 1.05."]
         return None
     if positive and value <= 0:
         errors[field] = [f"Must be greater than zero (got {value}); expected {unit}."]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.http import HttpResponse
@@ -19,6 +19,7 @@ from accounts.api.base import OrganisationAPIView
 from accounts.models import User
 from accounts.roles import ALL_ROLES
 from core.errors import ValidationFailed
+from exchange.calculations.numbers import PRICE, NumberError, parse_number
 from exchange.calculations.rounding import round_emissions
 from exchange.declarations.calculations.threshold import ThresholdStatus
 from exchange.declarations.services.declaration import (
@@ -139,10 +140,10 @@ def _price(raw: str | None) -> Decimal | None:
     if raw is None or raw == "":
         return None
     try:
-        price = Decimal(raw)
-    except InvalidOperation:
+        price = parse_number(raw, PRICE)
+    except NumberError:
         price = Decimal(-1)
-    if not price.is_finite() or price <= 0:
+    if price <= 0:
         raise ValidationFailed(
             f"certificate_price_eur {raw!r} is not a price.",
             fields={"certificate_price_eur": ["Expected a price in EUR above zero, e.g. 75.36."]},

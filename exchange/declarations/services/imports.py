@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -62,6 +63,9 @@ def upload_max_bytes() -> int:
 
 def upload_max_rows() -> int:
     return int(getattr(settings, "DECLARATIONS_UPLOAD_MAX_ROWS", DEFAULT_MAX_ROWS))
+
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -133,11 +137,18 @@ def _check_header(header: tuple[str, ...]) -> None:
         )
 
 
+def _echo(value: str) -> str:
+    """A cell as the report shows it: at most 100 characters, control characters and unpaired
+    surrogates written as escapes (the report is stored as JSON, which may hold neither)."""
+    short = value if len(value) <= 100 else f"{value[:100]}… ({len(value):,} characters)"
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", short)
+
+
 def _problem(line: int, column: str, value: str, message: str) -> dict[str, Any]:
     return {
         "line": line,
         "column": column,
-        "value": value,
+        "value": _echo(value),
         "message": f"line {line}, column {column}: {message}",
     }
 

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -23,7 +23,9 @@ from accounts.audit import Actor, audit_record
 from accounts.models import Organisation
 from core.countries import normalise_country
 from core.errors import Conflict, ValidationFailed
+from core.text import text_problem
 from exchange.boms.models import BuyerProduct
+from exchange.calculations.numbers import QUANTITY, NumberError, parse_number
 from exchange.calculations.reference import ReferenceSnapshot
 from exchange.calculations.validation import CN_CODE_SHAPE
 from exchange.declarations.models import Shipment
@@ -91,20 +93,19 @@ class Cleaned:
         self.errors.setdefault(name, []).append(message)
 
 
+#: The longest text of each field (its column's max_length; 300 for the others).
+_TEXT_LIMITS = {"reference": 100}
+
+
 def _text(raw: Any) -> str:
     return "" if raw is None else str(raw).strip()
 
 
 def _quantity(raw: str, cleaned: Cleaned) -> Decimal | None:
     try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        cleaned.error(
-            "quantity", f"{raw!r} is not a number; expected the net mass as a number, e.g. 12.5"
-        )
-        return None
-    if not value.is_finite():
-        cleaned.error("quantity", f"{raw!r} is not a number; expected a number, e.g. 12.5")
+        value = parse_number(raw, QUANTITY)
+    except NumberError as exc:
+        cleaned.error("quantity", f"{exc.reason}; expected the net mass as a number, e.g. 12.5")
         return None
     if value <= 0:
         cleaned.error(
@@ -168,8 +169,13 @@ def shipment_clean(
     cache = cache or ReferenceCache()
     cleaned = Cleaned()
     raw = {name: _text(data.get(name)) for name in FIELDS}
+    for name, value in raw.items():
+        problem = text_problem(value, _TEXT_LIMITS.get(name, 300))
+        if problem:  # a CSV cell or JSON string with a NUL, a surrogate, or a flood
+            cleaned.error(name, problem)
+            raw[name] = ""
     for name in REQUIRED:
-        if not raw[name]:
+        if not raw[name] and name not in cleaned.errors:
             cleaned.error(name, "is required")
     values = cleaned.values
     if len(raw["reference"]) > 100:

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from accounts.api.base import OrganisationAPIView
 from accounts.roles import ALL_ROLES, WRITER_ROLES
+from core.api.fields import NumberField
 from core.errors import ValidationFailed
 from exchange.sharing.models import FootprintRequest, RequestStatus
 from exchange.sharing.selectors import (
@@ -49,7 +50,8 @@ class FootprintRequestOutput(serializers.Serializer):
     status = serializers.ChoiceField(choices=RequestStatus.choices)
     buyer = OrganisationRefOutput()
     supplier = OrganisationRefOutput(allow_null=True)
-    supplier_email = serializers.EmailField()
+    # Blank when the request went to a registered supplier rather than an invited address.
+    supplier_email = serializers.CharField(help_text="The invited address, or blank.")
     supplier_name = serializers.CharField()
     supplier_product = serializers.UUIDField(source="supplier_product_id", allow_null=True)
     supplier_product_name = serializers.SerializerMethodField()
@@ -95,7 +97,7 @@ class RequestSendInput(serializers.Serializer):
     installation = serializers.UUIDField(required=False, allow_null=True, default=None)
     period_start = serializers.DateField()
     period_end = serializers.DateField()
-    quantity_t = serializers.DecimalField(
+    quantity_t = NumberField(
         max_digits=20, decimal_places=6, required=False, allow_null=True, default=None
     )
     due_date = serializers.DateField()

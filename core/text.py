@@ -1,0 +1,56 @@
+"""Text as people and machines send it: one rule for every string that enters (pure).
+
+Refused everywhere (JSON bodies, CSV cells, form fields):
+- control characters other than tab, line feed and carriage return (a NUL cannot be stored by
+  PostgreSQL and breaks CSV readers; the others are invisible and never meant);
+- unpaired UTF-16 surrogates (``"\\ud800"`` in JSON decodes to a string that cannot be encoded
+  as UTF-8, so the database driver fails on it);
+- more than :data:`MAX_TEXT_CHARS` characters in one value (a field's own, smaller limit is
+  checked by :func:`clean_text`).
+"""
+
+from __future__ import annotations
+
+import re
+
+#: The longest string accepted anywhere; fields stored in a column have their own max_length.
+MAX_TEXT_CHARS = 20_000
+
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+class TextError(ValueError):
+    """Why a text is refused; ``str(exc)`` says what is expected."""
+
+
+def text_problem(value: str, max_length: int = MAX_TEXT_CHARS) -> str | None:
+    """What is wrong with ``value``, or None when it is acceptable text."""
+    if len(value) > max_length:
+        return f"is {len(value):,} characters long; expected at most {max_length:,}"
+    bad = _FORBIDDEN.search(value)
+    if bad is None:
+        return None
+    char = bad.group()
+    if "\ud800" <= char <= "\udfff":
+        return (
+            f"contains an unpaired surrogate (U+{ord(char):04X}) at position {bad.start() + 1}; "
+            "expected Unicode text"
+        )
+    return (
+        f"contains a control character (U+{ord(char):04X}) at position {bad.start() + 1}; "
+        "expected text without control characters"
+    )
+
+
+def clean_text(value: object, *, max_length: int = MAX_TEXT_CHARS) -> str:
+    """``value`` as stripped text within ``max_length``; ``TextError`` naming what is wrong.
+    ``None`` is the empty text; numbers are their text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise TextError(f"expected text, got {type(value).__name__}")
+    text = str(value).strip()
+    problem = text_problem(text, max_length)
+    if problem:
+        raise TextError(problem)
+    return text
