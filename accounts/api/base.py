@@ -39,10 +39,23 @@ M = TypeVar("M", bound=Model)
 
 class PlatformAPIView(APIView):
     access: ClassVar[str] = ""
+    #: Declared here so that the OpenAPI schema documents the page envelope of every list a
+    #: view renders with ``paginated``; a view answering a plain array sets it to None.
+    pagination_class: ClassVar[type[StablePageNumberPagination] | None] = StablePageNumberPagination
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # A method the view does not implement is 405 (with Allow) for every caller, before
+        # authentication and roles: it reveals nothing, whereas checking the role first
+        # answered PUT with "your role may not PUT here" (403), as if some role could.
+        method = (request.method or "").lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise exceptions.MethodNotAllowed(request.method or "")
+        super().initial(request, *args, **kwargs)
 
     def paginated(self, queryset: QuerySet[Any], output: type[serializers.Serializer]) -> Response:
         """One page of ``queryset`` rendered with ``output``, in the pagination envelope."""
-        paginator = StablePageNumberPagination()
+        assert self.pagination_class is not None, f"{type(self).__name__} does not paginate"
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, self.request, view=self)
         return paginator.get_paginated_response(output(page, many=True).data)
 

@@ -11,6 +11,8 @@ Expectations:
 - a role missing from ``role_map[method]``: 403; a role in it: neither 401, 403, 404 nor 5xx;
 - machine clients (holding every scope) follow their role; on person-only endpoints: 403;
 - an object of another organisation in an organisation's own URL: 404;
+- a method the view does not implement: 405 with ``Allow`` naming the methods it does, for
+  every caller, anonymous included (before authentication: it reveals nothing);
 - every denied request leaves every table exactly as it was.
 """
 
@@ -232,6 +234,37 @@ def test_authorisation_matrix(world, route, method, caller):
             }[expected]
         )
         assert _snapshot() == before, "a denied request changed the database"
+
+
+UNIMPLEMENTABLE = ("GET", "POST", "PUT", "PATCH", "DELETE", "TRACE")
+
+
+def _routes_missing_methods() -> list[Any]:
+    return [
+        pytest.param(route, id=route.template)
+        for route in ROUTES
+        if set(UNIMPLEMENTABLE) - set(route.methods())
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", _routes_missing_methods())
+def test_a_method_the_view_does_not_implement_answers_405_to_every_caller(world, route):
+    url = _url(route, world.home, world.home)
+    implemented = (
+        set(route.methods()) | {"OPTIONS"} | ({"HEAD"} if "GET" in route.methods() else set())
+    )
+    before = _snapshot()
+
+    for method in sorted(set(UNIMPLEMENTABLE) - set(route.methods())):
+        for caller in CALLERS:
+            response = world.clients[caller].generic(method, url, "{}", "application/json")
+
+            where = f"{method} as {caller}: {response.content[:300]!r}"
+            assert response.status_code == 405, where
+            assert response.json()["code"] == "method_not_allowed", where
+            assert set(response["Allow"].split(", ")) == implemented, where
+    assert _snapshot() == before, "a refused method changed the database"
 
 
 def _object_routes() -> list[Any]:
