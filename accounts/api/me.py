@@ -24,7 +24,12 @@ class MeOutput(serializers.Serializer):
     email = serializers.EmailField()
     full_name = serializers.CharField()
     totp_enabled = serializers.BooleanField()
-    active_organisation = serializers.SlugField(source="active_organisation.slug", default=None)
+    active_organisation = serializers.SlugField(
+        source="active_organisation.slug",
+        default=None,
+        allow_null=True,
+        help_text="Null until the person belongs to an organisation.",
+    )
     memberships = serializers.SerializerMethodField()
 
     def get_memberships(self, user: object) -> list[dict[str, str]]:

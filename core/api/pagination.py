@@ -3,6 +3,8 @@ key, so a row never shows on two pages or on none while the data is unchanged.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from rest_framework.pagination import PageNumberPagination
 
@@ -20,3 +22,50 @@ class StablePageNumberPagination(PageNumberPagination):
                     "ordering ending in a unique field"
                 )
         return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """The envelope ``get_paginated_response`` renders: all four keys, always present."""
+        return {
+            "type": "object",
+            "required": ["count", "next", "previous", "results"],
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Number of items on all pages.",
+                    "example": 123,
+                },
+                "next": {
+                    "type": "string",
+                    "format": "uri",
+                    "nullable": True,
+                    "description": "The next page, null on the last one.",
+                    "example": f"https://cbam.example.com/api/v1/...?{self.page_query_param}=4",
+                },
+                "previous": {
+                    "type": "string",
+                    "format": "uri",
+                    "nullable": True,
+                    "description": "The previous page, null on the first one.",
+                    "example": f"https://cbam.example.com/api/v1/...?{self.page_query_param}=2",
+                },
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["description"] = "Page number, from 1; a page past the last answers 404."
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["description"] = (
+                    f"Items per page, default {self.page_size}, at most {self.max_page_size}."
+                )
+                parameter["schema"] = {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                }
+        return parameters

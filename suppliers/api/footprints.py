@@ -334,6 +334,7 @@ class FootprintCorrectApi(_ActionApi):
 class EvidenceApi(FootprintObjectAPIView):
     role_map = {"GET": ALL_ROLES, "POST": WRITER_ROLES}
     parser_classes: ClassVar[list[Any]] = [MultiPartParser]  # type: ignore[misc]
+    pagination_class = None  # a footprint's few evidence files, answered as one array
 
     @extend_schema(responses=EvidenceOutput(many=True))
     def get(self, request: Request, org_slug: str, footprint_id: str) -> Response:
@@ -395,7 +396,7 @@ class FootprintDocumentApi(FootprintObjectAPIView):
 
     role_map = {"GET": ALL_ROLES}
 
-    @extend_schema(responses={(200, "application/json"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT})
     def get(self, request: Request, org_slug: str, footprint_id: str) -> HttpResponse:
         return signed_document_response(_published(self, footprint_id))
 

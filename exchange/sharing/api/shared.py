@@ -96,7 +96,7 @@ class SharedFootprintOutput(serializers.Serializer):
             "confirmed_by_verifier_at": obj.verifier_confirmed_at,
         }
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(serializers.DictField(allow_null=True))
     def get_carbon_price(self, obj: Footprint) -> dict[str, Any] | None:
         if obj.carbon_price_amount is None and not obj.carbon_price_instrument:
             return None
@@ -203,7 +203,7 @@ class SharedFootprintDocumentApi(_SharedFootprintApi):
 
     role_map = {"GET": ALL_ROLES}
 
-    @extend_schema(responses={(200, "application/json"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT})
     def get(self, request: Request, org_slug: str, shared_footprint_id: str) -> HttpResponse:
         return signed_document_response(self.shared(shared_footprint_id))
 
