@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from core.countries import ISO_COUNTRIES
+from exchange.calculations.numbers import NumberError, number_text
 from exchange.calculations.statutory import OTHER_COUNTRIES
 from reference.datasets.specs import DECIMAL_PLACES, DEFINITIVE_PERIOD_START, MAX_DIGITS
 from reference.errors import RowProblem
@@ -89,8 +90,8 @@ class CellReader:
         if value == "" and blank_ok:
             return None
         try:
-            number = Decimal(value)
-        except InvalidOperation:
+            number = Decimal(number_text(value))  # ASCII digits only, at most 40 characters
+        except (InvalidOperation, NumberError):
             self.fail(column, "is not a number", expected)
             return Decimal(0)
         if not number.is_finite():
@@ -109,7 +110,7 @@ class CellReader:
 
     def year(self, column: str) -> int:
         value = self.values.get(column, "")
-        if value.isdigit() and FIRST_YEAR <= int(value) <= LAST_YEAR:
+        if value.isascii() and value.isdigit() and FIRST_YEAR <= int(value) <= LAST_YEAR:
             return int(value)
         self.fail(
             column,

@@ -176,7 +176,7 @@ class FootprintListApi(OrganisationAPIView):
         if status_filter and status_filter not in FootprintStatus.values:
             errors["status"] = [f"Expected one of {', '.join(FootprintStatus.values)}."]
         period = params.get("period") or None
-        if period and not (period.isdigit() and len(period) == 4):
+        if period and not (period.isascii() and period.isdigit() and len(period) == 4):
             errors["period"] = ["Expected a year, e.g. 2026."]
         if errors:
             raise ValidationFailed("Invalid filter.", fields=errors)

@@ -73,7 +73,7 @@ class ShipmentInput(serializers.Serializer):
 def _year_param(raw: str | None) -> int | None:
     if not raw:
         return None
-    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+    if not (raw.isascii() and raw.isdigit()) or not 2000 <= int(raw) <= 2100:
         raise ValidationFailed(
             f"year {raw!r} is not a year.", fields={"year": ["Expected a year, e.g. 2026."]}
         )
