@@ -12,10 +12,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
+import psycopg
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -43,6 +45,8 @@ class JobHooks:
       up on a job whose workers kept dying. Not called for an attempt that lost its lease.
 
     A hook that raises is logged and ignored: the job's own bookkeeping never depends on it.
+    Except a database connection error in ``on_failure``: the mark's transaction died with
+    the connection, so it is written again, hook included, on a new connection.
     """
 
     on_start: Callable[[Job], None] | None = None
@@ -58,6 +62,49 @@ class TransientJobError(Exception):
 
 class UnknownJobKind(LookupError):
     pass
+
+
+# What the database raises when the connection is gone (a restart, a failover,
+# ``pg_terminate_backend``, a network cut) or the server asks to try again (a deadlock, a
+# serialisation failure): Django's wrappers, and psycopg's own for code that reaches past them.
+_DATABASE_TRANSIENT = (
+    OperationalError,
+    InterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
+
+
+def is_transient_database_error(error: BaseException | None) -> bool:
+    """True for an error of the database connection rather than of the job: the attempt is
+    retried on a new connection, like a ``TransientJobError``."""
+    return isinstance(error, _DATABASE_TRANSIENT)
+
+
+def _drop_connection() -> None:
+    """Close this thread's database connection after a connection error, so that the next
+    statement opens a new one (Django would otherwise keep failing on the dead socket until
+    a task boundary). Not inside a caller's transaction: that caller owns the connection
+    (a test, or a job run in-line), and closing would end its transaction under it."""
+    if not connection.in_atomic_block:
+        connection.close()
+
+
+_T = TypeVar("_T")
+
+
+def _on_a_new_connection_if_lost(write: Callable[[], _T]) -> _T:
+    """Run ``write`` (one transaction); if the connection turns out to be dead, run it once
+    more on a new one. The bookkeeping after a lost connection needs a working connection
+    itself, and a connection is often found dead only at its first statement."""
+    try:
+        return write()
+    except _DATABASE_TRANSIENT:
+        if connection.in_atomic_block:
+            raise
+        logger.warning("database connection lost; writing again on a new one", exc_info=True)
+        _drop_connection()
+        return write()
 
 
 def register_job_handler(
@@ -79,11 +126,15 @@ def register_job_handler(
 
 
 def _run_hook(job: Job, name: str, call: Callable[[], None]) -> None:
-    """Run one hook in a transaction (a savepoint inside the caller's) and swallow its error."""
+    """Run one hook in a transaction (a savepoint inside the caller's) and swallow its error,
+    except a lost connection inside the caller's transaction: that transaction is lost with it
+    and would roll back silently, so the caller must hear of it and write it again."""
     try:
         with transaction.atomic():
             call()
-    except Exception:
+    except Exception as exc:
+        if is_transient_database_error(exc) and connection.in_atomic_block:
+            raise
         logger.exception("job %s (%s): the %s hook failed", job.pk, job.kind, name)
 
 
@@ -185,6 +236,11 @@ def _claim(job_id: int, now: datetime) -> int | None:
     return Job.objects.values_list("attempts", flat=True).get(pk=job_id)
 
 
+def job_retry_delay(attempt: int) -> float:
+    """Seconds before try number ``attempt + 1``: 2, 4, 8 …, capped (see ``_backoff_seconds``)."""
+    return _backoff_seconds(attempt)
+
+
 def _backoff_seconds(attempt: int) -> float:
     # Stay below the broker's visibility timeout: a countdown longer than it would make
     # Redis redeliver the held message to a second worker.
@@ -192,7 +248,23 @@ def _backoff_seconds(attempt: int) -> float:
 
 
 def job_execute(*, job_id: int) -> JobOutcome:
-    """Run one job if it can be claimed. Safe to call any number of times for the same id."""
+    """Run one job if it can be claimed. Safe to call any number of times for the same id.
+
+    A database connection lost where no attempt can be charged for it (claiming, or recording
+    an attempt's end even on a new connection) is answered with ``connection_lost`` and a
+    delay: the task tries again, and a claim that did commit is taken over once its lease ends.
+    """
+    try:
+        return _execute(job_id)
+    except _DATABASE_TRANSIENT:
+        if connection.in_atomic_block:
+            raise
+        logger.warning("job %s: database connection lost; retrying", job_id, exc_info=True)
+        _drop_connection()
+        return JobOutcome("connection_lost", retry_in_seconds=_backoff_seconds(1))
+
+
+def _execute(job_id: int) -> JobOutcome:
     now = timezone.now()
     attempt = _claim(job_id, now)
     if attempt is None:
@@ -206,14 +278,13 @@ def job_execute(*, job_id: int) -> JobOutcome:
             wait = (job.lease_expires_at - now).total_seconds() + 1
             return JobOutcome("busy", retry_in_seconds=wait)
         # Out of attempts.
-        with transaction.atomic():
-            error = f"gave up after {job.attempts} attempts; last error: {job.last_error}"
-            if _fail(job_id, error):
-                _failed(job, None, retrying=False)
+        error = f"gave up after {job.attempts} attempts; last error: {job.last_error}"
+        _on_a_new_connection_if_lost(partial(_give_up, job, error))
         return JobOutcome(Job.Status.FAILED)
 
     job = Job.objects.get(pk=job_id)
     _started(job)
+    failure: BaseException
     try:
         handler = job_handler_for(job.kind)
         with transaction.atomic():
@@ -234,15 +305,26 @@ def job_execute(*, job_id: int) -> JobOutcome:
         logger.warning("job %s attempt %s lost its lease; rolled back", job_id, attempt)
         return JobOutcome("lease_lost")
     except TransientJobError as exc:
-        return _after_failed_attempt(job, attempt, f"transient: {exc}", retry=True, exc=exc)
+        error, retry, failure = f"transient: {exc}", True, exc
+    except _DATABASE_TRANSIENT as exc:
+        # The connection died under the handler (or the server asked to try again): the
+        # attempt rolled back (the outermost atomic block closes a connection it cannot roll
+        # back on); the attempt is spent and the job retried with backoff.
+        logger.warning(
+            "job %s (%s) attempt %s: database error, retrying: %s", job_id, job.kind, attempt, exc
+        )
+        _drop_connection()
+        error, retry, failure = f"transient: {type(exc).__name__}: {exc}", True, exc
     except Exception as exc:
         # Soft time limits land here too: the attempt is spent and the job retried.
         retry = type(exc).__name__ == "SoftTimeLimitExceeded"
         logger.exception("job %s (%s) attempt %s failed", job_id, job.kind, attempt)
-        return _after_failed_attempt(
-            job, attempt, f"{type(exc).__name__}: {exc}", retry=retry, exc=exc
-        )
-    return JobOutcome(Job.Status.SUCCEEDED)
+        error, failure = f"{type(exc).__name__}: {exc}", exc
+    else:
+        return JobOutcome(Job.Status.SUCCEEDED)
+    return _on_a_new_connection_if_lost(
+        partial(_after_failed_attempt, job, attempt, error, retry=retry, exc=failure)
+    )
 
 
 class _LeaseLost(Exception):
@@ -274,6 +356,12 @@ def _after_failed_attempt(
     return JobOutcome(Job.Status.FAILED)
 
 
+def _give_up(job: Job, error: str) -> None:
+    with transaction.atomic():
+        if _fail(job.pk, error):
+            _failed(job, None, retrying=False)
+
+
 def _fail(job_id: int, error: str, *, rows: QuerySet[Job] | None = None) -> int:
     if rows is None:
         rows = Job.objects.filter(pk=job_id)
@@ -298,8 +386,14 @@ def jobs_sweep(*, now: datetime | None = None) -> SweepReport:
     - ``pending`` rows not picked up within ``JOB_REQUEUE_AFTER_SECONDS`` (a Redis restart
       or flush lost their message, or publishing failed): published again;
     - rows that used up ``max_attempts``: ``failed`` with the last error kept.
+
+    Every step is idempotent, so a sweep whose connection turns out to be dead (a database
+    restart since the last tick) runs again, whole, on a new connection.
     """
-    now = now or timezone.now()
+    return _on_a_new_connection_if_lost(lambda: _sweep(now or timezone.now()))
+
+
+def _sweep(now: datetime) -> SweepReport:
     expired = Q(status=Job.Status.RUNNING, lease_expires_at__lt=now)
     exhausted = Q(attempts__gte=F("max_attempts"))
 
@@ -308,11 +402,7 @@ def jobs_sweep(*, now: datetime | None = None) -> SweepReport:
     )
     failed_ids = [job.pk for job in exhausted_jobs]
     for job in exhausted_jobs:
-        with transaction.atomic():
-            if _fail(
-                job.pk, "gave up: the job used all its attempts (worker lost or kept failing)"
-            ):
-                _failed(job, None, retrying=False)
+        _give_up(job, "gave up: the job used all its attempts (worker lost or kept failing)")
 
     Job.objects.filter(expired, attempts__lt=F("max_attempts")).update(
         status=Job.Status.PENDING,

@@ -11,9 +11,10 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import psycopg
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -30,6 +31,7 @@ from core.jobs import (
     register_job_handler,
 )
 from core.models import Job
+from core.tasks import sweep_jobs
 from tests.core.worker import (
     celery_on_redis,
     queued_job_ids,
@@ -723,3 +725,198 @@ def test_giving_up_on_a_job_whose_workers_died_calls_the_failure_hook(clock, hoo
         ("failure", delivered.pk, 2, "None", False),
         ("failure", swept.pk, 2, "None", False),
     ]
+
+
+# --------------------------------------------------------------------------- lost connections
+
+
+def own_backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])
+
+
+def terminate_behind_our_back() -> None:
+    """Terminate this connection's PostgreSQL backend from a second connection, as a database
+    restart or an administrator's ``pg_terminate_backend`` does: Django is not told, and the
+    next statement on this connection fails."""
+    pid = own_backend_pid()
+
+    def administrator() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=administrator)
+    thread.start()
+    thread.join(timeout=10)
+    assert not thread.is_alive(), "pg_terminate_backend did not return"
+
+
+@pytest.fixture
+def usable_connection_afterwards() -> Any:
+    """A test that breaks the connection leaves a working one for the database teardown, also
+    when the code under test did not recover."""
+    yield
+    connection.close()
+
+
+@register_job_handler("tests.database_gone")
+def _database_gone(job: Job) -> None:
+    raise OperationalError("terminating connection due to administrator command")
+
+
+@register_job_handler("tests.connection_closed")
+def _connection_closed(job: Job) -> None:
+    raise InterfaceError("connection already closed")
+
+
+@register_job_handler("tests.psycopg_connection_lost")
+def _psycopg_connection_lost(job: Job) -> None:
+    raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+
+@pytest.mark.parametrize(
+    ("kind", "error"),
+    [
+        (
+            "tests.database_gone",
+            "OperationalError: terminating connection due to administrator command",
+        ),
+        ("tests.connection_closed", "InterfaceError: connection already closed"),
+        (
+            "tests.psycopg_connection_lost",
+            "OperationalError: server closed the connection unexpectedly",
+        ),
+    ],
+)
+def test_a_lost_database_connection_is_transient_and_the_job_is_retried(clock, kind, error):
+    """A database restart or failover is not the job's fault: the attempt is spent and the
+    job tried again with backoff, like a ``TransientJobError``, up to ``max_attempts``."""
+    job = make_job(kind=kind, max_attempts=2)
+
+    outcomes = [job_execute(job_id=job.pk) for _ in range(2)]
+
+    assert outcomes == [JobOutcome("pending", retry_in_seconds=2.0), JobOutcome("failed")]
+    assert row(job) == {
+        "status": "failed",
+        "attempts": 2,
+        "result": None,
+        "last_error": f"transient: {error}",
+        "started_at": NOW,
+        "finished_at": NOW,
+        "lease_expires_at": None,
+        "enqueued_at": NOW,
+    }
+
+
+@register_job_handler("tests.terminated_on_first_attempt")
+def _terminated_on_first_attempt(job: Job) -> dict[str, int]:
+    Job.objects.create(kind="core.selftest", idempotency_key=written_by(job))
+    if job.attempts == 1:
+        terminate_behind_our_back()
+        Job.objects.count()  # the first statement on the dead connection
+    return {"attempt": job.attempts}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_whose_connection_is_terminated_mid_handler_is_retried_on_a_new_one(
+    clock, postgres_only, usable_connection_afterwards
+):
+    """The real thing: ``pg_terminate_backend`` on the worker's connection while the handler
+    runs. The attempt rolls back, the retry is recorded on a new connection, and the next
+    attempt succeeds."""
+    job = make_job(kind="tests.terminated_on_first_attempt")
+
+    first = job_execute(job_id=job.pk)
+    assert (first, row(job)["status"], row(job)["attempts"]) == (
+        JobOutcome("pending", retry_in_seconds=2.0),
+        "pending",
+        1,
+    )
+    assert row(job)["last_error"].startswith("transient: OperationalError: terminating connection")
+    assert not Job.objects.filter(idempotency_key=written_by(job)).exists()
+
+    assert job_execute(job_id=job.pk) == JobOutcome("succeeded")
+    assert (row(job)["status"], row(job)["attempts"], row(job)["result"]) == (
+        "succeeded",
+        2,
+        {"attempt": 2},
+    )
+    assert Job.objects.filter(idempotency_key=written_by(job)).count() == 1
+
+
+TERMINATED_WHILE_MARKING: list[int] = []
+
+
+def _terminated_while_marking(job: Job, error: BaseException | None, retrying: bool) -> None:
+    HOOK_CALLS.append(("failure", job.pk, job.attempts, repr(error), retrying))
+    if not TERMINATED_WHILE_MARKING:
+        TERMINATED_WHILE_MARKING.append(job.pk)
+        terminate_behind_our_back()
+    Job.objects.create(kind="core.selftest", idempotency_key=hook_mark(job, "failure"))
+
+
+@register_job_handler(
+    "tests.terminated_while_marking", hooks=JobHooks(on_failure=_terminated_while_marking)
+)
+def _registry_down_then_connection_lost(job: Job) -> None:
+    raise TransientJobError("registry timed out")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_lost_while_the_retry_is_recorded_is_recorded_on_a_new_one(
+    clock, hook_calls, postgres_only, usable_connection_afterwards
+):
+    """The connection dies in the transaction that returns the job to pending (here in its
+    failure hook): that transaction is written again, whole, on a new connection, rather
+    than reported done while it rolled back."""
+    TERMINATED_WHILE_MARKING.clear()
+    job = make_job(kind="tests.terminated_while_marking")
+
+    outcome = job_execute(job_id=job.pk)
+
+    assert outcome == JobOutcome("pending", retry_in_seconds=2.0)
+    assert (row(job)["status"], row(job)["attempts"], row(job)["last_error"]) == (
+        "pending",
+        1,
+        "transient: registry timed out",
+    )
+    error = repr(TransientJobError("registry timed out"))
+    assert hook_calls == [("failure", job.pk, 1, error, True)] * 2
+    assert marks() == [f"hook-failure-of-job-{job.pk}-attempt-1"]
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_the_sweeper_task_reconnects_when_its_connection_was_terminated(
+    redis_queue, clock, postgres_only, usable_connection_afterwards
+):
+    """The beat task's connection was cut since its last tick (a database restart): the sweep
+    reconnects and does its work instead of failing until the worker restarts."""
+    client, queue = redis_queue
+    job = make_job(enqueued_at=NOW - timedelta(seconds=REQUEUE_AFTER_SECONDS + 1))
+    terminate_behind_our_back()
+
+    report = sweep_jobs()
+
+    assert report == {"requeued": [job.pk], "failed": []}
+    assert queued_job_ids(client, queue) == [job.pk]
+    assert row(job)["enqueued_at"] == NOW
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_whose_connection_died_before_the_claim_is_retried_later(
+    clock, postgres_only, usable_connection_afterwards
+):
+    """Nothing was claimed, so no attempt is charged: the task is told to come back, and the
+    next delivery runs the job on a new connection."""
+    job = make_job(kind="tests.hooked_success")
+    terminate_behind_our_back()
+
+    assert job_execute(job_id=job.pk) == JobOutcome("connection_lost", retry_in_seconds=2.0)
+
+    assert job_execute(job_id=job.pk) == JobOutcome("succeeded")
+    assert (row(job)["status"], row(job)["attempts"]) == ("succeeded", 1)
