@@ -29,7 +29,8 @@ executes through a work row (``core.jobs``), storing the findings of every rule.
 - ``validation_runs_attempt_started`` / ``validation_runs_attempt_failed``: the job's hooks,
   which commit outside the attempt's transaction: the runs show ``running`` with their attempt
   count, and a failed attempt shows ``crashed`` (with the rule's code when a rule raised) while
-  the job retries, finally with ``finished_at`` once the job gives up.
+  the job retries, finally with ``finished_at`` once the job gives up. A lost database
+  connection is no crash: the runs go back to ``pending`` while the job retries.
 - ``footprint_revalidate``: a submitted footprint whose run ended without an outcome (crashed
   on every attempt) gets a new run and work row through ``validation_runs_create``, with a
   fresh attempt budget; refused while one of its runs is unfinished. (Withdrawing the
@@ -61,7 +62,7 @@ from django.utils import timezone
 from accounts.audit import Actor, audit_record
 from accounts.models import Organisation
 from core.errors import ApplicationError, Conflict, ValidationFailed
-from core.jobs import TransientJobError, job_create
+from core.jobs import TransientJobError, is_transient_database_error, job_create
 from core.models import Job
 from reference.errors import ReferenceDataMissing
 from suppliers.errors import IllegalTransition
@@ -395,6 +396,11 @@ def validation_chunk_evaluate(work: list[_Work]) -> tuple[ReferenceReader, dict[
         try:
             _evaluate(w, reference)
         except RuleCrashed as exc:
+            cause = exc.__cause__
+            if cause is not None and is_transient_database_error(cause):
+                # A query that failed with the connection is nobody's bug: the whole attempt
+                # rolls back and the job retries it, rather than this run being kept crashed.
+                raise cause from None
             w.crash = exc
     return reference, keys
 
@@ -590,11 +596,17 @@ def validation_runs_attempt_failed(
 ) -> None:
     """Job hook: an attempt failed (its writes rolled back). Its runs are ``crashed``, with
     the rule's code where a rule raised; with ``finished_at`` once the job will not try again,
-    so the footprints visibly stay ``submitted``."""
+    so the footprints visibly stay ``submitted``. A lost database connection that the job
+    retries crashed nothing: the runs are ``pending`` again, with the reason."""
     if error is None:
         message = "The worker running it was lost on every attempt; the platform gave up."
     else:
         message = f"{type(error).__name__}: {error}"
+    if retrying and is_transient_database_error(error):
+        _job_runs(job).update(
+            status=ValidationRunStatus.PENDING, last_error=f"{message[:3980]} (retrying)"
+        )
+        return
     updates: dict[str, Any] = {"status": ValidationRunStatus.CRASHED}
     if not retrying:
         updates["finished_at"] = timezone.now()

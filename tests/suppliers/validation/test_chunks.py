@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import OperationalError
 
 from accounts.models import AuditEvent
 from core.jobs import job_execute
@@ -335,3 +336,49 @@ def test_when_every_run_of_a_chunk_crashes_the_chunk_is_retried_whole(producer, 
     assert not ValidationRun.objects.filter(finished_at__isnull=True).exists()
     assert set(statuses().values()) == {"submitted"}
     assert len(validation_jobs()) == 1  # no work row of its own for anyone
+
+
+def test_a_chunk_that_loses_its_database_connection_is_retried_whole_and_no_run_crashed(
+    producer, rules, settings
+):
+    """A query that fails because the connection is gone (a database restart) is not a rule's
+    bug: it is not kept as that run's crash nor handed over; the whole attempt rolls back, the
+    runs wait (``pending``, retryable) and the next attempt validates every one of them."""
+    settings.VALIDATION_CHUNK_SIZE = 3
+    lost: list[str] = []
+
+    def connection_lost_once(ctx: Any) -> list[Any]:
+        if not lost:
+            lost.append("once")
+            raise OperationalError("terminating connection due to administrator command")
+        return []
+
+    rules.add("TEST-WARN-001", electricity_noted)
+    rules.add("TEST-DB-001", connection_lost_once)
+    footprint_ids = [draft(producer, **SMALL) for _ in range(3)]
+    submit_batch(producer, *footprint_ids)
+    (chunk,) = validation_jobs()
+
+    assert job_execute(job_id=chunk.pk).status == "pending"
+
+    chunk.refresh_from_db()
+    message = "OperationalError: terminating connection due to administrator command"
+    assert (chunk.status, chunk.attempts, chunk.last_error) == (
+        "pending",
+        1,
+        f"transient: {message}",
+    )
+    runs = list(ValidationRun.objects.values_list("status", "crashed_rule_code", "finished_at"))
+    assert runs == [("pending", "", None)] * 3
+    assert set(ValidationRun.objects.values_list("last_error", flat=True)) == {
+        f"{message} (retrying)"
+    }
+    assert not ValidationFinding.objects.exists()
+    assert set(statuses().values()) == {"submitted"}
+    assert len(validation_jobs()) == 1  # nothing handed over
+
+    assert job_execute(job_id=chunk.pk).status == "succeeded"
+
+    runs = list(ValidationRun.objects.values_list("status", "attempts", "last_error"))
+    assert runs == [("passed", 2, "")] * 3
+    assert set(statuses().values()) == {"in_review"}
