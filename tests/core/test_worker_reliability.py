@@ -1,4 +1,5 @@
-"""Background work survives what production does to it: killed workers and a flushed Redis.
+"""Background work survives what production does to it: killed workers, a flushed Redis and
+lost database connections.
 
 Each test runs real ``celery worker`` processes (prefork, one child) against the test Redis
 (db 15) and the test database, on a queue of its own. Rows are committed
@@ -13,15 +14,17 @@ from __future__ import annotations
 import os
 import signal
 import time
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import redis
-from django.db import transaction
+from django.db import connection, transaction
 
 from core.jobs import job_create
 from core.models import Job
+from suppliers.models import Footprint, ValidationRun
 from tests.core.worker import (
     WorkerGroup,
     celery_on_redis,
@@ -31,6 +34,11 @@ from tests.core.worker import (
     unique_queue,
     wait_until,
 )
+from tests.suppliers import conftest as suppliers_fixtures
+from tests.suppliers.validation.conftest import draft
+
+# The suppliers' producer (people, installation, product) for the validation batch below.
+producer = suppliers_fixtures.producer
 
 pytestmark = [
     pytest.mark.services,
@@ -235,3 +243,77 @@ def test_jobs_survive_a_redis_flush_thanks_to_the_sweeper(workers, redis_db):
     rows = list(Job.objects.order_by("pk").values_list("status", "attempts", "result"))
     assert rows == [("succeeded", 1, {"echo": n, "attempt": 1}) for n in range(5)], workers.logs()
     assert f"job sweep: requeued {ids}, failed []" in with_sweeper.log(), workers.logs()
+
+
+# The workers also load the test rules (a slow one), as in test_worker_validation.
+WORKER_RULES = {"CBAM_EXTRA_RULE_MODULES": "tests.suppliers.validation.worker_rules"}
+TERMINATE_OTHER_BACKENDS = """
+    SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+    WHERE datname = current_database() AND pid <> pg_backend_pid()
+"""
+
+
+def test_a_batch_survives_its_worker_losing_the_database_connection_mid_chunk(
+    workers, producer, settings, postgres_only
+):
+    """A database restart, a failover or an administrator's ``pg_terminate_backend`` cuts the
+    worker's connection while it validates a chunk. The attempt rolls back; the error is
+    transient: the worker reconnects and the job is retried, so every submission of the batch
+    ends validated and no run is ever shown ``crashed``.
+
+    40 footprints in chunks of 10; each run takes 0.3 s in a slow test rule, so a chunk
+    (3 s) is still running one second after its runs show ``running``."""
+    settings.VALIDATION_CHUNK_SIZE = 10
+    workers.start(extra_env={**WORKER_RULES, "CBAM_TEST_SLOW_RULE_SECONDS": "0.3"})
+    footprint_ids = [draft(producer) for _ in range(40)]
+    response = producer.api("preparer").post(
+        producer.url("footprints/submit-batch/"), {"footprints": footprint_ids}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    job_ids = sorted(set(ValidationRun.objects.values_list("job_id", flat=True)))
+    assert len(job_ids) == 4
+    run_statuses_seen: set[str] = set()
+
+    def some_run_running() -> bool:
+        statuses = set(ValidationRun.objects.values_list("status", flat=True))
+        run_statuses_seen.update(statuses)
+        return "running" in statuses
+
+    wait_until(some_run_running, timeout=30, describe=workers.logs)
+    time.sleep(1)  # inside the chunk's rules, its transaction open
+    with connection.cursor() as cursor:
+        cursor.execute(TERMINATE_OTHER_BACKENDS)
+        terminated = [row[0] for row in cursor.fetchall()]
+    assert terminated, "no worker connection to terminate"
+    assert all(terminated), terminated
+
+    def batch_done() -> bool:
+        run_statuses_seen.update(ValidationRun.objects.values_list("status", flat=True))
+        return not ValidationRun.objects.filter(finished_at__isnull=True).exists()
+
+    wait_until(
+        batch_done,
+        timeout=90,
+        interval=0.2,
+        describe=lambda: f"runs {run_counts()}, jobs {job_states(job_ids)}\n{workers.logs()}",
+    )
+    assert run_counts() == {("passed", True): 40}, workers.logs()
+    assert dict(Counter(Footprint.objects.values_list("status", flat=True))) == {"in_review": 40}
+    jobs = job_states(job_ids)
+    assert [status for status, _attempts, _error in jobs] == ["succeeded"] * 4, workers.logs()
+    # The chunk that lost its connection took a second attempt; the others one.
+    assert sorted(attempts for _status, attempts, _error in jobs) == [1, 1, 1, 2], jobs
+    assert "crashed" not in run_statuses_seen, run_statuses_seen
+
+
+def run_counts() -> dict[tuple[str, bool], int]:
+    rows = ValidationRun.objects.values_list("status", "finished_at")
+    return dict(Counter((status, finished is not None) for status, finished in rows))
+
+
+def job_states(job_ids: list[int]) -> list[tuple[str, int, str]]:
+    return list(
+        Job.objects.filter(pk__in=job_ids)
+        .order_by("pk")
+        .values_list("status", "attempts", "last_error")
+    )
