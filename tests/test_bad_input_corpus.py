@@ -23,6 +23,7 @@ from rest_framework.test import APIClient
 from accounts.roles import OrganisationKind, Role
 from suppliers.models import Installation, Product
 from tests.factories import MembershipFactory, OrganisationFactory
+from tests.suppliers.conftest import Producer, footprint_input
 
 OUR_APPS = (
     "accounts",
@@ -128,38 +129,12 @@ def _endpoints(world: dict[str, Any]) -> list[Endpoint]:
     state: dict[str, str] = {}
 
     def footprint_body() -> dict[str, Any]:
-        return {
-            "product": str(world["product"].pk),
-            "installation": str(world["installation"].pk),
-            "period_start": "2026-01-01",
-            "period_end": "2026-12-31",
-            "attributed_direct_emissions": {"value": "250000", "unit": "tCO2e"},
-            "activity_level": {"value": "1000000", "unit": "t"},
-            "electricity": {"value": "90000", "unit": "MWh"},
-            "electricity_factor_source": "country_default",
-            "carbon_price": {"instrument": "China ETS", "amount": "80", "currency": "CNY"},
-            "precursors": [
-                {
-                    "cn_code": "72071114",
-                    "mass_per_t": {"value": "1.05", "unit": "t/t"},
-                    "country_of_origin": "CN",
-                    "see_source": "own_verified",
-                    "see_direct": "1.9",
-                    "see_indirect": "0.3",
-                }
-            ],
-            "verification": {
-                "verifier_name": "Nordic Emissions Verification AB",
-                "accreditation_number": "SWEDAC 1234",
-                "statement_date": "2027-02-15",
-                "assurance_level": "reasonable",
-            },
-            "data_quality": {
-                "primary_data_share_pct": "92.5",
-                "methodology": "EU CBAM (2025/2547)",
-                "comments": "Measured",
-            },
-        }
+        body = footprint_input(
+            Producer(world["org"], {}, world["installation"], world["product"]),
+            carbon_price={"instrument": "China ETS", "amount": "80", "currency": "CNY"},
+        )
+        body["data_quality"]["comments"] = "Measured"
+        return body
 
     footprint_numbers = {
         ("attributed_direct_emissions", "value"): "attributed_direct_emissions",
