@@ -5,7 +5,7 @@ Both sides walk the same graph in the same process:
 - floor: a plain dict walk with floats: the same iterative depth-first order, then
   ``(attributed + Σ mass · SEE) / activity`` per channel, precursors pre-resolved to tuples, no
   validation, no provenance, no dataclasses;
-- ours: ``exchange.calculations.compute_see`` on frozen ``GoodInput`` dataclasses with Decimal:
+- ours: ``cbam.compute_see`` on frozen ``GoodInput`` dataclasses with Decimal:
   validation of every good (ids, CN codes, numbers, references, default values, cycles),
   default-value lookups with CN/country fallback, exempt origins, the cross-over indirect
   channel, ``SeeResult`` per good. Provenance is built on demand, not here.
@@ -38,9 +38,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from exchange.calculations import GoodInput, PrecursorInput, compute_see  # noqa: E402
-from exchange.calculations.csv_snapshot import snapshot_from_csv  # noqa: E402
-from exchange.calculations.defaults import (  # noqa: E402
+from cbam import GoodInput, PrecursorInput, compute_see  # noqa: E402
+from cbam.csv_snapshot import snapshot_from_csv  # noqa: E402
+from cbam.defaults import (  # noqa: E402
     electricity_factor_for,
     match_default_value,
 )
@@ -134,7 +134,7 @@ def generate(n_goods: int, seed: int, snapshot_categories: dict[str, str]) -> li
 
 def to_floor_graph(goods: list[GoodInput], snapshot: object) -> tuple[dict, list[str]]:
     """The same graph as plain dicts and floats; defaults and grid factors pre-resolved."""
-    from exchange.calculations.reference import ReferenceSnapshot
+    from cbam.reference import ReferenceSnapshot
 
     assert isinstance(snapshot, ReferenceSnapshot)
     graph: dict[str, tuple] = {}

@@ -51,6 +51,7 @@ from django.utils import timezone
 
 from accounts.audit import Actor
 from accounts.models import Organisation, User
+from cbam.rounding import round_money, round_see
 from core.errors import ValidationFailed
 from core.jobs import job_execute
 from core.models import Job
@@ -59,7 +60,6 @@ from exchange.boms.selectors import chase_list
 from exchange.boms.services.lines import bom_line_create, bom_line_update
 from exchange.boms.services.products import buyer_product_create
 from exchange.boms.services.recompute import RECOMPUTE_JOB
-from exchange.calculations.rounding import round_money, round_see
 from exchange.declarations.services.declaration import declaration_document, declaration_report
 from exchange.declarations.services.imports import shipments_import_csv
 from exchange.declarations.services.threshold import threshold_report

@@ -15,8 +15,8 @@ from functools import lru_cache
 
 from django.db.models import Q, QuerySet
 
-from exchange.calculations.reference import ReferenceSnapshot
-from exchange.calculations.types import (
+from cbam.reference import ReferenceSnapshot
+from cbam.types import (
     BenchmarkRow,
     CbamFactorRow,
     DefaultValueRow,

@@ -190,7 +190,7 @@ class Footprint(models.Model):
     comments = models.TextField(blank=True)
     valid_until = models.DateField(null=True, blank=True)
 
-    # Computed by the engine (exchange.calculations), never typed in.
+    # Computed by the engine (cbam), never typed in.
     see_direct = models.DecimalField(max_digits=20, decimal_places=5, null=True, blank=True)
     see_indirect = models.DecimalField(max_digits=20, decimal_places=5, null=True, blank=True)
     see_total = models.DecimalField(max_digits=20, decimal_places=5, null=True, blank=True)

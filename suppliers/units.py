@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from exchange.calculations.numbers import QUANTITY, SPECIFIC, NumberError, parse_number
+from cbam.numbers import QUANTITY, SPECIFIC, NumberError, parse_number
 
 #: kind -> (normalised unit, {accepted unit: factor to the normalised unit})
 UNITS: dict[str, tuple[str, dict[str, Decimal]]] = {

@@ -4,7 +4,7 @@ DRF's own ``DecimalField`` and ``IntegerField`` pass their input through Python'
 and ``int``, which accept other scripts' digits (``"١٢٣"`` → 123) and underscores
 (``"1_000"`` → 1000), and ``IntegerField`` has no upper bound unless one is given (a value past
 the database column's range fails on save). These fields read numbers with
-``exchange.calculations.numbers`` first, then apply DRF's own checks.
+``cbam.numbers`` first, then apply DRF's own checks.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from exchange.calculations.numbers import QUANTITY, Bounds, NumberError, number_text, parse_number
+from cbam.numbers import QUANTITY, Bounds, NumberError, number_text, parse_number
 
 #: The largest value of a PostgreSQL ``integer`` column.
 MAX_INT32 = 2**31 - 1
@@ -23,7 +23,7 @@ LONGITUDE = Bounds(Decimal(180), "degrees")
 
 
 class NumberField(serializers.DecimalField):
-    """A decimal in ``bounds`` (``exchange.calculations.numbers``), then DRF's digit checks."""
+    """A decimal in ``bounds`` (``cbam.numbers``), then DRF's digit checks."""
 
     def __init__(self, *args: Any, bounds: Bounds = QUANTITY, **kwargs: Any) -> None:
         self.bounds = bounds

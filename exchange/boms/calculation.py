@@ -2,7 +2,7 @@
 
 No Django, no ORM: the services resolve every line (supplier footprint, own product, default
 value) into a :class:`LineSpec` and call these functions; the SEE arithmetic is the engine's
-(``exchange.calculations.compute_see``), the cost the engine's obligation
+(``cbam.compute_see``), the cost the engine's obligation
 (``compute_obligation_year``). See docs/boms.md.
 
 Each buyer product becomes one engine good with an activity level of 1 t, so every mass is
@@ -44,7 +44,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, localcontext
 from typing import Literal
 
-from exchange.calculations import (
+from cbam import (
     CalculationError,
     GoodInput,
     ObligationInput,
@@ -56,16 +56,16 @@ from exchange.calculations import (
     compute_see,
     match_default_value,
 )
-from exchange.calculations.free_allocation import (
+from cbam.free_allocation import (
     benchmark_period,
     lookup_benchmark,
     precursor_benchmark_term,
 )
-from exchange.calculations.obligation import compute_obligation_year
-from exchange.calculations.precursors import resolve_precursor
-from exchange.calculations.rounding import CALCULATION_CONTEXT
-from exchange.calculations.statutory import PROJECTION_YEARS
-from exchange.calculations.types import ZERO, DefaultValueMatch, ObligationYear
+from cbam.obligation import compute_obligation_year
+from cbam.precursors import resolve_precursor
+from cbam.rounding import CALCULATION_CONTEXT
+from cbam.statutory import PROJECTION_YEARS
+from cbam.types import ZERO, DefaultValueMatch, ObligationYear
 
 ONE = Decimal(1)
 LineUse = Literal["actual", "default", "own_product"]

@@ -1,2 +1,2 @@
 """Writes and orchestration of the exchange app; calculations themselves are pure
-(``exchange.calculations``)."""
+(``cbam``)."""

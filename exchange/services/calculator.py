@@ -12,12 +12,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from core.errors import ValidationFailed
-from exchange.calculations import (
+from cbam import (
     CalculationError,
     calculate_embedded_emissions,
     calculate_obligation,
 )
+from core.errors import ValidationFailed
 from reference.selectors import reference_snapshot_for
 
 #: Upper bound of goods in one calculator request: the response carries a provenance tree per

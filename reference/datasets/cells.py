@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from cbam.numbers import NumberError, number_text
+from cbam.statutory import OTHER_COUNTRIES
 from core.countries import ISO_COUNTRIES
-from exchange.calculations.numbers import NumberError, number_text
-from exchange.calculations.statutory import OTHER_COUNTRIES
 from reference.datasets.specs import DECIMAL_PLACES, DEFINITIVE_PERIOD_START, MAX_DIGITS
 from reference.errors import RowProblem
 

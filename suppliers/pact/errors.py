@@ -7,13 +7,13 @@ one round.
 
 ``FootprintDocumentError`` mirrors the attributes of ``core.errors.ApplicationError``
 (``status``, ``code``, ``message``, ``extra``) without importing it, so the package stays free
-of Django and of the rest of the project (like ``exchange.calculations.errors``); the service
+of Django and of the rest of the project (like ``cbam.errors``); the service
 that publishes a footprint re-raises it as a ``ValidationFailed`` with the same ``extra``.
 """
 
 from __future__ import annotations
 
-from exchange.calculations.errors import Problem, ProblemsError
+from cbam.errors import Problem, ProblemsError
 
 __all__ = ["FootprintDocumentError", "Problem"]
 

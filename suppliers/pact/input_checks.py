@@ -339,7 +339,7 @@ def _check_see(c: _Collector, inp: FootprintDocumentInput) -> None:
             c.add(
                 path,
                 f"{value} has more than {SEE_DECIMAL_PLACES} decimal places; publish the "
-                "figure rounded once (exchange.calculations.rounding.round_see)",
+                "figure rounded once (cbam.rounding.round_see)",
                 e.TOO_PRECISE,
             )
             ok = False

@@ -6,7 +6,7 @@ reporting period: who made it (:class:`OrganisationInfo`), what (:class:`Product
 :class:`ElectricityInfo`, :class:`PrecursorInfo`), what carbon price was paid
 (:class:`CarbonPriceInfo`), who verified it (:class:`VerificationInfo`), how good the data is
 (:class:`DataQualityInfo`) and the resulting specific embedded emissions (:class:`SeeFigures`,
-computed by ``exchange.calculations`` and rounded there, 2025/2547 Annex III point B).
+computed by ``cbam`` and rounded there, 2025/2547 Annex III point B).
 
 Identifiers (``company_ids``, ``product_ids``, ``verifier_organisation_urn``) are URNs as the
 platform stores them (``urn:lei:…``, ``urn:cbam-exchange:cn-uscc:…``, ``urn:gtin:…``,
@@ -151,7 +151,7 @@ class DataQualityInfo:
 @dataclass(frozen=True, slots=True)
 class SeeFigures:
     """The good's specific embedded emissions, tCO2e per tonne, as published: at most 5 decimal
-    places (``exchange.calculations.rounding.round_see``); the builder does not round again.
+    places (``cbam.rounding.round_see``); the builder does not round again.
     ``see_total`` may differ from direct + indirect by 0.00001 (each rounded once).
     ``indirect_counts``: the good's category counts indirect emissions (Annex II of Reg.
     2023/956). ``default_values_used``: default values entered the calculation."""

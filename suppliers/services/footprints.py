@@ -1,6 +1,6 @@
 """Draft footprints: enter inputs with units, compute the SEE with the engine, edit, delete.
 
-The SEE (direct, indirect, total) is computed by ``exchange.calculations`` (a pure leaf
+The SEE (direct, indirect, total) is computed by ``cbam`` (a pure leaf
 package) from the inputs and the reference data valid on the last day of the period; nobody
 types it in. A draft is only saved when it can be computed: every problem is reported at once,
 by field, and nothing is written.
@@ -18,16 +18,14 @@ from django.db import transaction
 from accounts.audit import Actor, audit_record
 from accounts.models import Organisation
 from accounts.roles import OrganisationKind
-from core.errors import ValidationFailed
-from core.text import MAX_TEXT_CHARS, TextError, clean_text
-from exchange.calculations import (
+from cbam import (
     CalculationError,
     GoodInput,
     PrecursorInput,
     compute_see,
     electricity_factor_for,
 )
-from exchange.calculations.numbers import (
+from cbam.numbers import (
     PERCENT,
     PRICE,
     SPECIFIC,
@@ -35,8 +33,10 @@ from exchange.calculations.numbers import (
     NumberError,
     parse_number,
 )
-from exchange.calculations.reference import ReferenceSnapshot
-from exchange.calculations.rendering import render_see
+from cbam.reference import ReferenceSnapshot
+from cbam.rendering import render_see
+from core.errors import ValidationFailed
+from core.text import MAX_TEXT_CHARS, TextError, clean_text
 from reference.selectors import goods_category_for_cn_code, reference_snapshot_for
 from suppliers.errors import FootprintImmutable
 from suppliers.models import (

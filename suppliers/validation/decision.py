@@ -7,7 +7,7 @@ the default values of IR 2025/2621 apply, with their mark-up. The decision lists
 key, expired validity, validation errors, an unverifiable precursor…), the default value that
 applies, and what it costs: the CBAM cost per tonne of the good in the year, on the default
 value minus on the actual data, from the calculation engine
-(``exchange.calculations.compute_obligation`` with 1 t).
+(``cbam.compute_obligation`` with 1 t).
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from exchange.calculations import (
+from cbam import (
     CalculationError,
     ObligationInput,
     PrecursorBenchmarkInput,
     compute_obligation,
 )
-from exchange.calculations.reference import ReferenceSnapshot
-from exchange.calculations.rounding import round_money, round_see
+from cbam.reference import ReferenceSnapshot
+from cbam.rounding import round_money, round_see
 from suppliers.validation.types import Finding, FootprintFacts, PrecursorFacts
 
 

@@ -27,7 +27,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.services.signing_keys import document_verify
-from exchange.calculations.reference import ReferenceSnapshot
+from cbam.reference import ReferenceSnapshot
 from reference.errors import ReferenceDataMissing
 from reference.models import ReferenceVersion
 from reference.selectors import (

@@ -9,7 +9,7 @@ from decimal import Decimal as D
 import pytest
 
 from accounts.models import AuditEvent
-from exchange.calculations import ObligationInput, compute_obligation
+from cbam import ObligationInput, compute_obligation
 from reference.datasets import DATASETS
 from reference.models import (
     CnCode,

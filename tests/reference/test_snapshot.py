@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from exchange.calculations import (
+from cbam import (
     CalculationError,
     GoodInput,
     ObligationInput,
@@ -18,8 +18,8 @@ from exchange.calculations import (
     compute_obligation,
     compute_see,
 )
-from exchange.calculations.csv_snapshot import snapshot_from_csv
-from exchange.calculations.types import ObligationYear
+from cbam.csv_snapshot import snapshot_from_csv
+from cbam.types import ObligationYear
 from reference.errors import ReferenceDataMissing
 from reference.selectors import (
     cn_code_category,

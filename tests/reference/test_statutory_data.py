@@ -1,5 +1,5 @@
 """The statutory tables shipped as CSV (mark-ups, CBAM factor, CSCF, the indirect rule and sector
-of each category) say what the engine's built-in defaults in exchange/calculations/statutory.py
+of each category) say what the engine's built-in defaults in cbam/statutory.py
 say, so a snapshot from the database and one from the defaults compute the same."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from exchange.calculations import statutory
+from cbam import statutory
 from reference.datasets import SHIPPED, CsvFile, read_csv
 from reference.selectors import reference_snapshot_for
 from reference.services import DATA_DIR

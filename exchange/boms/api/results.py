@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from accounts.api.base import OrganisationAPIView
 from accounts.roles import ALL_ROLES, WRITER_ROLES
+from cbam.rounding import round_money, round_see
 from exchange.boms.calculation import ASSUMPTION_ESTIMATE, ASSUMPTION_SURE
 from exchange.boms.models import AggregationResult, BuyerProduct
 from exchange.boms.selectors import (
@@ -20,7 +21,6 @@ from exchange.boms.selectors import (
     chase_list,
 )
 from exchange.boms.services.recompute import recompute_enqueue
-from exchange.calculations.rounding import round_money, round_see
 
 ASSUMPTIONS = {
     ASSUMPTION_SURE: "A line on default values whose supplier's actual SEE equalled the "

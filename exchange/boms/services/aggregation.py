@@ -28,6 +28,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from cbam import CalculationError
+from cbam.free_allocation import benchmark_period
+from cbam.rendering import render_default_match, render_provenance
+from cbam.rounding import CALCULATION_CONTEXT, round_money
+from cbam.statutory import PROJECTION_YEARS
+from cbam.types import PrecursorBenchmarkInput
 from exchange.boms.calculation import (
     BenchmarkCache,
     Contribution,
@@ -52,12 +58,6 @@ from exchange.boms.models import (
     LineSource,
 )
 from exchange.boms.services.lines import LINE_FIELDS
-from exchange.calculations import CalculationError
-from exchange.calculations.free_allocation import benchmark_period
-from exchange.calculations.rendering import render_default_match, render_provenance
-from exchange.calculations.rounding import CALCULATION_CONTEXT, round_money
-from exchange.calculations.statutory import PROJECTION_YEARS
-from exchange.calculations.types import PrecursorBenchmarkInput
 from exchange.sharing.models import GrantedFootprint
 from exchange.sharing.selectors import SHAREABLE_STATUSES
 from reference.errors import ReferenceDataMissing

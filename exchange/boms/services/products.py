@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from accounts.audit import Actor, audit_record, changes
 from accounts.models import Organisation
+from cbam.numbers import SPECIFIC, NumberError, parse_number
 from core.countries import normalise_country
 from core.errors import Conflict, ValidationFailed
 from exchange.boms.models import BuyerProduct
 from exchange.boms.services.recompute import recompute_enqueue
-from exchange.calculations.numbers import SPECIFIC, NumberError, parse_number
 from reference.selectors import cn_code_category
 
 _ROUTES = {"A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L"}

@@ -18,9 +18,9 @@ from rest_framework.response import Response
 from accounts.api.base import OrganisationAPIView
 from accounts.models import User
 from accounts.roles import ALL_ROLES
+from cbam.numbers import PRICE, NumberError, parse_number
+from cbam.rounding import round_emissions
 from core.errors import ValidationFailed
-from exchange.calculations.numbers import PRICE, NumberError, parse_number
-from exchange.calculations.rounding import round_emissions
 from exchange.declarations.calculations.threshold import ThresholdStatus
 from exchange.declarations.services.declaration import (
     declaration_csv,

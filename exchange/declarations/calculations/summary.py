@@ -33,11 +33,11 @@ from datetime import date
 from decimal import ROUND_CEILING, Decimal, localcontext
 from typing import Literal
 
-from exchange.calculations import CalculationError, ObligationInput, compute_obligation
-from exchange.calculations.defaults import mark_up_for
-from exchange.calculations.reference import ReferenceSnapshot
-from exchange.calculations.rounding import CALCULATION_CONTEXT
-from exchange.calculations.types import ONE, ZERO, PrecursorBenchmarkInput
+from cbam import CalculationError, ObligationInput, compute_obligation
+from cbam.defaults import mark_up_for
+from cbam.reference import ReferenceSnapshot
+from cbam.rounding import CALCULATION_CONTEXT
+from cbam.types import ONE, ZERO, PrecursorBenchmarkInput
 
 Basis = Literal["actual", "complex_good", "default"]
 

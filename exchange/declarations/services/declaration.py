@@ -24,10 +24,10 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 from accounts.models import Organisation
+from cbam.rounding import round_emissions, round_money, round_see
+from cbam.types import PrecursorBenchmarkInput
 from core.spreadsheet import csv_writer
 from exchange.boms.selectors import buyer_product_see
-from exchange.calculations.rounding import round_emissions, round_money, round_see
-from exchange.calculations.types import PrecursorBenchmarkInput
 from exchange.declarations.calculations.summary import (
     DeclarationSummary,
     DefaultReason,

@@ -21,13 +21,13 @@ from django.utils import timezone
 
 from accounts.audit import Actor, audit_record
 from accounts.models import Organisation
+from cbam.numbers import QUANTITY, NumberError, parse_number
+from cbam.reference import ReferenceSnapshot
+from cbam.validation import CN_CODE_SHAPE
 from core.countries import normalise_country
 from core.errors import Conflict, ValidationFailed
 from core.text import text_problem
 from exchange.boms.models import BuyerProduct
-from exchange.calculations.numbers import QUANTITY, NumberError, parse_number
-from exchange.calculations.reference import ReferenceSnapshot
-from exchange.calculations.validation import CN_CODE_SHAPE
 from exchange.declarations.models import Shipment
 from exchange.sharing.selectors import SHAREABLE_STATUSES, footprints_visible_to
 from reference.errors import ReferenceDataMissing

@@ -11,8 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from cbam.rounding import round_money
 from core.errors import ApplicationError
-from exchange.calculations.rounding import round_money
 from exchange.demo import DemoExchangeReport, DemoSeedError, demo_exchange_seed, see
 
 

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from exchange.calculations.defaults import mark_up_for, match_default_value
-from exchange.calculations.types import DefaultValueMatch
+from cbam.defaults import mark_up_for, match_default_value
+from cbam.types import DefaultValueMatch
 from suppliers.validation.plausibility import FAR_BELOW_DEFAULT_SHARE, fmt
 from suppliers.validation.registry import rule
 from suppliers.validation.rules._common import see_direct_check

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from exchange.calculations.defaults import electricity_factor_for
+from cbam.defaults import electricity_factor_for
 from suppliers.validation.plausibility import (
     GRID_FACTOR_RANGE,
     GRID_FACTOR_TOLERANCE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from exchange.calculations.rounding import round_see
+from cbam.rounding import round_see
 from suppliers.validation.plausibility import fmt
 from suppliers.validation.registry import rule
 from suppliers.validation.rules._common import as_entered

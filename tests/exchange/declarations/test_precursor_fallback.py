@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from exchange.calculations.types import PrecursorBenchmarkInput
+from cbam.types import PrecursorBenchmarkInput
 from exchange.declarations.calculations.summary import ShipmentFacts, shipment_obligation
 from tests.suppliers.validation.facts_builder import reference_snapshot
 

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import suppliers.validation.rules  # noqa: F401  (registers every rule)
-from exchange.calculations import GoodInput, PrecursorInput, compute_see
-from exchange.calculations.csv_snapshot import snapshot_from_csv
-from exchange.calculations.reference import ReferenceSnapshot
-from exchange.calculations.rounding import round_see
+from cbam import GoodInput, PrecursorInput, compute_see
+from cbam.csv_snapshot import snapshot_from_csv
+from cbam.reference import ReferenceSnapshot
+from cbam.rounding import round_see
 from reference.datasets import (
     GOODS_CATEGORIES,
     SPECS,

@@ -14,19 +14,19 @@ or ``csv_snapshot`` from CSV files) and call these functions.
 - ``types``: the dataclasses; ``reference``: the snapshot; ``statutory``: figures fixed by law
 """
 
-from exchange.calculations.defaults import (
+from cbam.defaults import (
     DefaultValueLookup,
     electricity_factor_for,
     lookup_default_value,
     match_default_value,
 )
-from exchange.calculations.errors import CalculationError, Problem
-from exchange.calculations.free_allocation import (
+from cbam.errors import CalculationError, Problem
+from cbam.free_allocation import (
     free_allocation_actual,
     free_allocation_default,
     lookup_benchmark,
 )
-from exchange.calculations.io import (
+from cbam.io import (
     calculate_embedded_emissions,
     calculate_obligation,
     parse_goods,
@@ -34,10 +34,10 @@ from exchange.calculations.io import (
     render_obligation,
     render_see,
 )
-from exchange.calculations.obligation import check_obligation, compute_obligation
-from exchange.calculations.reference import ReferenceSnapshot
-from exchange.calculations.see import SeeCalculation, check_goods, compute_see
-from exchange.calculations.types import (
+from cbam.obligation import check_obligation, compute_obligation
+from cbam.reference import ReferenceSnapshot
+from cbam.see import SeeCalculation, check_goods, compute_see
+from cbam.types import (
     BenchmarkRow,
     CbamFactorRow,
     DefaultValueRow,

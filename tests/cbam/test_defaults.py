@@ -7,8 +7,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from exchange.calculations import CalculationError, DefaultValueRow, lookup_default_value
-from exchange.calculations.reference import ReferenceSnapshot
+from cbam import CalculationError, DefaultValueRow, lookup_default_value
+from cbam.reference import ReferenceSnapshot
 
 
 def test_an_eight_digit_row_of_the_country_is_used_first(snapshot):

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from exchange.calculations import CalculationError
-from exchange.calculations.io import calculate_embedded_emissions, calculate_obligation
+from cbam import CalculationError
+from cbam.io import calculate_embedded_emissions, calculate_obligation
 
 STAINLESS_REQUEST = {
     "goods": [

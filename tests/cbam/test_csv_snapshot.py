@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 from decimal import Decimal as D
 
-from exchange.calculations import statutory
-from exchange.calculations.csv_snapshot import (
+from cbam import statutory
+from cbam.csv_snapshot import (
     BENCHMARKS_FILE,
     CN_CODES_FILE,
     DEFAULT_VALUES_FILE,

@@ -33,8 +33,8 @@ from __future__ import annotations
 
 from decimal import localcontext
 
-from exchange.calculations.defaults import lookup_default_value, no_default_value_message
-from exchange.calculations.errors import (
+from cbam.defaults import lookup_default_value, no_default_value_message
+from cbam.errors import (
     INVALID,
     NEGATIVE,
     NO_DEFAULT_VALUE,
@@ -42,15 +42,15 @@ from exchange.calculations.errors import (
     CalculationError,
     Problem,
 )
-from exchange.calculations.free_allocation import (
+from cbam.free_allocation import (
     cbam_factor,
     free_allocation_actual,
     free_allocation_default,
 )
-from exchange.calculations.reference import ReferenceSnapshot
-from exchange.calculations.rounding import CALCULATION_CONTEXT
-from exchange.calculations.statutory import PROJECTION_YEARS
-from exchange.calculations.types import (
+from cbam.reference import ReferenceSnapshot
+from cbam.rounding import CALCULATION_CONTEXT
+from cbam.statutory import PROJECTION_YEARS
+from cbam.types import (
     ONE,
     ZERO,
     ObligationInput,
@@ -58,7 +58,7 @@ from exchange.calculations.types import (
     ObligationYear,
     ProjectionEntry,
 )
-from exchange.calculations.validation import cn_code_problem
+from cbam.validation import cn_code_problem
 
 
 def check_obligation(inp: ObligationInput, snapshot: ReferenceSnapshot) -> list[Problem]:

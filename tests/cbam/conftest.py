@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from exchange.calculations.csv_snapshot import snapshot_from_csv
-from exchange.calculations.reference import ReferenceSnapshot
+from cbam.csv_snapshot import snapshot_from_csv
+from cbam.reference import ReferenceSnapshot
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "reference" / "data"
 EXAMPLES = ROOT / "tests" / "data" / "cbam"
 

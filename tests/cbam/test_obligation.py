@@ -8,13 +8,13 @@ from decimal import Decimal as D
 
 import pytest
 
-from exchange.calculations import (
+from cbam import (
     CalculationError,
     ObligationInput,
     PrecursorBenchmarkInput,
     compute_obligation,
 )
-from exchange.calculations.rounding import round_emissions, round_money
+from cbam.rounding import round_emissions, round_money
 
 HOT_ROLLED_FROM_CHINA = ObligationInput(
     year=2026,

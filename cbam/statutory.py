@@ -1,6 +1,6 @@
 """Figures fixed by law rather than by an annex table, each with its source.
 
-These are the seed values of a :class:`~exchange.calculations.types.ReferenceSnapshot`. They are
+These are the seed values of a :class:`~cbam.types.ReferenceSnapshot`. They are
 data, not logic: the engine only ever reads them from the snapshot, so a new legal act (e.g. the
 2026 proposal that would slow the phase-out of free allocation) is a new snapshot, not a code
 change. The database loader can seed its tables from here.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from exchange.calculations.types import CbamFactorRow, MarkUpRow
+from cbam.types import CbamFactorRow, MarkUpRow
 
 # Directive 2003/87/EC Art. 10a(1a), as amended by Directive (EU) 2023/959: the share of the
 # benchmark still allocated free of charge (and hence deducted under CBAM), by year; valid from

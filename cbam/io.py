@@ -24,16 +24,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from exchange.calculations.obligation import compute_obligation
-from exchange.calculations.parsing import parse_goods, parse_obligation
-from exchange.calculations.reference import ReferenceSnapshot
-from exchange.calculations.rendering import (
+from cbam.obligation import compute_obligation
+from cbam.parsing import parse_goods, parse_obligation
+from cbam.reference import ReferenceSnapshot
+from cbam.rendering import (
     render_default_match,
     render_obligation,
     render_provenance,
     render_see,
 )
-from exchange.calculations.see import compute_see
+from cbam.see import compute_see
 
 __all__ = [
     "calculate_embedded_emissions",

@@ -27,8 +27,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-from exchange.calculations.reference import ReferenceSnapshot
-from exchange.calculations.types import BenchmarkRow, DefaultValueRow, ElectricityFactorRow
+from cbam.reference import ReferenceSnapshot
+from cbam.types import BenchmarkRow, DefaultValueRow, ElectricityFactorRow
 
 CN_CODES_FILE = "cn-codes-aggregated-goods-categories.csv"
 DEFAULT_VALUES_FILE = "default-values-ir2025-2621.csv"

@@ -10,8 +10,8 @@ from decimal import Decimal as D
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exchange.calculations import GoodInput, PrecursorInput, compute_see
-from exchange.calculations.csv_snapshot import snapshot_from_csv
+from cbam import GoodInput, PrecursorInput, compute_see
+from cbam.csv_snapshot import snapshot_from_csv
 
 from .conftest import DATA
 
@@ -191,7 +191,7 @@ def possibly_invalid_goods(draw: st.DrawFn) -> GoodInput:
 def test_the_fast_validation_path_agrees_with_the_detailed_one(good):
     # compute_see words problems only for goods the fast check rejects: the two must agree, or
     # a bad good would reach the arithmetic.
-    from exchange.calculations.validation import FastCheck, good_problems
+    from cbam.validation import FastCheck, good_problems
 
     index = {"G": 0, "OK": 1}
     no_other_grid_factor = replace(SNAPSHOT, electricity_factors=[])

@@ -22,9 +22,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import NamedTuple
 
-from exchange.calculations.defaults import match_default_value
-from exchange.calculations.reference import ReferenceSnapshot
-from exchange.calculations.types import (
+from cbam.defaults import match_default_value
+from cbam.reference import ReferenceSnapshot
+from cbam.types import (
     ZERO,
     DefaultValueMatch,
     GoodInput,

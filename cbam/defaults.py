@@ -17,15 +17,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from exchange.calculations.errors import (
+from cbam.errors import (
     NO_DEFAULT_VALUE,
     OUT_OF_SCOPE,
     CalculationError,
     Problem,
 )
-from exchange.calculations.reference import ReferenceSnapshot
-from exchange.calculations.statutory import OTHER_COUNTRIES
-from exchange.calculations.types import (
+from cbam.reference import ReferenceSnapshot
+from cbam.statutory import OTHER_COUNTRIES
+from cbam.types import (
     ZERO,
     DefaultValueMatch,
     ElectricityFactorRow,

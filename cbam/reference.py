@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from exchange.calculations import statutory
-from exchange.calculations.types import (
+from cbam import statutory
+from cbam.types import (
     ONE,
     BenchmarkRow,
     CbamFactorRow,

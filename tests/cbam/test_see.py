@@ -7,15 +7,15 @@ from decimal import Decimal as D
 
 import pytest
 
-from exchange.calculations import (
+from cbam import (
     CalculationError,
     GoodInput,
     PrecursorInput,
     compute_see,
 )
-from exchange.calculations.reference import ReferenceSnapshot
-from exchange.calculations.rounding import round_see
-from exchange.calculations.types import ProvenanceNode
+from cbam.reference import ReferenceSnapshot
+from cbam.rounding import round_see
+from cbam.types import ProvenanceNode
 
 
 def test_a_simple_good_divides_its_attributed_emissions_by_its_activity_level(snapshot):
@@ -421,7 +421,7 @@ def test_provenance_says_where_each_number_came_from(snapshot):
 
 
 def test_the_snapshot_refuses_conflicting_rows_for_one_key():
-    from exchange.calculations.types import ElectricityFactorRow
+    from cbam.types import ElectricityFactorRow
 
     with pytest.raises(ValueError, match="conflicting electricity factor rows for EG"):
         ReferenceSnapshot(

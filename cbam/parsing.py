@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from exchange.calculations.errors import (
+from cbam.errors import (
     INVALID,
     NOT_A_NUMBER,
     REQUIRED,
     CalculationError,
     Problem,
 )
-from exchange.calculations.numbers import (
+from cbam.numbers import (
     PRICE,
     QUANTITY,
     SHARE,
@@ -26,16 +26,16 @@ from exchange.calculations.numbers import (
     parse_number,
     shown,
 )
-from exchange.calculations.obligation import check_obligation
-from exchange.calculations.reference import ReferenceSnapshot
-from exchange.calculations.types import (
+from cbam.obligation import check_obligation
+from cbam.reference import ReferenceSnapshot
+from cbam.types import (
     ZERO,
     GoodInput,
     ObligationInput,
     PrecursorBenchmarkInput,
     PrecursorInput,
 )
-from exchange.calculations.validation import check_goods
+from cbam.validation import check_goods
 
 T = TypeVar("T")
 UNKNOWN_FIELD = "unknown_field"

@@ -1,7 +1,7 @@
 """Provenance tree of a computed SEE: which own data, footprint, default row or good each
 number came from.
 
-Built on demand from a :class:`~exchange.calculations.see.SeeCalculation` with the same
+Built on demand from a :class:`~cbam.see.SeeCalculation` with the same
 precursor rules as the computation (``precursors.resolve_precursor``), so it cannot disagree
 with the figures. The goods reachable from the one asked are visited in post-order with an
 explicit stack (no recursion) and each good's node is built once; a precursor that references
@@ -14,10 +14,10 @@ from __future__ import annotations
 from decimal import localcontext
 from typing import TYPE_CHECKING
 
-from exchange.calculations.defaults import electricity_factor_for
-from exchange.calculations.precursors import ResolvedPrecursor, resolve_precursor
-from exchange.calculations.rounding import CALCULATION_CONTEXT
-from exchange.calculations.types import (
+from cbam.defaults import electricity_factor_for
+from cbam.precursors import ResolvedPrecursor, resolve_precursor
+from cbam.rounding import CALCULATION_CONTEXT
+from cbam.types import (
     DefaultValueMatch,
     GoodInput,
     PrecursorInput,
@@ -25,7 +25,7 @@ from exchange.calculations.types import (
 )
 
 if TYPE_CHECKING:
-    from exchange.calculations.see import SeeCalculation
+    from cbam.see import SeeCalculation
 
 
 def _own_nodes(calc: SeeCalculation, good: GoodInput) -> list[ProvenanceNode]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, localcontext
 from decimal import Decimal as D
 
-from exchange.calculations import GoodInput, PrecursorInput, compute_see
-from exchange.calculations.io import calculate_embedded_emissions
-from exchange.calculations.rounding import round_emissions, round_money, round_see
+from cbam import GoodInput, PrecursorInput, compute_see
+from cbam.io import calculate_embedded_emissions
+from cbam.rounding import round_emissions, round_money, round_see
 
 
 def test_see_is_rounded_to_five_decimals_with_ties_going_up():

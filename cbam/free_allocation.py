@@ -38,15 +38,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal, localcontext
 
-from exchange.calculations.defaults import match_default_value
-from exchange.calculations.errors import (
+from cbam.defaults import match_default_value
+from cbam.errors import (
     INVALID,
     CalculationError,
     Problem,
 )
-from exchange.calculations.reference import ReferenceSnapshot
-from exchange.calculations.rounding import CALCULATION_CONTEXT
-from exchange.calculations.types import (
+from cbam.reference import ReferenceSnapshot
+from cbam.rounding import CALCULATION_CONTEXT
+from cbam.types import (
     ZERO,
     BenchmarkColumn,
     BenchmarkLookup,

@@ -21,9 +21,9 @@ from decimal import Decimal as D
 import pytest
 from openpyxl import load_workbook
 
-from exchange.calculations import GoodInput, compute_see
-from exchange.calculations.io import calculate_embedded_emissions
-from exchange.calculations.rounding import round_see
+from cbam import GoodInput, compute_see
+from cbam.io import calculate_embedded_emissions
+from cbam.rounding import round_see
 
 from .conftest import EXAMPLES
 

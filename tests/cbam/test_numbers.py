@@ -1,4 +1,4 @@
-"""The one bound on numbers (``exchange.calculations.numbers``): exact values and messages."""
+"""The one bound on numbers (``cbam.numbers``): exact values and messages."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from exchange.calculations.numbers import (
+from cbam.numbers import (
     PRICE,
     QUANTITY,
     SPECIFIC,

@@ -21,12 +21,12 @@ import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from exchange.calculations.defaults import (
+from cbam.defaults import (
     electricity_factor_for,
     match_default_value,
     no_default_value_message,
 )
-from exchange.calculations.errors import (
+from cbam.errors import (
     CONFLICT,
     CYCLE,
     DUPLICATE_ID,
@@ -40,8 +40,8 @@ from exchange.calculations.errors import (
     ZERO_VALUE,
     Problem,
 )
-from exchange.calculations.reference import ReferenceSnapshot
-from exchange.calculations.types import ZERO, GoodInput
+from cbam.reference import ReferenceSnapshot
+from cbam.types import ZERO, GoodInput
 
 CN_CODE_SHAPE = re.compile(r"^[0-9]{8}$")
 

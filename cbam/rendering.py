@@ -6,9 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from exchange.calculations.rounding import ROUNDING_NOTE, round_emissions, round_money, round_see
-from exchange.calculations.see import SeeCalculation
-from exchange.calculations.types import (
+from cbam.rounding import ROUNDING_NOTE, round_emissions, round_money, round_see
+from cbam.see import SeeCalculation
+from cbam.types import (
     BenchmarkLookup,
     DefaultValueMatch,
     FreeAllocation,

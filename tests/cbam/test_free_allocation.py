@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from exchange.calculations import (
+from cbam import (
     CalculationError,
     PrecursorBenchmarkInput,
     free_allocation_actual,

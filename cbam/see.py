@@ -36,13 +36,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 
-from exchange.calculations.defaults import electricity_factor_for
-from exchange.calculations.errors import CalculationError
-from exchange.calculations.precursors import resolve_precursor
-from exchange.calculations.provenance import ProvenanceBuilder
-from exchange.calculations.reference import ReferenceSnapshot
-from exchange.calculations.rounding import CALCULATION_CONTEXT
-from exchange.calculations.types import (
+from cbam.defaults import electricity_factor_for
+from cbam.errors import CalculationError
+from cbam.precursors import resolve_precursor
+from cbam.provenance import ProvenanceBuilder
+from cbam.reference import ReferenceSnapshot
+from cbam.rounding import CALCULATION_CONTEXT
+from cbam.types import (
     ZERO,
     DefaultValueMatch,
     DefaultValueUse,
@@ -50,7 +50,7 @@ from exchange.calculations.types import (
     ProvenanceNode,
     SeeResult,
 )
-from exchange.calculations.validation import analyse_goods, check_goods
+from cbam.validation import analyse_goods, check_goods
 
 __all__ = ["SeeCalculation", "check_goods", "compute_see"]
 
