@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 ADDR ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo run worker migrate seed test test-fast lint format typecheck check deploy-check lock ci clean
+.PHONY: help install demo run worker migrate seed test test-fast lint format typecheck contracts check deploy-check lock ci clean
 
 help: ## List every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -54,6 +54,9 @@ format: install ## Format the code with ruff
 typecheck: install ## mypy with the Django and DRF plugins
 	$(VENV)/bin/mypy .
 
+contracts: install ## Import contracts: the engine is pure, apps import only the layers below (pyproject.toml)
+	$(VENV)/bin/lint-imports
+
 deploy-check: install ## `check --deploy` with production-like settings
 	DEBUG=false SECRET_KEY=ci-only-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
 	FIELD_ENCRYPTION_KEY=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
@@ -62,7 +65,7 @@ deploy-check: install ## `check --deploy` with production-like settings
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} ALLOWED_HOSTS=cbam.example.com \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
-check: lint typecheck deploy-check ## Lint, types, migrations up to date, deploy check
+check: lint typecheck contracts deploy-check ## Lint, types, import contracts, migrations up to date, deploy check
 	$(PY) manage.py makemigrations --check --dry-run
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs uv)
