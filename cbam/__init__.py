@@ -7,13 +7,20 @@ or ``csv_snapshot`` from CSV files) and call these functions.
   ``validation`` its input rules, ``precursors`` where a precursor's SEE comes from,
   ``provenance`` the tree of sources
 - ``defaults``: default values with fallbacks and mark-ups, grid factors (IR 2025/2621)
-- ``free_allocation``: free allocation adjustment (IR 2025/2620)
+- ``free_allocation``: free allocation adjustment (IR 2025/2620); ``benchmarks`` which column
+  a precursor's benchmark comes from (A or B) and the column B fallback
 - ``obligation``: certificates, cost, Art. 9 deduction, 2026-2034 projection
 - ``io``: JSON in / JSON out (``parsing``, ``rendering``) with every problem and its JSON path
 - ``rounding``: the calculation context and the one output quantisation
 - ``types``: the dataclasses; ``reference``: the snapshot; ``statutory``: figures fixed by law
 """
 
+from cbam.benchmarks import (
+    ColumnBFallback,
+    FootprintPrecursorTerm,
+    column_b_fallback,
+    precursor_benchmark_inputs,
+)
 from cbam.defaults import (
     DefaultValueLookup,
     electricity_factor_for,
@@ -56,9 +63,11 @@ __all__ = [
     "BenchmarkRow",
     "CalculationError",
     "CbamFactorRow",
+    "ColumnBFallback",
     "DefaultValueLookup",
     "DefaultValueRow",
     "ElectricityFactorRow",
+    "FootprintPrecursorTerm",
     "GoodInput",
     "MarkUpRow",
     "ObligationInput",
@@ -74,6 +83,7 @@ __all__ = [
     "calculate_obligation",
     "check_goods",
     "check_obligation",
+    "column_b_fallback",
     "compute_obligation",
     "compute_see",
     "electricity_factor_for",
@@ -84,6 +94,7 @@ __all__ = [
     "match_default_value",
     "parse_goods",
     "parse_obligation",
+    "precursor_benchmark_inputs",
     "render_obligation",
     "render_see",
 ]

@@ -28,8 +28,9 @@ Exposure (per product, year y, per tonne, certificate price P; Reg. 2023/956 Art
 SEFA_i: an own product's column A benchmark plus its own lines' terms, recursively; a
 supplier footprint on actual data, the column A term of the line's CN code (the footprint
 product's route) plus Σ_j m_j · SEFA_j over the footprint's own precursors (their benchmark
-inputs: ``suppliers.validation.decision.precursor_benchmark_inputs``, the decision's and the
-declarations' rule); a line on the default value, column B of its CN code.
+inputs: ``cbam.benchmarks.precursor_benchmark_inputs``, the decision's and the declarations'
+rule; a column A value that cannot be found puts them on column B,
+``cbam.benchmarks.column_b_fallback``); a line on the default value, column B of its CN code.
 
 computed by the engine with ``see_direct``/``see_indirect_counted`` = the marked-up channels
 and the precursors' benchmark sum as one given SEFA term. The mark-up on default values
@@ -56,6 +57,7 @@ from cbam import (
     compute_see,
     match_default_value,
 )
+from cbam.benchmarks import column_b_fallback
 from cbam.free_allocation import (
     benchmark_period,
     lookup_benchmark,
@@ -85,7 +87,7 @@ class LineSpec:
     ``actual``: the supplier footprint's SEE (``see_direct``/``see_indirect``, tCO2e/t),
     ``benchmark_route`` (the supplier product's route, for its column A benchmark) and
     ``precursors``, the benchmark inputs of the footprint's own precursors
-    (``suppliers.validation.decision.precursor_benchmark_inputs``);
+    (``cbam.benchmarks.precursor_benchmark_inputs``);
     ``own_product``: the id of another product of the same calculation; ``default``: the
     default value of (``cn_code``, ``country_of_origin``).
     """
@@ -579,8 +581,8 @@ class BenchmarkCache:
     def sefa(
         self, *, cn_code: str, origin: str, verified: bool, route: str | None, year: int
     ) -> tuple[Decimal, str]:
-        """(SEFA, note) of a bought precursor; a verified one whose column A needs a route it
-        lacks falls back to column B (the conservative figure), with a note."""
+        """(SEFA, note) of a bought precursor; a verified one whose column A value cannot be
+        found falls back to column B with a note (``cbam.benchmarks.column_b_fallback``)."""
         key = (cn_code, origin, verified, route or "", benchmark_period(year))
         found = self.terms.get(key)
         if found is None:
@@ -595,8 +597,11 @@ class BenchmarkCache:
             try:
                 term = precursor_benchmark_term(self.snapshot, inp, year)
             except CalculationError as exc:
-                note = f"column B used: {exc.problems[0].message}"
-                term = precursor_benchmark_term(self.snapshot, replace(inp, verified=False), year)
+                fallback = column_b_fallback((inp,), exc)
+                if fallback is None:
+                    raise
+                note = fallback.note
+                term = precursor_benchmark_term(self.snapshot, fallback.precursors[0], year)
             found = self.terms[key] = (term.sefa_tco2e_per_t, note or term.note)
         return found
 
@@ -605,9 +610,8 @@ class BenchmarkCache:
         (the footprint product's route) plus its footprint's own precursors' terms
         (IR 2025/2620: BMg* + Σ m_j · SEFA_j), per benchmark period, kept per footprint.
 
-        The precursors' terms follow the default-value decision's
-        (``suppliers.validation.decision``): when a column A value of one of them cannot be
-        found, every precursor of the footprint falls back to column B."""
+        When a column A value of one of the precursors cannot be found, every precursor of the
+        footprint falls back to column B (``cbam.benchmarks.column_b_fallback``)."""
         key = (
             line.footprint_id or f"line:{line.id}",
             line.cn_code,
@@ -616,14 +620,15 @@ class BenchmarkCache:
         )
         found = self.footprints.get(key)
         if found is None:
+            precursors = line.precursors
             try:
-                terms = [precursor_benchmark_term(self.snapshot, p, year) for p in line.precursors]
-            except CalculationError:
+                terms = [precursor_benchmark_term(self.snapshot, p, year) for p in precursors]
+            except CalculationError as exc:
+                fallback = column_b_fallback(precursors, exc)
+                if fallback is None:
+                    raise
                 terms = [
-                    precursor_benchmark_term(
-                        self.snapshot, replace(p, verified=False, production_route=None), year
-                    )
-                    for p in line.precursors
+                    precursor_benchmark_term(self.snapshot, p, year) for p in fallback.precursors
                 ]
             with localcontext(CALCULATION_CONTEXT):
                 found = self.sefa(

@@ -23,6 +23,11 @@ from cbam import (
     PrecursorBenchmarkInput,
     compute_obligation,
 )
+from cbam.benchmarks import (
+    FootprintPrecursorTerm,
+    column_b_fallback,
+    precursor_benchmark_inputs,
+)
 from cbam.reference import ReferenceSnapshot
 from cbam.rounding import round_money, round_see
 from suppliers.validation.types import Finding, FootprintFacts, PrecursorFacts
@@ -108,26 +113,27 @@ def decide(
     except CalculationError as exc:
         note = f"no cost on default values: {exc.problems[0].message}"
     if facts.see_direct is not None:
-        # Precursors' shares of the free allocation use column A with verified data; when a
-        # column A value cannot be found (its route is unknown), fall back to column B, the
-        # conservative figure, and say so.
-        for precursors_verified in (True, False):
+        # Precursors' benchmarks: column A with verified data, else column B; when a column A
+        # value cannot be found, column B with a note (``cbam.benchmarks``, IR 2025/2620).
+        precursors = _precursor_terms(facts)
+        while True:
             try:
                 actual = compute_obligation(
                     obligation_input(
                         see_direct=facts.see_direct,
                         see_indirect=facts.see_indirect,
                         verified=facts.verification_statement_date is not None,
-                        precursors=_precursor_terms(facts, verified=precursors_verified),
+                        precursors=precursors,
                     ),
                     snapshot,
                 ).current
             except CalculationError as exc:
-                if precursors_verified:
-                    note = f"precursor benchmarks from column B: {exc.problems[0].message}"
-                    continue
-                note = f"no cost on actual data: {exc.problems[0].message}"
-                break
+                fallback = column_b_fallback(precursors, exc)
+                if fallback is None:
+                    note = f"no cost on actual data: {exc.problems[0].message}"
+                    break
+                precursors, note = fallback.precursors, fallback.note
+                continue
             cost_actual = actual.cost_eur
             break
     difference = (
@@ -149,78 +155,24 @@ def decide(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class FootprintPrecursorTerm:
-    """What the benchmark input of one of a footprint's precursors depends on: from
-    :class:`PrecursorFacts` (:meth:`from_facts`) or a ``FootprintPrecursor`` row with its
-    source footprint's verification statement date (``source_verification_statement_date``)."""
-
-    cn_code: str
-    mass_t_per_t: Decimal
-    country_of_origin: str
-    see_source: str  # platform_footprint / default_value / own_verified
-    source_verification_statement_date: date | None = None
-
-    @classmethod
-    def from_facts(cls, precursor: PrecursorFacts) -> FootprintPrecursorTerm:
-        source = precursor.source
-        return cls(
-            cn_code=precursor.cn_code,
-            mass_t_per_t=precursor.mass_t_per_t.value,
-            country_of_origin=precursor.country_of_origin,
-            see_source=precursor.see_source,
-            source_verification_statement_date=(
-                source.verification_statement_date if source is not None else None
-            ),
-        )
-
-
-def precursor_benchmark_inputs(
-    precursors: Iterable[FootprintPrecursorTerm],
-    *,
-    benchmark_route: str | None,
-    verified: bool = True,
-) -> tuple[PrecursorBenchmarkInput, ...]:
-    """The benchmark inputs of a footprint's precursors (IR 2025/2620), the one statement
-    used by the decision, the declarations and the BOM aggregation.
-
-    A precursor uses column A (``verified``) only with verified actual data: the producer's
-    own verified figure, or a platform footprint that carries a verification statement;
-    column B otherwise. The producer's own precursor comes from its own route
-    (``benchmark_route``, the footprint product's). ``verified=False`` puts every precursor on
-    column B (the conservative fallback when a column A value cannot be found).
-    """
-    route = benchmark_route or None
-    return tuple(
-        PrecursorBenchmarkInput(
-            cn_code=p.cn_code,
-            mass_t_per_t=p.mass_t_per_t,
-            country_of_origin=p.country_of_origin,
-            verified=verified and _precursor_verified(p),
-            production_route=route if verified and p.see_source == "own_verified" else None,
-        )
-        for p in precursors
-    )
-
-
-def _precursor_terms(
-    facts: FootprintFacts, *, verified: bool
-) -> tuple[PrecursorBenchmarkInput, ...]:
+def _precursor_terms(facts: FootprintFacts) -> tuple[PrecursorBenchmarkInput, ...]:
+    """The benchmark inputs of the footprint's precursors (the engine's rule,
+    ``cbam.benchmarks.precursor_benchmark_inputs``, also imported from here by callers)."""
     return precursor_benchmark_inputs(
-        (FootprintPrecursorTerm.from_facts(p) for p in facts.precursors),
-        benchmark_route=facts.benchmark_route,
-        verified=verified,
+        (_precursor_term(p) for p in facts.precursors), benchmark_route=facts.benchmark_route
     )
 
 
-def _precursor_verified(precursor: FootprintPrecursorTerm) -> bool:
-    """Column A only with verified actual data (IR 2025/2620): the producer's own verified
-    figure, or a platform footprint that carries a verification statement."""
-    if precursor.see_source == "own_verified":
-        return True
-    return (
-        precursor.see_source == "platform_footprint"
-        and precursor.source_verification_statement_date is not None
+def _precursor_term(precursor: PrecursorFacts) -> FootprintPrecursorTerm:
+    source = precursor.source
+    return FootprintPrecursorTerm(
+        cn_code=precursor.cn_code,
+        mass_t_per_t=precursor.mass_t_per_t.value,
+        country_of_origin=precursor.country_of_origin,
+        see_source=precursor.see_source,
+        source_verification_statement_date=(
+            source.verification_statement_date if source is not None else None
+        ),
     )
 
 

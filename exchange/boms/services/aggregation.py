@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cbam import CalculationError
+from cbam.benchmarks import FootprintPrecursorTerm, precursor_benchmark_inputs
 from cbam.free_allocation import benchmark_period
 from cbam.rendering import render_default_match, render_provenance
 from cbam.rounding import CALCULATION_CONTEXT, round_money
@@ -68,11 +69,7 @@ from suppliers.models import (
     FootprintPrecursor,
     FootprintStatus,
 )
-from suppliers.validation.decision import (
-    FootprintPrecursorTerm,
-    decision_year,
-    precursor_benchmark_inputs,
-)
+from suppliers.validation.decision import decision_year
 from suppliers.validation.decisions import certificate_price_eur
 
 logger = logging.getLogger(__name__)

@@ -34,6 +34,7 @@ from decimal import ROUND_CEILING, Decimal, localcontext
 from typing import Literal
 
 from cbam import CalculationError, ObligationInput, compute_obligation
+from cbam.benchmarks import column_b_fallback
 from cbam.defaults import mark_up_for
 from cbam.reference import ReferenceSnapshot
 from cbam.rounding import CALCULATION_CONTEXT
@@ -147,20 +148,15 @@ def shipment_obligation(
     try:
         current = compute_obligation(inp, snapshot).current
     except CalculationError as exc:
-        if any(p.verified for p in facts.precursors):
-            # A column A value could not be found (its route is unknown): every precursor on
-            # column B, the conservative figure, as the default-value decision
-            # (``suppliers.validation.decision``) and the BOMs do.
+        fallback = column_b_fallback(facts.precursors, exc)
+        if fallback is not None:
+            # A column A value could not be found: every precursor on column B, with a note
+            # (the engine's rule, ``cbam.benchmarks``).
             return shipment_obligation(
                 replace(
                     facts,
-                    precursors=tuple(
-                        replace(p, verified=False, production_route=None) for p in facts.precursors
-                    ),
-                    notes=(
-                        *facts.notes,
-                        f"precursor benchmarks from column B: {exc.problems[0].message}",
-                    ),
+                    precursors=fallback.precursors,
+                    notes=(*facts.notes, fallback.note),
                 ),
                 year=year,
                 snapshot=snapshot,

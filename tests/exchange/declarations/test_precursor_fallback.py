@@ -1,6 +1,6 @@
 """A shipment linked to a footprint whose verified precursor has no column A value (its route
 is unknown): every precursor falls back to column B, as the default-value decision and the
-BOMs do (``suppliers.validation.decision.precursor_benchmark_inputs``)."""
+BOMs do (the engine's rule, ``cbam.benchmarks.column_b_fallback``)."""
 
 from __future__ import annotations
 
