@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from accounts.api.base import OrganisationAPIView
 from accounts.roles import ALL_ROLES, WRITER_ROLES
 from cbam.rounding import round_money, round_see
-from exchange.boms.calculation import ASSUMPTION_ESTIMATE, ASSUMPTION_SURE
+from exchange.boms.calculations import ASSUMPTION_ESTIMATE, ASSUMPTION_SURE
 from exchange.boms.models import AggregationResult, BuyerProduct
 from exchange.boms.selectors import (
     aggregation_result_of,

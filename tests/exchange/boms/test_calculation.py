@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from exchange.boms.calculation import LineSpec, ProductSpec, dependants_closure, goods_for
+from exchange.boms.calculations import LineSpec, ProductSpec, dependants_closure, goods_for
 
 D = Decimal
 

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from accounts.audit import Actor
-from exchange.boms.calculation import FixedProduct, FixedState, fixable
+from exchange.boms.calculations import FixedProduct, FixedState, fixable
 from exchange.boms.models import AggregationResult, BuyerProduct
-from exchange.boms.services.aggregation import _plan, products_recompute
+from exchange.boms.services.aggregation import products_recompute
+from exchange.boms.services.aggregation.plan import recompute_plan
 from exchange.sharing.services.grants import grant_revoke
 from tests.exchange.boms.conftest import Chain
 
@@ -79,7 +80,7 @@ def test_the_plan_takes_stored_results_below_the_changed_products(chain: Chain) 
     context = result.as_precursor["context"]
     edges = {screws: {hrc}, hrc: {billet}}
 
-    computed, fixed, digests = _plan({screws}, edges, context, {1, 2})
+    computed, fixed, digests = recompute_plan({screws}, edges, context, {1, 2})
 
     assert computed == {screws}
     assert set(fixed) == {hrc}
@@ -90,13 +91,13 @@ def test_the_plan_takes_stored_results_below_the_changed_products(chain: Chain) 
     assert list(fixed[hrc].current.default_direct_by_sector.values()) == [D("1.0956")]
 
     # Computed in another context (another year, price or reference data): read afresh.
-    computed, fixed, _ = _plan({screws}, edges, {**context, "price": "1.00"}, {1, 2})
+    computed, fixed, _ = recompute_plan({screws}, edges, {**context, "price": "1.00"}, {1, 2})
     assert computed == {screws, hrc, billet}
     assert fixed == {}
 
     # A result without the document (stored before it existed) is read afresh too.
     AggregationResult.objects.filter(product=chain.hrc).update(as_precursor={})
-    computed, fixed, _ = _plan({screws}, edges, context, {1, 2})
+    computed, fixed, _ = recompute_plan({screws}, edges, context, {1, 2})
     assert computed == {screws, hrc}
     assert set(fixed) == {billet}
 
