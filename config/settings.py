@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "exchange.sharing",
     "exchange.boms",
     "exchange.declarations",
+    "demo",
 ]
 
 MIDDLEWARE = [

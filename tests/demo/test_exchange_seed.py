@@ -1,5 +1,5 @@
-"""``manage.py seed_demo_exchange``: the demo story of issue 6 through the services, with the
-engine's figures checked by hand; idempotent."""
+"""``manage.py seed_demo_exchange``: the demo story of the exchange through the services, with
+the engine's figures checked by hand; idempotent."""
 
 from __future__ import annotations
 
@@ -10,35 +10,21 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
 from accounts.models import AuditEvent
 from core.models import Job
-from exchange.boms.models import AggregationResult, BomLine, BuyerProduct
+from exchange.boms.models import AggregationResult, BuyerProduct
 from exchange.declarations.models import Shipment, ShipmentImport
 from exchange.declarations.services.declaration import declaration_document, declaration_report
 from exchange.declarations.services.threshold import threshold_report
-from exchange.sharing.models import FootprintRequest, Grant, GrantedFootprint, Notification
+from exchange.sharing.models import FootprintRequest, Grant
 from suppliers.models import Footprint
+from tests.demo.counts import EXCHANGE_MODELS, SIDE_MODELS, model_counts
 
 pytestmark = pytest.mark.django_db
 
-#: The demo is about 2026: exposure is priced in the year of "today" (decision_year), the
-#: shipments must not be in the future and the requests are due a few weeks after today.
-TODAY = date(2026, 11, 21)
 WASHERS = "Flat washers ISO 7089 (DIN 125-A), M6-M24, zinc-plated"
 BOLTS = "Hexagon bolts ISO 4017 M12 x 60, property class 8.8, with flat washer"
-
-
-@pytest.fixture
-def today(monkeypatch: pytest.MonkeyPatch) -> date:
-    real = timezone.localdate
-
-    def localdate(value: Any = None, timezone: Any = None) -> date:
-        return TODAY if value is None else real(value, timezone)
-
-    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
-    return TODAY
 
 
 @pytest.fixture
@@ -71,22 +57,7 @@ def _result(name: str) -> AggregationResult:
 
 
 def _counts() -> dict[str, int]:
-    return {
-        model.__name__: model.objects.count()
-        for model in (
-            FootprintRequest,
-            Grant,
-            GrantedFootprint,
-            Notification,
-            BuyerProduct,
-            BomLine,
-            AggregationResult,
-            Shipment,
-            ShipmentImport,
-            Job,
-            AuditEvent,
-        )
-    }
+    return model_counts(*EXCHANGE_MODELS, *SIDE_MODELS)
 
 
 def test_the_mill_fulfilled_the_screw_makers_request_with_a_grant(seeded):

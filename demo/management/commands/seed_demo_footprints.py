@@ -1,6 +1,7 @@
 """``manage.py seed_demo_footprints``: the demo producers' installations, products and
 footprints through the whole workflow (idempotent). Run after ``seed_demo`` and
-``load_reference_data``; the data is ``suppliers.demo.DEMO_FOOTPRINTS``."""
+``load_reference_data``; the data is ``demo/data/installations.json``, ``products.json`` and
+``footprints.json``, the code ``demo.footprints``."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import ApplicationError
-from suppliers.demo import DemoSeedError, demo_footprints_seed
+from demo.footprints import demo_footprints_seed
+from demo.world import DemoSeedError
 
 
 def _figure(value: Decimal | None) -> str:

@@ -1,7 +1,9 @@
-"""``manage.py seed_demo_exchange``: the demo story of issue 6 (requests, a grant, the screw
-maker's bills of materials and exposure, the importer's shipments, threshold and declaration)
-entered through the services by the demo users; idempotent. Run after ``seed_demo`` and
-``seed_demo_footprints``; the data is in ``exchange.demo``."""
+"""``manage.py seed_demo_exchange``: the demo story of the exchange (requests, grants, the
+screw maker's bills of materials and exposure, the importer's shipments, threshold and
+declaration) entered through the services by the demo users; idempotent. Run after
+``seed_demo`` and ``seed_demo_footprints``; the data is ``demo/data/boms.json``,
+``requests.json``, ``shares.json``, ``shipments.json`` and the shipment CSVs, the code
+``demo.exchange``."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cbam.rounding import round_money
 from core.errors import ApplicationError
-from exchange.demo import DemoExchangeReport, DemoSeedError, demo_exchange_seed, see
+from demo.exchange import DemoExchangeReport, ImporterRow, demo_exchange_seed, see
+from demo.world import DemoSeedError
 
 
 def _money(value: Decimal | str | None) -> str:
@@ -49,26 +52,25 @@ class Command(BaseCommand):
                 else "Demo exchange already in place; nothing created:"
             )
         )
-        write("  Footprint requests of ningbo-fasteners")
+        write("  Footprint requests")
         for r in report.requests:
             grant = f", grant {r.grant_id}" if r.grant_id else ""
             write(
-                f"    {r.request_id}  {r.status:<9}  to {r.supplier}: {r.label}, due "
+                f"    {r.request_id}  {r.status:<9}  {r.buyer} to {r.supplier}: {r.label}, due "
                 f"{r.due_date}{grant}"
             )
-        write("  Grants of hebei-steel")
+        write("  Grants")
         for g in report.grants:
             write(f"    {g}")
-        write(
-            "  Products of ningbo-fasteners (SEE in tCO2e/t: direct / counted indirect / counted)"
-        )
+        write("  Buyers' products (SEE in tCO2e/t: direct / counted indirect / counted)")
         for p in report.products:
             price = _money(p.certificate_price_eur)
             write(
-                f"    {p.product_id}  {p.name} ({p.cn_code}): {see(p.see_direct)} / "
-                f"{see(p.see_indirect_counted)} / {see(p.see_counted)}, default share "
-                f"{see(p.default_share)}; {p.year} at {price} EUR: {_money(p.cost_eur_per_t)} "
-                f"EUR/t (all on defaults: {_money(p.cost_all_defaults_eur_per_t)} EUR/t)"
+                f"    {p.product_id}  {p.organisation}: {p.name} ({p.cn_code}): "
+                f"{see(p.see_direct)} / {see(p.see_indirect_counted)} / {see(p.see_counted)}, "
+                f"default share {see(p.default_share)}; {p.year} at {price} EUR: "
+                f"{_money(p.cost_eur_per_t)} EUR/t (all on defaults: "
+                f"{_money(p.cost_all_defaults_eur_per_t)} EUR/t)"
             )
             if p.before is not None:
                 write(
@@ -89,27 +91,35 @@ class Command(BaseCommand):
                     f"      line {line.position} {line.cn_code} {line.supplier_name or '(own)'}: "
                     f"{line.use}{reasons}, costs {_money(line.cost_eur_per_t)} EUR/t{saving}"
                 )
-        write("  Chase list of ningbo-fasteners (largest saving first)")
-        for entry in report.chase:
-            write(f"    {entry}")
-        up = report.upload
+        for buyer, chase in report.chase.items():
+            write(f"  Chase list of {buyer} (largest saving first)")
+            for entry in chase:
+                write(f"    {entry}")
+        for importer in report.importers:
+            self._print_importer(importer)
+        if report.jobs_run:
+            write(f"  ({report.jobs_run} recompute job(s) run in-process.)")
+
+    def _print_importer(self, importer: ImporterRow) -> None:
+        write = self.stdout.write
+        up = importer.upload
         write(
-            f"  Shipments of rhein-import: {up['file']} (import {up['import_id']}, "
-            f"{'new' if up['new'] else 'uploaded before: the first report, nothing imported again'}"
+            f"  Shipments of {importer.organisation}: {up['file']} (import {up['import_id']}, "
+            f"{'new' if up['new'] else 'uploaded before: nothing imported again'}"
             f"): {len(up['imported'])} of {up['rows_total']} rows imported"
         )
         for number, reference in up["imported"]:
             write(f"    line {number}: {reference}")
-        t = report.threshold
+        t = importer.threshold
+        d = importer.declaration
         write(
-            f"  Threshold {report.declaration['year']}: {t['level']}, "
+            f"  Threshold {d['year']}: {t['level']}, "
             f"{t['counted_mass_t'].normalize():f} t in {t['counted_shipments']} shipments"
             + (f", crossed by {t['crossed_by']} on {t['crossed_on']}" if t["crossed_by"] else "")
         )
         write(f"    {t['message']}")
         for warning in t["warnings"]:
             write(f"    warning: {warning}")
-        d = report.declaration
         totals = d["totals"]
         write(
             f"  Declaration {d['year']} (price {d['certificate_price_eur']} EUR, deadline "
@@ -125,5 +135,3 @@ class Command(BaseCommand):
                 f"{row['installation']}): {row['embedded_emissions_tco2e']} tCO2e, "
                 f"{row['certificates']} certificates, EUR {row['cost_eur']}"
             )
-        if report.jobs_run:
-            write(f"  ({report.jobs_run} recompute job(s) run in-process.)")

@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.models import AuditEvent, SigningKey
+from accounts.models import AuditEvent
 from accounts.services.signing_keys import document_verify
 from core.models import Job
-from suppliers.models import Footprint, FootprintPrecursor, Installation, Product
+from suppliers.models import Footprint, Installation, Product
+from tests.demo.counts import FOOTPRINT_MODELS, SIDE_MODELS, model_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -72,18 +73,7 @@ def seeded(demo_world: None) -> str:
 
 
 def _counts() -> dict[str, int]:
-    return {
-        model.__name__: model.objects.count()
-        for model in (
-            Installation,
-            Product,
-            Footprint,
-            FootprintPrecursor,
-            Job,
-            SigningKey,
-            AuditEvent,
-        )
-    }
+    return model_counts(*FOOTPRINT_MODELS, *SIDE_MODELS)
 
 
 def _document(footprint: Footprint) -> dict[str, Any]:
