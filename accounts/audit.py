@@ -40,7 +40,8 @@ _LISTENERS: dict[str, list[AuditListener]] = {}
 
 
 def audit_listen(*actions: str) -> Callable[[AuditListener], AuditListener]:
-    """Register a listener for audit actions (``"footprint.published"``…).
+    """Register a listener for audit actions, named by the emitting app's ``events`` module
+    (``suppliers.events.FOOTPRINT_PUBLISHED``…).
 
     The audit log is the platform's record of domain events: an app that must react to a
     change made elsewhere (a buyer's results when a supplier deprecates a footprint) listens
@@ -56,6 +57,12 @@ def audit_listen(*actions: str) -> Callable[[AuditListener], AuditListener]:
         return listener
 
     return register
+
+
+def audit_listened_actions() -> dict[str, list[AuditListener]]:
+    """Every action some listener is registered for, with its listeners (a copy): what other
+    apps rely on being recorded (``tests/test_events.py``)."""
+    return {action: list(listeners) for action, listeners in _LISTENERS.items() if listeners}
 
 
 def _notify(events: list[AuditEvent]) -> None:

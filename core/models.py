@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from core.workflows import StatusMachine
+
 
 class Job(models.Model):
     class Status(models.TextChoices):
@@ -52,3 +54,26 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"Job {self.pk} {self.kind} [{self.status}]"
+
+
+#: The workflow of a work row. The moves are conditional ``UPDATE``\s in ``core.jobs`` (the
+#: ``WHERE`` clause is the concurrency control); tests/core/test_workflows.py checks each of
+#: them against this map.
+JOB_TRANSITIONS = StatusMachine(
+    noun="job",
+    initial={Job.Status.PENDING},
+    transitions={
+        # Claimed by a worker; or given up when its attempts are spent (the sweeper).
+        Job.Status.PENDING: {Job.Status.RUNNING, Job.Status.FAILED},
+        # Done; retried (transient error, or the lease expired); failed; or claimed again by
+        # another worker once the lease expired (a new attempt: running -> running).
+        Job.Status.RUNNING: {
+            Job.Status.SUCCEEDED,
+            Job.Status.PENDING,
+            Job.Status.FAILED,
+            Job.Status.RUNNING,
+        },
+        Job.Status.SUCCEEDED: set(),
+        Job.Status.FAILED: set(),
+    },
+)

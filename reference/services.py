@@ -18,6 +18,7 @@ from django.db.models import Max
 
 from accounts.audit import Actor, audit_record
 from core.errors import Conflict, ValidationFailed
+from reference import events
 from reference.datasets import (
     BENCHMARKS,
     CN_CODES,
@@ -233,7 +234,7 @@ def _write(
     audit_record(
         actor=actor,
         organisation=None,
-        action="reference.version_loaded",
+        action=events.REFERENCE_VERSION_LOADED,
         obj=version,
         after={
             "dataset": dataset,

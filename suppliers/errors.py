@@ -5,10 +5,6 @@ from __future__ import annotations
 from core.errors import Conflict, PermissionDenied
 
 
-class IllegalTransition(Conflict):
-    code = "illegal_transition"
-
-
 class FourEyesViolation(PermissionDenied):
     code = "four_eyes"
 

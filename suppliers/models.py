@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 
 from accounts.models import Organisation
+from core.workflows import StatusMachine
 
 
 class Installation(models.Model):
@@ -82,18 +83,24 @@ class FootprintStatus(models.TextChoices):
     DEPRECATED = "deprecated", "Deprecated"
 
 
-#: The explicit workflow. A move not listed raises ``IllegalTransition``.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    FootprintStatus.DRAFT: frozenset({FootprintStatus.SUBMITTED}),
-    # The validation worker moves a submission on, or back to draft with its problems; the
-    # preparer may also withdraw a submission to draft (``footprint_withdraw``).
-    FootprintStatus.SUBMITTED: frozenset({FootprintStatus.IN_REVIEW, FootprintStatus.DRAFT}),
-    FootprintStatus.IN_REVIEW: frozenset({FootprintStatus.APPROVED, FootprintStatus.REJECTED}),
-    FootprintStatus.APPROVED: frozenset({FootprintStatus.PUBLISHED, FootprintStatus.REJECTED}),
-    FootprintStatus.REJECTED: frozenset({FootprintStatus.DRAFT}),
-    FootprintStatus.PUBLISHED: frozenset({FootprintStatus.DEPRECATED}),
-    FootprintStatus.DEPRECATED: frozenset(),
-}
+#: The explicit workflow of a footprint (``suppliers.services.workflow``). A move not listed
+#: raises ``core.workflows.IllegalTransition``.
+FOOTPRINT_TRANSITIONS = StatusMachine(
+    noun="footprint",
+    # A new footprint, and a correction of a published one, start as drafts.
+    initial={FootprintStatus.DRAFT},
+    transitions={
+        FootprintStatus.DRAFT: {FootprintStatus.SUBMITTED},
+        # The validation worker moves a submission on, or back to draft with its problems; the
+        # preparer may also withdraw a submission to draft (``footprint_withdraw``).
+        FootprintStatus.SUBMITTED: {FootprintStatus.IN_REVIEW, FootprintStatus.DRAFT},
+        FootprintStatus.IN_REVIEW: {FootprintStatus.APPROVED, FootprintStatus.REJECTED},
+        FootprintStatus.APPROVED: {FootprintStatus.PUBLISHED, FootprintStatus.REJECTED},
+        FootprintStatus.REJECTED: {FootprintStatus.DRAFT},
+        FootprintStatus.PUBLISHED: {FootprintStatus.DEPRECATED},
+        FootprintStatus.DEPRECATED: set(),
+    },
+)
 
 IMMUTABLE_STATUSES = frozenset({FootprintStatus.PUBLISHED, FootprintStatus.DEPRECATED})
 
@@ -353,6 +360,46 @@ class ValidationRunStatus(models.TextChoices):
     PASSED = "passed", "Passed (no errors)"
     FAILED_FINDINGS = "failed_findings", "Failed (errors found)"
     CRASHED = "crashed", "Crashed (a rule or the pipeline failed)"
+
+
+#: The workflow of a validation run (``suppliers.validation``). The chunk moves the runs it has
+#: locked through this map; the job's hooks move them with conditional ``UPDATE``\s of the
+#: work row's unfinished runs, which tests/core/test_workflows.py checks against it.
+#: A ``crashed`` run is final once ``finished_at`` is set (its job gave up); until then it is
+#: retried.
+VALIDATION_RUN_TRANSITIONS = StatusMachine(
+    noun="validation run",
+    initial={ValidationRunStatus.PENDING},
+    transitions={
+        # An attempt starts (the job's hook); or the run is closed without one: executed
+        # outside a work row (a replay), withdrawn, or its job gave up before any attempt.
+        ValidationRunStatus.PENDING: {
+            ValidationRunStatus.RUNNING,
+            ValidationRunStatus.PASSED,
+            ValidationRunStatus.FAILED_FINDINGS,
+            ValidationRunStatus.CRASHED,
+        },
+        # The outcome; a crash (a rule raised, the attempt failed, withdrawn); back to pending
+        # when a database error will be retried; a new attempt after a lost worker.
+        ValidationRunStatus.RUNNING: {
+            ValidationRunStatus.PASSED,
+            ValidationRunStatus.FAILED_FINDINGS,
+            ValidationRunStatus.CRASHED,
+            ValidationRunStatus.PENDING,
+            ValidationRunStatus.RUNNING,
+        },
+        # Retried (the job's next attempt, or the work row it was handed to); closed for good
+        # (crashed again, withdrawn, given up); or executed outside a work row.
+        ValidationRunStatus.CRASHED: {
+            ValidationRunStatus.RUNNING,
+            ValidationRunStatus.CRASHED,
+            ValidationRunStatus.PASSED,
+            ValidationRunStatus.FAILED_FINDINGS,
+        },
+        ValidationRunStatus.PASSED: set(),
+        ValidationRunStatus.FAILED_FINDINGS: set(),
+    },
+)
 
 
 class ValidationRun(models.Model):

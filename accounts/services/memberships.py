@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from accounts import events
 from accounts.audit import Actor, audit_record
 from accounts.models import Membership, Organisation, User
 from accounts.roles import Role
@@ -90,7 +91,7 @@ def membership_create(
     audit_record(
         actor=actor,
         organisation=organisation,
-        action="membership.created",
+        action=events.MEMBERSHIP_CREATED,
         obj=membership,
         after={"user": user.email, "role": role},
     )

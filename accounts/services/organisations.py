@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.text import slugify
 
+from accounts import events
 from accounts.audit import Actor, audit_record, changes
 from accounts.identifiers import InvalidIdentifier, parse_identifier
 from accounts.models import (
@@ -148,7 +149,7 @@ def organisation_create(
     audit_record(
         actor=actor,
         organisation=organisation,
-        action="organisation.created",
+        action=events.ORGANISATION_CREATED,
         obj=organisation,
         after=organisation_summary(organisation),
     )

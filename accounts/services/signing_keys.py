@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import events
 from accounts.audit import Actor, audit_record
 from accounts.models import Organisation, SigningKey
 from accounts.selectors import published_keys_by_kid
@@ -166,7 +167,7 @@ def signing_key_revoke(*, actor: Actor, key: SigningKey, reason: str) -> Signing
     audit_record(
         actor=actor,
         organisation=organisation,
-        action="signing_key.revoked",
+        action=events.SIGNING_KEY_REVOKED,
         obj=key,
         before={"status": "active" if was_active else "retired"},
         after={"status": "revoked", "kid": key.kid, "reason": reason},

@@ -1,7 +1,8 @@
 """Background work of the boms app: the recompute handler and what triggers it.
 
-Other apps' events reach us through the audit log (``accounts.audit.audit_listen``): the
-listeners run inside the transaction of the change, so they only create the work row.
+Other apps' events reach us through the audit log: ``BomsConfig.ready()`` registers these
+listeners (``accounts.audit.audit_listen``); they run inside the transaction of the change, so
+they only create the work row.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from core.models import Job
 from exchange.boms.models import BomLine, BuyerProduct
 from exchange.boms.services.aggregation import recompute_from_payload
 from exchange.boms.services.recompute import RECOMPUTE_JOB, recompute_enqueue
-from suppliers.validation.decisions import DECISION_CHANGED_ACTION
 
 
 @register_job_handler(RECOMPUTE_JOB)
@@ -61,14 +61,3 @@ def on_grant_event(event: AuditEvent) -> None:
 def on_reference_loaded(event: AuditEvent) -> None:
     if BuyerProduct.objects.exists():
         recompute_enqueue(reason=event.action, everything=True)
-
-
-def listeners_register() -> None:
-    from accounts.audit import audit_listen
-
-    audit_listen("footprint.published", "footprint.deprecated", DECISION_CHANGED_ACTION)(
-        on_footprint_event
-    )
-    audit_listen("signing_key.revoked")(on_key_revoked)
-    audit_listen("grant.created", "grant.revoked")(on_grant_event)
-    audit_listen("reference.version_loaded")(on_reference_loaded)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 
 from accounts.models import Organisation
+from core.workflows import StatusMachine
 
 
 class BuyerProduct(models.Model):
@@ -152,6 +153,18 @@ class DocumentField(models.JSONField):
 class AggregationStatus(models.TextChoices):
     OK = "ok", "Computed"
     FAILED = "failed", "Could not be computed"
+
+
+#: The workflow of an aggregation result: every recompute replaces the product's row whole
+#: (one upsert), so either outcome may follow either, and the same one again.
+AGGREGATION_TRANSITIONS = StatusMachine(
+    noun="aggregation result",
+    initial={AggregationStatus.OK, AggregationStatus.FAILED},
+    transitions={
+        AggregationStatus.OK: {AggregationStatus.OK, AggregationStatus.FAILED},
+        AggregationStatus.FAILED: {AggregationStatus.OK, AggregationStatus.FAILED},
+    },
+)
 
 
 class AggregationResult(models.Model):

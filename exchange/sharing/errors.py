@@ -1,14 +1,9 @@
-"""Typed errors of the sharing app (rendered by the API's one error envelope)."""
+"""Typed errors of the sharing app (rendered by the API's one error envelope). An illegal move
+of a request is ``core.workflows.IllegalTransition``, as for every workflow."""
 
 from __future__ import annotations
 
 from core.errors import Conflict
-
-
-class IllegalRequestTransition(Conflict):
-    """A request moved out of a final status (fulfilled, rejected, expired, withdrawn)."""
-
-    code = "illegal_transition"
 
 
 class GrantAlreadyRevoked(Conflict):

@@ -9,6 +9,7 @@ row at all. The idempotency keys make a repeated event enqueue nothing new.
 
 from __future__ import annotations
 
+from accounts import events as accounts_events
 from accounts.audit import audit_listen
 from accounts.models import AuditEvent, Membership
 from core.jobs import job_create
@@ -18,6 +19,7 @@ from exchange.sharing.services.reactions import (
     INVITED_REQUESTS_JOB,
     SIGNING_KEY_REVOKED_JOB,
 )
+from suppliers import events as suppliers_events
 from suppliers.models import Footprint
 
 
@@ -27,7 +29,7 @@ def _live_grants_on(footprints: object) -> bool:
     ).exists()
 
 
-@audit_listen("footprint.deprecated")
+@audit_listen(suppliers_events.FOOTPRINT_DEPRECATED)
 def on_footprint_deprecated(event: AuditEvent) -> None:
     lineage = Footprint.objects.filter(pk=event.object_id).values("lineage")
     if not _live_grants_on(lineage):
@@ -40,7 +42,7 @@ def on_footprint_deprecated(event: AuditEvent) -> None:
     )
 
 
-@audit_listen("signing_key.revoked")
+@audit_listen(accounts_events.SIGNING_KEY_REVOKED)
 def on_signing_key_revoked(event: AuditEvent) -> None:
     kid = (event.after or {}).get("kid")
     if not kid:
@@ -56,7 +58,7 @@ def on_signing_key_revoked(event: AuditEvent) -> None:
     )
 
 
-@audit_listen("organisation.created", "membership.created")
+@audit_listen(accounts_events.ORGANISATION_CREATED, accounts_events.MEMBERSHIP_CREATED)
 def on_member_arrived(event: AuditEvent) -> None:
     if event.organisation_id is None:
         return

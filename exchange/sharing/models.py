@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 
 from accounts.models import Organisation
+from core.workflows import StatusMachine
 
 
 class RequestStatus(models.TextChoices):
@@ -25,21 +26,24 @@ class RequestStatus(models.TextChoices):
 
 
 #: The explicit workflow of a request: only an open request moves, and every other status is
-#: final. A move not listed raises ``exchange.sharing.errors.IllegalRequestTransition``.
-REQUEST_TRANSITIONS: dict[str, frozenset[str]] = {
-    RequestStatus.OPEN: frozenset(
-        {
+#: final. A move not listed raises ``core.workflows.IllegalTransition``.
+REQUEST_TRANSITIONS = StatusMachine(
+    noun="request",
+    verb="become",
+    initial={RequestStatus.OPEN},
+    transitions={
+        RequestStatus.OPEN: {
             RequestStatus.FULFILLED,
             RequestStatus.REJECTED,
             RequestStatus.EXPIRED,
             RequestStatus.WITHDRAWN,
-        }
-    ),
-    RequestStatus.FULFILLED: frozenset(),
-    RequestStatus.REJECTED: frozenset(),
-    RequestStatus.EXPIRED: frozenset(),
-    RequestStatus.WITHDRAWN: frozenset(),
-}
+        },
+        RequestStatus.FULFILLED: set(),
+        RequestStatus.REJECTED: set(),
+        RequestStatus.EXPIRED: set(),
+        RequestStatus.WITHDRAWN: set(),
+    },
+)
 
 
 class FootprintRequest(models.Model):

@@ -15,10 +15,18 @@ from django.utils import timezone
 from accounts.audit import Actor, audit_record
 from accounts.services.signing_keys import document_sign
 from core.errors import ValidationFailed
-from suppliers.models import EvidenceFile, Footprint, FootprintPrecursor, FootprintStatus
+from core.workflows import IllegalTransition
+from suppliers import events
+from suppliers.models import (
+    FOOTPRINT_TRANSITIONS,
+    EvidenceFile,
+    Footprint,
+    FootprintPrecursor,
+    FootprintStatus,
+)
 from suppliers.pact.errors import FootprintDocumentError
 from suppliers.services.document import footprint_document
-from suppliers.services.workflow import footprint_move, transition_check
+from suppliers.services.workflow import footprint_move
 
 
 @transaction.atomic
@@ -29,7 +37,7 @@ def footprint_publish(*, actor: Actor, footprint: Footprint) -> Footprint:
         .select_related("product", "installation", "organisation", "preceding")
         .get(pk=footprint.pk)
     )
-    transition_check(status=locked.status, to=FootprintStatus.PUBLISHED)
+    FOOTPRINT_TRANSITIONS.check(status=locked.status, to=FootprintStatus.PUBLISHED)
     published_at = timezone.now().replace(microsecond=0)
     try:
         document = footprint_document(
@@ -50,7 +58,7 @@ def footprint_publish(*, actor: Actor, footprint: Footprint) -> Footprint:
         actor=actor,
         footprint=locked,
         to=FootprintStatus.PUBLISHED,
-        action="published",
+        action=events.FOOTPRINT_PUBLISHED,
         changes={
             "signed_document": signed.payload,
             "signature": signed.jws,
@@ -66,7 +74,7 @@ def footprint_publish(*, actor: Actor, footprint: Footprint) -> Footprint:
             actor=actor,
             footprint=preceding,
             to=FootprintStatus.DEPRECATED,
-            action="deprecated",
+            action=events.FOOTPRINT_DEPRECATED,
             changes={"deprecated_at": signed.signed_at},
             note={"superseded_by": str(published.pk)},
         )
@@ -113,13 +121,11 @@ def footprint_correct(*, actor: Actor, footprint: Footprint) -> Footprint:
     ``preceding`` pointing at it. The original stays published until the correction is."""
     original = Footprint.objects.select_for_update().get(pk=footprint.pk)
     if original.status != FootprintStatus.PUBLISHED:
-        transition_check(status=original.status, to=FootprintStatus.DEPRECATED)
+        FOOTPRINT_TRANSITIONS.check(status=original.status, to=FootprintStatus.DEPRECATED)
     existing = Footprint.objects.filter(preceding=original).exclude(
         status__in=(FootprintStatus.PUBLISHED, FootprintStatus.DEPRECATED)
     )
     if existing.exists():
-        from suppliers.errors import IllegalTransition
-
         raise IllegalTransition(
             f"A correction of this footprint is already in progress ({existing.first().pk})."  # type: ignore[union-attr]
         )
@@ -161,7 +167,7 @@ def footprint_correct(*, actor: Actor, footprint: Footprint) -> Footprint:
     audit_record(
         actor=actor,
         organisation=original.organisation,
-        action="footprint.correction_started",
+        action=events.FOOTPRINT_CORRECTION_STARTED,
         obj=copy,
         after={"preceding": str(original.pk)},
     )

@@ -3,10 +3,11 @@ publish, deprecate, correct.
 
 ``draft → submitted → in_review → approved → published → deprecated``, ``submitted → draft``
 (validation found errors, or the preparer withdrew the submission) and ``rejected → draft``,
-as the explicit map ``suppliers.models.TRANSITIONS``. Every move locks
-the row, checks the map (``IllegalTransition`` otherwise) and writes its audit event in the
-same transaction. The four-eyes rule: whoever created or submitted a footprint can never
-approve it (CBAM practice; DOMAIN.md "A preparer approving their own numbers").
+as the explicit map ``suppliers.models.FOOTPRINT_TRANSITIONS``. Every move locks the row,
+checks the map (``core.workflows.IllegalTransition`` otherwise) and writes its audit event
+(``suppliers.events``) in the same transaction. The four-eyes rule: whoever created or
+submitted a footprint can never approve it (CBAM practice; DOMAIN.md "A preparer approving
+their own numbers").
 """
 
 from __future__ import annotations
@@ -24,9 +25,12 @@ from django.utils import timezone
 from accounts.audit import Actor, audit_event, audit_record, audit_record_many
 from accounts.models import AuditEvent
 from core.errors import ValidationFailed
-from suppliers.errors import FourEyesViolation, IllegalTransition
+from core.workflows import IllegalTransition
+from suppliers import events
+from suppliers.errors import FourEyesViolation
 from suppliers.models import (
-    TRANSITIONS,
+    FOOTPRINT_TRANSITIONS,
+    VALIDATION_RUN_TRANSITIONS,
     ElectricityFactorSource,
     EvidenceKind,
     Footprint,
@@ -39,17 +43,6 @@ from suppliers.models import (
 VALIDATE_JOB = "suppliers.validate_footprint"
 
 
-def transition_check(*, status: str, to: str) -> None:
-    """Raise ``IllegalTransition`` unless ``TRANSITIONS`` allows ``status`` -> ``to``."""
-    if to not in TRANSITIONS[status]:
-        allowed = sorted(TRANSITIONS[status]) or ["nothing"]
-        raise IllegalTransition(
-            f"A {status} footprint cannot move to {to}; from {status} it can move to "
-            f"{', '.join(allowed)}.",
-            extra={"status": status, "requested": to},
-        )
-
-
 def footprint_move(
     *,
     actor: Actor,
@@ -59,18 +52,17 @@ def footprint_move(
     changes: dict[str, Any] | None = None,
     note: dict[str, Any] | None = None,
 ) -> Footprint:
-    """Lock, check the transitions map, apply, audit. Callers hold the transaction."""
+    """Lock, check ``FOOTPRINT_TRANSITIONS``, apply, audit ``action`` (a ``suppliers.events``
+    name). Callers hold the transaction."""
     locked = Footprint.objects.select_for_update().get(pk=footprint.pk)
-    transition_check(status=locked.status, to=to)
-    before = locked.status
-    locked.status = to
+    before = FOOTPRINT_TRANSITIONS.transition(locked, to=to)
     for name, value in (changes or {}).items():
         setattr(locked, name, value)
     locked.save()
     audit_record(
         actor=actor,
         organisation=locked.organisation,
-        action=f"footprint.{action}",
+        action=action,
         obj=locked,
         before={"status": before},
         after={"status": to, **(note or {})},
@@ -96,7 +88,8 @@ def footprint_submission_problems(footprint: Footprint) -> dict[str, list[str]]:
 @dataclass
 class FootprintMove:
     """One transition of a footprint the caller has locked in its transaction: ``to`` with
-    ``changes`` (more fields to write) and ``note`` (more audit detail)."""
+    ``changes`` (more fields to write), audited as ``action`` (a ``suppliers.events`` name)
+    with ``note`` (more audit detail)."""
 
     footprint: Footprint
     to: str
@@ -115,10 +108,10 @@ def footprints_move_locked(*, actor: Actor, moves: Sequence[FootprintMove]) -> N
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("footprints_move_locked outside a transaction: lock the rows first")
     for move in moves:
-        transition_check(status=move.footprint.status, to=move.to)
+        FOOTPRINT_TRANSITIONS.check(status=move.footprint.status, to=move.to)
     now = timezone.now()
     groups: dict[str, tuple[dict[str, Any], list[Any]]] = {}
-    events: list[AuditEvent] = []
+    audit_events: list[AuditEvent] = []
     for move in moves:
         footprint = move.footprint
         before = footprint.status
@@ -130,17 +123,17 @@ def footprints_move_locked(*, actor: Actor, moves: Sequence[FootprintMove]) -> N
         event = audit_event(
             actor=actor,
             organisation=None,
-            action=f"footprint.{move.action}",
+            action=move.action,
             obj=footprint,
             before={"status": before},
             after={"status": move.to, **(move.note or {})},
         )
         # By id: the organisation row need not be loaded for each footprint.
         event.organisation_id = footprint.organisation_id
-        events.append(event)
+        audit_events.append(event)
     for values, pks in groups.values():
         Footprint.objects.filter(pk__in=pks).update(**values)
-    audit_record_many(events)
+    audit_record_many(audit_events)
 
 
 def _group_value(value: Any) -> str:
@@ -179,7 +172,7 @@ def footprints_submit_locked(
             FootprintMove(
                 footprint=footprint,
                 to=FootprintStatus.SUBMITTED,
-                action="submitted",
+                action=events.FOOTPRINT_SUBMITTED,
                 changes={"submitted_by": actor.user, "submitted_at": now},
             )
             for footprint in footprints
@@ -198,7 +191,7 @@ def footprint_validation_move(
         return FootprintMove(
             footprint=footprint,
             to=FootprintStatus.DRAFT,
-            action="validation_failed",
+            action=events.FOOTPRINT_VALIDATION_FAILED,
             changes={
                 **changes,
                 "calculation_problems": [
@@ -212,7 +205,7 @@ def footprint_validation_move(
     return FootprintMove(
         footprint=footprint,
         to=FootprintStatus.IN_REVIEW,
-        action="validation_passed",
+        action=events.FOOTPRINT_VALIDATION_PASSED,
         changes={**changes, "calculation_problems": []},
     )
 
@@ -235,7 +228,7 @@ def footprint_approve(*, actor: Actor, footprint: Footprint, comment: str = "") 
         actor=actor,
         footprint=locked,
         to=FootprintStatus.APPROVED,
-        action="approved",
+        action=events.FOOTPRINT_APPROVED,
         changes={
             "reviewed_by": actor.user,
             "reviewed_at": timezone.now(),
@@ -258,7 +251,7 @@ def footprint_reject(*, actor: Actor, footprint: Footprint, comment: str) -> Foo
         actor=actor,
         footprint=locked,
         to=FootprintStatus.REJECTED,
-        action="rejected",
+        action=events.FOOTPRINT_REJECTED,
         changes={
             "reviewed_by": actor.user,
             "reviewed_at": timezone.now(),
@@ -284,7 +277,7 @@ def footprint_withdraw(*, actor: Actor, footprint: Footprint, comment: str = "")
         ValidationRun.objects.select_for_update()
         .filter(footprint_id=footprint.pk, finished_at__isnull=True)
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "status")
     )
     list(unfinished_runs)  # locked first, as the chunk does
     locked = Footprint.objects.select_for_update().get(pk=footprint.pk)
@@ -295,9 +288,11 @@ def footprint_withdraw(*, actor: Actor, footprint: Footprint, comment: str = "")
             "(it goes back to draft).",
             extra={"status": locked.status, "requested": "withdraw"},
         )
-    unfinished = list(unfinished_runs.all())  # again: a run created while we waited counts
+    unfinished = dict(unfinished_runs.all())  # again: a run created while we waited counts
+    for status in unfinished.values():
+        VALIDATION_RUN_TRANSITIONS.check(status=status, to=ValidationRunStatus.CRASHED)
     now = timezone.now()
-    ValidationRun.objects.filter(pk__in=unfinished).update(
+    ValidationRun.objects.filter(pk__in=list(unfinished)).update(
         status=ValidationRunStatus.CRASHED,
         last_error=f"Withdrawn by {actor.label} before validation finished.",
         started_at=Coalesce(F("started_at"), Value(now)),
@@ -310,7 +305,7 @@ def footprint_withdraw(*, actor: Actor, footprint: Footprint, comment: str = "")
         actor=actor,
         footprint=locked,
         to=FootprintStatus.DRAFT,
-        action="submission_withdrawn",
+        action=events.FOOTPRINT_SUBMISSION_WITHDRAWN,
         note=note,
     )
 
@@ -319,7 +314,10 @@ def footprint_withdraw(*, actor: Actor, footprint: Footprint, comment: str = "")
 def footprint_reopen(*, actor: Actor, footprint: Footprint) -> Footprint:
     """A rejected footprint goes back to draft for the preparer to correct."""
     return footprint_move(
-        actor=actor, footprint=footprint, to=FootprintStatus.DRAFT, action="reopened"
+        actor=actor,
+        footprint=footprint,
+        to=FootprintStatus.DRAFT,
+        action=events.FOOTPRINT_REOPENED,
     )
 
 
@@ -329,7 +327,7 @@ def footprint_deprecate(*, actor: Actor, footprint: Footprint, reason: str = "")
         actor=actor,
         footprint=footprint,
         to=FootprintStatus.DEPRECATED,
-        action="deprecated",
+        action=events.FOOTPRINT_DEPRECATED,
         changes={"deprecated_at": timezone.now()},
         note={"reason": reason} if reason else None,
     )

@@ -26,6 +26,7 @@ from accounts.models import SigningKey
 from reference.errors import ReferenceDataMissing
 from reference.models import ReferenceVersion
 from reference.selectors import reference_versions_valid_on
+from suppliers import events
 from suppliers.models import DefaultValueDecisionRecord, Footprint, FootprintStatus
 from suppliers.validation.decision import DefaultValueDecision, decide, decision_year
 from suppliers.validation.facts import footprint_for_facts, rule_context
@@ -267,17 +268,12 @@ def footprint_decision_refresh(
             audit_record(
                 actor=Actor.platform("decisions"),
                 organisation=footprint.organisation,
-                action=DECISION_CHANGED_ACTION,
+                action=events.FOOTPRINT_DECISION_CHANGED,
                 obj=footprint,
                 before=before,
                 after=after,
             )
     return record
-
-
-#: Audit action recorded when a stored decision's outcome changes (allowed ↔ default, or its
-#: reasons): a revoked key, a deprecation, a verification added, new reference data.
-DECISION_CHANGED_ACTION = "footprint.decision_changed"
 
 
 def _outcome_of(record: DefaultValueDecisionRecord | None) -> dict[str, Any] | None:

@@ -64,9 +64,11 @@ from accounts.models import Organisation
 from core.errors import ApplicationError, Conflict, ValidationFailed
 from core.jobs import TransientJobError, is_transient_database_error, job_create
 from core.models import Job
+from core.workflows import IllegalTransition
 from reference.errors import ReferenceDataMissing
-from suppliers.errors import IllegalTransition
+from suppliers import events
 from suppliers.models import (
+    VALIDATION_RUN_TRANSITIONS,
     DefaultValueDecisionRecord,
     Footprint,
     FootprintStatus,
@@ -227,7 +229,7 @@ def footprint_revalidate(*, actor: Actor, footprint: Footprint) -> ValidationRun
     audit_record(
         actor=actor,
         organisation=locked.organisation,
-        action="footprint.revalidation_requested",
+        action=events.FOOTPRINT_REVALIDATION_REQUESTED,
         obj=locked,
         before={
             "run": None if previous is None else str(previous.pk),
@@ -310,7 +312,7 @@ def _execute(runs: list[ValidationRun], *, job: Job | None) -> dict[str, dict[st
             # Only a submission is validated. A withdrawal closes its runs as it moves the
             # footprint, so this is a run left over from a manual change. Close it, visibly,
             # without moving the footprint or writing findings.
-            run.status = ValidationRunStatus.CRASHED
+            VALIDATION_RUN_TRANSITIONS.transition(run, to=ValidationRunStatus.CRASHED)
             run.last_error = (
                 f"The footprint is {footprint.status}, not submitted: nothing was validated."
             )
@@ -332,7 +334,10 @@ def _execute(runs: list[ValidationRun], *, job: Job | None) -> dict[str, dict[st
     version = rules_version()
     for w in done:
         errors = sum(1 for f in w.findings if f.severity == "error")
-        w.run.status = ValidationRunStatus.FAILED_FINDINGS if errors else ValidationRunStatus.PASSED
+        VALIDATION_RUN_TRANSITIONS.transition(
+            w.run,
+            to=ValidationRunStatus.FAILED_FINDINGS if errors else ValidationRunStatus.PASSED,
+        )
         w.run.error_count = errors
         w.run.warning_count = sum(1 for f in w.findings if f.severity == "warning")
         w.run.info_count = sum(1 for f in w.findings if f.severity == "info")
@@ -541,7 +546,7 @@ def _crashed_hand_over(crashed: list[_Work], *, job: Job | None) -> None:
     now = timezone.now()
     for w in crashed:
         assert w.crash is not None
-        w.run.status = ValidationRunStatus.CRASHED
+        VALIDATION_RUN_TRANSITIONS.transition(w.run, to=ValidationRunStatus.CRASHED)
         w.run.crashed_rule_code = w.crash.code
         w.run.last_error = str(w.crash)[:4000]
         updates: dict[str, Any] = {

@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.audit import Actor, audit_record
 from accounts.models import Organisation
 from core.errors import ValidationFailed
+from exchange.sharing import events
 from exchange.sharing.errors import GrantAlreadyRevoked
 from exchange.sharing.models import FootprintRequest, Grant, GrantedFootprint, NotificationKind
 from exchange.sharing.services.notifications import notification_create
@@ -135,7 +136,7 @@ def grant_share(
     audit_record(
         actor=actor,
         organisation=supplier,
-        action="grant.created",
+        action=events.GRANT_CREATED,
         obj=grant,
         after=grant_summary(grant, chosen),
     )
@@ -180,7 +181,7 @@ def grant_revoke(*, actor: Actor, grant: Grant, reason: str) -> Grant:
     audit_record(
         actor=actor,
         organisation=locked.supplier,
-        action="grant.revoked",
+        action=events.GRANT_REVOKED,
         obj=locked,
         before={"revoked": False},
         after={"revoked": True, "reason": reason, **grant_summary(locked, footprints)},

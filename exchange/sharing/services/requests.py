@@ -32,7 +32,7 @@ from accounts.audit import Actor, audit_record
 from accounts.models import Membership, Organisation
 from core.errors import ValidationFailed
 from core.jobs import job_create
-from exchange.sharing.errors import IllegalRequestTransition
+from core.workflows import IllegalTransition
 from exchange.sharing.models import (
     REQUEST_TRANSITIONS,
     FootprintRequest,
@@ -87,16 +87,6 @@ def _summary(request: FootprintRequest) -> dict[str, Any]:
     }
 
 
-def _transition_check(*, status: str, to: str) -> None:
-    if to not in REQUEST_TRANSITIONS[status]:
-        allowed = sorted(REQUEST_TRANSITIONS[status]) or ["nothing (it is final)"]
-        raise IllegalRequestTransition(
-            f"A {status} request cannot become {to}; from {status} it can become "
-            f"{', '.join(allowed)}.",
-            extra={"status": status, "requested": to},
-        )
-
-
 def _request_lock(request: FootprintRequest) -> FootprintRequest:
     """The request's row, locked (``SELECT … FOR UPDATE`` of it alone) and read again with
     its parties, so a check on its status holds until the transaction ends."""
@@ -119,9 +109,7 @@ def _request_move(
     """Lock, check ``REQUEST_TRANSITIONS``, apply, audit (``footprint_request.<to>``).
     Callers hold the transaction."""
     locked = _request_lock(request)
-    _transition_check(status=locked.status, to=to)
-    before = locked.status
-    locked.status = to
+    before = REQUEST_TRANSITIONS.transition(locked, to=to)
     locked.closed_at = timezone.now()
     for name, value in (changes or {}).items():
         setattr(locked, name, value)
@@ -370,7 +358,7 @@ def request_fulfil(
     """The supplier answers with one or more of its own published footprints: a grant lets
     the buyer read them and their later versions (``grant_share``). The buyer is notified."""
     locked = _request_lock(request)
-    _transition_check(status=locked.status, to=RequestStatus.FULFILLED)
+    REQUEST_TRANSITIONS.check(status=locked.status, to=RequestStatus.FULFILLED)
     assert locked.supplier is not None
     grant = grant_share(
         actor=actor,
@@ -481,9 +469,9 @@ def request_claim(
     claimed, by an organisation that is not the buyer."""
     locked = _request_lock(request)
     if locked.supplier_id is not None:
-        raise IllegalRequestTransition("This request has already been claimed.")
+        raise IllegalTransition("This request has already been claimed.")
     if locked.status != RequestStatus.OPEN:
-        raise IllegalRequestTransition(
+        raise IllegalTransition(
             f"This request is {locked.status}; only an open request can be claimed.",
             extra={"status": locked.status},
         )

@@ -14,8 +14,9 @@ from core.jobs import job_execute
 from core.models import Job
 from exchange.boms.models import AggregationResult
 from exchange.boms.services.aggregation import products_recompute
+from suppliers.events import FOOTPRINT_DECISION_CHANGED as DECISION_CHANGED_ACTION
 from suppliers.models import DefaultValueDecisionRecord
-from suppliers.validation.decisions import DECISION_CHANGED_ACTION, footprint_decision_refresh
+from suppliers.validation.decisions import footprint_decision_refresh
 from tests.exchange.boms.conftest import Chain, published_footprint
 from tests.exchange.boms.test_chain import COIL_DEFAULT, TODAY, cents
 from tests.factories import OrganisationFactory
