@@ -23,15 +23,18 @@ def products_visible_to(*, organisation: Organisation) -> QuerySet[Product]:
     )
 
 
-def footprints_visible_to(
+def footprints_owned_by(
     *,
     organisation: Organisation,
     status: str | None = None,
     cn_code: str | None = None,
     period_year: int | None = None,
 ) -> QuerySet[Footprint]:
-    """The organisation's own footprints (sharing with buyers comes with grants), filtered;
-    each with its newest validation run and that run's findings (``latest_validation_runs``)."""
+    """The footprints the organisation owns (never those shared with it), filtered; each with
+    its newest validation run and that run's findings (``latest_validation_runs``).
+
+    Not called ``footprints_visible_to``: that name is the exchange's visibility rule
+    (``exchange.sharing.selectors``: own footprints and those shared by a live grant)."""
     queryset = (
         Footprint.objects.filter(organisation=organisation)
         .select_related("product", "installation", "verifier_organisation", "preceding")

@@ -24,7 +24,7 @@ from accounts.roles import ADMIN_ROLES, ALL_ROLES, REVIEW_ROLES, WRITER_ROLES
 from core.errors import ValidationFailed
 from suppliers.api.validation import ValidationRunDetailOutput, ValidationRunOutput
 from suppliers.models import EvidenceKind, Footprint, FootprintStatus
-from suppliers.selectors import footprints_visible_to
+from suppliers.selectors import footprints_owned_by
 from suppliers.services.evidence import evidence_add
 from suppliers.services.footprints import footprint_create, footprint_delete, footprint_update
 from suppliers.services.publishing import footprint_correct, footprint_publish
@@ -107,7 +107,7 @@ class FootprintOutput(serializers.Serializer):
     def get_latest_validation(self, obj: Footprint) -> dict[str, Any] | None:
         """The newest validation run with its findings (none before the first submission)."""
         runs = getattr(obj, "latest_validation_runs", None)
-        if runs is None:  # not from footprints_visible_to: one query
+        if runs is None:  # not from footprints_owned_by: one query
             run = (
                 obj.validation_runs.prefetch_related("findings")
                 .order_by("-created_at", "-id")
@@ -180,7 +180,7 @@ class FootprintListApi(OrganisationAPIView):
             errors["period"] = ["Expected a year, e.g. 2026."]
         if errors:
             raise ValidationFailed("Invalid filter.", fields=errors)
-        queryset = footprints_visible_to(
+        queryset = footprints_owned_by(
             organisation=self.organisation,
             status=status_filter,
             cn_code=params.get("cn_code") or None,
@@ -201,7 +201,7 @@ class FootprintObjectAPIView(OrganisationAPIView):
 
     def footprint(self, footprint_id: str) -> Footprint:
         return self.get_object_or_404(
-            footprints_visible_to(organisation=self.organisation), pk=footprint_id
+            footprints_owned_by(organisation=self.organisation), pk=footprint_id
         )
 
 
@@ -219,7 +219,7 @@ class FootprintDetailApi(FootprintObjectAPIView):
         )
         return Response(
             FootprintOutput(
-                footprints_visible_to(organisation=self.organisation).get(pk=footprint.pk)
+                footprints_owned_by(organisation=self.organisation).get(pk=footprint.pk)
             ).data
         )
 
@@ -246,7 +246,7 @@ class _ActionApi(FootprintObjectAPIView):
         serializer = CommentInput(data=request.data if isinstance(request.data, dict) else {})
         serializer.is_valid(raise_exception=True)
         footprint = self.perform(self.footprint(footprint_id), serializer.validated_data["comment"])
-        fresh = footprints_visible_to(organisation=self.organisation).get(pk=footprint.pk)
+        fresh = footprints_owned_by(organisation=self.organisation).get(pk=footprint.pk)
         return Response(FootprintOutput(fresh).data)
 
 

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from accounts.api.base import OrganisationAPIView
 from accounts.roles import ALL_ROLES, WRITER_ROLES
 from suppliers.models import ValidationBatch
-from suppliers.selectors import footprints_visible_to
+from suppliers.selectors import footprints_owned_by
 from suppliers.validation.runs import footprints_submit_batch, validation_dry_run
 from suppliers.validation.selectors import (
     validation_batch_progress,
@@ -140,7 +140,7 @@ class FootprintValidationRunListApi(OrganisationAPIView):
     @extend_schema(responses=ValidationRunOutput(many=True))
     def get(self, request: Request, org_slug: str, footprint_id: str) -> Response:
         footprint = self.get_object_or_404(
-            footprints_visible_to(organisation=self.organisation).prefetch_related(None),
+            footprints_owned_by(organisation=self.organisation).prefetch_related(None),
             pk=footprint_id,
         )
         runs = validation_runs_visible_to(
