@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from accounts.audit import Actor
 from accounts.models import Organisation, User
+from core.errors import ValidationFailed
 from suppliers.models import Footprint, FootprintStatus
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+
+T = TypeVar("T")
 
 
 class DemoSeedError(Exception):
@@ -101,3 +105,11 @@ def footprint_current(organisation: Organisation, spec: dict[str, Any]) -> Footp
         versions.filter(status=FootprintStatus.PUBLISHED).order_by("-created_at", "-id").first()
     )
     return published or versions.order_by("created_at", "id").first()
+
+
+def demo_call(service: Callable[..., T], **kwargs: Any) -> T:
+    """Call a service; a refusal of the data becomes a ``DemoSeedError`` naming the service."""
+    try:
+        return service(**kwargs)
+    except ValidationFailed as exc:
+        raise DemoSeedError(f"{service.__name__}: {exc.message} {exc.extra}") from exc

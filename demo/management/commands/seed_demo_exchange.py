@@ -15,7 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cbam.rounding import round_money
 from core.errors import ApplicationError
-from demo.exchange import DemoExchangeReport, ImporterRow, demo_exchange_seed, see
+from demo.exchange import demo_exchange_seed
+from demo.exchange.report import DemoExchangeReport, ImporterRow, see
 from demo.world import DemoSeedError
 
 
