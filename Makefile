@@ -22,7 +22,7 @@ install: $(VENV)/.installed ## Create the virtualenv and install the locked depe
 migrate: install ## Apply database migrations
 	$(PY) manage.py migrate --noinput
 
-seed: migrate ## Load reference data and the demo world (organisations, users in every role, signed footprints)
+seed: migrate ## Load reference data and the demo world of demo/data/ (idempotent: safe to run again)
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_demo_footprints
