@@ -9,12 +9,26 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from cbam.countries import ISO_COUNTRIES
 from cbam.errors import (
     INVALID,
     NOT_A_NUMBER,
     REQUIRED,
     CalculationError,
     Problem,
+)
+from cbam.inputs import (
+    BOOLEAN,
+    CHOICE,
+    CN_CODE,
+    COUNTRY,
+    DATE,
+    INTEGER,
+    LIST,
+    NUMBER,
+    TEXT,
+    Field,
+    Input,
 )
 from cbam.numbers import (
     PRICE,
@@ -39,70 +53,133 @@ from cbam.validation import check_goods
 
 T = TypeVar("T")
 UNKNOWN_FIELD = "unknown_field"
-_COUNTRY_SHAPE = re.compile(r"^[A-Z]{2}$")
 _ROUTES = frozenset({"A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "C/F"})
 
-_GOOD_FIELDS = frozenset(
-    {
-        "id",
-        "cn_code",
-        "country_of_origin",
-        "activity_level_t",
-        "attributed_direct_tco2e",
-        "attributed_indirect_tco2e",
-        "electricity_mwh",
-        "electricity_factor_tco2_per_mwh",
-        "precursors",
-    }
-)
-_PRECURSOR_FIELDS = frozenset(
-    {"good", "cn_code", "country_of_origin", "mass_t", "see_direct", "see_indirect", "footprint_id"}
-)
-_OBLIGATION_FIELDS = frozenset(
-    {
-        "year",
-        "cn_code",
-        "country_of_origin",
-        "quantity_t",
-        "certificate_price_eur",
-        "see_direct",
-        "see_indirect",
-        "see_indirect_counted",
-        "production_route",
-        "verified",
-        "carbon_price_paid_eur_per_tco2e",
-        "cscf",
-        "precursors",
-    }
-)
-_OBLIGATION_PRECURSOR_FIELDS = frozenset(
-    {
-        "cn_code",
-        "mass_t_per_t",
-        "country_of_origin",
-        "verified",
-        "production_route",
-        "sefa_tco2e_per_t",
-    }
+_ROUTES_HELP = (
+    "benchmark route of IR 2025/2620: C/D/E carbon steel BF-BOF/DRI-EAF/scrap-EAF, F/G/H "
+    "low-alloy, J high-alloy, K/L primary/secondary aluminium, A/B grey/white clinker"
 )
 
-#: The bound of each numeric field (``numbers``); a field not listed is a quantity.
+#: The calculator's inputs, declared once (``cbam.inputs``): the parser takes its field names
+#: and bounds from here, the API documents its request bodies from here.
+PRECURSOR_INPUT_FIELDS = (
+    Field("good", TEXT, "The id of another good of this request it is made from"),
+    Field("cn_code", CN_CODE, "CN code of a bought precursor, 8 digits"),
+    Field("country_of_origin", COUNTRY, "Where a bought precursor was produced, ISO 3166"),
+    Field("mass_t", NUMBER, "Mass consumed over the period, t", required=True),
+    Field("see_direct", NUMBER, "Its actual direct SEE, tCO2e/t", bounds=SPECIFIC),
+    Field("see_indirect", NUMBER, "Its actual indirect SEE, tCO2e/t", bounds=SPECIFIC),
+    Field("footprint_id", TEXT, "The footprint the actual SEE comes from"),
+)
+GOOD_INPUT_FIELDS = (
+    Field("id", TEXT, "Your id of the good, unique in the request", required=True),
+    Field("cn_code", CN_CODE, "CN code, 8 digits", required=True),
+    Field("country_of_origin", COUNTRY, "Country of production, ISO 3166 alpha-2"),
+    Field("activity_level_t", NUMBER, "Production over the period, t (> 0)", required=True),
+    Field(
+        "attributed_direct_tco2e",
+        NUMBER,
+        "Directly attributed emissions over the period, tCO2e",
+        required=True,
+    ),
+    Field("attributed_indirect_tco2e", NUMBER, "Indirect emissions over the period, tCO2e"),
+    Field("electricity_mwh", NUMBER, "Electricity consumed over the period, MWh"),
+    Field(
+        "electricity_factor_tco2_per_mwh",
+        NUMBER,
+        "Its emission factor, tCO2/MWh (default: the country's)",
+        bounds=SPECIFIC,
+    ),
+    Field("precursors", LIST, "Precursors consumed", fields=PRECURSOR_INPUT_FIELDS),
+)
+EMBEDDED_EMISSIONS_INPUT = Input(
+    "EmbeddedEmissionsInput",
+    (
+        Field(
+            "reference_date",
+            DATE,
+            "Date whose reference data applies (default values, grid factors); default today",
+        ),
+        Field("goods", LIST, "The goods, at least one", required=True, fields=GOOD_INPUT_FIELDS),
+    ),
+    help="Specific embedded emissions of goods through any number of tiers (IR 2025/2547 "
+    "Annex III B). Numbers as strings.",
+)
+OBLIGATION_PRECURSOR_INPUT_FIELDS = (
+    Field("cn_code", CN_CODE, "The precursor's CN code, 8 digits", required=True),
+    Field(
+        "mass_t_per_t",
+        NUMBER,
+        "Its mass per tonne of the good, t/t",
+        required=True,
+        bounds=SPECIFIC,
+    ),
+    Field("country_of_origin", COUNTRY, "Where it was produced, ISO 3166 alpha-2"),
+    Field("verified", BOOLEAN, "Its SEE is actual, verified data"),
+    Field("production_route", CHOICE, _ROUTES_HELP, choices=tuple(sorted(_ROUTES))),
+    Field("sefa_tco2e_per_t", NUMBER, "Its SEFA, tCO2e/t, when known", bounds=SPECIFIC),
+)
+OBLIGATION_INPUT = Input(
+    "ObligationInput",
+    (
+        Field("year", INTEGER, "Year of importation, e.g. 2026", required=True),
+        Field("cn_code", CN_CODE, "CN code, 8 digits", required=True),
+        Field("country_of_origin", COUNTRY, "Country of production, ISO 3166", required=True),
+        Field("quantity_t", NUMBER, "Net mass imported, t", required=True),
+        Field(
+            "certificate_price_eur",
+            NUMBER,
+            "Price of one CBAM certificate, EUR",
+            required=True,
+            bounds=PRICE,
+        ),
+        Field("see_direct", NUMBER, "Actual direct SEE, tCO2e/t", bounds=SPECIFIC),
+        Field("see_indirect", NUMBER, "Actual indirect SEE, tCO2e/t", bounds=SPECIFIC),
+        Field(
+            "see_indirect_counted",
+            NUMBER,
+            "The indirect SEE that counts for the obligation, tCO2e/t",
+            bounds=SPECIFIC,
+        ),
+        Field("production_route", CHOICE, _ROUTES_HELP, choices=tuple(sorted(_ROUTES))),
+        Field("verified", BOOLEAN, "The SEE is actual, verified data"),
+        Field(
+            "carbon_price_paid_eur_per_tco2e",
+            NUMBER,
+            "Carbon price effectively paid in the country of production, EUR/tCO2e",
+            bounds=PRICE,
+        ),
+        Field("cscf", NUMBER, "Cross-sectoral correction factor, 0-1", bounds=SHARE),
+        Field(
+            "precursors",
+            LIST,
+            "Precursors, for their benchmarks in the free allocation",
+            fields=OBLIGATION_PRECURSOR_INPUT_FIELDS,
+        ),
+    ),
+    help="CBAM certificates and cost in EUR for an import (Reg. 2023/956 Art. 21-22). Numbers "
+    "as strings.",
+)
+
+
+def _names(fields: tuple[Field, ...]) -> frozenset[str]:
+    return frozenset(f.name for f in fields)
+
+
+_GOOD_FIELDS = _names(GOOD_INPUT_FIELDS)
+_PRECURSOR_FIELDS = _names(PRECURSOR_INPUT_FIELDS)
+_OBLIGATION_FIELDS = _names(OBLIGATION_INPUT.fields)
+_OBLIGATION_PRECURSOR_FIELDS = _names(OBLIGATION_PRECURSOR_INPUT_FIELDS)
+#: The bound of each numeric field; every field of the same name has the same bound.
 _BOUNDS: dict[str, Bounds] = {
-    "quantity_t": QUANTITY,
-    "mass_t": QUANTITY,
-    "activity_level_t": QUANTITY,
-    "attributed_direct_tco2e": QUANTITY,
-    "attributed_indirect_tco2e": QUANTITY,
-    "electricity_mwh": QUANTITY,
-    "electricity_factor_tco2_per_mwh": SPECIFIC,
-    "see_direct": SPECIFIC,
-    "see_indirect": SPECIFIC,
-    "see_indirect_counted": SPECIFIC,
-    "mass_t_per_t": SPECIFIC,
-    "sefa_tco2e_per_t": SPECIFIC,
-    "certificate_price_eur": PRICE,
-    "carbon_price_paid_eur_per_tco2e": PRICE,
-    "cscf": SHARE,
+    f.name: f.bounds
+    for f in (
+        *GOOD_INPUT_FIELDS,
+        *PRECURSOR_INPUT_FIELDS,
+        *OBLIGATION_INPUT.fields,
+        *OBLIGATION_PRECURSOR_INPUT_FIELDS,
+    )
+    if f.kind == NUMBER
 }
 
 
@@ -181,7 +258,7 @@ class _Reader:
         if value is None:
             return None
         code = value.upper()
-        if not _COUNTRY_SHAPE.match(code):
+        if code not in ISO_COUNTRIES:
             self.problem(
                 _join(path, key),
                 f'{value!r} is not a country: expected an ISO 3166 alpha-2 code, e.g. "CN"',

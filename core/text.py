@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 
-#: The longest string accepted anywhere; fields stored in a column have their own max_length.
-MAX_TEXT_CHARS = 20_000
+from cbam.inputs import MAX_TEXT_CHARS  # the longest string accepted anywhere
+
+__all__ = ["MAX_TEXT_CHARS", "TextError", "clean_text", "text_problem"]
 
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 

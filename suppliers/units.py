@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cbam.numbers import QUANTITY, SPECIFIC, NumberError, parse_number
+from cbam.numbers import QUANTITY, SPECIFIC, NumberError, parse_number, shown
 
 #: kind -> (normalised unit, {accepted unit: factor to the normalised unit})
 UNITS: dict[str, tuple[str, dict[str, Decimal]]] = {
@@ -89,14 +89,16 @@ class Quantity:
 
 def canonical_unit(kind: str, unit: str) -> str:
     _, accepted = UNITS[kind]
-    raw = (unit or "").strip()
+    if unit is not None and not isinstance(unit, str):
+        raise UnitError(f"unit {shown(unit)} is not text; expected one of " + ", ".join(accepted))
+    raw = (unit or "").strip()[:40]
     if raw in accepted:
         return raw
     alias = ALIASES.get(raw.lower().replace(" ", "")) or ALIASES.get(raw.lower())
     if alias in accepted:
         return alias
     raise UnitError(
-        f"unit {unit!r} does not fit a {kind.replace('_', ' ')}; expected one of "
+        f"unit {shown(unit)} does not fit a {kind.replace('_', ' ')}; expected one of "
         + ", ".join(accepted)
     )
 

@@ -55,7 +55,9 @@ RAW_NUMBERS: dict[str, str] = {
     "bare 1,000 digits": "9" * 1000,
     "bare -1e309": "-1e309",
 }
-HOSTILE_TEXT: dict[str, str] = {
+HOSTILE_TEXT: dict[str, Any] = {
+    "a list": ["t"],
+    "an object": {"unit": "t"},
     "NUL": "Hengyue\x00Works",
     "lone surrogate": "Hengyue \ud800",
     "bell": "Hengyue\x07",
@@ -152,6 +154,8 @@ def _endpoints(world: dict[str, Any]) -> list[Endpoint]:
         ("data_quality", "comments"): "data_quality.comments",
         ("carbon_price", "instrument"): "carbon_price.instrument",
         ("electricity_factor_source",): "electricity_factor_source",
+        ("activity_level", "unit"): "activity_level",
+        ("precursors", 0, "mass_per_t", "unit"): "precursors.0.mass_per_t",
     }
 
     def footprint_url() -> str:

@@ -14,6 +14,8 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.api.base import PublicAPIView
 from accounts.api.throttling import ClientRateThrottle
+from cbam.parsing import EMBEDDED_EMISSIONS_INPUT, OBLIGATION_INPUT
+from core.api.inputs import serializer_for
 from exchange.services.calculator import calculator_embedded_emissions, calculator_obligation
 
 
@@ -38,7 +40,7 @@ class CalculatorAPIView(PublicAPIView):
 
 class EmbeddedEmissionsApi(CalculatorAPIView):
     @extend_schema(
-        request=OpenApiTypes.OBJECT,
+        request=serializer_for(EMBEDDED_EMISSIONS_INPUT),
         responses=OpenApiTypes.OBJECT,
         description=(
             "Specific embedded emissions (direct, indirect, total; tCO2e/t, 5 dp) of simple and "
@@ -52,7 +54,7 @@ class EmbeddedEmissionsApi(CalculatorAPIView):
 
 class ObligationApi(CalculatorAPIView):
     @extend_schema(
-        request=OpenApiTypes.OBJECT,
+        request=serializer_for(OBLIGATION_INPUT),
         responses=OpenApiTypes.OBJECT,
         description=(
             "CBAM certificates and cost in EUR for an import, the free allocation adjustment, "

@@ -21,8 +21,10 @@ from rest_framework.response import Response
 
 from accounts.api.base import OrganisationAPIView
 from accounts.roles import ADMIN_ROLES, ALL_ROLES, REVIEW_ROLES, WRITER_ROLES
+from core.api.inputs import serializer_for
 from core.errors import ValidationFailed
 from suppliers.api.validation import ValidationRunDetailOutput, ValidationRunOutput
+from suppliers.inputs import FOOTPRINT_INPUT
 from suppliers.models import EvidenceKind, Footprint, FootprintStatus
 from suppliers.selectors import footprints_owned_by
 from suppliers.services.evidence import evidence_add
@@ -37,6 +39,8 @@ from suppliers.services.workflow import (
     footprint_withdraw,
 )
 from suppliers.validation.runs import footprint_revalidate
+
+FOOTPRINT_INPUT_SCHEMA = serializer_for(FOOTPRINT_INPUT)
 
 
 class PrecursorOutput(serializers.Serializer):
@@ -188,7 +192,7 @@ class FootprintListApi(OrganisationAPIView):
         )
         return self.paginated(queryset, FootprintOutput)
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: FootprintOutput})
+    @extend_schema(request=FOOTPRINT_INPUT_SCHEMA, responses={201: FootprintOutput})
     def post(self, request: Request, org_slug: str) -> Response:
         footprint = footprint_create(
             actor=self.actor, organisation=self.organisation, data=_body(request)
@@ -212,7 +216,7 @@ class FootprintDetailApi(FootprintObjectAPIView):
     def get(self, request: Request, org_slug: str, footprint_id: str) -> Response:
         return Response(FootprintOutput(self.footprint(footprint_id)).data)
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses=FootprintOutput)
+    @extend_schema(request=FOOTPRINT_INPUT_SCHEMA, responses=FootprintOutput)
     def patch(self, request: Request, org_slug: str, footprint_id: str) -> Response:
         footprint = footprint_update(
             actor=self.actor, footprint=self.footprint(footprint_id), data=_body(request)

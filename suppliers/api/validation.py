@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from drf_spectacular.utils import OpenApiTypes, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ParseError
 from rest_framework.request import Request
@@ -14,9 +14,13 @@ from rest_framework.response import Response
 
 from accounts.api.base import OrganisationAPIView
 from accounts.roles import ALL_ROLES, WRITER_ROLES
+from core.api.inputs import serializer_for
+from core.errors import ValidationFailed
+from suppliers.inputs import FOOTPRINT_INPUT
 from suppliers.models import ValidationBatch
 from suppliers.selectors import footprints_owned_by
-from suppliers.validation.runs import footprints_submit_batch, validation_dry_run
+from suppliers.validation.batches import footprints_submit_batch
+from suppliers.validation.dry_run import validation_dry_run
 from suppliers.validation.selectors import (
     validation_batch_progress,
     validation_batches_visible_to,
@@ -209,7 +213,7 @@ class FootprintDryRunApi(OrganisationAPIView):
     role_map = {"POST": WRITER_ROLES}
     scope_area = "footprints"
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses=DryRunOutput)
+    @extend_schema(request=serializer_for(FOOTPRINT_INPUT), responses=DryRunOutput)
     def post(self, request: Request, org_slug: str) -> Response:
         document: Any = None
         parse_error = None
@@ -217,6 +221,8 @@ class FootprintDryRunApi(OrganisationAPIView):
             document = request.data
         except ParseError as exc:
             parse_error = str(exc.detail)
+        except ValidationFailed as exc:  # a string the parser refuses (NUL, surrogate, flood)
+            parse_error = exc.message
         result = validation_dry_run(
             organisation=self.organisation, document=document, parse_error=parse_error
         )

@@ -8,6 +8,8 @@ by field, and nothing is written.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -26,19 +28,15 @@ from cbam import (
     electricity_factor_for,
 )
 from cbam.numbers import (
-    PERCENT,
-    PRICE,
     SPECIFIC,
-    Bounds,
-    NumberError,
-    parse_number,
 )
 from cbam.reference import ReferenceSnapshot
 from cbam.rendering import render_see
 from core.errors import ValidationFailed
-from core.text import MAX_TEXT_CHARS, TextError, clean_text
+from core.inputs import TEXT, Field, Parsed
 from reference.selectors import goods_category_for_cn_code, reference_snapshot_for
 from suppliers.errors import FootprintImmutable
+from suppliers.inputs import FOOTPRINT_INPUT, QUANTITIES
 from suppliers.models import (
     ElectricityFactorSource,
     Footprint,
@@ -61,26 +59,11 @@ REFUSED_FACTOR_SOURCES = {
     "i-rec": "renewable energy certificates",
 }
 
-_QUANTITIES: tuple[tuple[str, str, str, bool, bool], ...] = (
-    # (input key, model field, unit kind, required, allow zero)
-    ("attributed_direct_emissions", "attributed_direct_tco2e", "emissions", True, True),
-    ("activity_level", "activity_level_t", "mass", True, False),
-    ("electricity", "electricity_mwh", "energy", False, True),
-    ("electricity_factor", "electricity_factor_tco2_per_mwh", "emission_factor", False, True),
-    ("attributed_indirect_emissions", "attributed_indirect_tco2e", "emissions", False, True),
-    ("natural_gas", "natural_gas_nm3", "gas_volume", False, True),
-)
-
 
 @dataclass
-class _Cleaned:
-    values: dict[str, Any] = field(default_factory=dict)
+class _Cleaned(Parsed):
     as_entered: dict[str, Any] = field(default_factory=dict)
     precursors: list[dict[str, Any]] | None = None
-    errors: dict[str, list[str]] = field(default_factory=dict)
-
-    def error(self, path: str, message: str) -> None:
-        self.errors.setdefault(path, []).append(message)
 
 
 def _quantity(cleaned: _Cleaned, path: str, raw: Any, kind: str, *, allow_zero: bool) -> Any:
@@ -94,40 +77,37 @@ def _quantity(cleaned: _Cleaned, path: str, raw: Any, kind: str, *, allow_zero: 
         return None
 
 
-def _number(cleaned: _Cleaned, path: str, raw: Any, bounds: Bounds, expected: str) -> Any:
-    """A number within ``bounds`` and not negative, or None with the problem recorded."""
-    try:
-        value = parse_number(raw, bounds)
-    except NumberError as exc:
-        cleaned.error(path, f"{exc.reason}; expected {expected}.")
-        return None
-    if value < 0:
-        cleaned.error(path, f"{raw!r}: expected {expected}.")
+def _spec(path: str) -> Field:
+    """The declared field at a dotted path of ``FOOTPRINT_INPUT`` (list indices ignored)."""
+    fields = FOOTPRINT_INPUT.fields
+    spec: Field | None = None
+    for name in re.sub(r"\[\d+\]", "", path).split("."):
+        spec = next(f for f in fields if f.name == name)
+        fields = spec.fields
+    assert spec is not None
+    return spec
+
+
+def _number(cleaned: _Cleaned, path: str, raw: Any) -> Any:
+    """A number within its field's bounds and not negative, or None with the problem
+    recorded (what is expected comes from the field's declaration)."""
+    spec = _spec(path)
+    value = cleaned.take(spec, raw, path)
+    if value is not None and value < 0:
+        cleaned.error(path, f"{raw!r}: expected {spec.help}.")
         return None
     return value
 
 
-def _text(cleaned: _Cleaned, path: str, raw: Any, column: str | None = None) -> str:
-    """Text for the footprint's ``column`` (its ``max_length``), or "" with the problem
-    recorded."""
-    limit = MAX_TEXT_CHARS
-    if column is not None:
-        limit = getattr(Footprint._meta.get_field(column), "max_length", None) or MAX_TEXT_CHARS
-    try:
-        return clean_text(raw, max_length=limit)
-    except TextError as exc:
-        cleaned.error(path, f"{exc}.")
-        return ""
+def _text(cleaned: _Cleaned, path: str, raw: Any) -> str:
+    """Text within its field's declared length, or "" with the problem recorded (a choice, a
+    CN code or a country is then checked by the caller, with the domain's own message)."""
+    value = cleaned.take(dataclasses.replace(_spec(path), kind=TEXT), raw, path)
+    return "" if value is None else value
 
 
 def _date(cleaned: _Cleaned, path: str, raw: Any) -> date | None:
-    if isinstance(raw, date):
-        return raw
-    try:
-        return date.fromisoformat(str(raw)[:40])
-    except ValueError:
-        cleaned.error(path, f"{str(raw)[:40]!r} is not a date; expected YYYY-MM-DD.")
-        return None
+    return cleaned.take(_spec(path), raw, path)
 
 
 def _clean(
@@ -138,7 +118,7 @@ def _clean(
         for key in ("product", "installation", "period_start", "period_end"):
             if key not in data:
                 cleaned.error(key, "This field is required.")
-        for key, _, _, required, _ in _QUANTITIES:
+        for key, _, _, required, _ in QUANTITIES:
             if required and key not in data:
                 cleaned.error(key, "This field is required.")
 
@@ -165,7 +145,7 @@ def _clean(
             path = f"verification.{raw_key}" if key == "verification_statement_date" else key
             cleaned.values[key] = _date(cleaned, path, source[raw_key])
 
-    for key, model_field, kind, _required, allow_zero in _QUANTITIES:
+    for key, model_field, kind, _required, allow_zero in QUANTITIES:
         if key in data:
             if data[key] is None:
                 if _required:
@@ -201,10 +181,7 @@ def _clean(
         cleaned.values["electricity_factor_source"] = source
     if "electricity_factor_reference" in data:
         cleaned.values["electricity_factor_reference"] = _text(
-            cleaned,
-            "electricity_factor_reference",
-            data["electricity_factor_reference"],
-            "electricity_factor_reference",
+            cleaned, "electricity_factor_reference", data["electricity_factor_reference"]
         )
 
     if "carbon_price" in data:
@@ -213,17 +190,17 @@ def _clean(
             cleaned.error("carbon_price", 'Expected {"instrument", "amount", "currency"} or null.')
         else:
             cleaned.values["carbon_price_instrument"] = _text(
-                cleaned, "carbon_price.instrument", cp.get("instrument"), "carbon_price_instrument"
+                cleaned, "carbon_price.instrument", cp.get("instrument")
             )
             cleaned.values["carbon_price_currency"] = _text(
-                cleaned, "carbon_price.currency", cp.get("currency"), "carbon_price_currency"
+                cleaned, "carbon_price.currency", cp.get("currency")
             ).upper()
             amount = cp.get("amount")
             if amount in (None, ""):
                 cleaned.values["carbon_price_amount"] = None
             else:
                 cleaned.values["carbon_price_amount"] = _number(
-                    cleaned, "carbon_price.amount", amount, PRICE, "a number >= 0 per tCO2e"
+                    cleaned, "carbon_price.amount", amount
                 )
             if (
                 cleaned.values.get("carbon_price_amount") is not None
@@ -289,13 +266,10 @@ def _clean_verification(cleaned: _Cleaned, raw: Any) -> None:
             )
     cleaned.values["verifier_organisation"] = verifier
     cleaned.values["verifier_name"] = _text(
-        cleaned, "verification.verifier_name", raw.get("verifier_name"), "verifier_name"
+        cleaned, "verification.verifier_name", raw.get("verifier_name")
     )
     cleaned.values["verifier_accreditation"] = _text(
-        cleaned,
-        "verification.accreditation_number",
-        raw.get("accreditation_number"),
-        "verifier_accreditation",
+        cleaned, "verification.accreditation_number", raw.get("accreditation_number")
     )
     level = _text(cleaned, "verification.assurance_level", raw.get("assurance_level"))
     if level and level not in ("reasonable", "limited"):
@@ -314,13 +288,11 @@ def _clean_data_quality(cleaned: _Cleaned, raw: Any) -> None:
         return
     share = raw.get("primary_data_share_pct")
     if share not in (None, ""):
-        value = _number(
-            cleaned, "data_quality.primary_data_share_pct", share, PERCENT, "a percentage 0-100"
-        )
+        value = _number(cleaned, "data_quality.primary_data_share_pct", share)
         if value is not None:
             cleaned.values["primary_data_share_pct"] = value
     cleaned.values["methodology"] = _text(
-        cleaned, "data_quality.methodology", raw.get("methodology"), "methodology"
+        cleaned, "data_quality.methodology", raw.get("methodology")
     )
     cleaned.values["comments"] = _text(cleaned, "data_quality.comments", raw.get("comments"))
     if raw.get("valid_until"):
@@ -392,7 +364,7 @@ def _clean_precursors(
                     if channel == "see_direct":
                         cleaned.error(f"{path}.see_direct", "Required for own verified figures.")
                     continue
-                number = _number(cleaned, f"{path}.{channel}", value, SPECIFIC, "tCO2e/t >= 0")
+                number = _number(cleaned, f"{path}.{channel}", value)
                 if number is not None:
                     row[channel] = number
         elif source != PrecursorSeeSource.DEFAULT_VALUE:

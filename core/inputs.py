@@ -1,0 +1,181 @@
+"""The one input layer: a declaration per field, and the value parsers every write shares.
+
+An input (the body of a footprint, a shipment, a bill-of-materials line, ...) is declared once
+as an :class:`Input` of :class:`Field` s: name, kind, unit, bounds, whether it is required,
+and a help text saying what is expected. From that one declaration:
+
+- services parse what arrives (a JSON body, a CSV row, a form) with :func:`parse_field`, which
+  returns the typed value or raises :class:`InputError` with a message that says what was
+  wrong and what is expected — the same message in the API, a CSV report and a page;
+- the API documents the body (``core.api.inputs.serializer_for`` turns the declaration into
+  the OpenAPI schema), so the schema lists every field with its unit and cannot drift from
+  what is parsed;
+- pages build their form fields from the same declaration.
+
+Pure: no Django, no DRF. Numbers are bounded by ``cbam.numbers``, text by ``core.text``.
+Cross-field and database checks (a product of this organisation, a visible footprint) stay
+in the services.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from cbam.countries import ISO_COUNTRIES
+from cbam.inputs import (
+    BOOLEAN,
+    CHOICE,
+    CN_CODE,
+    COUNTRY,
+    DATE,
+    INTEGER,
+    LIST,
+    NUMBER,
+    OBJECT,
+    QUANTITY_WITH_UNIT,
+    TEXT,
+    UUID,
+    Field,
+    Input,
+)
+from cbam.numbers import NumberError, parse_number, shown
+from core.text import TextError, clean_text
+
+__all__ = [
+    "BOOLEAN",
+    "CHOICE",
+    "CN_CODE",
+    "COUNTRY",
+    "DATE",
+    "INTEGER",
+    "LIST",
+    "NUMBER",
+    "OBJECT",
+    "QUANTITY_WITH_UNIT",
+    "TEXT",
+    "UUID",
+    "Field",
+    "Input",
+    "InputError",
+    "Parsed",
+    "parse_field",
+]
+
+_CN_CODE = re.compile(r"^[0-9]{8}$")
+
+
+class InputError(ValueError):
+    """Why a value is refused; ``str(exc)`` names what was wrong and what is expected."""
+
+
+def parse_number_field(spec: Field, raw: Any, expected: str | None = None) -> Decimal:
+    try:
+        return parse_number(raw, spec.bounds)
+    except NumberError as exc:
+        raise InputError(f"{exc.reason}; expected {expected or spec.help}") from None
+
+
+def parse_text(spec: Field, raw: Any) -> str:
+    try:
+        return clean_text(raw, max_length=spec.max_length)
+    except TextError as exc:
+        raise InputError(str(exc)) from None
+
+
+def parse_date(spec: Field, raw: Any) -> date:
+    if isinstance(raw, date):
+        return raw
+    text = str(raw)[:40]
+    try:
+        if not text.isascii():
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{text!r} is not a date; expected YYYY-MM-DD") from None
+
+
+def parse_cn_code(spec: Field, raw: Any) -> str:
+    """Eight digits of the Combined Nomenclature; spaces and points people type are removed
+    ("7208 39 00", "7208.39.00")."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raise InputError('give the CN code as text, e.g. "72083900"')
+    code = re.sub(r"[\s.]", "", parse_text(spec, raw))[:40]
+    if not _CN_CODE.match(code) or not code.isascii():
+        raise InputError(f"{code!r} is not a CN code; expected 8 digits, e.g. 72083900")
+    return code
+
+
+def parse_country(spec: Field, raw: Any) -> str:
+    """An ISO 3166-1 alpha-2 code (``cbam.countries``); ``ZZ`` and other unassigned codes
+    are refused."""
+    code = parse_text(spec, raw)[:40].upper()
+    if code not in ISO_COUNTRIES:
+        raise InputError(f"{code!r} is not an ISO 3166-1 alpha-2 country code; expected e.g. CN")
+    return code
+
+
+def parse_uuid(spec: Field, raw: Any) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(raw)[:60])
+    except ValueError:
+        raise InputError(f"{shown(raw)} is not an id; expected {spec.help}") from None
+
+
+def parse_choice(spec: Field, raw: Any) -> str:
+    value = parse_text(spec, raw)
+    if value not in spec.choices:
+        raise InputError(f"{value[:40]!r}: expected one of {', '.join(spec.choices)}")
+    return value
+
+
+def parse_boolean(spec: Field, raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    raise InputError(f"expected true or false, got {shown(raw)}")
+
+
+_PARSERS: dict[str, Callable[[Field, Any], Any]] = {
+    NUMBER: parse_number_field,
+    TEXT: parse_text,
+    DATE: parse_date,
+    CN_CODE: parse_cn_code,
+    COUNTRY: parse_country,
+    UUID: parse_uuid,
+    CHOICE: parse_choice,
+    BOOLEAN: parse_boolean,
+}
+
+
+def parse_field(spec: Field, raw: Any) -> Any:
+    """The typed value of one scalar field, or ``InputError``. Quantities with units, objects
+    and lists are parsed by their owners (their units and nesting are theirs)."""
+    try:
+        parser = _PARSERS[spec.kind]
+    except KeyError:
+        raise TypeError(f"{spec.name}: {spec.kind} fields are parsed by their service") from None
+    return parser(spec, raw)
+
+
+@dataclass
+class Parsed:
+    """Values parsed so far and every problem by field path."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def error(self, path: str, message: str) -> None:
+        self.errors.setdefault(path, []).append(message)
+
+    def take(self, spec: Field, raw: Any, path: str | None = None, *, suffix: str = ".") -> Any:
+        """Parse ``raw`` as ``spec``; on a problem record it at ``path`` and return None."""
+        try:
+            return parse_field(spec, raw)
+        except InputError as exc:
+            self.error(path or spec.name, f"{exc}{suffix}")
+            return None
