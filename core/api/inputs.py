@@ -12,7 +12,9 @@ from functools import cache
 from typing import Any
 
 from rest_framework import serializers
+from rest_framework.request import Request
 
+from core.errors import ValidationFailed
 from core.inputs import (
     BOOLEAN,
     CHOICE,
@@ -106,6 +108,16 @@ def _serializer(name: str, fields: tuple[Field, ...]) -> type[serializers.Serial
         attrs: dict[str, Any] = {spec.name: _field(spec, name) for spec in fields}
         _BUILT[name] = type(name, (serializers.Serializer,), attrs)
     return _BUILT[name]
+
+
+def body_object(request: Request) -> dict[str, Any]:
+    """The JSON body as a dict for a service that parses it with its declaration; anything
+    but an object is refused here."""
+    if not isinstance(request.data, dict):
+        raise ValidationFailed(
+            "Expected a JSON object.", fields={"non_field_errors": ["Send a JSON object."]}
+        )
+    return dict(request.data)
 
 
 def serializer_for(spec: Input) -> type[serializers.Serializer]:

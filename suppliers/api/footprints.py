@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from accounts.api.base import OrganisationAPIView
 from accounts.roles import ADMIN_ROLES, ALL_ROLES, REVIEW_ROLES, WRITER_ROLES
-from core.api.inputs import serializer_for
+from core.api.inputs import body_object, serializer_for
 from core.errors import ValidationFailed
 from suppliers.api.validation import ValidationRunDetailOutput, ValidationRunOutput
 from suppliers.inputs import FOOTPRINT_INPUT
@@ -153,14 +153,6 @@ class FootprintOutput(serializers.Serializer):
         }
 
 
-def _body(request: Request) -> dict[str, Any]:
-    if not isinstance(request.data, dict):
-        raise ValidationFailed(
-            "Expected a JSON object.", fields={"non_field_errors": ["Send a JSON object."]}
-        )
-    return dict(request.data)
-
-
 _FILTERS = [
     OpenApiParameter("status", str, enum=FootprintStatus.values),
     OpenApiParameter("cn_code", str, description="CN code or its prefix"),
@@ -195,7 +187,7 @@ class FootprintListApi(OrganisationAPIView):
     @extend_schema(request=FOOTPRINT_INPUT_SCHEMA, responses={201: FootprintOutput})
     def post(self, request: Request, org_slug: str) -> Response:
         footprint = footprint_create(
-            actor=self.actor, organisation=self.organisation, data=_body(request)
+            actor=self.actor, organisation=self.organisation, data=body_object(request)
         )
         return Response(FootprintOutput(footprint).data, status=status.HTTP_201_CREATED)
 
@@ -219,7 +211,7 @@ class FootprintDetailApi(FootprintObjectAPIView):
     @extend_schema(request=FOOTPRINT_INPUT_SCHEMA, responses=FootprintOutput)
     def patch(self, request: Request, org_slug: str, footprint_id: str) -> Response:
         footprint = footprint_update(
-            actor=self.actor, footprint=self.footprint(footprint_id), data=_body(request)
+            actor=self.actor, footprint=self.footprint(footprint_id), data=body_object(request)
         )
         return Response(
             FootprintOutput(

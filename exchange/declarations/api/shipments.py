@@ -12,8 +12,10 @@ from rest_framework.response import Response
 
 from accounts.api.base import OrganisationAPIView
 from accounts.roles import ALL_ROLES, WRITER_ROLES
+from core.api.inputs import body_object, serializer_for
 from core.errors import ValidationFailed
 from exchange.declarations.calculations.threshold import counts_for_de_minimis
+from exchange.declarations.inputs import SHIPMENT_INPUT
 from exchange.declarations.selectors import shipment_imports_visible_to, shipments_visible_to
 from exchange.declarations.services.imports import shipments_import_csv
 from exchange.declarations.services.shipments import (
@@ -50,24 +52,7 @@ class ShipmentOutput(serializers.Serializer):
         return counts_for_de_minimis(obj.sector)
 
 
-def _text_field() -> serializers.CharField:
-    return serializers.CharField(required=False, allow_blank=True, allow_null=True)
-
-
-class ShipmentInput(serializers.Serializer):
-    """Every field as text; the service checks them and says what each must be."""
-
-    reference = _text_field()
-    cn_code = _text_field()
-    quantity = _text_field()
-    unit = _text_field()
-    country_of_origin = _text_field()
-    import_date = _text_field()
-    customs_procedure = _text_field()
-    supplier_name = _text_field()
-    installation_name = _text_field()
-    footprint_id = _text_field()
-    buyer_product_id = _text_field()
+SHIPMENT_INPUT_SCHEMA = serializer_for(SHIPMENT_INPUT)
 
 
 def _year_param(raw: str | None) -> int | None:
@@ -99,12 +84,10 @@ class ShipmentListApi(OrganisationAPIView):
         )
         return self.paginated(shipments, ShipmentOutput)
 
-    @extend_schema(request=ShipmentInput, responses={201: ShipmentOutput})
+    @extend_schema(request=SHIPMENT_INPUT_SCHEMA, responses={201: ShipmentOutput})
     def post(self, request: Request, org_slug: str) -> Response:
-        serializer = ShipmentInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
         shipment = shipment_create(
-            actor=self.actor, organisation=self.organisation, data=serializer.validated_data
+            actor=self.actor, organisation=self.organisation, data=body_object(request)
         )
         return Response(ShipmentOutput(shipment).data, status=status.HTTP_201_CREATED)
 
@@ -120,16 +103,12 @@ class ShipmentDetailApi(OrganisationAPIView):
         )
         return Response(ShipmentOutput(shipment).data)
 
-    @extend_schema(request=ShipmentInput, responses=ShipmentOutput)
+    @extend_schema(request=SHIPMENT_INPUT_SCHEMA, responses=ShipmentOutput)
     def patch(self, request: Request, org_slug: str, shipment_id: str) -> Response:
         shipment = self.get_object_or_404(
             shipments_visible_to(organisation=self.organisation), pk=shipment_id
         )
-        serializer = ShipmentInput(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        shipment = shipment_update(
-            actor=self.actor, shipment=shipment, data=serializer.validated_data
-        )
+        shipment = shipment_update(actor=self.actor, shipment=shipment, data=body_object(request))
         return Response(ShipmentOutput(shipment).data)
 
     @extend_schema(responses={204: None})

@@ -26,29 +26,21 @@ from cbam.reference import ReferenceSnapshot
 from cbam.validation import CN_CODE_SHAPE
 from core.countries import normalise_country
 from core.errors import Conflict, ValidationFailed
-from core.text import text_problem
+from core.inputs import Parsed
+from core.text import TextError, clean_text
 from exchange.boms.models import BuyerProduct
+from exchange.declarations.inputs import SHIPMENT_INPUT
 from exchange.declarations.models import Shipment
 from exchange.sharing.selectors import SHAREABLE_STATUSES, footprints_visible_to
 from reference.errors import ReferenceDataMissing
 from reference.models import Dataset, GoodsCategory
 from reference.selectors import reference_snapshot_for, reference_versions_valid_on
 
-#: The fields a shipment is written from (API body keys and CSV columns alike).
-FIELDS = (
-    "reference",
-    "cn_code",
-    "quantity",
-    "unit",
-    "country_of_origin",
-    "import_date",
-    "customs_procedure",
-    "supplier_name",
-    "installation_name",
-    "footprint_id",
-    "buyer_product_id",
-)
-REQUIRED = ("cn_code", "quantity", "unit", "country_of_origin", "import_date")
+#: The fields a shipment is written from (API body keys and CSV columns alike), declared in
+#: ``exchange.declarations.inputs``.
+FIELDS = tuple(f.name for f in SHIPMENT_INPUT.fields)
+REQUIRED = tuple(f.name for f in SHIPMENT_INPUT.fields if f.required)
+_MAX_LENGTH = {f.name: f.max_length for f in SHIPMENT_INPUT.fields}
 
 #: Units accepted per category unit, with the factor to it: net mass in t (kg accepted),
 #: electricity in MWh (kWh accepted). Anything else is refused, never guessed.
@@ -84,21 +76,18 @@ class ReferenceCache:
         return self.snapshots[day], self.units[day]
 
 
-@dataclass
-class Cleaned:
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, list[str]] = field(default_factory=dict)
-
-    def error(self, name: str, message: str) -> None:
-        self.errors.setdefault(name, []).append(message)
+class Cleaned(Parsed):
+    """A shipment's values and problems by field (``core.inputs.Parsed``)."""
 
 
-#: The longest text of each field (its column's max_length; 300 for the others).
-_TEXT_LIMITS = {"reference": 100}
-
-
-def _text(raw: Any) -> str:
-    return "" if raw is None else str(raw).strip()
+def _text(name: str, raw: Any, cleaned: Cleaned) -> str:
+    """The text of a field within its declared length; "" with the problem recorded (a CSV
+    cell or JSON string with a NUL, a surrogate, a flood, or a list where text belongs)."""
+    try:
+        return clean_text(raw, max_length=_MAX_LENGTH[name])
+    except TextError as exc:
+        cleaned.error(name, str(exc))
+        return ""
 
 
 def _quantity(raw: str, cleaned: Cleaned) -> Decimal | None:
@@ -168,22 +157,12 @@ def shipment_clean(
     """
     cache = cache or ReferenceCache()
     cleaned = Cleaned()
-    raw = {name: _text(data.get(name)) for name in FIELDS}
-    for name, value in raw.items():
-        problem = text_problem(value, _TEXT_LIMITS.get(name, 300))
-        if problem:  # a CSV cell or JSON string with a NUL, a surrogate, or a flood
-            cleaned.error(name, problem)
-            raw[name] = ""
+    raw = {name: _text(name, data.get(name), cleaned) for name in FIELDS}
     for name in REQUIRED:
         if not raw[name] and name not in cleaned.errors:
             cleaned.error(name, "is required")
     values = cleaned.values
-    if len(raw["reference"]) > 100:
-        cleaned.error("reference", "is too long; expected at most 100 characters")
-    values["reference"] = raw["reference"]
-    for name in ("supplier_name", "installation_name"):
-        if len(raw[name]) > 300:
-            cleaned.error(name, "is too long; expected at most 300 characters")
+    for name in ("reference", "supplier_name", "installation_name"):
         values[name] = raw[name]
     procedure = raw["customs_procedure"] or "40"
     if not _PROCEDURE.match(procedure):
