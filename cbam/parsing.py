@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from cbam.cn_codes import normalise_cn_code
 from cbam.countries import ISO_COUNTRIES
 from cbam.errors import (
     INVALID,
@@ -249,7 +250,7 @@ class _Reader:
             self.problem(_join(path, "cn_code"), 'give the CN code as a string, e.g. "72085120"')
             return None
         value = self.string(data, "cn_code", path, required=required)
-        return re.sub(r"[\s.]", "", value) if value is not None else None
+        return normalise_cn_code(value) if value is not None else None
 
     def country(
         self, data: Mapping[str, Any], key: str, path: str, *, required: bool

@@ -17,10 +17,10 @@ rejects go through ``good_problems`` to word their problems, which keeps validat
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
+from cbam.cn_codes import is_cn_code
 from cbam.defaults import (
     electricity_factor_for,
     match_default_value,
@@ -43,12 +43,10 @@ from cbam.errors import (
 from cbam.reference import ReferenceSnapshot
 from cbam.types import ZERO, GoodInput
 
-CN_CODE_SHAPE = re.compile(r"^[0-9]{8}$")
-
 
 def cn_code_problem(cn_code: str, snapshot: ReferenceSnapshot, path: str) -> Problem | None:
     """Unknown (not 8 digits) or out of CBAM scope (not in Annex I), else None."""
-    if not CN_CODE_SHAPE.match(cn_code):
+    if not is_cn_code(cn_code):
         return Problem(
             path,
             f"unknown CN code {cn_code!r}: expected the 8 digits of the Combined Nomenclature, "
@@ -269,7 +267,7 @@ class FastCheck:
         self.snapshot = snapshot
         self.categories = snapshot.category_by_cn
         # CN codes that pass both cn_code_problem tests (8 digits, in Annex I).
-        self.valid_cn_codes = frozenset(c for c in self.categories if CN_CODE_SHAPE.match(c))
+        self.valid_cn_codes = frozenset(c for c in self.categories if is_cn_code(c))
         self.counts = snapshot.indirect_counts_by_category
         self.exempt = snapshot.exempt_countries
         self.has_default: dict[tuple[str, str | None], bool] = {}

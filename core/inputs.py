@@ -19,7 +19,6 @@ in the services.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from cbam.cn_codes import is_cn_code, normalise_cn_code
 from cbam.countries import ISO_COUNTRIES
 from cbam.inputs import (
     BOOLEAN,
@@ -67,8 +67,6 @@ __all__ = [
     "parse_field",
 ]
 
-_CN_CODE = re.compile(r"^[0-9]{8}$")
-
 
 class InputError(ValueError):
     """Why a value is refused; ``str(exc)`` names what was wrong and what is expected."""
@@ -105,8 +103,8 @@ def parse_cn_code(spec: Field, raw: Any) -> str:
     ("7208 39 00", "7208.39.00")."""
     if isinstance(raw, int) and not isinstance(raw, bool):
         raise InputError('give the CN code as text, e.g. "72083900"')
-    code = re.sub(r"[\s.]", "", parse_text(spec, raw))[:40]
-    if not _CN_CODE.match(code) or not code.isascii():
+    code = normalise_cn_code(parse_text(spec, raw))[:40]
+    if not is_cn_code(code):
         raise InputError(f"{code!r} is not a CN code; expected 8 digits, e.g. 72083900")
     return code
 

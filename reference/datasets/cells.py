@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from cbam.cn_codes import CN_CODE_SHAPE
 from cbam.numbers import NumberError, number_text
 from cbam.statutory import OTHER_COUNTRIES
 from core.countries import ISO_COUNTRIES
@@ -27,7 +28,7 @@ COUNTRY_CODES: frozenset[str] = ISO_COUNTRIES | {OTHER_COUNTRIES, "EU"}
 # aluminium, A/B grey/white clinker.
 ROUTE_QUALIFIERS: tuple[str, ...] = ("A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L")
 ROUTE = re.compile(r"^[A-L](/[A-L]){0,2}$")
-CN_CODE = re.compile(r"^[0-9]{8}$")
+CN_CODE = CN_CODE_SHAPE
 CN_HEADING = re.compile(r"^([0-9]{4}|[0-9]{6}|[0-9]{8})$")
 NO_PRECURSORS = "(none)"
 EXTRA_COLUMN = "(extra)"

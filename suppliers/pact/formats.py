@@ -12,6 +12,8 @@ import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from cbam.cn_codes import CN_CODE_PREFIX_SHAPE, CN_CODE_SHAPE
+
 # RFC 8141: "urn:" NID ":" NSS. NID is 2-32 letters, digits or hyphens, not starting or ending
 # with a hyphen; NSS is one or more pchar (unreserved, percent-encoded, sub-delims, ":", "@")
 # or "/" (not first). r-, q- and f-components (?+ ?= #) are not used by PACT identifiers.
@@ -39,8 +41,8 @@ SUBDIVISION_RE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 # UN/LOCODE: ISO 3166-1 alpha-2 country code + 3 characters (letters and digits 2-9).
 UN_LOCODE_RE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
-CN_CODE_RE = re.compile(r"^\d{8}$")
-CN_CODE_PREFIX_RE = re.compile(r"^\d{4}(\d{2}(\d{2})?)?$")
+CN_CODE_RE = CN_CODE_SHAPE
+CN_CODE_PREFIX_RE = CN_CODE_PREFIX_SHAPE
 # A DNS host name (RFC 1123 labels), optionally with a port, as it appears in URLs and URNs.
 HOST_RE = re.compile(
     r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.audit import Actor, audit_record
 from accounts.models import Organisation
+from cbam.cn_codes import is_cn_code, normalise_cn_code
 from core.countries import normalise_country
 from core.errors import ValidationFailed
 from reference.selectors import goods_category_for_cn_code
@@ -156,9 +157,9 @@ def product_clean(
         values["name"] = str(data["name"] or "").strip()
     category = None
     if "cn_code" in data:
-        cn_code = re.sub(r"\s", "", str(data["cn_code"] or ""))
+        cn_code = normalise_cn_code(str(data["cn_code"] or ""))[:40]
         category = goods_category_for_cn_code(cn_code=cn_code, on=on)
-        if not re.fullmatch(r"\d{8}", cn_code):
+        if not is_cn_code(cn_code):
             errors["cn_code"] = [f"{data['cn_code']!r} is not an 8-digit CN code."]
         elif category is None:
             errors["cn_code"] = [

@@ -6,7 +6,6 @@ Every change writes its audit event and enqueues the recompute of the products i
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from accounts.audit import Actor, audit_record, changes
 from accounts.models import Organisation
+from cbam.cn_codes import is_cn_code, normalise_cn_code
 from cbam.numbers import SPECIFIC, NumberError, parse_number
 from core.countries import normalise_country
 from core.errors import Conflict, ValidationFailed
@@ -38,8 +38,8 @@ PRODUCT_FIELDS = (
 def cn_code_clean(raw: Any, errors: dict[str, list[str]], field: str) -> str | None:
     """An 8-digit CN code of a CBAM good (Annex I of Reg. 2023/956, reference data of today),
     or None with the problem in ``errors[field]``."""
-    cn_code = re.sub(r"\s", "", str(raw or ""))
-    if not re.fullmatch(r"\d{8}", cn_code):
+    cn_code = normalise_cn_code(str(raw or ""))[:40]
+    if not is_cn_code(cn_code):
         errors[field] = [f"{raw!r} is not a CN code; expected 8 digits, e.g. 73181595."]
         return None
     if cn_code_category(cn_code=cn_code, on=timezone.localdate()) is None:

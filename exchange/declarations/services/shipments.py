@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from accounts.audit import Actor, audit_record
 from accounts.models import Organisation
+from cbam.cn_codes import is_cn_code, normalise_cn_code
 from cbam.numbers import QUANTITY, NumberError, parse_number
 from cbam.reference import ReferenceSnapshot
-from cbam.validation import CN_CODE_SHAPE
 from core.countries import normalise_country
 from core.errors import Conflict, ValidationFailed
 from core.inputs import Parsed
@@ -173,8 +173,8 @@ def shipment_clean(
         )
     values["customs_procedure"] = procedure
 
-    cn_code = raw["cn_code"].replace(" ", "").replace(".", "")
-    if cn_code and not CN_CODE_SHAPE.match(cn_code):
+    cn_code = normalise_cn_code(raw["cn_code"])
+    if cn_code and not is_cn_code(cn_code):
         cleaned.error(
             "cn_code",
             f"unknown CN code {raw['cn_code']!r}: expected the 8 digits of the Combined "

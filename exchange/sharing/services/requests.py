@@ -16,7 +16,6 @@ organisation its supplier (see docs/sharing.md for why this is explicit).
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -30,6 +29,7 @@ from django.utils import timezone
 
 from accounts.audit import Actor, audit_record
 from accounts.models import Membership, Organisation
+from cbam.cn_codes import is_cn_code, normalise_cn_code
 from core.errors import ValidationFailed
 from core.jobs import job_create
 from core.workflows import IllegalTransition
@@ -45,7 +45,6 @@ from exchange.sharing.services.notifications import notification_create
 from suppliers.models import Installation, Product
 
 INVITATION_JOB = "sharing.send_request_invitation"
-CN_CODE = re.compile(r"^\d{8}$")
 SYSTEM = Actor.platform("sharing")
 
 
@@ -212,8 +211,8 @@ def request_send(
                     f"{data.supplier_product} is not a product of {supplier}; expected the id "
                     "of one of the supplier's products, or use cn_code or description."
                 ]
-    cn_code = data.cn_code.strip().replace(" ", "")
-    if cn_code and not CN_CODE.match(cn_code):
+    cn_code = normalise_cn_code(data.cn_code.strip())
+    if cn_code and not is_cn_code(cn_code):
         errors["cn_code"] = [
             f"{data.cn_code!r} is not a CN code; expected 8 digits, e.g. 72083900."
         ]
