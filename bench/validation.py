@@ -9,7 +9,7 @@ All sides validate the same footprints in the same run, on the same PostgreSQL s
   ``--chunk-size`` footprints, with the production functions: the bulk load
   (``validation_chunk_footprints``, without the row locks), SEE recompute, facts through the
   chunk's shared ``ReferenceReader`` and rules (``validation_chunk_evaluate``), and the
-  decision records (``_decision_record``, built, not stored); no writes, no broker;
+  decision records (``run_decision_record``, built, not stored); no writes, no broker;
 - ours: ``footprints_submit_batch`` (batches of 500) publishes one ``core.run_job`` message per
   submission to Redis (a dedicated database index, a queue of this run's own); ``--workers``
   worker processes (``celery -A config worker --pool=prefork --concurrency=1`` each, so one
@@ -414,7 +414,7 @@ def clone_drafts(world: World, count: int) -> list[str]:
 
 def submit_all(world: World, ids: list[str]) -> float:
     """Submit ``ids`` in batches of 500; returns the seconds it took."""
-    from suppliers.validation.runs import footprints_submit_batch
+    from suppliers.validation.batches import footprints_submit_batch
 
     started = time.perf_counter()
     for start in range(0, len(ids), BATCH):
@@ -491,7 +491,7 @@ class BulkFloor:
     chunks: int
     load_seconds: float  # bulk load: footprints, precursors, evidence
     evaluate_seconds: float  # validation_chunk_evaluate: keys, versions, SEE, facts, rules
-    decision_seconds: float  # _decision_record per footprint (digest, decide, record; unsaved)
+    decision_seconds: float  # run_decision_record per footprint (digest, decide, record; unsaved)
     queries: int
     counts: Counter[tuple[int, int, int]]
 
@@ -509,18 +509,14 @@ def bulk_floor_run(ids: list[str], chunk_size: int) -> BulkFloor:
     ``chunk_size`` of ``ids``, through the production functions: ``validation_chunk_footprints``
     (the bulk load; the handler adds ``select_for_update``), ``validation_chunk_evaluate`` (SEE
     recompute in memory, facts through the chunk's ``ReferenceReader``, rules) and
-    ``_decision_record`` for each run (the decision, not stored). Everything is timed, the
+    ``run_decision_record`` for each run (the decision, not stored). Everything is timed, the
     loads included."""
     from django.db import connection
     from django.utils import timezone
 
     from suppliers.models import ValidationRun
-    from suppliers.validation.runs import (
-        _decision_record,
-        _Work,
-        validation_chunk_evaluate,
-        validation_chunk_footprints,
-    )
+    from suppliers.validation.chunks import validation_chunk_evaluate, validation_chunk_footprints
+    from suppliers.validation.outcomes import RunWork, run_decision_record
 
     today = timezone.localdate()
     queries = 0
@@ -533,13 +529,13 @@ def bulk_floor_run(ids: list[str], chunk_size: int) -> BulkFloor:
     def chunk(chunk_ids: list[str]) -> tuple[list[Any], float, float, float]:
         t0 = time.perf_counter()
         work = [
-            _Work(ValidationRun(footprint=fp), fp, today)  # an unsaved run: nothing reads it
+            RunWork(ValidationRun(footprint=fp), fp, today)  # an unsaved run: nothing reads it
             for fp in validation_chunk_footprints(chunk_ids)
         ]
         t1 = time.perf_counter()
         reference, keys = validation_chunk_evaluate(work)
         t2 = time.perf_counter()
-        records = [_decision_record(w, keys, reference) for w in work if w.crash is None]
+        records = [run_decision_record(w, keys, reference) for w in work if w.crash is None]
         t3 = time.perf_counter()
         crashed = [w.crash for w in work if w.crash is not None]
         assert not crashed, crashed
@@ -765,21 +761,21 @@ PHASES: tuple[tuple[str, str, str, int], ...] = (
         "validation_runs_execute (locks, bulk load)",
         0,
     ),
-    ("suppliers.validation.runs", "decision_signing_keys", "signing keys (digest)", 1),
-    ("suppliers.validation.runs", "_evaluate", "evaluate in memory", 1),
-    ("suppliers.validation.runs", "footprint_recompute", "SEE recompute (engine)", 2),
-    ("suppliers.validation.runs", "rule_context", "facts (rule_context)", 2),
-    ("suppliers.validation.runs", "run_rules", "rules (run_rules)", 2),
-    ("suppliers.validation.runs", "_findings_store", "findings delete + bulk insert", 1),
-    ("suppliers.validation.runs", "_runs_close", "runs closed (grouped UPDATE)", 1),
+    ("suppliers.validation.chunks", "decision_signing_keys", "signing keys (digest)", 1),
+    ("suppliers.validation.chunks", "_evaluate", "evaluate in memory", 1),
+    ("suppliers.validation.chunks", "footprint_recompute", "SEE recompute (engine)", 2),
+    ("suppliers.validation.chunks", "rule_context", "facts (rule_context)", 2),
+    ("suppliers.validation.chunks", "run_rules", "rules (run_rules)", 2),
+    ("suppliers.validation.chunks", "findings_store", "findings delete + bulk insert", 1),
+    ("suppliers.validation.chunks", "runs_close", "runs closed (grouped UPDATE)", 1),
     (
-        "suppliers.validation.runs",
+        "suppliers.validation.chunks",
         "footprints_move_locked",
         "footprint moves (grouped UPDATE) + audit insert",
         1,
     ),
-    ("suppliers.validation.runs", "_decision_record", "decision: digest, decide, record", 1),
-    ("suppliers.validation.runs", "decision_records_store", "decisions upsert", 1),
+    ("suppliers.validation.chunks", "run_decision_record", "decision: digest, decide, record", 1),
+    ("suppliers.validation.chunks", "decision_records_store", "decisions upsert", 1),
 )
 
 

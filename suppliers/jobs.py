@@ -7,12 +7,11 @@ from typing import Any
 from core.jobs import JobHooks, register_job_handler
 from core.models import Job
 from suppliers.services.workflow import VALIDATE_JOB
+from suppliers.validation.chunks import validation_chunk_result, validation_runs_execute
 from suppliers.validation.runs import (
-    validation_chunk_result,
     validation_job_run_ids,
     validation_runs_attempt_failed,
     validation_runs_attempt_started,
-    validation_runs_execute,
 )
 
 

@@ -486,7 +486,8 @@ class ValidationFinding(models.Model):
 
 class DefaultValueDecisionRecord(models.Model):
     """Whether a footprint's actual data may be used downstream, or the default value must
-    be, with every reason and the euro cost per tonne (see ``suppliers.validation.decision``).
+    be, with every reason and the euro cost per tonne (see
+    ``suppliers.calculations.default_value_decision``).
 
     Recomputed whenever its inputs change: the footprint's state, the signing keys and status
     of footprints it references, the reference data, the year priced. ``inputs_fingerprint``

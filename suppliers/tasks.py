@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from suppliers.validation.decisions import decisions_refresh
+from suppliers.services.decision_records import decisions_refresh
 
 
 @shared_task(name="suppliers.refresh_decisions")

@@ -10,7 +10,7 @@ from accounts.roles import ALL_ROLES
 from core.errors import ValidationFailed
 from suppliers.api.footprints import FootprintObjectAPIView
 from suppliers.api.validation import DecisionOutput
-from suppliers.validation.decisions import DECIDED_STATUSES, footprint_decision_refresh
+from suppliers.services.decision_records import DECIDED_STATUSES, footprint_decision_refresh
 
 
 class FootprintDecisionApi(FootprintObjectAPIView):

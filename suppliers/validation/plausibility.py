@@ -4,6 +4,8 @@ Pure (``Decimal`` and frozen dataclasses). Every number below is also listed, wi
 derivation, in ``docs/validation-rules.md``; ``tests/suppliers/validation/
 test_rule_physical_plausibility.py`` re-derives the SEE ranges from the shipped reference CSV
 files, so a new annex version that moves them makes that test fail until the table is updated.
+The module is long because it is data: each table sits beside its derivation, which is the
+point of keeping the numbers here rather than in the rules.
 
 1. Direct SEE per aggregated goods category and route (``SEE_DIRECT_RANGES``, tCO2e per tonne;
    rules CBAM-PLAUS-001/002, CBAM-UNIT-001/002, CBAM-DEFAULT-*):

@@ -34,8 +34,8 @@ from suppliers.models import (
     ValidationRunStatus,
 )
 from suppliers.services.workflow import VALIDATE_JOB, footprint_submit, footprint_withdraw
+from suppliers.validation.chunks import validation_run_execute
 from suppliers.validation.runs import (
-    validation_run_execute,
     validation_runs_attempt_failed,
     validation_runs_attempt_started,
 )

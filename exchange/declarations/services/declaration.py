@@ -9,7 +9,8 @@ the shipment is declared on the default value with the mark-up, and its line say
 
 Reference data: the version valid on 31 December of the year (docs/decisions.md 13).
 Certificate price: ``certificate_price_eur`` when the caller gives one, else the setting
-``CBAM_CERTIFICATE_PRICE_EUR`` (``suppliers.validation.decisions.certificate_price_eur``).
+``CBAM_CERTIFICATE_PRICE_EUR``
+(``suppliers.services.decision_records.certificate_price_eur``).
 """
 
 from __future__ import annotations
@@ -45,9 +46,12 @@ from exchange.declarations.selectors import (
 )
 from exchange.declarations.services.threshold import threshold_shipments
 from reference.selectors import reference_snapshot_for
+from suppliers.calculations.default_value_decision import (
+    FootprintPrecursorTerm,
+    precursor_benchmark_inputs,
+)
 from suppliers.models import EvidenceKind, Footprint
-from suppliers.validation.decision import FootprintPrecursorTerm, precursor_benchmark_inputs
-from suppliers.validation.decisions import certificate_price_eur as default_certificate_price
+from suppliers.services.decision_records import certificate_price_eur as default_certificate_price
 
 NOT_STATED = "(installation not stated)"
 

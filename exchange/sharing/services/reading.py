@@ -8,7 +8,7 @@ import logging
 from accounts.services.signing_keys import document_verify
 from accounts.signing import VerificationResult
 from suppliers.models import DefaultValueDecisionRecord, Footprint
-from suppliers.validation.decisions import footprint_decision_refresh
+from suppliers.services.decision_records import footprint_decision_refresh
 from suppliers.validation.registry import RuleCrashed
 
 logger = logging.getLogger(__name__)

@@ -35,7 +35,7 @@ def published_footprint(
     reasons: list[dict[str, str]] | None = None,
 ) -> Footprint:
     """A published footprint with its stored default-value decision (as the validation
-    pipeline leaves it: ``suppliers.validation.decisions``)."""
+    pipeline leaves it: ``suppliers.services.decision_records``)."""
     product = ProductFactory(organisation=organisation, cn_code=cn_code, benchmark_route=route)
     footprint = FootprintFactory(
         organisation=organisation,

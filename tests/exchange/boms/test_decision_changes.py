@@ -16,7 +16,7 @@ from exchange.boms.models import AggregationResult
 from exchange.boms.services.aggregation import products_recompute
 from suppliers.events import FOOTPRINT_DECISION_CHANGED as DECISION_CHANGED_ACTION
 from suppliers.models import DefaultValueDecisionRecord
-from suppliers.validation.decisions import footprint_decision_refresh
+from suppliers.services.decision_records import footprint_decision_refresh
 from tests.exchange.boms.conftest import Chain, published_footprint
 from tests.exchange.boms.test_chain import COIL_DEFAULT, TODAY, cents
 from tests.factories import OrganisationFactory

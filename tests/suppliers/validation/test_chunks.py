@@ -21,10 +21,10 @@ from suppliers.models import (
     ValidationFinding,
     ValidationRun,
 )
-from suppliers.validation.decisions import decision_inputs_fingerprint, decisions_refresh
+from suppliers.services.decision_records import decision_inputs_fingerprint, decisions_refresh
+from suppliers.validation.chunks import validation_runs_execute
 from suppliers.validation.facts import footprint_for_facts
 from suppliers.validation.registry import rules_version
-from suppliers.validation.runs import validation_runs_execute
 from tests.suppliers.validation.conftest import draft, finding_rows, validation_jobs
 from tests.suppliers.validation.rule_fixtures import (
     activity_above_limit,

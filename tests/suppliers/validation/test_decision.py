@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from suppliers.validation.decision import (
+from suppliers.calculations.default_value_decision import (
     FootprintPrecursorTerm,
     decide,
     decision_year,

@@ -13,7 +13,7 @@ from accounts.services.signing_keys import signing_key_revoke
 from core.jobs import job_execute
 from core.models import Job
 from suppliers.models import DefaultValueDecisionRecord, Footprint
-from suppliers.validation.decisions import decisions_refresh
+from suppliers.services.decision_records import decisions_refresh
 from tests.suppliers.conftest import footprint_input
 
 pytestmark = pytest.mark.django_db

@@ -22,6 +22,7 @@ from accounts.models import AuditEvent
 from core.jobs import job_execute, jobs_sweep
 from core.models import Job
 from reference.datasets import DATASETS
+from suppliers.calculations.default_value_decision import decision_year
 from suppliers.models import (
     Footprint,
     FootprintPrecursor,
@@ -29,10 +30,9 @@ from suppliers.models import (
     ValidationFinding,
     ValidationRun,
 )
-from suppliers.validation.decision import decision_year
+from suppliers.validation.chunks import validation_run_execute
 from suppliers.validation.loading import rules_load
 from suppliers.validation.registry import rules_version
-from suppliers.validation.runs import validation_run_execute
 from suppliers.validation.types import Finding
 from tests.factories import FootprintFactory, OrganisationFactory
 from tests.suppliers.conftest import footprint_input

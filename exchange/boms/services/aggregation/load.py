@@ -129,7 +129,7 @@ def _load_footprints(buyer_id: int, lineages: set[Any]) -> _Footprints:
     if missing:
         # A published footprint normally has its decision from its closing validation run;
         # take it now if not (the one decision, ``suppliers.validation``).
-        from suppliers.validation.decisions import footprint_decision_refresh
+        from suppliers.services.decision_records import footprint_decision_refresh
 
         for footprint_id in missing:
             try:

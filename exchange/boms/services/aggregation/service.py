@@ -41,9 +41,9 @@ from exchange.boms.services.aggregation.render import provenance_json
 from exchange.boms.services.aggregation.store import RecomputeOutcome, product_uuid, results_store
 from reference.errors import ReferenceDataMissing
 from reference.selectors import reference_snapshot_for, reference_versions_valid_on
+from suppliers.calculations.default_value_decision import decision_year
 from suppliers.models import Footprint
-from suppliers.validation.decision import decision_year
-from suppliers.validation.decisions import certificate_price_eur
+from suppliers.services.decision_records import certificate_price_eur
 
 # --------------------------------------------------------------------------- the service
 

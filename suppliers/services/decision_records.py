@@ -1,10 +1,11 @@
 """Keep every footprint's "default value must be used" decision current.
 
-The decision (``suppliers.validation.decision.decide``) is taken on the rules run *now* over
-the footprint's current facts: a key revoked, a footprint deprecated, a verification added or
-confirmed, new reference data or a new year all change it. Each record stores the digest of
-those inputs; ``decisions_refresh`` (a periodic task) recomputes the records whose digest
-changed, and the validation pipeline refreshes a footprint's record when its run finishes.
+The decision (``suppliers.calculations.default_value_decision.decide``, pure) is taken on the
+rules run *now* over the footprint's current facts: a key revoked, a footprint deprecated, a
+verification added or confirmed, new reference data or a new year all change it. Each record
+stores the digest of those inputs; ``decisions_refresh`` (a periodic task) recomputes the
+records whose digest changed, and the validation pipeline refreshes a footprint's record when
+its run finishes.
 """
 
 from __future__ import annotations
@@ -27,8 +28,12 @@ from reference.errors import ReferenceDataMissing
 from reference.models import ReferenceVersion
 from reference.selectors import reference_versions_valid_on
 from suppliers import events
+from suppliers.calculations.default_value_decision import (
+    DefaultValueDecision,
+    decide,
+    decision_year,
+)
 from suppliers.models import DefaultValueDecisionRecord, Footprint, FootprintStatus
-from suppliers.validation.decision import DefaultValueDecision, decide, decision_year
 from suppliers.validation.facts import footprint_for_facts, rule_context
 from suppliers.validation.registry import RuleCrashed, rules_version, run_rules
 from suppliers.validation.types import Finding, RuleContext
