@@ -44,7 +44,7 @@ from cbam.inputs import (
     Field,
     Input,
 )
-from cbam.numbers import NumberError, parse_number, shown
+from cbam.numbers import NumberError, number_text, parse_number, shown
 from core.text import TextError, clean_text
 
 __all__ = [
@@ -118,6 +118,20 @@ def parse_country(spec: Field, raw: Any) -> str:
     return code
 
 
+def parse_integer(spec: Field, raw: Any) -> int:
+    """A whole number in ASCII digits from 0 to the field's maximum."""
+    try:
+        text = number_text(raw)
+    except NumberError as exc:
+        raise InputError(f"{exc.reason}; expected {spec.help}") from None
+    if not text.lstrip("+").isdigit() or int(text) > spec.bounds.maximum:
+        raise InputError(
+            f"{shown(raw)} is not a whole number from 0 to {spec.bounds.maximum:f}; "
+            f"expected {spec.help}"
+        )
+    return int(text)
+
+
 def parse_uuid(spec: Field, raw: Any) -> uuid.UUID:
     try:
         return uuid.UUID(str(raw)[:60])
@@ -140,6 +154,7 @@ def parse_boolean(spec: Field, raw: Any) -> bool:
 
 _PARSERS: dict[str, Callable[[Field, Any], Any]] = {
     NUMBER: parse_number_field,
+    INTEGER: parse_integer,
     TEXT: parse_text,
     DATE: parse_date,
     CN_CODE: parse_cn_code,

@@ -3,8 +3,9 @@
 DRF's own ``DecimalField`` and ``IntegerField`` pass their input through Python's ``Decimal``
 and ``int``, which accept other scripts' digits (``"١٢٣"`` → 123) and underscores
 (``"1_000"`` → 1000), and ``IntegerField`` has no upper bound unless one is given (a value past
-the database column's range fails on save). These fields read numbers with
-``cbam.numbers`` first, then apply DRF's own checks.
+the database column's range fails on save). This field reads numbers with
+``cbam.numbers`` first, then applies DRF's own checks; whole numbers are declared in the input
+layer (``core.inputs``, kind ``integer``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from cbam.numbers import QUANTITY, Bounds, NumberError, number_text, parse_number
+from cbam.numbers import QUANTITY, Bounds, NumberError, parse_number
 
 #: The largest value of a PostgreSQL ``integer`` column.
 MAX_INT32 = 2**31 - 1
@@ -35,21 +36,3 @@ class NumberField(serializers.DecimalField):
         except NumberError as error:
             raise serializers.ValidationError(error.message, code=error.code) from None
         return super().to_internal_value(str(value))
-
-
-class WholeNumberField(serializers.IntegerField):
-    """An integer in ASCII digits, at most ``MAX_INT32`` unless a smaller ``max_value`` is set."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max_value", MAX_INT32)
-        kwargs.setdefault("min_value", -MAX_INT32)
-        super().__init__(*args, **kwargs)
-
-    def to_internal_value(self, data: Any) -> int:
-        try:
-            text = number_text(data)
-        except NumberError as error:
-            raise serializers.ValidationError(error.message, code=error.code) from None
-        if not text.lstrip("+-").isdigit():
-            self.fail("invalid")
-        return super().to_internal_value(text)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -11,7 +9,8 @@ from rest_framework.response import Response
 
 from accounts.api.base import OrganisationAPIView
 from accounts.roles import ALL_ROLES, WRITER_ROLES
-from core.api.fields import WholeNumberField
+from core.api.inputs import body_object, serializer_for
+from exchange.boms.inputs import BOM_LINE_INPUT, BUYER_PRODUCT_INPUT
 from exchange.boms.models import BomLine, BuyerProduct, LineSource
 from exchange.boms.selectors import bom_lines_of, buyer_products_visible_to
 from exchange.boms.services.lines import bom_line_create, bom_line_delete, bom_line_update
@@ -38,20 +37,6 @@ class BuyerProductOutput(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class BuyerProductInput(serializers.Serializer):
-    # Numbers as text: the service checks them and says what was wrong and what is expected.
-    name = serializers.CharField(max_length=300, required=False)
-    cn_code = serializers.CharField(max_length=12, required=False)
-    country_of_production = serializers.CharField(max_length=10, required=False)
-    reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    production_route = serializers.CharField(max_length=3, required=False, allow_blank=True)
-    direct_tco2e_per_t = serializers.CharField(required=False)
-    electricity_mwh_per_t = serializers.CharField(required=False)
-    electricity_factor_tco2_per_mwh = serializers.CharField(
-        required=False, allow_null=True, allow_blank=True
-    )
-
-
 class BomLineOutput(serializers.Serializer):
     id = serializers.UUIDField()
     product = serializers.UUIDField(source="product_id")
@@ -69,21 +54,8 @@ class BomLineOutput(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class BomLineInput(serializers.Serializer):
-    position = WholeNumberField(required=False, min_value=1, max_value=10_000)
-    cn_code = serializers.CharField(max_length=12, required=False)
-    description = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    mass_t_per_t = serializers.CharField(required=False)
-    country_of_origin = serializers.CharField(max_length=10, required=False)
-    source = serializers.CharField(required=False)  # type: ignore[assignment]
-    footprint = serializers.CharField(required=False, allow_null=True)
-    own_product = serializers.CharField(required=False, allow_null=True)
-    supplier_name = serializers.CharField(max_length=300, required=False, allow_blank=True)
-
-
-def _data(serializer: serializers.Serializer) -> dict[str, Any]:
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+BUYER_PRODUCT_INPUT_SCHEMA = serializer_for(BUYER_PRODUCT_INPUT)
+BOM_LINE_INPUT_SCHEMA = serializer_for(BOM_LINE_INPUT)
 
 
 class BuyerProductListApi(OrganisationAPIView):
@@ -96,12 +68,12 @@ class BuyerProductListApi(OrganisationAPIView):
             buyer_products_visible_to(organisation=self.organisation), BuyerProductOutput
         )
 
-    @extend_schema(request=BuyerProductInput, responses={201: BuyerProductOutput})
+    @extend_schema(request=BUYER_PRODUCT_INPUT_SCHEMA, responses={201: BuyerProductOutput})
     def post(self, request: Request, org_slug: str) -> Response:
         product = buyer_product_create(
             actor=self.actor,
             organisation=self.organisation,
-            data=_data(BuyerProductInput(data=request.data)),
+            data=body_object(request),
         )
         return Response(BuyerProductOutput(product).data, status=status.HTTP_201_CREATED)
 
@@ -119,12 +91,12 @@ class BuyerProductDetailApi(OrganisationAPIView):
     def get(self, request: Request, org_slug: str, buyer_product_id: str) -> Response:
         return Response(BuyerProductOutput(self._product(buyer_product_id)).data)
 
-    @extend_schema(request=BuyerProductInput, responses=BuyerProductOutput)
+    @extend_schema(request=BUYER_PRODUCT_INPUT_SCHEMA, responses=BuyerProductOutput)
     def patch(self, request: Request, org_slug: str, buyer_product_id: str) -> Response:
         product = buyer_product_update(
             actor=self.actor,
             product=self._product(buyer_product_id),
-            data=_data(BuyerProductInput(data=request.data, partial=True)),
+            data=body_object(request),
         )
         return Response(BuyerProductOutput(product).data)
 
@@ -155,12 +127,12 @@ class BomLineListApi(_LinesBase):
         product = self._product(buyer_product_id)
         return self.paginated(bom_lines_of(product=product), BomLineOutput)
 
-    @extend_schema(request=BomLineInput, responses={201: BomLineOutput})
+    @extend_schema(request=BOM_LINE_INPUT_SCHEMA, responses={201: BomLineOutput})
     def post(self, request: Request, org_slug: str, buyer_product_id: str) -> Response:
         line = bom_line_create(
             actor=self.actor,
             product=self._product(buyer_product_id),
-            data=_data(BomLineInput(data=request.data)),
+            data=body_object(request),
         )
         return Response(BomLineOutput(line).data, status=status.HTTP_201_CREATED)
 
@@ -174,14 +146,14 @@ class BomLineDetailApi(_LinesBase):
     ) -> Response:
         return Response(BomLineOutput(self._line(buyer_product_id, bom_line_id)).data)
 
-    @extend_schema(request=BomLineInput, responses=BomLineOutput)
+    @extend_schema(request=BOM_LINE_INPUT_SCHEMA, responses=BomLineOutput)
     def patch(
         self, request: Request, org_slug: str, buyer_product_id: str, bom_line_id: str
     ) -> Response:
         line = bom_line_update(
             actor=self.actor,
             line=self._line(buyer_product_id, bom_line_id),
-            data=_data(BomLineInput(data=request.data, partial=True)),
+            data=body_object(request),
         )
         return Response(BomLineOutput(line).data)
 

@@ -16,9 +16,17 @@ from django.db.models import Max
 
 from accounts.audit import Actor, audit_record, changes
 from accounts.models import Organisation
+from cbam.numbers import shown
 from core.errors import Conflict, ValidationFailed
+from core.inputs import InputError, parse_integer
+from exchange.boms.inputs import BOM_LINE_INPUT
 from exchange.boms.models import BomLine, BuyerProduct, LineSource
-from exchange.boms.services.products import cn_code_clean, country_clean, decimal_clean
+from exchange.boms.services.products import (
+    cn_code_clean,
+    country_clean,
+    decimal_clean,
+    text_clean,
+)
 from exchange.boms.services.recompute import recompute_enqueue
 from exchange.sharing.selectors import SHAREABLE_STATUSES, lineage_is_granted
 from suppliers.models import Footprint
@@ -96,9 +104,9 @@ def _line_clean(
     values: dict[str, Any] = {}
     creating = line is None
     source = data.get("source", line.source if line else None)
-    if source not in LineSource.values:
+    if not isinstance(source, str) or source not in LineSource.values:
         errors["source"] = [
-            f"{source!r} is not a source; expected one of {', '.join(LineSource.values)}."
+            f"{shown(source)} is not a source; expected one of {', '.join(LineSource.values)}."
         ]
     values["source"] = source
     if creating:
@@ -110,7 +118,7 @@ def _line_clean(
             data["mass_t_per_t"],
             errors,
             "mass_t_per_t",
-            unit="tonnes consumed per tonne of product, scrap and cut-offs included",
+            unit=BOM_LINE_INPUT.field("mass_t_per_t").help,
             positive=True,
         )
     if data.get("country_of_origin") not in (None, ""):
@@ -119,9 +127,15 @@ def _line_clean(
         )
     for field in ("description", "supplier_name"):
         if field in data:
-            values[field] = str(data[field] or "").strip()
+            values[field] = text_clean(BOM_LINE_INPUT, data[field], errors, field)
     if data.get("position") is not None:
-        values["position"] = data["position"]
+        try:
+            values["position"] = parse_integer(BOM_LINE_INPUT.field("position"), data["position"])
+        except InputError as exc:
+            errors["position"] = [f"{exc}."]
+        else:
+            if values["position"] < 1:
+                errors["position"] = ["Ensure this value is greater than or equal to 1."]
 
     footprint = None
     own = None

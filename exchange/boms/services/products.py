@@ -18,21 +18,14 @@ from cbam.cn_codes import is_cn_code, normalise_cn_code
 from cbam.numbers import SPECIFIC, NumberError, parse_number
 from core.countries import normalise_country
 from core.errors import Conflict, ValidationFailed
+from core.inputs import Input, InputError, parse_text
+from exchange.boms.inputs import BUYER_PRODUCT_INPUT, ROUTES
 from exchange.boms.models import BuyerProduct
 from exchange.boms.services.recompute import recompute_enqueue
 from reference.selectors import cn_code_category
 
-_ROUTES = {"A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L"}
-PRODUCT_FIELDS = (
-    "name",
-    "cn_code",
-    "country_of_production",
-    "reference",
-    "production_route",
-    "direct_tco2e_per_t",
-    "electricity_mwh_per_t",
-    "electricity_factor_tco2_per_mwh",
-)
+_ROUTES = set(ROUTES)
+PRODUCT_FIELDS = tuple(f.name for f in BUYER_PRODUCT_INPUT.fields)
 
 
 def cn_code_clean(raw: Any, errors: dict[str, list[str]], field: str) -> str | None:
@@ -57,6 +50,16 @@ def country_clean(raw: Any, errors: dict[str, list[str]], field: str) -> str | N
     if code is None:
         errors[field] = [f"{raw!r} is not an ISO 3166-1 alpha-2 country code; expected e.g. CN."]
     return code
+
+
+def text_clean(spec: Input, raw: Any, errors: dict[str, list[str]], field: str) -> str:
+    """Text of ``spec``'s field ``field`` within its declared length; "" with the problem in
+    ``errors[field]`` (a list or object where text belongs, control characters, a flood)."""
+    try:
+        return parse_text(spec.field(field), raw)
+    except InputError as exc:
+        errors[field] = [f"{exc}."]
+        return ""
 
 
 def decimal_clean(
@@ -85,8 +88,8 @@ def _product_clean(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
             if data.get(required) in (None, ""):
                 errors[required] = ["This field is required."]
     if data.get("name") not in (None, ""):
-        name = str(data["name"]).strip()
-        if not name:
+        name = text_clean(BUYER_PRODUCT_INPUT, data["name"], errors, "name")
+        if not name and "name" not in errors:
             errors["name"] = ["Must not be blank."]
         values["name"] = name
     if data.get("cn_code") not in (None, ""):
@@ -96,20 +99,22 @@ def _product_clean(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
             data["country_of_production"], errors, "country_of_production"
         )
     if "reference" in data:
-        values["reference"] = str(data["reference"] or "").strip()
+        values["reference"] = text_clean(
+            BUYER_PRODUCT_INPUT, data["reference"], errors, "reference"
+        )
     if "production_route" in data:
-        route = str(data["production_route"] or "").strip().upper()
+        route = text_clean(
+            BUYER_PRODUCT_INPUT, data["production_route"], errors, "production_route"
+        ).upper()
         if route and route not in _ROUTES:
             errors["production_route"] = [
                 f"{route!r} is not a benchmark route letter; expected one of "
                 f"{', '.join(sorted(_ROUTES))} (IR 2025/2620), or empty."
             ]
         values["production_route"] = route
-    for field, unit in (
-        ("direct_tco2e_per_t", "tCO2e per tonne of product"),
-        ("electricity_mwh_per_t", "MWh per tonne of product"),
-    ):
+    for field in ("direct_tco2e_per_t", "electricity_mwh_per_t"):
         if data.get(field) is not None:
+            unit = BUYER_PRODUCT_INPUT.field(field).help
             values[field] = decimal_clean(data[field], errors, field, unit=unit)
     if "electricity_factor_tco2_per_mwh" in data:
         raw = data["electricity_factor_tco2_per_mwh"]
