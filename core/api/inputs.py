@@ -44,6 +44,9 @@ def _field(spec: Field, owner: str) -> serializers.Field:
         "allow_null": spec.nullable and not spec.required,
     }
     if spec.kind == NUMBER:
+        # A decimal travels as a string, so the bound is said in words (JSON Schema's maximum
+        # applies to numbers only).
+        common["help_text"] = f"{spec.help} (at most {spec.bounds.maximum:,f})"
         return serializers.DecimalField(
             max_digits=None,
             decimal_places=None,
