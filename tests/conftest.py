@@ -7,11 +7,12 @@ a service is unreachable; with ``CBAM_REQUIRE_SERVICES=1`` (CI) they fail instea
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organisation, User
@@ -114,12 +115,129 @@ def admin_api(api: APIClient, admin_user: User) -> APIClient:
     return api
 
 
-@pytest.fixture
-def reference_data(db: None) -> None:
-    """The shipped CBAM reference data, loaded as version 1 of every table (about 0.3 s)."""
+# --- Reference data: loaded once per session -------------------------------------------------
+#
+# The shipped reference tables (about 5,100 rows, 0.3 s to load) are loaded once and committed,
+# right after the test database is created (``django_db_setup``). A test runs in a transaction
+# that is rolled back, so it sees them and drops only its own changes.
+#
+# The audit events of that load are kept aside rather than committed: the ``reference_data``
+# fixture writes them again in the test's transaction, so a test that asks for the reference data
+# finds what a load leaves (rows, versions and their audit events), and a test that does not finds
+# only its own audit events. The tests of the loader itself (tests/reference) and of the demo seed
+# start from empty reference tables where they expect them (``no_reference_data``).
+#
+# A ``transaction=True`` test ends with a flush that empties every table: after such a test,
+# ``pytest_runtest_teardown`` loads the reference data again for the tests after it.
+
+_reference_session: dict[str, Any] = {}
+
+
+def _reference_tables() -> list[str]:
+    """The reference tables, the rows before the versions they point to."""
+    from reference.models import ROW_MODELS, ReferenceVersion
+
+    return [model._meta.db_table for model in ROW_MODELS.values()] + [
+        ReferenceVersion._meta.db_table
+    ]
+
+
+def reference_data_load_for_session() -> None:
+    """Load the shipped reference data and commit it; the audit events of the load are kept in
+    ``_reference_session["audit_events"]`` and deleted (append-only in PostgreSQL: its trigger
+    is bypassed for that one DELETE)."""
+    from django.db import transaction
+
     from accounts.audit import Actor
+    from accounts.models import AuditEvent
+    from reference.events import REFERENCE_VERSION_LOADED
     from reference.selectors import reference_snapshot_cache_clear
     from reference.services import reference_data_load_shipped
 
+    postgresql = connection.vendor == "postgresql"
+    with transaction.atomic(), connection.cursor() as cursor:
+        reference_data_load_shipped(actor=Actor.platform("tests"))
+        load_events = AuditEvent.objects.filter(action=REFERENCE_VERSION_LOADED).order_by("id")
+        _reference_session["audit_events"] = list(load_events.values())
+        if postgresql:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(
+            f"DELETE FROM {AuditEvent._meta.db_table} WHERE action = %s",
+            [REFERENCE_VERSION_LOADED],
+        )
+        if postgresql:
+            cursor.execute("SET LOCAL session_replication_role = origin")
     reference_snapshot_cache_clear()
-    reference_data_load_shipped(actor=Actor.platform("tests"))
+
+
+def reference_data_is_loaded() -> bool:
+    """Whether the session's reference data is in the database: one version of every table."""
+    from reference.models import Dataset, ReferenceVersion
+
+    return ReferenceVersion.objects.filter(number=1).count() == len(Dataset.values)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """pytest-django's test database, with the shipped reference data committed in it."""
+    with django_db_blocker.unblock():
+        reference_data_load_for_session()
+    _reference_session["blocker"] = django_db_blocker
+    yield
+    _reference_session.clear()
+
+
+def _flushes_the_database(item: pytest.Item) -> bool:
+    """Whether pytest-django runs ``item`` as a TransactionTestCase (emptied afterwards)."""
+    from pytest_django.fixtures import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    if marker is not None:
+        transactional, reset_sequences, *_ = validate_django_db(marker)
+        if transactional or reset_sequences:
+            return True
+    names = getattr(item, "fixturenames", ())
+    return any(
+        name in names for name in ("transactional_db", "live_server", "django_db_reset_sequences")
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """After a test whose database was flushed (its fixtures, the flush included, are torn down
+    by now), load the reference data again, unless the session is over."""
+    result = yield
+    blocker = _reference_session.get("blocker")
+    if blocker is not None and nextitem is not None and _flushes_the_database(item):
+        with blocker.unblock():
+            if not reference_data_is_loaded():
+                reference_data_load_for_session()
+    return result
+
+
+@pytest.fixture
+def reference_data(db: None) -> None:
+    """The shipped CBAM reference data, version 1 of every table, as a load leaves it: the rows
+    were loaded once per session (see above), their audit events are written here."""
+    from accounts.models import AuditEvent
+    from reference.selectors import reference_snapshot_cache_clear
+
+    reference_snapshot_cache_clear()
+    assert reference_data_is_loaded(), "the session's reference data is missing"
+    now = timezone.now()
+    AuditEvent.objects.bulk_create(
+        AuditEvent(**{**values, "id": None, "created_at": now})
+        for values in _reference_session["audit_events"]
+    )
+
+
+@pytest.fixture
+def no_reference_data(db: None) -> None:
+    """Empty reference tables for this test (its transaction's rollback brings them back): for
+    the tests of the loader, that load their own versions."""
+    from reference.selectors import reference_snapshot_cache_clear
+
+    with connection.cursor() as cursor:
+        for table in _reference_tables():
+            cursor.execute(f"DELETE FROM {table}")
+    reference_snapshot_cache_clear()

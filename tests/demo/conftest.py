@@ -20,3 +20,12 @@ def today(monkeypatch: pytest.MonkeyPatch) -> date:
 
     monkeypatch.setattr("django.utils.timezone.localdate", localdate)
     return TODAY
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_only_when_asked(request: pytest.FixtureRequest) -> None:
+    """The seed commands check that the reference data is loaded: a demo test that does not ask
+    for ``reference_data`` runs without the data the session loaded (tests/conftest.py)."""
+    uses_db = request.node.get_closest_marker("django_db") or "db" in request.fixturenames
+    if uses_db and "reference_data" not in request.fixturenames:
+        request.getfixturevalue("no_reference_data")

@@ -24,6 +24,14 @@ def _fresh_snapshot_cache() -> Iterator[None]:
     reference_snapshot_cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def _empty_reference_tables(request: pytest.FixtureRequest) -> None:
+    """The loader's tests load their own versions: they start from empty reference tables,
+    not from the data the session loaded (tests/conftest.py)."""
+    if request.node.get_closest_marker("django_db") or "db" in request.fixturenames:
+        request.getfixturevalue("no_reference_data")
+
+
 @pytest.fixture
 def shipped(db: None) -> dict[str, ReferenceVersion]:
     """The shipped tables, loaded as version 1 of each, valid from 2026-01-01."""
