@@ -56,6 +56,8 @@ T = TypeVar("T")
 UNKNOWN_FIELD = "unknown_field"
 _ROUTES = frozenset({"A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "C/F"})
 
+#: The routes a calculator request may name, as the schema lists them.
+ROUTE_CHOICES = tuple(sorted(_ROUTES))
 _ROUTES_HELP = (
     "benchmark route of IR 2025/2620: C/D/E carbon steel BF-BOF/DRI-EAF/scrap-EAF, F/G/H "
     "low-alloy, J high-alloy, K/L primary/secondary aluminium, A/B grey/white clinker"
@@ -117,7 +119,7 @@ OBLIGATION_PRECURSOR_INPUT_FIELDS = (
     ),
     Field("country_of_origin", COUNTRY, "Where it was produced, ISO 3166 alpha-2"),
     Field("verified", BOOLEAN, "Its SEE is actual, verified data"),
-    Field("production_route", CHOICE, _ROUTES_HELP, choices=tuple(sorted(_ROUTES))),
+    Field("production_route", CHOICE, _ROUTES_HELP, choices=ROUTE_CHOICES),
     Field("sefa_tco2e_per_t", NUMBER, "Its SEFA, tCO2e/t, when known", bounds=SPECIFIC),
 )
 OBLIGATION_INPUT = Input(
@@ -142,7 +144,7 @@ OBLIGATION_INPUT = Input(
             "The indirect SEE that counts for the obligation, tCO2e/t",
             bounds=SPECIFIC,
         ),
-        Field("production_route", CHOICE, _ROUTES_HELP, choices=tuple(sorted(_ROUTES))),
+        Field("production_route", CHOICE, _ROUTES_HELP, choices=ROUTE_CHOICES),
         Field("verified", BOOLEAN, "The SEE is actual, verified data"),
         Field(
             "carbon_price_paid_eur_per_tco2e",

@@ -293,6 +293,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "accounts.roles.Role",
         "MachineRoleEnum": "accounts.roles.MACHINE_ROLE_CHOICES",
+        "CalculatorRouteEnum": "cbam.parsing.ROUTE_CHOICES",
+        "BuyerProductRouteEnum": "exchange.boms.inputs.ROUTE_CHOICES",
     },
 }
 

@@ -12,6 +12,7 @@ from exchange.boms.models import LineSource
 
 #: Benchmark route letters of IR 2025/2620 ("" for none).
 ROUTES = ("A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L")
+ROUTE_CHOICES = ("", *ROUTES)
 
 BUYER_PRODUCT_INPUT = Input(
     "BuyerProductInput",
@@ -24,7 +25,7 @@ BUYER_PRODUCT_INPUT = Input(
             "production_route",
             CHOICE,
             "Its benchmark route letter (IR 2025/2620), or empty",
-            choices=("", *ROUTES),
+            choices=ROUTE_CHOICES,
         ),
         Field(
             "direct_tco2e_per_t",
