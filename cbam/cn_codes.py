@@ -4,6 +4,13 @@ A code of the Combined Nomenclature (Council Regulation (EEC) No 2658/87, Annex 
 digits; its headings 4 and subheadings 6 (the prefixes a PACT classification or a search may
 give). People write them with spaces or points ("7208 39 00", "7208.39.00"). Only ASCII digits
 count: other scripts' digits are not a code.
+
+Customs declarations carry 10-digit TARIC codes: the CN code followed by two TARIC digits
+(Council Regulation (EEC) No 2658/87, Art. 3). An importer's systems send those, so a 10-digit
+code is accepted wherever a CN code is entered and stands for its 8-digit CN code; the default
+values, benchmarks and categories are then found for that code or the 6- or 4-digit row above
+it. (The annex's own 10-digit rows are cement's 2507 00 80 80, 2523 10 00 10/90 and
+2523 90 00 10/90, whose defaults the platform does not ship.)
 """
 
 from __future__ import annotations
@@ -12,12 +19,17 @@ import re
 
 CN_CODE_SHAPE = re.compile(r"^[0-9]{8}\Z")
 CN_CODE_PREFIX_SHAPE = re.compile(r"^[0-9]{4}(?:[0-9]{2}(?:[0-9]{2})?)?\Z")
+TARIC_CODE_SHAPE = re.compile(r"^[0-9]{10}\Z")
 _SEPARATORS = re.compile(r"[\s.]")
 
 
 def normalise_cn_code(raw: str) -> str:
-    """``raw`` without the spaces and points people type between its digit groups."""
-    return _SEPARATORS.sub("", raw)
+    """``raw`` without the spaces and points people type between its digit groups; a 10-digit
+    TARIC code becomes its 8-digit CN code ("7208 39 00 90" → "72083900")."""
+    code = _SEPARATORS.sub("", raw)
+    if TARIC_CODE_SHAPE.match(code):
+        return code[:8]
+    return code
 
 
 def is_cn_code(code: str) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 
 from accounts.models import Organisation
 from accounts.roles import OrganisationKind
+from cbam.cn_codes import normalise_cn_code
 from core.inputs import TEXT, Field, Parsed
 from suppliers.inputs import FOOTPRINT_INPUT, QUANTITIES
 from suppliers.models import (
@@ -292,9 +293,9 @@ def _clean_precursors(
             cleaned.error(path, "Expected an object.")
             continue
         row: dict[str, Any] = {"position": index}
-        row["cn_code"] = _text(cleaned, f"{path}.cn_code", item.get("cn_code"))[:40].replace(
-            " ", ""
-        )
+        row["cn_code"] = normalise_cn_code(_text(cleaned, f"{path}.cn_code", item.get("cn_code")))[
+            :40
+        ]
         if not row["cn_code"]:
             cleaned.error(f"{path}.cn_code", "This field is required.")
         q = _quantity(
