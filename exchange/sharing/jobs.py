@@ -8,6 +8,10 @@ from typing import Any
 
 from core.jobs import TransientJobError, register_job_handler
 from core.models import Job
+from exchange.sharing.services.invitations import (
+    invited_requests_announce,
+    request_invitation_email_send,
+)
 from exchange.sharing.services.notifications import EMAIL_JOB, notification_email_send
 from exchange.sharing.services.reactions import (
     FOOTPRINT_DEPRECATED_JOB,
@@ -16,11 +20,7 @@ from exchange.sharing.services.reactions import (
     buyers_notify_footprint_deprecated,
     buyers_notify_signing_key_revoked,
 )
-from exchange.sharing.services.requests import (
-    INVITATION_JOB,
-    invited_requests_announce,
-    request_invitation_email_send,
-)
+from exchange.sharing.services.requests import INVITATION_JOB
 
 
 @register_job_handler(EMAIL_JOB)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from exchange.sharing.services.requests import requests_expire, requests_remind_due
+from exchange.sharing.services.deadlines import requests_expire, requests_remind_due
 
 
 @shared_task(name="sharing.expire_requests")

@@ -24,7 +24,7 @@ from core.models import JOB_TRANSITIONS, Job
 from core.workflows import IllegalTransition, StatusMachine
 from exchange.boms.models import AGGREGATION_TRANSITIONS, AggregationResult, AggregationStatus
 from exchange.sharing.models import REQUEST_TRANSITIONS, FootprintRequest, RequestStatus
-from exchange.sharing.services.requests import requests_expire
+from exchange.sharing.services.deadlines import requests_expire
 from suppliers.models import (
     FOOTPRINT_TRANSITIONS,
     VALIDATION_RUN_TRANSITIONS,

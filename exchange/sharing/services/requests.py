@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -46,11 +44,6 @@ from suppliers.models import Installation, Product
 
 INVITATION_JOB = "sharing.send_request_invitation"
 SYSTEM = Actor.platform("sharing")
-
-
-def reminder_days() -> int:
-    """How many days before its due date a supplier is reminded of an open request."""
-    return int(getattr(settings, "SHARING_REQUEST_REMINDER_DAYS", 3))
 
 
 def request_label(request: FootprintRequest) -> str:
@@ -76,7 +69,7 @@ def request_label(request: FootprintRequest) -> str:
     return f"{what}, {period}"
 
 
-def _summary(request: FootprintRequest) -> dict[str, Any]:
+def request_summary(request: FootprintRequest) -> dict[str, Any]:
     return {
         "status": request.status,
         "buyer": request.buyer_id,
@@ -119,7 +112,7 @@ def _request_move(
         action=f"footprint_request.{to}",
         obj=locked,
         before={"status": before},
-        after={**_summary(locked), **(note or {})},
+        after={**request_summary(locked), **(note or {})},
     )
     return locked
 
@@ -283,7 +276,7 @@ def request_send(
         organisation=buyer,
         action="footprint_request.sent",
         obj=request,
-        after=_summary(request),
+        after=request_summary(request),
     )
     if supplier is not None:
         _notify_received(request)
@@ -315,39 +308,6 @@ def _notify_received(request: FootprintRequest) -> None:
         obj=request,
         data={"request": str(request.pk), "buyer": request.buyer.slug},
     )
-
-
-def request_invitation_email_send(*, request_id: str) -> bool:
-    """E-mail the invitation of a supplier not on the platform (the work row's one call).
-    Sends nothing (False) when the request has been claimed or closed meanwhile."""
-    request = (
-        FootprintRequest.objects.select_related("buyer", "supplier_product")
-        .filter(pk=request_id)
-        .first()
-    )
-    if request is None or request.status != RequestStatus.OPEN or request.supplier_id:
-        return False
-    greeting = f"Dear {request.supplier_name},\n\n" if request.supplier_name else ""
-    message = f"Their message: {request.message}\n\n" if request.message else ""
-    send_mail(
-        subject=f"{request.buyer} asks for a product carbon footprint (CBAM)",
-        message=(
-            f"{greeting}{request.buyer} uses CBAM Exchange to collect the embedded emissions "
-            f"of the goods it buys, and asks you for the product carbon footprint of "
-            f"{request_label(request)}, by {request.due_date}.\n\n{message}"
-            "Without your data, EU default values (with a mark-up) apply to these goods.\n\n"
-            f"To answer, register your company on CBAM Exchange ({settings.SITE_URL}/) with "
-            f"this e-mail address ({request.supplier_email}), or ask a colleague who is on it "
-            "to invite you. The request then appears under footprint requests, invited, "
-            "where you can claim it for your organisation.\n"
-        ),
-        from_email=None,
-        recipient_list=[request.supplier_email],
-    )
-    return True
-
-
-# --------------------------------------------------------------------------- answering
 
 
 @transaction.atomic
@@ -487,168 +447,10 @@ def request_claim(
         action="footprint_request.claimed",
         obj=locked,
         before={"supplier": None},
-        after=_summary(locked),
+        after=request_summary(locked),
     )
     _notify_received(locked)
     return locked
 
 
 # --------------------------------------------------------------------------- periodic
-
-
-@dataclass(frozen=True)
-class PeriodicReport:
-    request_ids: list[str]
-
-
-def requests_expire(*, today: date | None = None) -> PeriodicReport:
-    """Expire every open request whose due date has passed (``due_date < today``): audited
-    as ``footprint_request.expired`` and both parties notified. Idempotent: an expired
-    request is no longer open. Each request is claimed by a conditional UPDATE in its own
-    transaction, so a supplier fulfilling it at the same moment either wins or finds it
-    expired, never both."""
-    today = today or timezone.localdate()
-    candidates = list(
-        FootprintRequest.objects.filter(status=RequestStatus.OPEN, due_date__lt=today)
-        .order_by("due_date", "id")
-        .values_list("pk", flat=True)
-    )
-    expired: list[str] = []
-    for request_id in candidates:
-        with transaction.atomic():
-            now = timezone.now()
-            taken = FootprintRequest.objects.filter(
-                pk=request_id, status=RequestStatus.OPEN, due_date__lt=today
-            ).update(status=RequestStatus.EXPIRED, closed_at=now, updated_at=now)
-            if not taken:
-                continue
-            request = FootprintRequest.objects.select_related(
-                "buyer", "supplier", "supplier_product"
-            ).get(pk=request_id)
-            audit_record(
-                actor=SYSTEM,
-                organisation=request.buyer,
-                action="footprint_request.expired",
-                obj=request,
-                before={"status": RequestStatus.OPEN},
-                after=_summary(request),
-            )
-            label = request_label(request)
-            supplier_name = request.supplier or request.supplier_name or request.supplier_email
-            notification_create(
-                organisation=request.buyer,
-                kind=NotificationKind.REQUEST_EXPIRED,
-                subject=f"Your request expired unanswered: {label}",
-                body=(
-                    f"{supplier_name} did not answer your request for {label} by its due date "
-                    f"({request.due_date}). Send a new request, or use EU default values."
-                ),
-                dedupe_key=f"request.expired:{request.pk}",
-                obj=request,
-                data={"request": str(request.pk)},
-            )
-            if request.supplier is not None:
-                notification_create(
-                    organisation=request.supplier,
-                    kind=NotificationKind.REQUEST_EXPIRED,
-                    subject=f"A request of {request.buyer} expired: {label}",
-                    body=(
-                        f"The request of {request.buyer} for {label} passed its due date "
-                        f"({request.due_date}) unanswered and is closed."
-                    ),
-                    dedupe_key=f"request.expired:{request.pk}",
-                    obj=request,
-                    data={"request": str(request.pk)},
-                )
-            expired.append(str(request_id))
-    return PeriodicReport(request_ids=expired)
-
-
-def requests_remind_due(*, today: date | None = None, days: int | None = None) -> PeriodicReport:
-    """Remind suppliers, once, of open requests due within ``days`` (default
-    ``SHARING_REQUEST_REMINDER_DAYS``, 3): today ≤ due date ≤ today + days. ``reminder_sent_at``
-    is set by a conditional UPDATE, so a request is reminded at most once however often the
-    task runs. Invited suppliers not yet on the platform are not reminded (there is no
-    organisation to notify)."""
-    today = today or timezone.localdate()
-    days = reminder_days() if days is None else days
-    candidates = list(
-        FootprintRequest.objects.filter(
-            status=RequestStatus.OPEN,
-            supplier__isnull=False,
-            reminder_sent_at__isnull=True,
-            due_date__gte=today,
-            due_date__lte=today + timedelta(days=days),
-        )
-        .order_by("due_date", "id")
-        .values_list("pk", flat=True)
-    )
-    reminded: list[str] = []
-    for request_id in candidates:
-        with transaction.atomic():
-            taken = FootprintRequest.objects.filter(
-                pk=request_id, status=RequestStatus.OPEN, reminder_sent_at__isnull=True
-            ).update(reminder_sent_at=timezone.now())
-            if not taken:
-                continue
-            request = FootprintRequest.objects.select_related(
-                "buyer", "supplier", "supplier_product"
-            ).get(pk=request_id)
-            assert request.supplier is not None
-            audit_record(
-                actor=SYSTEM,
-                organisation=request.supplier,
-                action="footprint_request.reminded",
-                obj=request,
-                after=_summary(request),
-            )
-            left = (request.due_date - today).days
-            when = "today" if left == 0 else f"in {left} day(s), on {request.due_date}"
-            notification_create(
-                organisation=request.supplier,
-                kind=NotificationKind.REQUEST_DUE_SOON,
-                subject=f"Due {when}: {request.buyer}'s request for {request_label(request)}",
-                body=(
-                    f"The request of {request.buyer} for {request_label(request)} is due "
-                    f"{when}. Fulfil it with your published footprints or reject it with a "
-                    "reason; unanswered, it expires."
-                ),
-                dedupe_key=f"request.due_soon:{request.pk}",
-                obj=request,
-                data={"request": str(request.pk), "due_date": request.due_date.isoformat()},
-            )
-            reminded.append(str(request_id))
-    return PeriodicReport(request_ids=reminded)
-
-
-# --------------------------------------------------------------------------- invitations
-
-
-def invited_requests_announce(*, organisation_id: int) -> int:
-    """Tell an organisation about open requests sent by e-mail to one of its members before
-    it (or they) were on the platform: one notification per request, once. Returns how many
-    were new. The work row behind the ``organisation.created`` and ``membership.created``
-    listeners calls it."""
-    from exchange.sharing.selectors import requests_claimable_by
-
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
-    if organisation is None:
-        return 0
-    created = 0
-    for request in requests_claimable_by(organisation=organisation):
-        notification = notification_create(
-            organisation=organisation,
-            kind=NotificationKind.REQUEST_RECEIVED,
-            subject=f"{request.buyer} requested a footprint from {request.supplier_email}",
-            body=(
-                f"Before {organisation} was on CBAM Exchange, {request.buyer} asked "
-                f"{request.supplier_email} for the footprint of {request_label(request)}, "
-                f"due {request.due_date}.\nClaim it under footprint requests, invited, to "
-                "answer it as your organisation."
-            ),
-            dedupe_key=f"request.invited:{request.pk}",
-            obj=request,
-            data={"request": str(request.pk), "invited": True},
-        )
-        created += notification is not None
-    return created

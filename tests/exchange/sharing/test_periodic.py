@@ -9,7 +9,7 @@ from django.core import mail
 
 from accounts.models import AuditEvent
 from exchange.sharing.models import FootprintRequest, Notification
-from exchange.sharing.services.requests import requests_expire, requests_remind_due
+from exchange.sharing.services.deadlines import requests_expire, requests_remind_due
 from exchange.sharing.tasks import expire_requests, remind_due_requests
 from tests.exchange.sharing.builders import open_request
 from tests.exchange.sharing.conftest import run_jobs
