@@ -158,6 +158,14 @@ SHIPPED: tuple[ShippedFile, ...] = (
         "IR 2025/2621 Annex I, workbook of 2026-02-04",
         DEFINITIVE_PERIOD_START,
     ),
+    # Supersedes the one above from the same date: Annex I as replaced by IR 2026/1740 (OJ L of
+    # 31.7.2026, applying from 1 January 2026), at the 3 decimals the Official Journal prints.
+    ShippedFile(
+        DEFAULT_VALUES,
+        "default-values-ir2026-1740.csv",
+        "IR 2025/2621 Annex I as replaced by IR 2026/1740",
+        DEFINITIVE_PERIOD_START,
+    ),
     ShippedFile(
         BENCHMARKS, "benchmarks-ir2025-2620.csv", "IR 2025/2620 Annex", DEFINITIVE_PERIOD_START
     ),
