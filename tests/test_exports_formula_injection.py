@@ -120,6 +120,8 @@ def test_the_figures_of_an_export_stay_numbers(api, importer):
     response = api.get(EXPORTS["declaration summary (.csv)"].format(org=importer.slug))
 
     rows = list(csv.reader(io.StringIO(response.content.decode())))
+    # Default values v2 (IR 2026/1740) line 36: 7208, CN, 3.187. EE = 15 × 3.187 × 1.1 = 52.5855;
+    # FAA = 15 × 0.975 × 1.370 = 20.03625; certificates 32.54925; 32.54925 × 80 = 2603.94 EUR.
     assert rows[-2] == [
         "72083900",
         "CN",
@@ -129,9 +131,9 @@ def test_the_figures_of_an_export_stay_numbers(api, importer):
         "15",
         "t",
         "0.1",
-        "52.58373",
+        "52.58550",
         "20.03625",
         "0.00000",
-        "32.54748",
-        "2603.80",
+        "32.54925",
+        "2603.94",
     ]

@@ -1,9 +1,14 @@
 """The annual declaration summary: exact figures computed by hand from the shipped reference rows.
 
 Reference rows used (reference/data/):
-- default-values-ir2025-2621.csv line 35: 7208, CN, 3.186892655 tCO2e/t, route C;
+- default-values-ir2026-1740.csv (default_values v2: IR 2025/2621 Annex I as replaced by
+  IR 2026/1740, valid from 2026-01-01, superseding v1 default-values-ir2025-2621.csv) line 36:
+  7208, CN, 3.187 tCO2e/t, route C (v1 line 35 had 3.186892655, the same value unrounded);
+  line 149: 73063018, CN, 3.565, route C (blank in v1); line 1846: 72262000, OTHER, 5.500,
+  route F (5.588 in v1);
 - benchmarks-ir2025-2620.csv line 303: 72083900 column A 0.044; line 304: column B route C 1.370;
-  line 2161: 73181542 column A 0.038;
+  lines 1883-1885: 73063018 column B route C 1.370, D 0.481, E 0.072; line 1306: 72262000
+  column B route F period 1 (2026-2027) 1.577; line 2161: 73181542 column A 0.038;
 - mark-ups-ir2025-2621.csv: Iron & Steel 0.10 (2026), 0.20 (2027);
 - cbam-factors-directive-2003-87.csv: 0.975 (2026), 0.95 (2027); CSCF 1.
 Certificate price: 80 EUR.
@@ -47,10 +52,10 @@ def test_the_summary_has_exact_figures_per_cn_code_country_and_installation(api,
     assert body["certificate_price_eur"] == "80.00"
     assert body["de_minimis"]["exceeded"] is True  # 65 t > 50 t
     # Row 1, default values, A + B = 50 t:
-    #   EE  = 50 × 3.186892655 × (1 + 0.10)        = 175.2790960250
+    #   EE  = 50 × 3.187 × (1 + 0.10)              = 175.285
     #   FAA = 50 × 0.975 × 1 × 1.370 (column B, C) =  66.7875
-    #   certificates = 175.279096025 − 66.7875     = 108.491596025
-    #   cost = 108.491596025 × 80                  = 8679.3276820 -> 8679.33
+    #   certificates = 175.285 − 66.7875           = 108.4975
+    #   cost = 108.4975 × 80                       = 8679.80
     # Row 2, actual data of the verified footprint (SEE 1.8, no mark-up), C = 15 t:
     #   EE  = 15 × 1.8                             =  27
     #   FAA = 15 × 0.975 × 1 × 0.044 (column A)    =   0.6435
@@ -67,11 +72,11 @@ def test_the_summary_has_exact_figures_per_cn_code_country_and_installation(api,
             "quantity": "50",
             "unit": "t",
             "mark_up": "0.1",
-            "embedded_emissions_tco2e": "175.27910",
+            "embedded_emissions_tco2e": "175.28500",
             "free_allocation_adjustment_tco2e": "66.78750",
             "carbon_price_deduction_tco2e": "0.00000",
-            "certificates": "108.49160",
-            "cost_eur": "8679.33",
+            "certificates": "108.49750",
+            "cost_eur": "8679.80",
         },
         {
             "cn_code": "72083900",
@@ -89,16 +94,16 @@ def test_the_summary_has_exact_figures_per_cn_code_country_and_installation(api,
             "cost_eur": "1838.52",
         },
     ]
-    # Totals: 175.279096025 + 27 = 202.279096025; 66.7875 + 0.6435 = 67.431;
-    # 108.491596025 + 22.9815 = 131.473096025 certificates, 132 to surrender (rounded up);
-    # 131.473096025 × 80 = 10517.847682 -> 10517.85 EUR.
+    # Totals: 175.285 + 27 = 202.285; 66.7875 + 0.6435 = 67.431;
+    # 108.4975 + 22.9815 = 131.479 certificates, 132 to surrender (rounded up);
+    # 131.479 × 80 = 10518.32 EUR.
     assert body["totals"] == {
-        "embedded_emissions_tco2e": "202.27910",
+        "embedded_emissions_tco2e": "202.28500",
         "free_allocation_adjustment_tco2e": "67.43100",
         "carbon_price_deduction_tco2e": "3.37500",
-        "certificates": "131.47310",
+        "certificates": "131.47900",
         "certificates_to_surrender": 132,
-        "cost_eur": "10517.85",
+        "cost_eur": "10518.32",
     }
     assert body["quarterly_holdings"] == []
     assert body["notes"][0].startswith("No quarterly holding for 2026")
@@ -121,14 +126,14 @@ def test_the_summary_downloads_as_csv_by_query_or_suffix(api, viewer):
         "# deadline for declaration and surrender: 2027-09-30",
         "# certificate price (EUR): 80.00",
     ]
-    # 20 × 3.186892655 × 1.1 = 70.11163841; 20 × 0.975 × 1.370 = 26.715; 43.39663841 × 80.
+    # 20 × 3.187 × 1.1 = 70.114; 20 × 0.975 × 1.370 = 26.715; 43.399 × 80 = 3471.92.
     assert lines[-3:] == [
         "cn_code,country_of_origin,installation,basis,shipments,quantity,unit,mark_up,"
         "embedded_emissions_tco2e,free_allocation_adjustment_tco2e,"
         "carbon_price_deduction_tco2e,certificates,cost_eur",
-        "72083900,CN,(installation not stated),default,1,20,t,0.1,70.11164,26.71500,0.00000,"
-        "43.39664,3471.73",
-        "TOTAL,,,,,,,,70.11164,26.71500,0.00000,43.39664,3471.73",
+        "72083900,CN,(installation not stated),default,1,20,t,0.1,70.11400,26.71500,0.00000,"
+        "43.39900,3471.92",
+        "TOTAL,,,,,,,,70.11400,26.71500,0.00000,43.39900,3471.92",
     ]
 
 
@@ -138,10 +143,101 @@ def test_a_footprint_whose_data_may_not_be_used_falls_back_to_the_default_value(
 
     body = api.get(f"/api/v1/orgs/{org.slug}/declarations/2026/summary").json()
 
+    # 20 × 3.187 × 1.1 − 20 × 0.975 × 1.370 = 70.114 − 26.715 = 43.399
     assert body["rows"][0]["basis"] == "default"
-    assert body["rows"][0]["certificates"] == "43.39664"
+    assert body["rows"][0]["certificates"] == "43.39900"
     assert body["shipments"][0]["notes"][0].endswith(
         "default value used (actual data not allowed: CBAM-VERIFY-001)"
+    )
+
+
+def test_the_default_value_row_cited_is_the_corrected_annex(api, viewer):
+    org = viewer.organisation
+    make_shipment(org, "20", date(2026, 3, 10))
+
+    (line,) = api.get(f"/api/v1/orgs/{org.slug}/declarations/2026/summary").json()["shipments"]
+
+    # v2 supersedes v1 from the same date (2026-01-01): CN 7208 from China is v2's line 36.
+    assert line["default_value_row"] == (
+        "default_values v2 (IR 2025/2621 Annex I as replaced by IR 2026/1740) line 36"
+    )
+
+
+def test_a_precision_tube_from_china_gets_the_free_allocation_of_route_c(api, viewer):
+    org = viewer.organisation
+    make_shipment(org, "10", date(2026, 5, 4), cn_code="73063018")
+
+    body = api.get(f"/api/v1/orgs/{org.slug}/declarations/2026/summary").json()
+
+    # Default values v2 line 149: 73063018, CN, 3.565, route C (v1 left the route blank, so the
+    # lowest column-B benchmark, route E 0.072, was used: FAA 10 × 0.975 × 0.072 = 0.702,
+    # certificates 38.513). Now column B route C (benchmarks line 1883):
+    #   EE  = 10 × 3.565 × (1 + 0.10)     = 39.215
+    #   FAA = 10 × 0.975 × 1 × 1.370      = 13.3575
+    #   certificates = 39.215 − 13.3575   = 25.8575, 26 to surrender
+    #   cost = 25.8575 × 80               = 2068.60
+    assert body["rows"] == [
+        {
+            "cn_code": "73063018",
+            "country_of_origin": "CN",
+            "installation": "(installation not stated)",
+            "basis": "default",
+            "shipments": 1,
+            "quantity": "10",
+            "unit": "t",
+            "mark_up": "0.1",
+            "embedded_emissions_tco2e": "39.21500",
+            "free_allocation_adjustment_tco2e": "13.35750",
+            "carbon_price_deduction_tco2e": "0.00000",
+            "certificates": "25.85750",
+            "cost_eur": "2068.60",
+        }
+    ]
+    assert (body["totals"]["certificates_to_surrender"], body["totals"]["cost_eur"]) == (
+        26,
+        "2068.60",
+    )
+    assert body["shipments"][0]["default_value_row"] == (
+        "default_values v2 (IR 2025/2621 Annex I as replaced by IR 2026/1740) line 149"
+    )
+
+
+def test_high_speed_steel_from_an_other_country_uses_the_corrected_default_value(api, viewer):
+    org = viewer.organisation
+    # Brazil has no table of its own in the annex: "Other countries and territories" applies.
+    make_shipment(org, "4", date(2026, 7, 1), cn_code="72262000", country="BR")
+
+    body = api.get(f"/api/v1/orgs/{org.slug}/declarations/2026/summary").json()
+
+    # Default values v2 line 1846: 72262000, OTHER, 5.500 (5.588 in v1), route F; column B
+    # route F, period 1 (benchmarks line 1306): 1.577.
+    #   EE  = 4 × 5.500 × (1 + 0.10)      = 24.2     (v1: 4 × 5.588 × 1.1 = 24.5872)
+    #   FAA = 4 × 0.975 × 1 × 1.577       =  6.1503
+    #   certificates = 24.2 − 6.1503      = 18.0497, 19 to surrender
+    #   cost = 18.0497 × 80               = 1443.976 -> 1443.98
+    assert body["rows"] == [
+        {
+            "cn_code": "72262000",
+            "country_of_origin": "BR",
+            "installation": "(installation not stated)",
+            "basis": "default",
+            "shipments": 1,
+            "quantity": "4",
+            "unit": "t",
+            "mark_up": "0.1",
+            "embedded_emissions_tco2e": "24.20000",
+            "free_allocation_adjustment_tco2e": "6.15030",
+            "carbon_price_deduction_tco2e": "0.00000",
+            "certificates": "18.04970",
+            "cost_eur": "1443.98",
+        }
+    ]
+    assert (body["totals"]["certificates_to_surrender"], body["totals"]["cost_eur"]) == (
+        19,
+        "1443.98",
+    )
+    assert body["shipments"][0]["default_value_row"] == (
+        "default_values v2 (IR 2025/2621 Annex I as replaced by IR 2026/1740) line 1846"
     )
 
 
@@ -186,17 +282,18 @@ def test_from_2027_half_the_certificates_due_must_be_held_at_each_quarter_end(ap
     body = api.get(f"/api/v1/orgs/{org.slug}/declarations/2027/summary").json()
 
     # 2027: mark-up 0.20, CBAM factor 0.95.
-    # Feb: 10 × 3.186892655 × 1.2 − 10 × 0.95 × 1.370 = 38.24271186 − 13.015 = 25.22771186
-    # May: 20 × 3.186892655 × 1.2 − 20 × 0.95 × 1.370 = 76.48542372 − 26.03 = 50.45542372
-    # Q1: 50 % × 25.22771186 = 12.61385593 -> 13 whole; Q2-Q4: 50 % × 75.68313558 = 37.84156779
+    # Default values v2 (valid from 2026-01-01, open-ended) apply in 2027 too: 3.187.
+    # Feb: 10 × 3.187 × 1.2 − 10 × 0.95 × 1.370 = 38.244 − 13.015 = 25.229
+    # May: 20 × 3.187 × 1.2 − 20 × 0.95 × 1.370 = 76.488 − 26.03 = 50.458
+    # Q1: 50 % × 25.229 = 12.6145 -> 13 whole; Q2-Q4: 50 % × 75.687 = 37.8435 -> 38 whole
     assert [
         (q["quarter_end"], q["holding_required"], q["holding_required_whole"])
         for q in body["quarterly_holdings"]
     ] == [
-        ("2027-03-31", "12.61386", 13),
-        ("2027-06-30", "37.84157", 38),
-        ("2027-09-30", "37.84157", 38),
-        ("2027-12-31", "37.84157", 38),
+        ("2027-03-31", "12.61450", 13),
+        ("2027-06-30", "37.84350", 38),
+        ("2027-09-30", "37.84350", 38),
+        ("2027-12-31", "37.84350", 38),
     ]
     assert body["deadline"] == "2028-09-30"
 

@@ -1,13 +1,15 @@
 """A shipment whose supplier footprint is no longer visible to the importer (grant revoked) is
 declared on the default value with the mark-up, says why, and can still be edited.
 
-Figures (reference rows as in test_declaration_summary.py), 15 t of 72083900 from CN, 2026,
-certificate price 80 EUR:
+Figures (reference rows as in test_declaration_summary.py: default values v2, IR 2025/2621
+Annex I as replaced by IR 2026/1740, line 36: 7208, CN, 3.187, route C), 15 t of 72083900 from
+CN, 2026, certificate price 80 EUR:
 - on the shared verified footprint (SEE 1.8, carbon price 10 EUR/tCO2e with evidence):
   EE 27, FAA 15 × 0.975 × 0.044 = 0.6435, Art. 9 3.375, certificates 22.9815, 1838.52 EUR;
-- on the default value after revocation: EE = 15 × 3.186892655 × 1.10 = 52.5837288075,
+- on the default value after revocation: EE = 15 × 3.187 × 1.10 = 52.5855,
   FAA = 15 × 0.975 × 1.370 (column B, route C) = 20.03625,
-  certificates = 32.5474788075, cost = 2603.798304600 EUR.
+  certificates = 52.5855 − 20.03625 = 32.54925 (33 to surrender),
+  cost = 32.54925 × 80 = 2603.94 EUR.
 """
 
 from __future__ import annotations
@@ -86,14 +88,14 @@ def test_a_revoked_grant_puts_the_shipment_on_the_default_value_with_the_reason(
             "quantity": "15",
             "unit": "t",
             "mark_up": "0.1",
-            "embedded_emissions_tco2e": "52.58373",
+            "embedded_emissions_tco2e": "52.58550",
             "free_allocation_adjustment_tco2e": "20.03625",
             "carbon_price_deduction_tco2e": "0.00000",
-            "certificates": "32.54748",
-            "cost_eur": "2603.80",
+            "certificates": "32.54925",
+            "cost_eur": "2603.94",
         }
     ]
-    assert after["totals"]["cost_eur"] == "2603.80"
+    assert after["totals"]["cost_eur"] == "2603.94"
     assert after["totals"]["certificates_to_surrender"] == 33
     revoked_on = revoked.revoked_at.date().isoformat()
     line = after["shipments"][0]
@@ -148,12 +150,12 @@ def test_a_shipment_can_be_edited_after_its_grant_was_revoked(api, importer, sha
         "MRN26DE0007-2",
         str(footprint.pk),
     )
-    # 20 × 3.186892655 × 1.1 = 70.11163841; 20 × 0.975 × 1.370 = 26.715; 43.39663841 × 80.
+    # 20 × 3.187 × 1.1 = 70.114; 20 × 0.975 × 1.370 = 26.715; 43.399 × 80 = 3471.92.
     row = _summary(api, importer)["rows"][0]
     assert (row["basis"], row["embedded_emissions_tco2e"], row["cost_eur"]) == (
         "default",
-        "70.11164",
-        "3471.73",
+        "70.11400",
+        "3471.92",
     )
 
 
