@@ -106,30 +106,37 @@ def test_the_products_see_and_cost_per_tonne_are_the_engines(seeded):
     assert washers.default_share == 0
     # The coil's SEFA: column A 0.044 + its own slab 1.025 t x 0.188 (column A, route C)
     # = 0.2367; (2.90607 - 0.975 x (0.038 + 1.38 x 0.2367)) x 75 = (2.90607 - 0.975 x
-    # 0.364646) x 75 = (2.90607 - 0.35552985) x 75 = 191.29051125; all on defaults:
-    # (4.40391186 + 10 % of 4.39791186 - 0.975 x (0.038 + 1.38 x 1.370)) x 75 = 222.2489.
+    # 0.364646) x 75 = (2.90607 - 0.35552985) x 75 = 191.29051125; all on defaults, the coil
+    # on its default value 3.187 (7208 CN, default_values v2): 0.006 + 1.38 x 3.187 = 4.40406,
+    # (4.40406 + 10 % of 4.39806 - 0.975 x (0.038 + 1.38 x 1.370)) x 75
+    # = (4.40406 + 0.439806 - 1.880385) x 75 = 2.963481 x 75 = 222.261075.
     assert washers.exposure["current"]["cost_eur_per_t"] == "191.29"
-    assert washers.exposure["current"]["cost_all_defaults_eur_per_t"] == "222.25"
+    assert washers.exposure["current"]["cost_all_defaults_eur_per_t"] == "222.26"
     [coil] = washers.lines
     assert (coil["use"], coil["footprint_id"]) == ("actual", str(_hrc().pk))
     assert coil["decision"]["grant_ids"] == [
         str(Grant.objects.get(buyer__slug="ningbo-fasteners").pk)
     ]
-    # 222.2488534... on defaults - 191.29051125 now: 11.5125037718 (the saving with column A
-    # 0.044 alone) + 0.975 x 1.38 x 1.025 x 0.188 x 75 (the slab's term) 19.44583875.
-    assert coil["saving"]["sure_eur_per_t"] == "30.9583425218"
+    # 222.261075 on defaults - 191.29051125 now = 30.97056375: 11.524725 (the saving with
+    # column A 0.044 alone) + 0.975 x 1.38 x 1.025 x 0.188 x 75 (the slab's term) 19.44583875.
+    assert coil["saving"]["sure_eur_per_t"] == "30.9705637500"
 
-    # Bolts: 0.085 + 1.07 x 3.168785311 (7213 CN default) + 0.095 x 2.90607 (own washers)
-    # = 3.75167693277; default share 3.39060028277 / 3.75167693277.
+    # Bolts: 0.085 + 1.07 x 3.169 (7213 CN default, default_values v2) + 0.095 x 2.90607 (own
+    # washers) = 0.085 + 3.39083 + 0.27607665 = 3.75190665; default share 3.39083 / 3.75190665
+    # = 0.90376182467...
     bolts = _result(BOLTS)
-    assert bolts.see_direct == Decimal("3.7516769328")
+    assert bolts.see_direct == Decimal("3.7519066500")
     assert bolts.see_indirect_counted == 0
-    assert bolts.default_share == Decimal("0.9037559320")
-    # SEE* = 3.75167693277 + 0.339060028277 (mark-up); FA = 0.975 x (0.038 + 1.07 x 1.364 +
-    # 0.095 x 0.364646 (the washers' SEFA: 0.038 + 1.38 x 0.2367)) = 0.975 x 1.53212137
-    # = 1.4938183358; (4.09073696105 - 1.4938183358) x 75 = 194.768897.
-    assert bolts.exposure["current"]["cost_eur_per_t"] == "194.77"
-    assert bolts.exposure["current"]["cost_all_defaults_eur_per_t"] == "197.71"
+    assert bolts.default_share == Decimal("0.9037618247")
+    # SEE* = 3.75190665 + 0.339083 (mark-up) = 4.09098965; FA = 0.975 x (0.038 + 1.07 x 1.364
+    # + 0.095 x 0.364646 (the washers' SEFA: 0.038 + 1.38 x 0.2367)) = 0.975 x 1.53212137
+    # = 1.49381833575; (4.09098965 - 1.49381833575) x 75 = 194.78784856875.
+    assert bolts.exposure["current"]["cost_eur_per_t"] == "194.79"
+    # All on defaults (the washers too: 4.40406, default part 4.39806): SEE 0.085 + 3.39083 +
+    # 0.095 x 4.40406 = 3.8942157, default part 3.39083 + 0.095 x 4.39806 = 3.8086457;
+    # FA = 0.975 x (0.038 + 1.07 x 1.364 + 0.095 x (0.038 + 1.38 x 1.370)) = 1.638679575;
+    # (3.8942157 + 0.38086457 - 1.638679575) x 75 = 2.636400695 x 75 = 197.730052125.
+    assert bolts.exposure["current"]["cost_all_defaults_eur_per_t"] == "197.73"
 
 
 def test_the_line_on_the_default_value_shows_its_cost_and_saving(seeded):
@@ -138,15 +145,16 @@ def test_the_line_on_the_default_value_shows_its_cost_and_saving(seeded):
     assert wire_rod["use"] == "default"
     assert wire_rod["supplier_name"] == "Changzhou Tianrun Special Wire Rod Co., Ltd."
     assert [r["code"] for r in wire_rod["decision"]["reasons"]] == ["BOMS-SOURCE-DEFAULT"]
-    # (1.07 x 3.168785311 x 1.10 - 0.975 x 1.07 x 1.364) x 75
-    assert wire_rod["cost_eur_per_t"] == "173.0000483285"
-    # the mark-up: 0.1 x 1.07 x 3.168785311 x 75; estimate: SEE = column B 1.364
-    assert wire_rod["saving"]["sure_eur_per_t"] == "25.4295021208"
-    assert wire_rod["saving"]["estimate_eur_per_t"] == "170.2635233285"
-    assert "default [BOMS-SOURCE-DEFAULT], costs 173.00 EUR/t, data would save 25.43 EUR/t" in (
+    # (1.07 x 3.169 x 1.10 - 0.975 x 1.07 x 1.364) x 75 = (3.729913 - 1.422993) x 75 = 173.019
+    assert wire_rod["cost_eur_per_t"] == "173.0190000000"
+    # the mark-up: 0.1 x 1.07 x 3.169 x 75 = 25.431225; estimate: SEE = column B 1.364,
+    # 173.019 - (1.07 x 1.364 - 0.975 x 1.07 x 1.364) x 75 = 173.019 - 2.736525 = 170.282475
+    assert wire_rod["saving"]["sure_eur_per_t"] == "25.4312250000"
+    assert wire_rod["saving"]["estimate_eur_per_t"] == "170.2824750000"
+    assert "default [BOMS-SOURCE-DEFAULT], costs 173.02 EUR/t, data would save 25.43 EUR/t" in (
         seeded
     )
-    assert "before the mill's data: 4.40391 tCO2e/t, 222.25 EUR/t" in seeded
+    assert "before the mill's data: 4.40406 tCO2e/t, 222.26 EUR/t" in seeded
 
 
 def test_the_importer_sees_its_threshold_and_declaration(seeded):
@@ -169,14 +177,16 @@ def test_the_importer_sees_its_threshold_and_declaration(seeded):
     document = declaration_document(declaration_report(organisation=rhein, year=2026))
     # coil actual 40.15 t x 2.1015, FAA 40.15 x 0.975 x (0.044 + 1.025 x 0.188), CNY price
     # not deducted; defaults with +10 %: bolts 10.05 t x 6.375, washers 1.2 t x 4.555,
-    # profiles 3.6 t x 4.8808; FAA column B (1.364 C, 1.493 K).
+    # profiles 3.6 t x 4.881 (76042990 CN, default_values v2); FAA column B (1.364 C, 1.493 K).
+    # EE = 84.375225 + 70.475625 + 6.0126 + 19.32876 = 180.19221; certificates 180.19221 -
+    # 29.467722375 = 150.724487625; x 75 = 11304.33657.
     assert document["totals"] == {
-        "embedded_emissions_tco2e": "180.19142",
+        "embedded_emissions_tco2e": "180.19221",
         "free_allocation_adjustment_tco2e": "29.46772",
         "carbon_price_deduction_tco2e": "0.00000",
-        "certificates": "150.72370",
+        "certificates": "150.72449",
         "certificates_to_surrender": 151,
-        "cost_eur": "11304.28",
+        "cost_eur": "11304.34",
     }
     assert {(r["cn_code"], r["basis"], r["quantity"]) for r in document["rows"]} == {
         ("72083900", "actual", "40.15"),
@@ -185,7 +195,7 @@ def test_the_importer_sees_its_threshold_and_declaration(seeded):
         ("76042990", "default", "3.6"),
     }
     assert "Threshold 2026: exceeded, 55 t in 6 shipments, crossed by MRN26DE1893E5-1" in seeded
-    assert "certificates 150.72370 (151 to surrender), EUR 11304.28" in seeded
+    assert "certificates 150.72449 (151 to surrender), EUR 11304.34" in seeded
 
 
 def test_no_recompute_is_left_for_a_worker(seeded):

@@ -22,15 +22,16 @@ pytestmark = pytest.mark.django_db
 PRODUCERS = ("hebei-steel", "shandong-aluminium")
 
 #: (organisation, CN code, period end, status) -> SEE direct, indirect, total (tCO2e/t).
-#: Grid factor CN 0.605 tCO2/MWh (IR 2025/2621 Annex II); CN default values (Annex I):
-#: 72071114 3.168785311, 7601 (for 76012040) 3.
+#: Grid factor CN 0.605 tCO2/MWh (IR 2025/2621 Annex II); CN default values (Annex I as
+#: replaced by IR 2026/1740, default_values v2): 72071114 3.169, 7601 (for 76012040) 3.000.
 EXPECTED_SEE = {
     # (172,800 tCO2e + 1.025 t/t x 2,400,000 t x 1.98) / 2,400,000 t; indirect
     # (264,000 MWh x 0.605 + 1.025 x 2,400,000 x 0.21) / 2,400,000.
     ("hebei-steel", "72083900", "2026-12-31", "published"): ("2.10150", "0.28180", "2.38330"),
-    # 55,250 / 850,000 + 0.86 x 1.98 + 0.185 x 3.168785311 (default value) = 2.35402528;
-    # (80,750 MWh x 0.605) / 850,000 + 0.86 x 0.21 (the default gives no indirect value).
-    ("hebei-steel", "72139110", "2026-12-31", "published"): ("2.35403", "0.23808", "2.59210"),
+    # 55,250 / 850,000 + 0.86 x 1.98 + 0.185 x 3.169 (default value) = 0.065 + 1.7028 +
+    # 0.586265 = 2.354065; (80,750 MWh x 0.605) / 850,000 + 0.86 x 0.21 = 0.238075 (the
+    # default gives no indirect value); total 2.59214.
+    ("hebei-steel", "72139110", "2026-12-31", "published"): ("2.35407", "0.23808", "2.59214"),
     ("hebei-steel", "72083900", "2026-06-30", "in_review"): ("2.12131", "0.28371", "2.40501"),
     ("hebei-steel", "72139110", "2026-06-30", "draft"): ("2.14654", "0.27771", "2.42425"),
     # 688,000 / 400,000; 5,600 GWh x 0.605 / 400,000 = 8.47.
@@ -152,7 +153,7 @@ def test_the_documents_show_a_carbon_price_a_verifier_and_default_values(seeded)
         "cnCode": "72071114",
         "countryOfOrigin": "CN",
         "massTPerT": "0.185",
-        "seeDirectTco2ePerT": "3.168785311",
+        "seeDirectTco2ePerT": "3.169",
         "seeSource": "default_value",
     }
 

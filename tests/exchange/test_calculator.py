@@ -87,7 +87,10 @@ def test_anyone_computes_embedded_emissions_with_the_default_value_row_named(ref
     assert used["path"] == "goods[0].precursors[1]"
     assert used["matched_cn_code"] == "720241"
     assert used["see_direct"] == "2.35"
-    assert used["row"].startswith("default_values v1 (")
+    # 2026: the second version of the table (IR 2026/1740); 720241,IN is its file's line 234.
+    assert used["row"] == (
+        "default_values v2 (IR 2025/2621 Annex I as replaced by IR 2026/1740) line 234"
+    )
     assert goods["P2"]["default_values_used"] == []
 
 

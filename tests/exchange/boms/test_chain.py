@@ -35,8 +35,9 @@ PRICE = D("80.00")
 
 # Reference rows used (reference/data/*.csv, as loaded by the reference_data fixture):
 PIG_IRON_DEFAULT = D("1.66")  # default-values 7201,CN (no indirect)
-CRUDE_DEFAULT = D("3.168785311")  # default-values 72071114,CN (route C)
-COIL_DEFAULT = D("3.186892655")  # default-values 7208,CN (route C)
+# Default values in 2026: default_values v2 (IR 2025/2621 Annex I as replaced by IR 2026/1740).
+CRUDE_DEFAULT = D("3.169")  # default-values 72071114,CN (route C)
+COIL_DEFAULT = D("3.187")  # default-values 7208,CN (route C)
 BM_A_BILLET_C = D("0.188")  # benchmarks 72071114 column A route C
 BM_B_BILLET_C = D("1.364")  # benchmarks 72071114 column B route C
 BM_B_PIG_IRON = D("1.210")  # benchmarks 72011011 column B (no route)
@@ -102,6 +103,11 @@ def test_the_chain_gives_exact_see_and_euros(chain: Chain) -> None:
     assert cents(cost) == "137.77"
 
     # Every line on its default value (own processes kept):
+    #   coil   0.1 + 0.6 × 2.026 + 0.45 × 3.169 = 2.74165
+    #   screws 0.05 + 0.7 × 2.74165 + 0.4 × 3.187 = 3.243955; default part 3.039955
+    #   FA = 0.975 × (0.038 + 0.7 × (0.044 + 0.6 × 1.519 + 0.45 × 1.364) + 0.4 × 1.370)
+    #      = 0.975 × 1.68444 = 1.642329
+    #   cost = (3.243955 + 0.3039955 − 1.642329) × 80 = 152.44972
     hrc_direct_d = D("0.1") + D("0.6") * billet_direct + D("0.45") * CRUDE_DEFAULT
     screws_direct_d = D("0.05") + D("0.7") * hrc_direct_d + D("0.4") * COIL_DEFAULT
     default_part_d = (
@@ -110,7 +116,7 @@ def test_the_chain_gives_exact_see_and_euros(chain: Chain) -> None:
     sefa_hrc_d = BM_A_COIL + D("0.6") * sefa_billet + D("0.45") * BM_B_BILLET_C
     faa_d = CBAM_FACTOR_2026 * (BM_A_SCREWS + D("0.7") * sefa_hrc_d + D("0.4") * BM_B_COIL_C)
     cost_d = (screws_direct_d + MARK_UP_2026 * default_part_d - faa_d) * PRICE
-    assert cents(cost_d) == "152.44"
+    assert cents(cost_d) == "152.45"
 
     exposure = chain.api("viewer").get(chain.url(f"buyer-products/{chain.screws.pk}/exposure/"))
     assert exposure.status_code == 200, exposure.content
@@ -128,7 +134,9 @@ def test_the_chain_gives_exact_see_and_euros(chain: Chain) -> None:
     )
 
     # The rolling mill's coil saves: (its default with mark-up − its actual) × 0.4 t, and its
-    # benchmark term moves from column A to column B.
+    # benchmark term moves from column A to column B:
+    # (0.4 × (3.187 × 1.1 − 2.1) − 0.975 × 0.4 × (1.370 − 0.044)) × 80 = (0.56228 − 0.51714)
+    # × 80 = 3.6112; after the flip 137.76816 + 3.6112 = 141.37936.
     coil_saving = (
         D("0.4") * (COIL_DEFAULT * (1 + MARK_UP_2026) - D("2.1"))
         - CBAM_FACTOR_2026 * D("0.4") * (BM_B_COIL_C - BM_A_COIL)
@@ -156,7 +164,9 @@ def test_the_chain_gives_exact_see_and_euros(chain: Chain) -> None:
     cost_after = cost + coil_saving
     assert body_after["cost_eur_per_t"] == cents(cost_after) == "141.38"
     screws_after = AggregationResult.objects.get(product=chain.screws)
+    # 2.40942 + 0.4 × (3.187 − 2.1) = 2.84422
     assert screws_after.see_direct == screws_direct + D("0.4") * (COIL_DEFAULT - D("2.1"))
+    assert screws_after.see_direct == D("2.84422")
 
 
 def test_every_line_carries_its_decision_and_contribution(chain: Chain) -> None:
@@ -287,15 +297,15 @@ def test_a_supplier_footprints_own_precursors_count_in_its_sefa(chain: Chain) ->
     assert body.status_code == 200, body.content
     exposure = body.json()
     assert exposure["cost_eur_per_t"] == "130.51"
-    # All on defaults: the coil line is on column B anyway, nothing changes (152.44).
-    assert exposure["cost_all_defaults_eur_per_t"] == "152.44"
+    # All on defaults: the coil line is on column B anyway, nothing changes (152.45).
+    assert exposure["cost_all_defaults_eur_per_t"] == "152.45"
     # The coil's saving: its default with mark-up minus its actual, and its benchmark term
-    # from 0.27668 to column B 1.370: (0.4 × (3.186892655 × 1.1 − 2.1) − 0.975 × 0.4 ×
-    # (1.370 − 0.27668)) × 80 = (0.5622327682 − 0.4263948) × 80 = 10.867037456.
+    # from 0.27668 to column B 1.370: (0.4 × (3.187 × 1.1 − 2.1) − 0.975 × 0.4 ×
+    # (1.370 − 0.27668)) × 80 = (0.56228 − 0.4263948) × 80 = 10.870816.
     coil_saving = (
         D("0.4") * (COIL_DEFAULT * (1 + MARK_UP_2026) - D("2.1"))
         - CBAM_FACTOR_2026 * D("0.4") * (BM_B_COIL_C - sefa_coil_line)
     ) * PRICE
-    assert coil_saving == D("10.867037456")
+    assert coil_saving == D("10.870816")
     lines = {line["line"]: line for line in exposure["lines"]}
     assert lines[str(chain.lines["coil"].pk)]["saving_eur_per_t"] == "10.87"

@@ -61,7 +61,9 @@ def test_a_decision_that_flips_to_default_moves_the_line_to_its_default(chain: C
     # The same flip as revoking the grant (test_chain): 137.77 + the coil line's saving.
     assert body["cost_eur_per_t"] == cents(D("141.38"))
     screws = AggregationResult.objects.get(product=chain.screws)
+    # The coil line on 7208 CN 3.187 (default_values v2): 2.40942 + 0.4 × (3.187 − 2.1) = 2.84422
     assert screws.see_direct == D("2.40942") + D("0.4") * (COIL_DEFAULT - D("2.1"))
+    assert screws.see_direct == D("2.84422")
 
     # Refreshing again with nothing changed records nothing and enqueues nothing.
     DefaultValueDecisionRecord.objects.filter(footprint=chain.coil).update(inputs_fingerprint="x")

@@ -577,15 +577,17 @@ def test_a_dry_run_gives_the_findings_a_submission_would_get_and_saves_nothing(p
         "findings": [ERROR_ROW, INFO_ROW],
     }
     # The error forces the default value; priced for the current year at 75 EUR:
-    # on defaults (3.186892655 x 1.10 - 0.975 x 1.370 [B, route C]) x 75 = 162.74;
-    # actual (2.245 - 0.975 x (0.044 [A] + 1.05 x 1.364 [B, slab, route unknown])) x 75 = 60.43
+    # on defaults (3.187 [7208 CN, default_values v2] x 1.10 - 0.975 x 1.370 [B, route C]) x 75
+    # = (3.5057 - 1.33575) x 75 = 2.16995 x 75 = 162.74625;
+    # actual (2.245 - 0.975 x (0.044 [A] + 1.05 x 1.364 [B, slab, route unknown])) x 75
+    # = 0.805705 x 75 = 60.427875; difference 102.318375
     assert decision["default_value_must_be_used"] is True
     assert [r["code"] for r in decision["reasons"]] == ["TEST-ERR-001"]
     assert decision["year"] == decision_year(timezone.localdate())
     if decision["year"] == 2026:
-        assert decision["cost_default_eur_per_t"] == "162.74"
+        assert decision["cost_default_eur_per_t"] == "162.75"
         assert decision["cost_actual_eur_per_t"] == "60.43"
-        assert decision["cost_difference_eur_per_t"] == "102.31"
+        assert decision["cost_difference_eur_per_t"] == "102.32"
     assert decision["note"].startswith("precursor benchmarks from column B:")
     assert _table_counts() == before
 
