@@ -68,6 +68,23 @@ def reference_version_valid_on(*, dataset: str, on: date) -> ReferenceVersion | 
     return reference_versions_valid_on(on=on, datasets=(dataset,)).get(dataset)
 
 
+def reference_versions_superseded(*, version_ids: Iterable[int], on: date) -> list[dict[str, str]]:
+    """Of the versions a stored result was computed with, those no longer in force on ``on``
+    (a newer version of the same table has been loaded since), each with the one that is: what
+    a page or an answer shows so that a figure is never taken for today's when it is not.
+    Two queries."""
+    used = ReferenceVersion.objects.filter(pk__in=list(version_ids)).defer("source")
+    in_force = reference_versions_valid_on(on=on)
+    superseded = []
+    for version in sorted(used, key=lambda v: (v.dataset, v.number)):
+        now = in_force.get(version.dataset)
+        if now is not None and now.pk != version.pk:
+            superseded.append(
+                {"dataset": version.dataset, "used": str(version), "in_force": str(now)}
+            )
+    return superseded
+
+
 def reference_versions_list(*, dataset: str | None = None) -> QuerySet[ReferenceVersion]:
     """Every loaded version, by table and number (all are kept for past years)."""
     versions = ReferenceVersion.objects.defer("source").order_by("dataset", "number", "id")

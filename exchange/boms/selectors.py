@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from accounts.models import Organisation
 from exchange.boms.models import AggregationResult, AggregationStatus, BomLine, BuyerProduct
+from reference.selectors import reference_versions_superseded
 
 
 @dataclass(frozen=True)
@@ -126,3 +127,14 @@ def chase_list(*, organisation: Organisation, limit: int = 200) -> list[ChaseEnt
             )
     entries.sort(key=lambda e: (-e.saving_eur_per_t, e.product_name, e.position))
     return entries[:limit]
+
+
+def aggregation_reference_superseded(*, result: AggregationResult) -> list[dict[str, str]]:
+    """The reference-data versions ``result`` used that have been replaced since, for the year
+    it was computed for (``reference.selectors.reference_versions_superseded``)."""
+    versions = result.versions or {}
+    ids = versions.get("reference_versions") or []
+    year = versions.get("year")
+    if not ids or not isinstance(year, int):
+        return []
+    return reference_versions_superseded(version_ids=ids, on=date(year, 12, 31))

@@ -16,6 +16,7 @@ from cbam.rounding import round_money, round_see
 from exchange.boms.calculations import ASSUMPTION_ESTIMATE, ASSUMPTION_SURE
 from exchange.boms.models import AggregationResult, BuyerProduct
 from exchange.boms.selectors import (
+    aggregation_reference_superseded,
     aggregation_result_of,
     buyer_products_visible_to,
     chase_list,
@@ -39,6 +40,12 @@ def _money(raw: str | None) -> str | None:
     return None if raw is None else str(round_money(Decimal(raw)))
 
 
+class ReferenceSupersededOutput(serializers.Serializer):
+    dataset = serializers.CharField()
+    used = serializers.CharField(help_text="The version the result was computed with")
+    in_force = serializers.CharField(help_text="The version in force now for the same date")
+
+
 class AggregationOutput(serializers.Serializer):
     product = serializers.UUIDField()
     status = serializers.CharField(help_text="ok, failed, or pending (not computed yet)")
@@ -53,6 +60,11 @@ class AggregationOutput(serializers.Serializer):
     lines = serializers.JSONField()
     provenance = serializers.JSONField()
     versions = serializers.JSONField()
+    reference_superseded = ReferenceSupersededOutput(
+        many=True,
+        help_text="Reference-data versions this result was computed with that a newer version "
+        "has replaced since; empty when the result is on the data in force (recompute to move it)",
+    )
     problems = serializers.JSONField()
     inputs_digest = serializers.CharField(allow_blank=True)
 
@@ -77,6 +89,7 @@ def _aggregation(product: BuyerProduct, result: AggregationResult | None) -> dic
             "lines": [],
             "provenance": {},
             "versions": {},
+            "reference_superseded": [],
             "problems": [],
             "inputs_digest": "",
         }
@@ -99,6 +112,7 @@ def _aggregation(product: BuyerProduct, result: AggregationResult | None) -> dic
         "lines": result.lines,
         "provenance": result.provenance,
         "versions": result.versions,
+        "reference_superseded": aggregation_reference_superseded(result=result),
         "problems": result.problems,
         "inputs_digest": result.inputs_digest,
     }
