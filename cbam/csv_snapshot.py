@@ -8,8 +8,13 @@ Files (the same columns as the shared reference set; lines starting with ``#`` a
 notes and are skipped):
 
 - ``cn-codes-aggregated-goods-categories.csv``: cn_code, aggregated_goods_category
-- ``default-values-ir2025-2621.csv``: cn_code, country, direct_tco2e_per_t,
-  indirect_tco2e_per_t (blank = none published), production_route
+- ``default-values-ir2025-2621.csv`` (version 1, the earlier workbook at full precision) or
+  ``default-values-ir2026-1740.csv`` (version 2: Annex I as replaced by IR 2026/1740, which
+  supersedes version 1 from the same date, 1 January 2026): cn_code, country,
+  direct_tco2e_per_t, indirect_tco2e_per_t (blank = none published), production_route.
+  ``snapshot_from_csv`` reads the one it is given: by default version 1 (``DEFAULT_VALUES_FILE``,
+  whose rows the engine and validation tests pin); ``DEFAULT_VALUES_IN_FORCE_FILE`` is the
+  one the platform's database snapshot uses for 2026.
 - ``benchmarks-ir2025-2620.csv``: cn_code, column, qualifier, period, benchmark_tco2e_per_t
 - ``electricity-emission-factors-ir2025-2621.csv``: country, annex, tco2_per_mwh (only
   annex II rows: factors for electricity consumed in production)
@@ -32,6 +37,8 @@ from cbam.types import BenchmarkRow, DefaultValueRow, ElectricityFactorRow
 
 CN_CODES_FILE = "cn-codes-aggregated-goods-categories.csv"
 DEFAULT_VALUES_FILE = "default-values-ir2025-2621.csv"
+# Annex I as replaced by IR 2026/1740: shipped as version 2, in force from 1 January 2026.
+DEFAULT_VALUES_IN_FORCE_FILE = "default-values-ir2026-1740.csv"
 BENCHMARKS_FILE = "benchmarks-ir2025-2620.csv"
 ELECTRICITY_FACTORS_FILE = "electricity-emission-factors-ir2025-2621.csv"
 
@@ -53,8 +60,14 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             yield numbers[-1], {k: (v or "").strip() for k, v in row.items() if k is not None}
 
 
-def snapshot_from_csv(directory: str | Path, *, label: str | None = None) -> ReferenceSnapshot:
-    """A snapshot of the four annex tables in ``directory`` plus the statutory tables."""
+def snapshot_from_csv(
+    directory: str | Path,
+    *,
+    label: str | None = None,
+    default_values_file: str = DEFAULT_VALUES_FILE,
+) -> ReferenceSnapshot:
+    """A snapshot of the four annex tables in ``directory`` plus the statutory tables; the
+    default values from ``default_values_file`` (a name in ``directory``)."""
     directory = Path(directory)
     category_by_cn = {
         row["cn_code"]: row["aggregated_goods_category"]
@@ -69,9 +82,9 @@ def snapshot_from_csv(directory: str | Path, *, label: str | None = None) -> Ref
             if row["indirect_tco2e_per_t"]
             else None,
             production_route=row["production_route"],
-            ref=f"{DEFAULT_VALUES_FILE}:{line}",
+            ref=f"{default_values_file}:{line}",
         )
-        for line, row in _rows(directory / DEFAULT_VALUES_FILE)
+        for line, row in _rows(directory / default_values_file)
     ]
     benchmarks = [
         BenchmarkRow(

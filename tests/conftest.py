@@ -171,7 +171,8 @@ def reference_data_load_for_session() -> None:
 
 
 def reference_data_is_loaded() -> bool:
-    """Whether the session's reference data is in the database: one version of every table."""
+    """Whether the session's reference data is in the database: version 1 of every table (the
+    default values also ship a version 2, IR 2026/1740, loaded in the same transaction)."""
     from reference.models import Dataset, ReferenceVersion
 
     return ReferenceVersion.objects.filter(number=1).count() == len(Dataset.values)
@@ -217,8 +218,9 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 @pytest.fixture
 def reference_data(db: None) -> None:
-    """The shipped CBAM reference data, version 1 of every table, as a load leaves it: the rows
-    were loaded once per session (see above), their audit events are written here."""
+    """The shipped CBAM reference data, as a load leaves it (version 1 of every table and
+    version 2 of the default values, IR 2026/1740, in force from the same date): the rows were
+    loaded once per session (see above), their audit events are written here."""
     from accounts.models import AuditEvent
     from reference.selectors import reference_snapshot_cache_clear
 

@@ -33,11 +33,21 @@ def _reference_counts() -> dict[str, int]:
 
 
 def _assert_the_shipped_reference_data() -> None:
-    versions = {v.dataset: v for v in ReferenceVersion.objects.all()}
-    assert sorted(versions) == sorted(Dataset.values)
-    assert {v.number for v in versions.values()} == {1}
-    assert _reference_counts() == {d: versions[d].row_count for d in ROW_MODELS}
-    assert _reference_counts()[Dataset.DEFAULT_VALUES] == 1958
+    """Version 1 of every table, and version 2 of the default values (Annex I as replaced by
+    IR 2026/1740, shipped from the same date: 1957 rows, RU 720241 dropped) beside its 1958."""
+    versions = sorted(ReferenceVersion.objects.values_list("dataset", "number", "row_count"))
+    assert [(d, n) for d, n, _ in versions] == sorted(
+        [(d, 1) for d in Dataset.values] + [(Dataset.DEFAULT_VALUES, 2)]
+    )
+    rows: dict[str, int] = {}
+    for dataset, _, count in versions:
+        rows[dataset] = rows.get(dataset, 0) + count
+    assert _reference_counts() == rows
+    assert [(n, c) for d, n, c in versions if d == Dataset.DEFAULT_VALUES] == [
+        (1, 1958),
+        (2, 1957),
+    ]
+    assert _reference_counts()[Dataset.DEFAULT_VALUES] == 1958 + 1957
 
 
 # --- The reference data across a flush --------------------------------------------------------

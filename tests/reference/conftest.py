@@ -34,7 +34,9 @@ def _empty_reference_tables(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture
 def shipped(db: None) -> dict[str, ReferenceVersion]:
-    """The shipped tables, loaded as version 1 of each, valid from 2026-01-01."""
+    """The shipped tables, all valid from 2026-01-01: per table the version in force, the last
+    loaded: version 1 of each, but version 2 of ``default_values`` (Annex I as replaced by
+    IR 2026/1740, shipped after version 1 for the same start date, supersedes it)."""
     return {version.dataset: version for version, _ in reference_data_load_shipped(actor=ACTOR)}
 
 

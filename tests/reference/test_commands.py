@@ -27,24 +27,32 @@ def test_load_reference_data_prints_each_table_loaded_then_already_present():
     out, _ = _run("load_reference_data")
 
     lines = out.splitlines()
-    assert lines[:3] == [
+    assert lines[:4] == [
         "loaded goods_categories v1 (Reg. 2023/956 Annex II, template v2.1.1): 18 rows from "
         "goods-categories-routes-precursors.csv, valid from 2026-01-01",
         "loaded cn_codes v1 (Reg. 2023/956 Annex I): 572 rows from "
         "cn-codes-aggregated-goods-categories.csv, valid from 2026-01-01",
         "loaded default_values v1 (IR 2025/2621 Annex I, workbook of 2026-02-04): 1958 rows "
         "from default-values-ir2025-2621.csv, valid from 2026-01-01",
+        # The default values ship a second version from the same date: Annex I as replaced by
+        # IR 2026/1740, one row fewer (RU 720241 dropped).
+        "loaded default_values v2 (IR 2025/2621 Annex I as replaced by IR 2026/1740): 1957 rows "
+        "from default-values-ir2026-1740.csv, valid from 2026-01-01",
     ]
-    assert lines[8].startswith("reference data: 8 table(s) loaded, 0 already present (")
+    # Nine shipped files (two of them default-value versions): the summary is the tenth line.
+    assert len(lines) == 10
+    assert lines[9].startswith("reference data: 9 table(s) loaded, 0 already present (")
 
     again, _ = _run("load_reference_data")
 
-    assert again.splitlines()[2] == (
+    assert again.splitlines()[2:4] == [
         "already present: default_values v1 (IR 2025/2621 Annex I, workbook of 2026-02-04), "
-        "valid from 2026-01-01"
-    )
-    assert again.splitlines()[8].startswith("reference data: 0 table(s) loaded, 8 already present")
-    assert ReferenceVersion.objects.count() == 8
+        "valid from 2026-01-01",
+        "already present: default_values v2 (IR 2025/2621 Annex I as replaced by IR 2026/1740), "
+        "valid from 2026-01-01",
+    ]
+    assert again.splitlines()[9].startswith("reference data: 0 table(s) loaded, 9 already present")
+    assert ReferenceVersion.objects.count() == 9
 
 
 def test_load_reference_version_loads_a_file_as_a_new_version(shipped):
@@ -58,10 +66,15 @@ def test_load_reference_version_loads_a_file_as_a_new_version(shipped):
         "2027-01-01",
     )
 
-    assert out == "loaded default_values v2 (2027 update): 3 rows, valid from 2027-01-01\n"
+    # Version 3: the shipped default values are versions 1 and 2 (IR 2026/1740), both
+    # open-ended from 2026-01-01, so the 2027 version ends both on 2026-12-31.
+    assert out == "loaded default_values v3 (2027 update): 3 rows, valid from 2027-01-01\n"
     assert err == ""
-    shipped["default_values"].refresh_from_db()
-    assert shipped["default_values"].valid_to == date(2026, 12, 31)
+    assert list(
+        ReferenceVersion.objects.filter(dataset="default_values")
+        .order_by("number")
+        .values_list("number", "valid_to")
+    ) == [(1, date(2026, 12, 31)), (2, date(2026, 12, 31)), (3, None)]
 
     out, _ = _run(
         "load_reference_version",
@@ -73,7 +86,7 @@ def test_load_reference_version_loads_a_file_as_a_new_version(shipped):
         "2027-01-01",
     )
     assert out == (
-        "already present: default_values v2 (2027 update) has the same content, "
+        "already present: default_values v3 (2027 update) has the same content, "
         "valid from 2027-01-01\n"
     )
 
@@ -155,4 +168,5 @@ def test_load_reference_version_refuses_bad_arguments(shipped, write_csv):
             "--valid-to",
             "2026-01-01",
         )
-    assert ReferenceVersion.objects.filter(dataset="default_values").count() == 1
+    # Nothing loaded: the two shipped default-value versions (v1 and v2, IR 2026/1740) only.
+    assert ReferenceVersion.objects.filter(dataset="default_values").count() == 2

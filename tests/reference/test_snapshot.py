@@ -18,8 +18,9 @@ from cbam import (
     compute_obligation,
     compute_see,
 )
-from cbam.csv_snapshot import snapshot_from_csv
+from cbam.csv_snapshot import DEFAULT_VALUES_IN_FORCE_FILE, snapshot_from_csv
 from cbam.types import ObligationYear
+from reference.datasets import DEFAULT_VALUES, SHIPPED
 from reference.errors import ReferenceDataMissing
 from reference.selectors import (
     cn_code_category,
@@ -42,7 +43,11 @@ COMPUTED = 1071
 
 @pytest.fixture(scope="module")
 def csv_snapshot():
-    return snapshot_from_csv(DATA_DIR)
+    """The CSV files in force in 2026: for the default values, the last shipped file, v2 (Annex I
+    as replaced by IR 2026/1740), which supersedes v1 from the same date."""
+    in_force = [f.file_name for f in SHIPPED if f.dataset == DEFAULT_VALUES][-1]
+    assert in_force == DEFAULT_VALUES_IN_FORCE_FILE == "default-values-ir2026-1740.csv"
+    return snapshot_from_csv(DATA_DIR, default_values_file=in_force)
 
 
 def _year(y: ObligationYear | None) -> tuple[Any, ...] | None:
@@ -122,11 +127,13 @@ def test_the_database_snapshot_holds_the_tables_of_the_csv_snapshot(shipped, csv
         csv_snapshot.cbam_factors, ("valid_from_year", "factor")
     )
     assert [db.cscf(y) for y in range(2026, 2035)] == [D(1)] * 9
-    # Both cite the same line of the same file.
+    # Both cite the same line of the same file: v2's (IR 2026/1740).
     for db_row, csv_row in zip(db.default_values, csv_snapshot.default_values, strict=True):
         assert db_row.ref.rsplit(" line ", 1)[1] == csv_row.ref.rsplit(":", 1)[1]
+    assert csv_snapshot.default_row("7208", "CN").ref == "default-values-ir2026-1740.csv:36"
+    # default_values v2: Annex I as replaced by IR 2026/1740 supersedes v1 from the same date.
     assert db.label == (
-        "reference data: goods_categories v1, cn_codes v1, default_values v1, benchmarks v1, "
+        "reference data: goods_categories v1, cn_codes v1, default_values v2, benchmarks v1, "
         "electricity_factors v1, mark_ups v1, cbam_factors v1, cscf v1"
     )
 
@@ -177,7 +184,9 @@ def test_every_cn_code_costs_the_same_from_the_database_as_from_the_csv_files(
     # data (no default value), the same refusal on both sides.
     assert sum(1 for f in db_figures if f[0] != "error") == COMPUTED
     hot_rolled = db_figures[[i.cn_code for i in inputs].index("72085120")]
-    assert hot_rolled[3][8] == D("216.98319205")  # certificates, as in test_obligation.py
+    # Certificates: test_obligation.py's 216.98319205 with v2's 3.187 (IR 2026/1740) in place of
+    # v1's 3.186892655: 100 × 3.187 × 1.10 − 133.575 = 216.995.
+    assert hot_rolled[3][8] == D("216.995")
     assert db_figures[-1][0] == "Iron or steel products"
 
 
@@ -267,9 +276,16 @@ def test_a_default_value_in_a_result_is_cited_by_version_label_and_line(shipped)
         reference_snapshot_for(on=ON),
     )
 
-    assert result.current.certificates == D("216.98319205")
+    # The default value in force in 2026 is v2's (IR 2026/1740 replaced Annex I from that date,
+    # superseding v1): 3.187 at line 36 of its file (3.186892655 at line 35 of v1's).
+    # EE = 100 × 3.187 × 1.10 = 350.57; FAA = 133.575; certificates 216.995, cost × 80.
+    assert (result.current.certificates, result.current.cost_eur) == (
+        D("216.995"),
+        D("17359.60"),
+    )
+    assert result.current.default_value.row.see_direct == D("3.187")
     assert result.current.default_value.row.ref == (
-        "default_values v1 (IR 2025/2621 Annex I, workbook of 2026-02-04) line 35"
+        "default_values v2 (IR 2025/2621 Annex I as replaced by IR 2026/1740) line 36"
     )
     assert result.current.mark_up_row.ref == "mark_ups v1 (IR 2025/2621 mark-ups) line 5"
     assert result.current.free_allocation.cbam_factor.ref == (
