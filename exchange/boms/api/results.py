@@ -21,7 +21,7 @@ from exchange.boms.selectors import (
     buyer_products_visible_to,
     chase_list,
 )
-from exchange.boms.services.recompute import recompute_enqueue
+from exchange.boms.services.recompute import buyer_product_recompute_request
 
 ASSUMPTIONS = {
     ASSUMPTION_SURE: "A line on default values whose supplier's actual SEE equalled the "
@@ -230,9 +230,8 @@ class RecomputeApi(_ProductBase):
 
     @extend_schema(request=None, responses={202: RecomputeOutput})
     def post(self, request: Request, org_slug: str, buyer_product_id: str) -> Response:
-        product = self._product(buyer_product_id)
-        job = recompute_enqueue(
-            reason="requested", organisation_id=self.organisation.pk, product_ids=[product.pk]
+        job = buyer_product_recompute_request(
+            actor=self.actor, product=self._product(buyer_product_id)
         )
         return Response({"job": job.pk}, status=status.HTTP_202_ACCEPTED)
 

@@ -16,8 +16,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import transaction
+
+from accounts.audit import Actor, audit_record
 from core.jobs import job_create
 from core.models import Job
+from exchange.boms.models import BuyerProduct
 
 RECOMPUTE_JOB = "boms.recompute"
 
@@ -43,3 +47,21 @@ def recompute_enqueue(
     if everything:
         payload["all"] = True
     return job_create(kind=RECOMPUTE_JOB, payload=payload, organisation_id=organisation_id)
+
+
+@transaction.atomic
+def buyer_product_recompute_request(*, actor: Actor, product: BuyerProduct) -> Job:
+    """A person asks for ``product`` to be computed again now, on the reference data and
+    footprints in force (e.g. after a new reference version: the result says until then which
+    version it used). Audited with who asked; the work row carries the reason."""
+    job = recompute_enqueue(
+        reason="requested", organisation_id=product.organisation_id, product_ids=[product.pk]
+    )
+    audit_record(
+        actor=actor,
+        organisation=product.organisation,
+        action="buyer_product.recompute_requested",
+        obj=product,
+        after={"job": job.pk},
+    )
+    return job

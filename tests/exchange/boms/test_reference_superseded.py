@@ -64,3 +64,22 @@ def test_a_result_on_a_replaced_version_says_so_until_it_is_recomputed(chain: Ch
     assert (
         v3.pk in AggregationResult.objects.get(product=chain.billet).versions["reference_versions"]
     )
+
+
+def test_asking_for_a_recompute_is_audited_with_who_asked(chain: Chain) -> None:
+    from accounts.models import AuditEvent
+    from core.models import Job
+
+    response = chain.api("preparer").post(chain.url(f"buyer-products/{chain.billet.pk}/recompute/"))
+
+    assert response.status_code == 202, response.content
+    job = Job.objects.get(pk=response.json()["job"])
+    assert (job.kind, job.payload) == (
+        "boms.recompute",
+        {"reason": "requested", "product_ids": [str(chain.billet.pk)]},
+    )
+    event = AuditEvent.objects.get(action="buyer_product.recompute_requested")
+    assert event.actor_user == chain.users["preparer"]
+    assert event.organisation == chain.buyer
+    assert event.object_id == str(chain.billet.pk)
+    assert event.after == {"job": job.pk}
