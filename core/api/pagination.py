@@ -6,7 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
+
+
+def _ascii_digits(raw: str) -> bool:
+    return raw.isascii() and raw.isdigit()
 
 
 class StablePageNumberPagination(PageNumberPagination):
@@ -22,6 +27,21 @@ class StablePageNumberPagination(PageNumberPagination):
                     "ordering ending in a unique field"
                 )
         return super().paginate_queryset(queryset, request, view)
+
+    def get_page_number(self, request: Any, paginator: Any) -> Any:
+        """The page asked for, read like every number of the platform: other scripts' digits
+        (``page=٢``) are not a page; DRF then answers 404 "Invalid page"."""
+        raw = super().get_page_number(request, paginator)
+        if isinstance(raw, str) and raw not in self.last_page_strings and not _ascii_digits(raw):
+            raise NotFound(f"{raw[:20]!r} is not a page number; expected 1, 2, 3, …")
+        return raw
+
+    def get_page_size(self, request: Any) -> int | None:
+        """``page_size`` in ASCII digits only; anything else gives the default size."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not _ascii_digits(raw):
+            return self.page_size
+        return super().get_page_size(request)
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         """The envelope ``get_paginated_response`` renders: all four keys, always present."""
