@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 ADDR ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo run worker migrate seed test test-fast lint format typecheck contracts check deploy-check lock ci clean
+.PHONY: help install messages demo run worker migrate seed test test-fast lint format typecheck contracts check deploy-check lock ci clean
 
 help: ## List every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -19,7 +19,10 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 
 install: $(VENV)/.installed ## Create the virtualenv and install the locked dependencies
 
-migrate: install ## Apply database migrations
+messages: install ## Compile the translation catalogues (zh-Hans) of every app
+	$(PY) manage.py compile_translations
+
+migrate: messages ## Apply database migrations
 	$(PY) manage.py migrate --noinput
 
 seed: migrate ## Load reference data and the demo world of demo/data/ (idempotent: safe to run again)
@@ -37,10 +40,10 @@ run: migrate ## Run web server and worker without re-seeding
 worker: install ## Run a Celery worker with the beat scheduler
 	$(PY) -m celery -A config worker --beat --schedule=var/celerybeat-schedule --loglevel=INFO -Q cbam
 
-test: install ## Run the whole test suite (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)
+test: messages ## Run the whole test suite (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-fast: install ## Run the tests that need no worker process
+test-fast: messages ## Run the tests that need no worker process
 	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 lint: install ## Ruff lint and format check

@@ -50,6 +50,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     totp_confirmed_at = models.DateTimeField(null=True, blank=True)
     totp_last_step = models.BigIntegerField(null=True, blank=True)
 
+    # The language of the pages and e-mails ("" = the browser's); one of settings.LANGUAGES.
+    language = models.CharField(max_length=10, blank=True, default="")
+
     # The organisation the web UI shows; the API names the organisation in its URLs.
     active_organisation = models.ForeignKey(
         "Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

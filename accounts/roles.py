@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", "Owner"
-    ADMIN = "admin", "Admin"
-    PREPARER = "preparer", "Preparer"
-    REVIEWER = "reviewer", "Reviewer"
-    VIEWER = "viewer", "Viewer"
+    OWNER = "owner", _("Owner")
+    ADMIN = "admin", _("Admin")
+    PREPARER = "preparer", _("Preparer")
+    REVIEWER = "reviewer", _("Reviewer")
+    VIEWER = "viewer", _("Viewer")
 
 
 ALL_ROLES: frozenset[str] = frozenset(Role.values)
@@ -23,11 +24,13 @@ MACHINE_ROLES: frozenset[str] = frozenset({Role.PREPARER, Role.REVIEWER, Role.VI
 
 
 class OrganisationKind(models.TextChoices):
-    PRODUCER = "producer", "Producer"
-    MANUFACTURER = "manufacturer", "Manufacturer"
-    IMPORTER = "importer", "Importer"
-    ASSOCIATION = "association", "Industry association"
-    VERIFIER = "verifier", "Verifier"
+    PRODUCER = "producer", _("Producer")
+    MANUFACTURER = "manufacturer", _("Manufacturer")
+    IMPORTER = "importer", _("Importer")
+    ASSOCIATION = "association", _("Industry association")
+    VERIFIER = "verifier", _("Verifier")
 
 
-MACHINE_ROLE_CHOICES: list[tuple[str, str]] = [(r, Role(r).label) for r in sorted(MACHINE_ROLES)]
+MACHINE_ROLE_CHOICES: list[tuple[str, str]] = [
+    (r, str(Role(r).label)) for r in sorted(MACHINE_ROLES)
+]

@@ -16,7 +16,6 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from accounts.selectors import memberships_of_user
 from accounts.services.auth import AccountLocked, login_check_password, login_check_totp
 from accounts.services.invitations import (
     invitation_accept,
@@ -38,17 +37,21 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 class LoginForm(forms.Form):
-    email = forms.EmailField()
-    password = forms.CharField(widget=forms.PasswordInput)
+    email = forms.EmailField(label=gettext_lazy("Email"))
+    password = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput)
 
 
 class TotpForm(forms.Form):
-    code = forms.RegexField(r"^\s*[0-9]{6}\s*$", error_messages={"invalid": "Enter the 6 digits."})
+    code = forms.RegexField(
+        r"^\s*[0-9]{6}\s*$",
+        label=gettext_lazy("Code"),
+        error_messages={"invalid": gettext_lazy("Enter the 6 digits.")},
+    )
 
 
 class NewAccountForm(forms.Form):
-    full_name = forms.CharField(max_length=200)
-    password = forms.CharField(widget=forms.PasswordInput)
+    full_name = forms.CharField(label=gettext_lazy("Your name"), max_length=200)
+    password = forms.CharField(label=gettext_lazy("Choose a password"), widget=forms.PasswordInput)
 
 
 class PasswordResetRequestForm(forms.Form):
@@ -186,22 +189,6 @@ def password_reset_confirm_view(request: HttpRequest, token: str) -> HttpRespons
 
 
 @login_required
-def dashboard_view(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
-    memberships = list(memberships_of_user(user=user))
-    active = user.active_organisation
-    if active is None and memberships:
-        active = memberships[0].organisation
-    role = next((m.role for m in memberships if active and m.organisation_id == active.pk), None)
-    return render(
-        request,
-        "accounts/dashboard.html",
-        {"memberships": memberships, "active": active, "role": role},
-    )
-
-
-@login_required
 @require_POST
 def switch_organisation_view(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -210,10 +197,12 @@ def switch_organisation_view(request: HttpRequest) -> HttpResponse:
         organisation = user_switch_organisation(
             user=user, organisation_slug=request.POST.get("organisation", "")
         )
-        messages.success(request, f"Now working as {organisation}.")
+        messages.success(
+            request, gettext("Now working as %(name)s.") % {"name": organisation.legal_name}
+        )
     except ApplicationError as exc:
         messages.error(request, exc.message)
-    return redirect("accounts:dashboard")
+    return redirect("web:home")
 
 
 @require_http_methods(["GET", "POST"])
@@ -224,7 +213,9 @@ def invitation_view(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "accounts/invitation.html", {"error": exc.message}, status=404)
     status = invitation.status_at(timezone.now())
     if status != "pending":
-        message = f"This invitation is {status}; ask the organisation for a new one."
+        message = gettext("This invitation is %(status)s; ask the organisation for a new one.") % {
+            "status": status
+        }
         return render(request, "accounts/invitation.html", {"error": message}, status=409)
     has_account = User.objects.filter(email__iexact=invitation.email).exists()
     form = NewAccountForm(request.POST or None)
@@ -249,6 +240,9 @@ def invitation_view(request: HttpRequest, token: str) -> HttpResponse:
                     form.add_error(field if field in form.fields else None, error)
             context["error"] = exc.message
             return render(request, "accounts/invitation.html", context, status=exc.status)
-        messages.success(request, f"You joined {invitation.organisation}.")
-        return redirect("accounts:dashboard")
+        messages.success(
+            request,
+            gettext("You joined %(name)s.") % {"name": invitation.organisation.legal_name},
+        )
+        return redirect("web:home")
     return render(request, "accounts/invitation.html", context)

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "exchange.sharing",
     "exchange.boms",
     "exchange.declarations",
+    "web",
     "demo",
 ]
 
@@ -114,10 +115,16 @@ MIDDLEWARE = [
     "core.request_context.RequestIdMiddleware",
     "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Production serves its own static files (collected by the release step).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Language: the user's setting (web.middleware), else the language cookie, else the
+    # browser's Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "web.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -140,6 +147,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.context.layout",
             ],
         },
     },
@@ -181,7 +189,7 @@ else:
 # --- Authentication ------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:dashboard"
+LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -213,14 +221,34 @@ INVITATION_TTL = timedelta(days=_env_int("INVITATION_TTL_DAYS", 7))
 OAUTH_TOKEN_TTL = timedelta(seconds=_env_int("OAUTH_TOKEN_TTL_SECONDS", 3600))
 
 # --- Internationalisation --------------------------------------------------------------------
+# Every page, form, error, finding and e-mail exists in both languages; CI fails on a
+# missing or fuzzy zh-Hans translation (tests/web/test_translations.py). The catalogues are
+# each app's locale/zh_Hans/LC_MESSAGES/django.po, compiled by `manage.py compile_translations`.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LANGUAGE_COOKIE_NAME = "cbam_language"
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+# Numbers and dates per language (web/formats/: grouped amounts in both languages).
+FORMAT_MODULE_PATH = ["web.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# WhiteNoise serves STATIC_ROOT (filled by collectstatic); in development the finders serve
+# the apps' static folders directly.
+WHITENOISE_USE_FINDERS = DEBUG
+if DEBUG:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 MEDIA_ROOT = VAR_DIR / "media"
 
 # --- Email -----------------------------------------------------------------------------------

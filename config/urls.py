@@ -31,6 +31,7 @@ urlpatterns = [
     path("admin/login/", admin_login_view, name="admin-login"),
     path("admin/", admin.site.urls),
     path("", include(("accounts.urls", "accounts"), namespace="accounts")),
+    path("", include(("web.urls", "web"), namespace="web")),
 ]
 
 handler404 = "core.api.views.not_found"

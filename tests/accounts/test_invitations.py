@@ -360,7 +360,8 @@ def test_the_page_offers_a_person_without_an_account_to_create_one(client, pendi
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Join Acme Steel" in html
+    assert "<h1>Join 阿克米钢铁</h1>" in html  # the name in its own script, then in Latin
+    assert '<p class="muted">Acme Steel</p>' in html
     assert "new.person@example.com" in html
     assert 'name="full_name"' in html
     assert 'name="password"' in html
@@ -382,7 +383,7 @@ def test_a_new_person_creates_an_account_and_joins(client, pending, organisation
     assert Membership.objects.get(user=user).role == "preparer"
     invitation.refresh_from_db()
     assert invitation.accepted_by == user
-    assert "You joined Acme Steel." in client.get("/dashboard/").content.decode()
+    assert "You joined 阿克米钢铁." in client.get("/dashboard/", follow=True).content.decode()
 
 
 def test_a_weak_password_is_refused_under_the_password_field(client, pending):

@@ -139,7 +139,7 @@ def test_the_right_password_logs_in_and_redirects_to_the_dashboard(client, alice
     assert response.status_code == 302
     assert response["Location"] == "/dashboard/"
     assert _logged_in_as(client) == str(alice.pk)
-    assert client.get("/dashboard/").status_code == 200
+    assert client.get("/dashboard/", follow=True).status_code == 200
 
 
 def test_a_safe_next_url_is_followed_and_a_foreign_one_is_not(client, alice):

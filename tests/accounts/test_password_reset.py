@@ -322,7 +322,7 @@ def test_a_reset_ends_the_sessions_opened_with_the_old_password(client, alice):
     assert elsewhere.post("/login/", {"email": alice.email, "password": PASSWORD}).status_code == (
         302
     )
-    assert elsewhere.get("/dashboard/").status_code == 200
+    assert elsewhere.get("/dashboard/", follow=True).status_code == 200
     _request(client, alice.email)
     (token,) = _send_emails()
 

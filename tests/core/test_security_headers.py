@@ -56,7 +56,7 @@ def test_a_logged_in_page_is_not_cached(client, db, django_user_model):
     member = MembershipFactory()
     client.force_login(member.user)
 
-    response = client.get("/dashboard/")
+    response = client.get(f"/o/{member.organisation.slug}/")
 
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store, private"

@@ -1,0 +1,1 @@
+"""Pages of the exchange (requests, grants, bills of materials, declarations), beside its API."""

@@ -1,0 +1,1 @@
+"""Pages of the supplier's workplace (installations, products, footprints), beside its API."""
