@@ -32,6 +32,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include(("accounts.urls", "accounts"), namespace="accounts")),
     path("", include(("web.urls", "web"), namespace="web")),
+    path("", include(("accounts.pages.urls", "accounts-pages"), namespace="accounts-pages")),
+    path(
+        "o/<slug:org_slug>/",
+        include(("suppliers.pages.urls", "suppliers-pages"), namespace="suppliers-pages"),
+    ),
+    path(
+        "o/<slug:org_slug>/",
+        include(("exchange.pages.urls", "exchange-pages"), namespace="exchange-pages"),
+    ),
 ]
 
 handler404 = "core.api.views.not_found"

@@ -1,0 +1,5 @@
+"""URLs of the accounts pages (person pages at the root, organisation pages under /o/<org_slug>/)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
