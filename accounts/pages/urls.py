@@ -1,4 +1,4 @@
-"""URLs of the accounts pages (person pages at the root, organisation pages under /o/<org_slug>/)."""
+"""URLs of the accounts pages: person pages at the root, organisation pages under /o/<org>/."""
 
 from django.urls import URLPattern
 
