@@ -91,6 +91,15 @@ def test_collectstatic_then_gunicorn_serves_the_hashed_static_files(tmp_path):
         status, headers, _ = _get(base + js.group(1), **{"Accept-Encoding": "gzip"})
         assert status == 200
         assert headers.get("Content-Encoding") == "gzip"
+
+        # The API documentation is not a blank page: every script and stylesheet it names
+        # (Swagger UI from drf-spectacular-sidecar, the split view's script) is served.
+        status, _, body = _get(f"{base}/api/docs/")
+        assert status == 200
+        assets = re.findall(r'(?:src|href)="(/[^"]+\.(?:js|css))"', body.decode())
+        assert len(assets) >= 4, assets
+        for asset in assets:
+            assert _get(base + asset)[0] == 200, asset
     finally:
         server.terminate()
         server.wait(timeout=10)
