@@ -72,7 +72,8 @@ def test_one_changed_byte_is_invalid_and_says_so_in_chinese(signed):
     html = page.content.decode()
     assert page.status_code == 200
     assert "无效：请勿依赖此文件。" in html
-    assert "What was signed" not in html and "签名内容" not in html
+    assert "What was signed" not in html
+    assert "签名内容" not in html
 
 
 def test_pasted_json_is_canonicalised_so_whitespace_and_key_order_do_not_matter(signed):
@@ -84,7 +85,7 @@ def test_pasted_json_is_canonicalised_so_whitespace_and_key_order_do_not_matter(
 
 
 def test_a_key_revoked_after_signing_is_valid_with_a_warning(signed):
-    organisation, document = signed
+    _organisation, document = signed
     from accounts.models import SigningKey
 
     key = SigningKey.objects.get(kid=document.kid)
