@@ -100,6 +100,17 @@ def check_page(page: Any, visit: Visit) -> None:
     assert visit.errors == [], f"{page.url}: browser errors: {visit.errors}"
 
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def snap(page: Any, name: str) -> None:
+    """With ``CBAM_SCREENSHOTS=1`` (``make screenshots``), save the page as
+    docs/screenshots/<name>.png for the README's tour; otherwise do nothing."""
+    if os.environ.get("CBAM_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
 def log_in(page: Any, visit: Visit, email: str, password: str) -> None:
     page.goto(f"{visit.base_url}/login/")
     page.fill("#id_email", email)
