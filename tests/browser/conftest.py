@@ -71,8 +71,19 @@ def page(browser: Any, visit: Visit) -> Iterator[Any]:
         if not (url.startswith(visit.base_url) or url.startswith(("data:", "about:"))):
             visit.foreign_requests.append(url)
 
+    def on_response(response: Any) -> None:
+        # A page answering 400 with its form's errors is right; a missing stylesheet, script,
+        # image or fragment is not.
+        if response.status >= 400 and response.request.resource_type != "document":
+            visit.errors.append(f"{response.status} {response.url}")
+
+    def on_console(message: Any) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            visit.errors.append(message.text)
+
     tab.on("request", on_request)
-    tab.on("console", lambda m: visit.errors.append(m.text) if m.type == "error" else None)
+    tab.on("response", on_response)
+    tab.on("console", on_console)
     tab.on("pageerror", lambda exc: visit.errors.append(str(exc)))
     yield tab
     context.close()
