@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -42,14 +41,14 @@ class _GivenGrantPage(OrganisationPage):
         return get_object_or_404(grants_given_by(supplier=self.organisation), pk=grant_id)
 
     def render_detail(
-        self, request: HttpRequest, grant: Grant, form: RevokeForm | None = None, status: int = 200
+        self, request: HttpRequest, grant: Grant, form: RevokeForm | None = None
     ) -> HttpResponse:
         context = self.get_context_data(
             grant=grant,
             can_revoke=self.role in WRITER_ROLES and grant.is_live,
             form=form or RevokeForm(),
         )
-        return render(request, "exchange/pages/grant_detail.html", context, status=status)
+        return render(request, "exchange/pages/grant_detail.html", context)
 
 
 class GrantDetailPage(_GivenGrantPage):
@@ -79,8 +78,9 @@ class GrantRevokePage(_GivenGrantPage):
             except ApplicationError as error:
                 form_errors_add(form, error)
             else:
-                messages.success(request, _("The grant is revoked; the buyer is told why."))
                 return redirect(
                     "exchange-pages:grant", org_slug=self.organisation.slug, grant_id=grant.pk
                 )
-        return self.render_detail(request, self.given(grant_id), form, status=400)
+        # The page again with the errors, answered 200 as a form shown again is (a 4xx would
+        # be reported by the browser as a failed load).
+        return self.render_detail(request, self.given(grant_id), form)

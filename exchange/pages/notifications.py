@@ -8,13 +8,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.pages.base import OrganisationPage
 from accounts.roles import ALL_ROLES
@@ -95,14 +92,5 @@ class NotificationReadAllPage(OrganisationPage):
     role_map = {"POST": ALL_ROLES}
 
     def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponseBase:
-        count = notifications_mark_all_read(actor=self.actor, organisation=self.organisation)
-        messages.success(
-            request,
-            ngettext(
-                "%(count)s notification marked read.", "%(count)s notifications marked read.", count
-            )
-            % {"count": count}
-            if count
-            else _("Nothing was unread."),
-        )
+        notifications_mark_all_read(actor=self.actor, organisation=self.organisation)
         return redirect("exchange-pages:notifications", org_slug=self.organisation.slug)

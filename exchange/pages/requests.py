@@ -9,7 +9,6 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -64,8 +63,7 @@ class InboxPage(OrganisationPage):
             due_soon_days=DUE_SOON_DAYS,
             **_due_context(),
         )
-        status_code = 400 if form.is_bound and not form.is_valid() else 200
-        return render(request, "exchange/pages/requests.html", context, status=status_code)
+        return render(request, "exchange/pages/requests.html", context)
 
 
 class _ReceivedRequestPage(OrganisationPage):
@@ -79,7 +77,6 @@ class _ReceivedRequestPage(OrganisationPage):
         *,
         fulfil_form: FulfilForm | None = None,
         reject_form: RejectForm | None = None,
-        status: int = 200,
     ) -> HttpResponse:
         can_answer = self.role in WRITER_ROLES and received.status == RequestStatus.OPEN
         footprints: list[Footprint] = []
@@ -98,7 +95,7 @@ class _ReceivedRequestPage(OrganisationPage):
             reject_form=reject_form or RejectForm(),
             **_due_context(),
         )
-        return render(request, "exchange/pages/request_detail.html", context, status=status)
+        return render(request, "exchange/pages/request_detail.html", context)
 
     def answer(
         self,
@@ -107,7 +104,6 @@ class _ReceivedRequestPage(OrganisationPage):
         form: FulfilForm | RejectForm,
         *,
         act: Callable[[FootprintRequest, dict[str, Any]], object],
-        done: str,
     ) -> HttpResponseBase:
         """Fulfil or reject (``act``) an open request with a valid form, then back to its page;
         otherwise its page again with the form's errors (a service's error at its field, a
@@ -123,14 +119,17 @@ class _ReceivedRequestPage(OrganisationPage):
             except ApplicationError as error:
                 form_errors_add(form, error)
             else:
-                messages.success(request, done)
                 return redirect(
                     "exchange-pages:request",
                     org_slug=self.organisation.slug,
                     incoming_request_id=received.pk,
                 )
-        forms = {"fulfil_form": form} if isinstance(form, FulfilForm) else {"reject_form": form}
-        return self.render_detail(request, self.received(request_id), status=400, **forms)
+        # The page again with the errors, answered 200 as a form shown again is (a 4xx would
+        # be reported by the browser as a failed load).
+        fresh = self.received(request_id)
+        if isinstance(form, FulfilForm):
+            return self.render_detail(request, fresh, fulfil_form=form)
+        return self.render_detail(request, fresh, reject_form=form)
 
 
 def _fulfil_form(footprints: list[Footprint], data: Any = None) -> FulfilForm:
@@ -170,7 +169,6 @@ class RequestFulfilPage(_ReceivedRequestPage):
             act=lambda received, data: request_fulfil(
                 actor=self.actor, request=received, footprints=data["footprints"]
             ),
-            done=_("The request is fulfilled: the buyer can read the footprints now."),
         )
 
 
@@ -189,7 +187,6 @@ class RequestRejectPage(_ReceivedRequestPage):
             act=lambda received, data: request_reject(
                 actor=self.actor, request=received, reason=data["reason"]
             ),
-            done=_("The request is rejected; the buyer is told why."),
         )
 
 
@@ -210,12 +207,8 @@ class RequestClaimPage(OrganisationPage):
                 actor=self.actor, organisation=self.organisation, request=invited
             )
         except ApplicationError:
-            messages.error(
-                request,
-                _("This request can no longer be claimed: it was claimed or closed meanwhile."),
-            )
+            # Claimed or closed in the meantime: the inbox shows where it stands.
             return redirect("exchange-pages:requests", org_slug=self.organisation.slug)
-        messages.success(request, _("The request is yours to answer now."))
         return redirect(
             "exchange-pages:request",
             org_slug=self.organisation.slug,

@@ -46,7 +46,7 @@ def test_revoking_needs_a_reason_and_then_the_buyer_loses_access(buyer, supplier
     done = client.post(url, {"reason": "合同已结束"})
     twice = client.post(url, {"reason": "again"})
 
-    assert blank.status_code == 400
+    assert blank.status_code == 200
     assert (
         '<p class="errors" id="id_reason_error">'
         "请说明买方失去访问权限的原因；该原因会发送给买方。</p>" in blank.content.decode()
@@ -55,7 +55,7 @@ def test_revoking_needs_a_reason_and_then_the_buyer_loses_access(buyer, supplier
     grant.refresh_from_db()
     assert (grant.is_live, grant.revocation_reason) == (False, "合同已结束")
     assert Notification.objects.get(organisation=buyer.organisation).kind == "grant.revoked"
-    assert twice.status_code == 400
+    assert twice.status_code == 200
     assert "此授权已被撤销。" in twice.content.decode()
 
 
