@@ -1,4 +1,10 @@
-"""What the accounts pages share about forms: a service's refusal shown at the fields."""
+"""What the accounts pages share about forms: a service's refusal shown at the fields.
+
+A form shown again with its errors answers 200, as the login page does: the page is the
+answer, its errors are in it (marked ``role="alert"`` and beside each field). A 4xx document
+is a failed load to the browser (an error in its console) and htmx swaps no 4xx answer. Only a
+page that is itself a refusal (a dead link, a role not allowed) answers 4xx.
+"""
 
 from __future__ import annotations
 

@@ -85,11 +85,9 @@ class KeyRevokePage(OrganisationPage):
     def _key(self, key_id: UUID) -> SigningKey:
         return get_object_or_404(signing_keys_visible_to(organisation=self.organisation), pk=key_id)
 
-    def _render(
-        self, request: HttpRequest, key: SigningKey, form: RevokeForm, status: int = 200
-    ) -> HttpResponse:
+    def _render(self, request: HttpRequest, key: SigningKey, form: RevokeForm) -> HttpResponse:
         context = self.get_context_data(key=key, form=form)
-        return render(request, "accounts/pages/key_revoke.html", context, status=status)
+        return render(request, "accounts/pages/key_revoke.html", context)
 
     def get(self, request: HttpRequest, key_id: UUID, **kwargs: Any) -> HttpResponse:
         return self._render(request, self._key(key_id), RevokeForm())
@@ -98,11 +96,11 @@ class KeyRevokePage(OrganisationPage):
         key = self._key(key_id)
         form = RevokeForm(request.POST)
         if not form.is_valid():
-            return self._render(request, key, form, status=400)
+            return self._render(request, key, form)
         try:
             key = signing_key_revoke(actor=self.actor, key=key, reason=form.cleaned_data["reason"])
         except ApplicationError as exc:
             apply_service_errors(form, exc)
-            return self._render(request, key, form, status=exc.status)
+            return self._render(request, key, form)
         messages.success(request, gettext("The key %(kid)s is revoked.") % {"kid": key.kid})
         return redirect("accounts-pages:keys", org_slug=self.organisation.slug)

@@ -74,7 +74,7 @@ def _grantable_roles(acting_role: str) -> list[tuple[str, str]]:
 
 class _MembersBase(OrganisationPage):
     """The members page as every action of it answers when a service refuses: the list
-    again, with the refusal beside the row it concerns."""
+    again, with the refusal beside the row it concerns (200: see ``accounts.pages.forms``)."""
 
     def render_members(
         self,
@@ -82,7 +82,6 @@ class _MembersBase(OrganisationPage):
         *,
         invite_form: InviteForm | None = None,
         errors: dict[UUID, str] | None = None,
-        status: int = 200,
     ) -> HttpResponse:
         errors = errors or {}
         is_admin = self.role in ADMIN_ROLES
@@ -123,7 +122,7 @@ class _MembersBase(OrganisationPage):
             is_admin=is_admin,
             invitation_days=settings.INVITATION_TTL.days,
         )
-        return render(request, TEMPLATE, context, status=status)
+        return render(request, TEMPLATE, context)
 
 
 class MembersPage(_MembersBase):
@@ -146,13 +145,13 @@ class MembersPage(_MembersBase):
                 )
             except ApplicationError as exc:
                 apply_service_errors(form, exc)
-                return self.render_members(request, invite_form=form, status=exc.status)
+                return self.render_members(request, invite_form=form)
             messages.success(
                 request,
                 gettext("Invitation sent to %(email)s.") % {"email": invitation.email},
             )
             return redirect("accounts-pages:members", org_slug=self.organisation.slug)
-        return self.render_members(request, invite_form=form, status=400)
+        return self.render_members(request, invite_form=form)
 
 
 class MemberRolePage(_MembersBase):
@@ -167,7 +166,7 @@ class MemberRolePage(_MembersBase):
         form = RoleForm(request.POST)
         if not form.is_valid():
             message = gettext("Choose one of the roles.")
-            return self.render_members(request, errors={membership.pk: message}, status=400)
+            return self.render_members(request, errors={membership.pk: message})
         try:
             membership = membership_change_role(
                 actor=self.actor,
@@ -176,9 +175,7 @@ class MemberRolePage(_MembersBase):
                 role=form.cleaned_data["role"],
             )
         except ApplicationError as exc:
-            return self.render_members(
-                request, errors={membership.pk: exc.message}, status=exc.status
-            )
+            return self.render_members(request, errors={membership.pk: exc.message})
         messages.success(
             request,
             gettext("%(email)s is now %(role)s.")
@@ -200,9 +197,7 @@ class MemberRemovePage(_MembersBase):
         try:
             membership_remove(actor=self.actor, acting_role=self.role, membership=membership)
         except ApplicationError as exc:
-            return self.render_members(
-                request, errors={membership.pk: exc.message}, status=exc.status
-            )
+            return self.render_members(request, errors={membership.pk: exc.message})
         messages.success(request, gettext("%(email)s was removed.") % {"email": email})
         if membership.user_id == self.user.pk:  # they left: this organisation is gone for them
             return redirect("web:home")
@@ -221,9 +216,7 @@ class InvitationRevokePage(_MembersBase):
         try:
             invitation = invitation_revoke(actor=self.actor, invitation=invitation)
         except ApplicationError as exc:
-            return self.render_members(
-                request, errors={invitation.pk: exc.message}, status=exc.status
-            )
+            return self.render_members(request, errors={invitation.pk: exc.message})
         messages.success(
             request,
             gettext("The invitation of %(email)s is revoked.") % {"email": invitation.email},

@@ -85,7 +85,7 @@ class SettingsPage(PersonPage):
     def _language(self, request: HttpRequest) -> HttpResponse:
         form = LanguageForm(request.POST)
         if not form.is_valid():
-            return self._render(request, language_form=form, status=400)
+            return self._render(request, language_form=form)
         code = form.cleaned_data["language"]
         user_set_language(user=self.user, language=code)
         if code:
@@ -99,7 +99,7 @@ class SettingsPage(PersonPage):
     def _password(self, request: HttpRequest) -> HttpResponse:
         form = PasswordChangeForm(self.user, request.POST)
         if not form.is_valid():
-            return self._render(request, password_form=form, status=400)
+            return self._render(request, password_form=form)
         form.save()
         update_session_auth_hash(request, form.user)
         messages.success(request, gettext("Your password has been changed."))
@@ -108,7 +108,7 @@ class SettingsPage(PersonPage):
     def _totp_code(self, request: HttpRequest, which: str) -> HttpResponse:
         form = TotpCodeForm(request.POST)
         if not form.is_valid():
-            return self._render(request, totp_form=form, status=400)
+            return self._render(request, totp_form=form)
         try:
             if which == "totp_confirm":
                 totp_confirm(user=self.user, code=form.cleaned_data["code"])
@@ -118,7 +118,7 @@ class SettingsPage(PersonPage):
                 done = gettext("Two-factor sign-in is off.")
         except ApplicationError as exc:
             apply_service_errors(form, exc)
-            return self._render(request, totp_form=form, status=exc.status)
+            return self._render(request, totp_form=form)
         messages.success(request, done)
         return redirect(SETTINGS_TOTP)
 

@@ -100,14 +100,9 @@ class SignUpPage(PublicPage):
         return render(request, TEMPLATE, {"error": error.message}, status=error.status)
 
     def _render(
-        self,
-        request: HttpRequest,
-        invitation: SignUpInvitation,
-        form: SignUpForm,
-        status: int = 200,
+        self, request: HttpRequest, invitation: SignUpInvitation, form: SignUpForm
     ) -> HttpResponse:
-        context = {"invitation": invitation, "form": form}
-        return render(request, TEMPLATE, context, status=status)
+        return render(request, TEMPLATE, {"invitation": invitation, "form": form})
 
     def get(self, request: HttpRequest, sign_up_token: str, **kwargs: Any) -> HttpResponse:
         try:
@@ -126,7 +121,7 @@ class SignUpPage(PublicPage):
             return self._refused(request, exc)
         form = SignUpForm(request.POST)
         if not form.is_valid():
-            return self._render(request, invitation, form, status=400)
+            return self._render(request, invitation, form)
         data = form.cleaned_data
         language = translation.get_language() or ""
         try:
@@ -144,7 +139,7 @@ class SignUpPage(PublicPage):
             )
         except ValidationFailed as exc:
             apply_service_errors(form, exc, field_of=FIELD_OF)
-            return self._render(request, invitation, form, status=400)
+            return self._render(request, invitation, form)
         except ApplicationError as exc:  # the link was used or expired meanwhile
             return self._refused(request, exc)
         login(request, user, backend=BACKEND)

@@ -158,7 +158,7 @@ def test_an_admin_changing_an_owner_is_told_why_not_in_chinese(team):
         _url(f"members/{owner.pk}/role/"), {"role": "viewer"}, **ZH
     )
 
-    assert answer.status_code == 403
+    assert answer.status_code == 200
     row = next(r for r in answer.context["rows"] if r.membership.pk == owner.pk)
     assert row.error == "只有所有者才能授予、更改或移除所有者角色。"
     assert "只有所有者才能授予、更改或移除所有者角色。" in answer.content.decode()
@@ -169,15 +169,15 @@ def test_an_admin_changing_an_owner_is_told_why_not_in_chinese(team):
 def test_nobody_changes_their_own_role(team):
     admin = team[Role.ADMIN]
     answer = _client(admin).post(_url(f"members/{admin.pk}/role/"), {"role": "viewer"})
-    assert answer.status_code == 403
+    assert answer.status_code == 200
     row = next(r for r in answer.context["rows"] if r.membership.pk == admin.pk)
     assert row.error == "You cannot change your own role; ask another admin or owner."
 
 
-def test_an_unknown_role_is_a_400_beside_the_row(team):
+def test_an_unknown_role_is_said_beside_the_row(team):
     viewer = team[Role.VIEWER]
     answer = _client(team[Role.OWNER]).post(_url(f"members/{viewer.pk}/role/"), {"role": "god"})
-    assert answer.status_code == 400
+    assert answer.status_code == 200
     row = next(r for r in answer.context["rows"] if r.membership.pk == viewer.pk)
     assert row.error == "Choose one of the roles."
 
@@ -198,7 +198,7 @@ def test_the_last_owner_cannot_be_removed_and_the_page_says_so(team):
 
     answer = _client(owner).post(_url(f"members/{owner.pk}/remove/"), **ZH)
 
-    assert answer.status_code == 409
+    assert answer.status_code == 200
     row = next(r for r in answer.context["rows"] if r.membership.pk == owner.pk)
     assert row.error == "组织必须至少保留一名所有者：请先将其他人设为所有者。"
     assert Membership.objects.filter(pk=owner.pk).exists()
@@ -263,7 +263,7 @@ def test_an_invitation_of_a_member_is_refused_at_the_email_field_in_chinese(team
         _url("members/"), {"email": "viewer@acme.example", "role": "viewer"}, **ZH
     )
 
-    assert answer.status_code == 409
+    assert answer.status_code == 200
     assert answer.context["invite_form"].errors == {"email": ["viewer@acme.example 已是成员。"]}
     assert not Invitation.objects.exists()
 
@@ -272,7 +272,7 @@ def test_an_admin_cannot_invite_an_owner(team):
     answer = _client(team[Role.ADMIN]).post(
         _url("members/"), {"email": "boss@example.com", "role": "owner"}
     )
-    assert answer.status_code == 403
+    assert answer.status_code == 200
     assert answer.context["invite_form"].errors == {
         "__all__": ["Only an owner can invite another owner."]
     }
@@ -295,6 +295,6 @@ def test_revoking_a_revoked_invitation_is_said_beside_it(team, organisation):
         organisation=organisation, email="x@example.com", revoked_at=timezone.now()
     )
     answer = _client(team[Role.ADMIN]).post(_url(f"invitations/{invitation.pk}/revoke/"), **ZH)
-    assert answer.status_code == 409
+    assert answer.status_code == 200
     row = next(r for r in answer.context["invitations"] if r.invitation.pk == invitation.pk)
     assert row.error == "此邀请状态为“已撤销”；只能撤销待接受的邀请。"
