@@ -80,7 +80,7 @@ class SettingsPage(PersonPage):
             return redirect(SETTINGS_TOTP)
         if which in ("totp_confirm", "totp_disable"):
             return self._totp_code(request, which)
-        return self._render(request, status=400)
+        return self._render(request, status=200)
 
     def _language(self, request: HttpRequest) -> HttpResponse:
         form = LanguageForm(request.POST)
