@@ -98,9 +98,9 @@ class _CatalogueFormPage(OrganisationPage):
         if self.object_kwarg in kwargs:
             self.obj = get_object_or_404(self.queryset(), pk=kwargs[self.object_kwarg])
 
-    def render_form(self, request: HttpRequest, form: ServiceForm, status: int = 200) -> Any:
+    def render_form(self, request: HttpRequest, form: ServiceForm) -> Any:
         context = self.get_context_data(form=form, obj=self.obj)
-        return render(request, self.template, context, status=status)
+        return render(request, self.template, context)
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         self.load(kwargs)
@@ -111,12 +111,12 @@ class _CatalogueFormPage(OrganisationPage):
         form = self.form(request.POST)
         data = self.read(form)
         if form.errors:
-            return self.render_form(request, form, status=400)
+            return self.render_form(request, form)
         try:
             self.save(data)
         except ValidationFailed as exc:
             form.add_service_error(exc)
-            return self.render_form(request, form, status=400)
+            return self.render_form(request, form)
         messages.success(request, str(self.saved))
         return redirect(self.list_url, org_slug=self.organisation.slug)
 

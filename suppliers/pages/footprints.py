@@ -245,9 +245,9 @@ class _FootprintFormPage(FootprintPage):
             precursor_rows=rows,
         )
 
-    def render_form(self, request: HttpRequest, form: FootprintForm, status: int = 200) -> Any:
+    def render_form(self, request: HttpRequest, form: FootprintForm) -> Any:
         context = self.get_context_data(form=form, footprint=self.current)
-        return render(request, "suppliers/pages/footprint_form.html", context, status=status)
+        return render(request, "suppliers/pages/footprint_form.html", context)
 
     def save(self, data: dict[str, Any]) -> Footprint:
         raise NotImplementedError
@@ -260,7 +260,7 @@ class _FootprintFormPage(FootprintPage):
             footprint = self.save(form.data_for_service(partial=self.current is not None))
         except ApplicationError as exc:
             form.add_service_error(exc, field_name)
-            return self.render_form(request, form, status=400)
+            return self.render_form(request, form)
         messages.success(request, gettext("The draft is saved; its SEE is computed."))
         return _detail(self, footprint)
 
