@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation
 from core.workflows import StatusMachine
@@ -79,7 +80,7 @@ class FootprintStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted (validating)")
     IN_REVIEW = "in_review", _("In review")
     APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("footprint status", "Rejected")
     PUBLISHED = "published", _("Published")
     DEPRECATED = "deprecated", _("Deprecated")
 

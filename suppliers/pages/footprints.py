@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import Promise
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from accounts.pages.base import OrganisationPage
 from accounts.roles import ADMIN_ROLES, ALL_ROLES, REVIEW_ROLES, WRITER_ROLES
@@ -184,7 +184,7 @@ def _inputs_shown(footprint: Footprint) -> list[dict[str, Any]]:
 
 def _timeline(footprint: Footprint) -> list[dict[str, Any]]:
     steps = [
-        (gettext_lazy("Created"), footprint.created_at, footprint.created_by, ""),
+        (pgettext_lazy("event", "Created"), footprint.created_at, footprint.created_by, ""),
         (gettext_lazy("Submitted"), footprint.submitted_at, footprint.submitted_by, ""),
         (
             gettext_lazy("Reviewed"),
@@ -404,7 +404,7 @@ class RejectPage(FootprintActionPage):
     role_map = {"POST": REVIEW_ROLES}
     offered_in = (FootprintStatus.IN_REVIEW, FootprintStatus.APPROVED)
     url_name = "footprint-reject"
-    label = gettext_lazy("Reject")
+    label = pgettext_lazy("review", "Reject")
     done = gettext_lazy("Rejected: the preparer sees your comment.")
     comment = "required"
     danger = True
