@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from reference.models import (
     Benchmark,
     CbamFactor,
+    CertificatePrice,
     CnCode,
     Cscf,
     DefaultValue,
@@ -116,3 +117,16 @@ class CbamFactorAdmin(RowAdmin):
 @admin.register(Cscf)
 class CscfAdmin(RowAdmin):
     list_display = ("year", "cscf", "published", "version", "line")
+
+
+@admin.register(CertificatePrice)
+class CertificatePriceAdmin(RowAdmin):
+    list_display = (
+        "kind",
+        "period_start",
+        "period_end",
+        "price_eur",
+        "publication_date",
+        "version",
+        "line",
+    )

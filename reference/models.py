@@ -25,6 +25,7 @@ class Dataset(models.TextChoices):
     MARK_UPS = "mark_ups", "Mark-ups"
     CBAM_FACTORS = "cbam_factors", "CBAM factors"
     CSCF = "cscf", "Cross-sectoral correction factors"
+    CERTIFICATE_PRICES = "certificate_prices", "Certificate prices"
 
 
 assert tuple(sorted(Dataset.values)) == tuple(sorted(DATASETS)) == tuple(sorted(SPECS))
@@ -299,6 +300,32 @@ class Cscf(ReferenceRow):
         return str(self.year)
 
 
+class CertificatePrice(ReferenceRow):
+    """A published CBAM certificate price (Reg. 2023/956 Art. 21 as amended by Reg. 2025/2083;
+    IR 2025/2548): EUR per certificate for goods imported from ``period_start`` to
+    ``period_end`` (a quarter of 2026, a Monday-to-Sunday week from 2027), published on
+    ``publication_date``; ``source`` says where the figure was read."""
+
+    version = _version_fk("certificate_prices")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    kind = models.CharField(max_length=10, help_text="quarterly (2026) or weekly (2027 on)")
+    price_eur = _decimal(help_text="EUR per certificate")
+    publication_date = models.DateField()
+    source = models.TextField()
+
+    class Meta:
+        ordering = ("version", "period_start")
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=("version", "kind", "period_start"), name="reference_certprice_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.period_start}"
+
+
 ROW_MODELS: dict[str, type[ReferenceRow]] = {
     Dataset.GOODS_CATEGORIES: GoodsCategory,
     Dataset.CN_CODES: CnCode,
@@ -308,4 +335,5 @@ ROW_MODELS: dict[str, type[ReferenceRow]] = {
     Dataset.MARK_UPS: MarkUp,
     Dataset.CBAM_FACTORS: CbamFactor,
     Dataset.CSCF: Cscf,
+    Dataset.CERTIFICATE_PRICES: CertificatePrice,
 }

@@ -13,8 +13,16 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from cbam.certificate_prices import (
+    AppliedCertificatePrice,
+    CertificatePriceRow,
+    PriceAssumption,
+    last_published_price,
+    price_for_importation,
+)
 from cbam.reference import ReferenceSnapshot
 from cbam.types import (
     BenchmarkRow,
@@ -23,11 +31,12 @@ from cbam.types import (
     ElectricityFactorRow,
     MarkUpRow,
 )
-from reference.datasets import DATASETS
+from reference.datasets import DATASETS, SNAPSHOT_DATASETS
 from reference.errors import ReferenceDataMissing
 from reference.models import (
     Benchmark,
     CbamFactor,
+    CertificatePrice,
     CnCode,
     Cscf,
     Dataset,
@@ -120,6 +129,68 @@ def _version_ids(dataset: str, on: date) -> list[int]:
     return [] if version is None else [version.pk]
 
 
+# --------------------------------------------------------------------------- certificate prices
+
+#: The setting that holds the price assumed where none is published, and how outputs name it.
+PRICE_ASSUMPTION_SETTING = "CBAM_CERTIFICATE_PRICE_EUR"
+
+
+def certificate_price_assumption() -> PriceAssumption:
+    """The explicit price used where no certificate price is published for a period (the
+    setting ``CBAM_CERTIFICATE_PRICE_EUR``, an illustrative figure): every output that uses it
+    labels it as an assumption."""
+    price = Decimal(str(getattr(settings, PRICE_ASSUMPTION_SETTING)))
+    return PriceAssumption(
+        price_eur=price,
+        source=f"setting {PRICE_ASSUMPTION_SETTING} = {price}",
+    )
+
+
+def certificate_price_rows(*, on: date) -> tuple[CertificatePriceRow, ...]:
+    """The published certificate prices of the ``certificate_prices`` version valid on ``on``
+    (none when no version is), each citing ``certificate_prices v<n> (<label>) line <line>``.
+    One query for the version, one for its rows."""
+    version = reference_version_valid_on(dataset=Dataset.CERTIFICATE_PRICES, on=on)
+    if version is None:
+        return ()
+    prefix = f"{version} line"
+    return tuple(
+        CertificatePriceRow(
+            period_start=start,
+            period_end=end,
+            kind="weekly" if kind == "weekly" else "quarterly",
+            price_eur=_plain(price),
+            publication_date=published,
+            source=source,
+            ref=f"{prefix} {line}",
+        )
+        for start, end, kind, price, published, source, line in CertificatePrice.objects.filter(
+            version=version
+        )
+        .order_by("period_start", "kind")
+        .values_list(
+            "period_start", "period_end", "kind", "price_eur", "publication_date", "source", "line"
+        )
+    )
+
+
+def certificate_price_for_importation(*, on: date) -> AppliedCertificatePrice:
+    """The certificate price for goods imported on ``on`` (Reg. 2023/956 Art. 21 as amended:
+    the average of its quarter in 2026, of its calendar week from 2027), from the version
+    valid on that day; the labelled assumption where none is published."""
+    return price_for_importation(
+        certificate_price_rows(on=on), on=on, assumption=certificate_price_assumption()
+    )
+
+
+def certificate_price_last_published(*, as_of: date) -> AppliedCertificatePrice:
+    """The certificate price published last on or before ``as_of``, with its period and date
+    (what exposure and projections are priced at); the labelled assumption when none is."""
+    return last_published_price(
+        certificate_price_rows(on=as_of), as_of=as_of, assumption=certificate_price_assumption()
+    )
+
+
 # --------------------------------------------------------------------------- snapshot
 
 # (dataset, id, sha256, number, label) per table: what the snapshot's content depends on. The
@@ -138,7 +209,7 @@ def reference_snapshot_for(*, on: date) -> ReferenceSnapshot:
     Raises :class:`ReferenceDataMissing` when a table has no version valid on ``on``.
     """
     versions = reference_versions_valid_on(on=on)
-    missing = [dataset for dataset in DATASETS if dataset not in versions]
+    missing = [dataset for dataset in SNAPSHOT_DATASETS if dataset not in versions]
     if missing:
         raise ReferenceDataMissing(
             f"no reference data valid on {on.isoformat()} for {', '.join(missing)}: "
@@ -147,7 +218,7 @@ def reference_snapshot_for(*, on: date) -> ReferenceSnapshot:
         )
     key = tuple(
         (dataset, v.pk, v.sha256, v.number, v.label)
-        for dataset in DATASETS
+        for dataset in SNAPSHOT_DATASETS
         for v in (versions[dataset],)
     )
     return _snapshot_build(key)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from cbam.certificate_prices import QUARTERLY, WEEKLY, WEEKLY_FROM_YEAR, is_pricing_period
 from reference.datasets.cells import (
     CN_CODE,
     EXTRA_COLUMN,
@@ -21,6 +22,7 @@ from reference.datasets.reading import CsvFile
 from reference.datasets.specs import (
     BENCHMARKS,
     CBAM_FACTORS,
+    CERTIFICATE_PRICES,
     CN_CODES,
     CSCF,
     DEFAULT_VALUES,
@@ -332,6 +334,61 @@ def _cscf(
     return out
 
 
+def _certificate_prices(
+    rows: list[tuple[int, dict[str, str]]], context: CheckContext, problems: list[RowProblem]
+) -> list[tuple[CellReader, dict[str, Any]]]:
+    """A published price per row: a whole calendar quarter of 2026 or a Monday-to-Sunday week
+    from 2027 (``cbam.certificate_prices``), a price above zero, published after the period."""
+
+    def build(row: CellReader) -> dict[str, Any]:
+        start, end = row.date("period_start"), row.date("period_end")
+        kind = row.choice(
+            "kind",
+            (QUARTERLY, WEEKLY),
+            what="a kind of certificate price",
+            expected=f"{QUARTERLY} (goods imported in 2026) or {WEEKLY} (from {WEEKLY_FROM_YEAR})",
+        )
+        found = len(row.problems)
+        price = row.decimal(
+            "price_eur_per_certificate",
+            expected=decimal_expected("EUR per certificate, above 0", "75.36"),
+        )
+        if len(row.problems) == found and price == 0:
+            row.fail("price_eur_per_certificate", "is not above 0", "a price above 0, e.g. 75.36")
+        published = row.date("publication_date")
+        if (
+            start is not None
+            and end is not None
+            and kind
+            and not is_pricing_period(start, end, kind)
+        ):
+            row.fail(
+                "period_end",
+                f"does not close a whole {kind} period starting {start.isoformat()}",
+                "a calendar quarter of 2026 (e.g. 2026-04-01 to 2026-06-30) for quarterly, a "
+                f"Monday-to-Sunday week ending in {WEEKLY_FROM_YEAR} or later (e.g. 2027-01-04 "
+                "to 2027-01-10) for weekly",
+            )
+        if end is not None and published is not None and published <= end:
+            row.fail(
+                "publication_date",
+                f"is not after the period (it ends {end.isoformat()})",
+                "the day the average was published, after the period it averages",
+            )
+        return {
+            "period_start": start,
+            "period_end": end,
+            "kind": kind,
+            "price_eur": price,
+            "publication_date": published,
+            "source": row.text(
+                "source", expected="where the figure was read or published", max_length=1000
+            ),
+        }
+
+    return _each_row(rows, problems, build)
+
+
 _CLEANERS: dict[
     str,
     Callable[
@@ -347,6 +404,7 @@ _CLEANERS: dict[
     MARK_UPS: _mark_ups,
     CBAM_FACTORS: _cbam_factors,
     CSCF: _cscf,
+    CERTIFICATE_PRICES: _certificate_prices,
 }
 
 

@@ -1,4 +1,4 @@
-"""The eight reference tables: names, CSV columns, key, and the files shipped in reference/data."""
+"""The reference tables: names, CSV columns, key, and the files shipped in reference/data."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ ELECTRICITY_FACTORS = "electricity_factors"
 MARK_UPS = "mark_ups"
 CBAM_FACTORS = "cbam_factors"
 CSCF = "cscf"
+CERTIFICATE_PRICES = "certificate_prices"
 
 # Load order: a table is checked against the ones before it.
 DATASETS: tuple[str, ...] = (
@@ -24,11 +25,15 @@ DATASETS: tuple[str, ...] = (
     MARK_UPS,
     CBAM_FACTORS,
     CSCF,
+    CERTIFICATE_PRICES,
 )
 
-# Decimal columns are stored with 10 decimal places and at most 20 digits.
-DECIMAL_PLACES = 10
+# The tables of the engine's ``ReferenceSnapshot`` (``reference.selectors``): every one must have
+# a version valid on the date of a calculation. Certificate prices are read on their own
+# (a period without a published price is priced on the labelled assumption).
+SNAPSHOT_DATASETS: tuple[str, ...] = tuple(d for d in DATASETS if d != CERTIFICATE_PRICES)
 
+# Decimal columns are stored with 10 decimal places and at most 20 digits.
 DECIMAL_PLACES = 10
 MAX_DIGITS = 20
 
@@ -120,6 +125,20 @@ SPECS: dict[str, DatasetSpec] = {
             required=("year", "cscf", "published"),
             key=("year",),
         ),
+        DatasetSpec(
+            name=CERTIFICATE_PRICES,
+            title="CBAM certificate prices: quarterly averages for 2026, weekly from 2027 "
+            "(Reg. 2023/956 Art. 21 as amended by Reg. 2025/2083; IR 2025/2548)",
+            required=(
+                "period_start",
+                "period_end",
+                "kind",
+                "price_eur_per_certificate",
+                "publication_date",
+                "source",
+            ),
+            key=("kind", "period_start"),
+        ),
     )
 }
 
@@ -188,6 +207,14 @@ SHIPPED: tuple[ShippedFile, ...] = (
         CSCF,
         "cscf-cross-sectoral-correction-factors.csv",
         "CSCF not yet published: 1",
+        DEFINITIVE_PERIOD_START,
+    ),
+    # Q1 and Q2 2026 as reported by third parties (not checked against the Commission's
+    # publication); a later quarter is a new version of the whole table from the same date.
+    ShippedFile(
+        CERTIFICATE_PRICES,
+        "certificate-prices-ir2025-2548.csv",
+        "Certificate prices Q1-Q2 2026 (third-party reports)",
         DEFINITIVE_PERIOD_START,
     ),
 )

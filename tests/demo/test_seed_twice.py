@@ -52,8 +52,8 @@ SEEDED = {
     "Shipment": 6,
     "ShipmentImport": 1,
     "Job": 16,
-    # 9 reference.version_loaded (8 tables + default_values v2, IR 2026/1740) + 91 of the seed.
-    "AuditEvent": 100,
+    # 10 reference.version_loaded (9 tables + default_values v2, IR 2026/1740) + 91 of the seed.
+    "AuditEvent": 101,
 }
 
 
