@@ -224,6 +224,12 @@ OAUTH_TOKEN_TTL = timedelta(seconds=_env_int("OAUTH_TOKEN_TTL_SECONDS", 3600))
 # Every page, form, error, finding and e-mail exists in both languages; CI fails on a
 # missing or fuzzy zh-Hans translation (tests/web/test_translations.py). The catalogues are
 # each app's locale/zh_Hans/LC_MESSAGES/django.po, compiled by `manage.py compile_translations`.
+# Our catalogues first: they win over Django's own for the same English text ("Log out" is
+# 退出登录 here, not the admin's 注销).
+LOCALE_PATHS = [
+    BASE_DIR / package / "locale"
+    for package in ("web", "accounts", "suppliers", "exchange", "reference", "core")
+]
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 LANGUAGE_COOKIE_NAME = "cbam_language"

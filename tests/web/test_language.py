@@ -106,3 +106,9 @@ def test_dates_follow_the_language():
         assert template.render(Context({"d": date(2027, 9, 30)})) == "2027年9月30日"
     with translation.override("en"):
         assert template.render(Context({"d": date(2027, 9, 30)})) == "2027-09-30"
+
+
+def test_our_translations_win_over_djangos_own_for_the_same_english_text():
+    with translation.override("zh-hans"):
+        assert translation.gettext("Log out") == "退出登录"  # django.contrib.admin says 注销
+        assert translation.gettext("Key") == "密钥"  # Django's own catalogue says 键
