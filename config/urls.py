@@ -35,6 +35,13 @@ urlpatterns = [
     path("", include(("accounts.pages.urls", "accounts-pages"), namespace="accounts-pages")),
     path(
         "o/<slug:org_slug>/",
+        include(
+            ("accounts.pages.organisation_urls", "accounts-admin-pages"),
+            namespace="accounts-admin-pages",
+        ),
+    ),
+    path(
+        "o/<slug:org_slug>/",
         include(("suppliers.pages.urls", "suppliers-pages"), namespace="suppliers-pages"),
     ),
     path(
