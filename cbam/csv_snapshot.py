@@ -18,6 +18,9 @@ notes and are skipped):
 - ``benchmarks-ir2025-2620.csv``: cn_code, column, qualifier, period, benchmark_tco2e_per_t
 - ``electricity-emission-factors-ir2025-2621.csv``: country, annex, tco2_per_mwh (only
   annex II rows: factors for electricity consumed in production)
+- ``unknown-origin-values-ir2026-1740.csv`` (read when present): cn_code, direct_tco2e_per_t,
+  indirect_tco2e_per_t, production_route: IR 2025/2621 Annex IV, the values of a precursor whose
+  country of production cannot be identified (``statutory.ORIGIN_UNKNOWN``)
 
 Each row's ``ref`` is ``<file name>:<line number>`` so provenance points at the line.
 The statutory tables (indirect rule per category, sectors, mark-ups, CBAM factors, exempt
@@ -33,6 +36,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from cbam.reference import ReferenceSnapshot
+from cbam.statutory import ORIGIN_UNKNOWN
 from cbam.types import BenchmarkRow, DefaultValueRow, ElectricityFactorRow
 
 CN_CODES_FILE = "cn-codes-aggregated-goods-categories.csv"
@@ -41,6 +45,7 @@ DEFAULT_VALUES_FILE = "default-values-ir2025-2621.csv"
 DEFAULT_VALUES_IN_FORCE_FILE = "default-values-ir2026-1740.csv"
 BENCHMARKS_FILE = "benchmarks-ir2025-2620.csv"
 ELECTRICITY_FACTORS_FILE = "electricity-emission-factors-ir2025-2621.csv"
+UNKNOWN_ORIGIN_FILE = "unknown-origin-values-ir2026-1740.csv"
 
 
 def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
@@ -60,6 +65,17 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             yield numbers[-1], {k: (v or "").strip() for k, v in row.items() if k is not None}
 
 
+def _default_row(row: dict[str, str], country: str, ref: str) -> DefaultValueRow:
+    return DefaultValueRow(
+        cn_code=row["cn_code"],
+        country=country,
+        see_direct=Decimal(row["direct_tco2e_per_t"]),
+        see_indirect=Decimal(row["indirect_tco2e_per_t"]) if row["indirect_tco2e_per_t"] else None,
+        production_route=row.get("production_route", ""),
+        ref=ref,
+    )
+
+
 def snapshot_from_csv(
     directory: str | Path,
     *,
@@ -74,18 +90,18 @@ def snapshot_from_csv(
         for _, row in _rows(directory / CN_CODES_FILE)
     }
     default_values = [
-        DefaultValueRow(
-            cn_code=row["cn_code"],
-            country=row["country"],
-            see_direct=Decimal(row["direct_tco2e_per_t"]),
-            see_indirect=Decimal(row["indirect_tco2e_per_t"])
-            if row["indirect_tco2e_per_t"]
-            else None,
-            production_route=row["production_route"],
-            ref=f"{default_values_file}:{line}",
-        )
+        _default_row(row, row["country"], f"{default_values_file}:{line}")
         for line, row in _rows(directory / default_values_file)
     ]
+    unknown_origin = directory / UNKNOWN_ORIGIN_FILE
+    unknown_origin_values = (
+        [
+            _default_row(row, ORIGIN_UNKNOWN, f"{UNKNOWN_ORIGIN_FILE}:{line}")
+            for line, row in _rows(unknown_origin)
+        ]
+        if unknown_origin.exists()
+        else []
+    )
     benchmarks = [
         BenchmarkRow(
             cn_code=row["cn_code"],
@@ -112,5 +128,6 @@ def snapshot_from_csv(
         default_values=default_values,
         benchmarks=benchmarks,
         electricity_factors=electricity_factors,
+        unknown_origin_values=unknown_origin_values,
         label=label or f"CSV reference tables in {directory.name}",
     )

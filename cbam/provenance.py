@@ -73,6 +73,12 @@ def _own_nodes(calc: SeeCalculation, good: GoodInput) -> list[ProvenanceNode]:
 
 
 def _default_note(match: DefaultValueMatch) -> str:
+    if match.origin_unknown:
+        return (
+            f"Annex IV value of CN {match.row.cn_code} ({match.matched_digits}-digit row): the "
+            "country of production cannot be identified (IR 2025/2621 Art. 1(5), Annex IV as "
+            "replaced by IR 2026/1740), not the Other countries value; without mark-up"
+        )
     origin = (
         f"no row for {match.country}, Other countries used"
         if match.used_other

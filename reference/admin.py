@@ -22,6 +22,7 @@ from reference.models import (
     GoodsCategory,
     MarkUp,
     ReferenceVersion,
+    UnknownOriginValue,
 )
 
 
@@ -82,6 +83,19 @@ class DefaultValueAdmin(RowAdmin):
         "line",
     )
     search_fields = ("cn_code", "country")
+
+
+@admin.register(UnknownOriginValue)
+class UnknownOriginValueAdmin(RowAdmin):
+    list_display = (
+        "cn_code",
+        "direct_tco2e_per_t",
+        "indirect_tco2e_per_t",
+        "production_route",
+        "version",
+        "line",
+    )
+    search_fields = ("cn_code",)
 
 
 @admin.register(Benchmark)

@@ -20,6 +20,7 @@ class Dataset(models.TextChoices):
     GOODS_CATEGORIES = "goods_categories", "Goods categories"
     CN_CODES = "cn_codes", "CN codes"
     DEFAULT_VALUES = "default_values", "Default values"
+    UNKNOWN_ORIGIN_VALUES = "unknown_origin_values", "Values for an unknown origin (Annex IV)"
     BENCHMARKS = "benchmarks", "Benchmarks"
     ELECTRICITY_FACTORS = "electricity_factors", "Electricity emission factors"
     MARK_UPS = "mark_ups", "Mark-ups"
@@ -192,6 +193,31 @@ class DefaultValue(ReferenceRow):
         return f"{self.cn_code}/{self.country}"
 
 
+class UnknownOriginValue(ReferenceRow):
+    """IR 2025/2621 Art. 1(5) and Annex IV: the value (tCO2e/t, without mark-up) of a precursor
+    of a CN code (4, 6 or 8 digits) whose country of production cannot be identified; never
+    the "Other countries" value of Annex I. ``source`` says where it was read."""
+
+    version = _version_fk("unknown_origin_values")
+    cn_code = models.CharField(max_length=8)
+    direct_tco2e_per_t = _decimal()
+    indirect_tco2e_per_t = _decimal(null=True, blank=True)
+    production_route = models.CharField(max_length=10, blank=True)
+    source = models.TextField()
+
+    class Meta:
+        ordering = ("version", "line")
+        verbose_name = "value for an unknown origin (Annex IV)"
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=("version", "cn_code"), name="reference_unknownorigin_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cn_code}/unknown origin"
+
+
 class Benchmark(ReferenceRow):
     """IR 2025/2620 Annex: a benchmark (tCO2e/t) of a CN code, column A (BMg*, actual data)
     or B (BMg, default values), route qualifier ("" = any) and period (None = all years,
@@ -330,6 +356,7 @@ ROW_MODELS: dict[str, type[ReferenceRow]] = {
     Dataset.GOODS_CATEGORIES: GoodsCategory,
     Dataset.CN_CODES: CnCode,
     Dataset.DEFAULT_VALUES: DefaultValue,
+    Dataset.UNKNOWN_ORIGIN_VALUES: UnknownOriginValue,
     Dataset.BENCHMARKS: Benchmark,
     Dataset.ELECTRICITY_FACTORS: ElectricityFactor,
     Dataset.MARK_UPS: MarkUp,

@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 
 from cbam.certificate_prices import (
     AppliedCertificatePrice,
@@ -24,6 +25,7 @@ from cbam.certificate_prices import (
     price_for_importation,
 )
 from cbam.reference import ReferenceSnapshot
+from cbam.statutory import ORIGIN_UNKNOWN
 from cbam.types import (
     BenchmarkRow,
     CbamFactorRow,
@@ -45,6 +47,7 @@ from reference.models import (
     GoodsCategory,
     MarkUp,
     ReferenceVersion,
+    UnknownOriginValue,
 )
 
 SNAPSHOT_CACHE_SIZE = 16
@@ -253,28 +256,34 @@ def _snapshot_build(key: tuple[_VersionKey, ...]) -> ReferenceSnapshot:
     category_by_cn = dict(
         CnCode.objects.filter(version_id=ids[Dataset.CN_CODES]).values_list("cn_code", "category")
     )
-    default_values = [
-        DefaultValueRow(
-            cn_code=cn_code,
-            country=country,
-            see_direct=_plain(direct),
-            see_indirect=None if indirect is None else _plain(indirect),
-            production_route=route,
-            ref=ref(Dataset.DEFAULT_VALUES, line),
-        )
-        for cn_code, country, direct, indirect, route, line in DefaultValue.objects.filter(
-            version_id=ids[Dataset.DEFAULT_VALUES]
-        )
-        .order_by("line")
-        .values_list(
-            "cn_code",
-            "country",
-            "direct_tco2e_per_t",
-            "indirect_tco2e_per_t",
-            "production_route",
-            "line",
-        )
-    ]
+    value_columns = ("direct_tco2e_per_t", "indirect_tco2e_per_t", "production_route", "line")
+
+    def default_rows(rows: Any, dataset: str) -> list[DefaultValueRow]:
+        return [
+            DefaultValueRow(
+                cn_code=cn_code,
+                country=country,
+                see_direct=_plain(direct),
+                see_indirect=None if indirect is None else _plain(indirect),
+                production_route=route,
+                ref=ref(dataset, line),
+            )
+            for cn_code, country, direct, indirect, route, line in rows.order_by("line")
+        ]
+
+    default_values = default_rows(
+        DefaultValue.objects.filter(version_id=ids[Dataset.DEFAULT_VALUES]).values_list(
+            "cn_code", "country", *value_columns
+        ),
+        Dataset.DEFAULT_VALUES,
+    )
+    # IR 2025/2621 Annex IV: a precursor whose country of production cannot be identified.
+    unknown_origin_values = default_rows(
+        UnknownOriginValue.objects.filter(
+            version_id=ids[Dataset.UNKNOWN_ORIGIN_VALUES]
+        ).values_list("cn_code", Value(ORIGIN_UNKNOWN), *value_columns),
+        Dataset.UNKNOWN_ORIGIN_VALUES,
+    )
     benchmarks = [
         BenchmarkRow(
             cn_code=cn_code,
@@ -339,5 +348,6 @@ def _snapshot_build(key: tuple[_VersionKey, ...]) -> ReferenceSnapshot:
         mark_ups=mark_ups,
         cbam_factors=cbam_factors,
         cscf_by_year=cscf_by_year,
+        unknown_origin_values=unknown_origin_values,
         label=f"reference data: {numbers}",
     )

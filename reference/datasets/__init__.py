@@ -15,6 +15,8 @@ dataset                       source                                            
 ``cn_codes``                  Annex I of Reg. (EU) 2023/956: CN code -> category      cn_code
 ``default_values``            IR (EU) 2025/2621 Annex I: default SEE by CN code and    cn_code,
                               country of origin, and the route it assigns              country
+``unknown_origin_values``     IR (EU) 2025/2621 Art. 1(5), Annex IV: a precursor      cn_code
+                              whose country of production cannot be identified
 ``benchmarks``                IR (EU) 2025/2620 Annex: columns A and B                cn_code,
                                                                                      column,
                                                                                      qualifier,
@@ -55,6 +57,7 @@ from reference.datasets.specs import (
     SHIPPED,
     SNAPSHOT_DATASETS,
     SPECS,
+    UNKNOWN_ORIGIN_VALUES,
     DatasetSpec,
     ShippedFile,
 )
@@ -76,6 +79,7 @@ __all__ = [
     "SHIPPED",
     "SNAPSHOT_DATASETS",
     "SPECS",
+    "UNKNOWN_ORIGIN_VALUES",
     "CheckContext",
     "CsvFile",
     "DatasetSpec",

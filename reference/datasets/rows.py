@@ -29,6 +29,7 @@ from reference.datasets.specs import (
     ELECTRICITY_FACTORS,
     GOODS_CATEGORIES,
     MARK_UPS,
+    UNKNOWN_ORIGIN_VALUES,
     DatasetSpec,
 )
 from reference.errors import RowProblem
@@ -171,40 +172,54 @@ def _cn_codes(
     return out
 
 
+def _default_value_cells(row: CellReader, context: CheckContext) -> dict[str, Any]:
+    """The cells a default-value row and an Annex IV row share: CN code, direct and indirect
+    values (tCO2e per tonne, without mark-up), the benchmark route."""
+    per_t = "tCO2e per tonne of good"
+    route = row.values.get("production_route", "")
+    if route and not ROUTE.match(route):
+        row.fail(
+            "production_route",
+            "is not a production route",
+            "blank or route letters of the benchmark annex joined by '/', e.g. C, F, C/F, K",
+        )
+    return {
+        "cn_code": row.cn_code("cn_code", context),
+        "direct_tco2e_per_t": row.decimal(
+            "direct_tco2e_per_t", expected=decimal_expected(per_t, "1.66")
+        ),
+        "indirect_tco2e_per_t": row.decimal(
+            "indirect_tco2e_per_t",
+            expected=decimal_expected(per_t, "0.12") + ", or blank when none is published",
+            blank_ok=True,
+        ),
+        "production_route": route,
+    }
+
+
 def _default_values(
     rows: list[tuple[int, dict[str, str]]], context: CheckContext, problems: list[RowProblem]
 ) -> list[tuple[CellReader, dict[str, Any]]]:
-    out = []
-    per_t = "tCO2e per tonne of good"
-    for line, values in rows:
-        row = CellReader(line, values, problems)
-        route = values.get("production_route", "")
-        if route and not ROUTE.match(route):
-            row.fail(
-                "production_route",
-                "is not a production route",
-                "blank or route letters of the benchmark annex joined by '/', e.g. C, F, C/F, K",
-            )
-        out.append(
-            (
-                row,
-                {
-                    "cn_code": row.cn_code("cn_code", context),
-                    "country": row.country("country"),
-                    "direct_tco2e_per_t": row.decimal(
-                        "direct_tco2e_per_t", expected=decimal_expected(per_t, "1.66")
-                    ),
-                    "indirect_tco2e_per_t": row.decimal(
-                        "indirect_tco2e_per_t",
-                        expected=decimal_expected(per_t, "0.12")
-                        + ", or blank when none is published",
-                        blank_ok=True,
-                    ),
-                    "production_route": route,
-                },
-            )
-        )
-    return out
+    def build(row: CellReader) -> dict[str, Any]:
+        return {**_default_value_cells(row, context), "country": row.country("country")}
+
+    return _each_row(rows, problems, build)
+
+
+def _unknown_origin_values(
+    rows: list[tuple[int, dict[str, str]]], context: CheckContext, problems: list[RowProblem]
+) -> list[tuple[CellReader, dict[str, Any]]]:
+    """IR 2025/2621 Annex IV: a row per CN code (4, 6 or 8 digits), no country."""
+
+    def build(row: CellReader) -> dict[str, Any]:
+        return {
+            **_default_value_cells(row, context),
+            "source": row.text(
+                "source", expected="where the value was read (act, annex, line)", max_length=1000
+            ),
+        }
+
+    return _each_row(rows, problems, build)
 
 
 def _benchmarks(
@@ -399,6 +414,7 @@ _CLEANERS: dict[
     GOODS_CATEGORIES: _goods_categories,
     CN_CODES: _cn_codes,
     DEFAULT_VALUES: _default_values,
+    UNKNOWN_ORIGIN_VALUES: _unknown_origin_values,
     BENCHMARKS: _benchmarks,
     ELECTRICITY_FACTORS: _electricity_factors,
     MARK_UPS: _mark_ups,

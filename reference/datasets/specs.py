@@ -8,6 +8,7 @@ from datetime import date
 GOODS_CATEGORIES = "goods_categories"
 CN_CODES = "cn_codes"
 DEFAULT_VALUES = "default_values"
+UNKNOWN_ORIGIN_VALUES = "unknown_origin_values"
 BENCHMARKS = "benchmarks"
 ELECTRICITY_FACTORS = "electricity_factors"
 MARK_UPS = "mark_ups"
@@ -20,6 +21,7 @@ DATASETS: tuple[str, ...] = (
     GOODS_CATEGORIES,
     CN_CODES,
     DEFAULT_VALUES,
+    UNKNOWN_ORIGIN_VALUES,
     BENCHMARKS,
     ELECTRICITY_FACTORS,
     MARK_UPS,
@@ -90,6 +92,14 @@ SPECS: dict[str, DatasetSpec] = {
             ),
             optional=("total_tco2e_per_t", "source", "confidence", "cross_check"),
             key=("cn_code", "country"),
+        ),
+        DatasetSpec(
+            name=UNKNOWN_ORIGIN_VALUES,
+            title="values for a precursor whose country of production cannot be identified "
+            "(IR 2025/2621 Art. 1(5), Annex IV)",
+            required=("cn_code", "direct_tco2e_per_t", "indirect_tco2e_per_t", "source"),
+            optional=("total_tco2e_per_t", "production_route"),
+            key=("cn_code",),
         ),
         DatasetSpec(
             name=BENCHMARKS,
@@ -207,6 +217,14 @@ SHIPPED: tuple[ShippedFile, ...] = (
         CSCF,
         "cscf-cross-sectoral-correction-factors.csv",
         "CSCF not yet published: 1",
+        DEFINITIVE_PERIOD_START,
+    ),
+    # Annex IV as replaced by IR 2026/1740: only the 7601 row issue 12 states (no citable
+    # transcription of the rest was found); other CN codes with an unknown origin are refused.
+    ShippedFile(
+        UNKNOWN_ORIGIN_VALUES,
+        "unknown-origin-values-ir2026-1740.csv",
+        "IR 2025/2621 Annex IV as replaced by IR 2026/1740 (7601 only)",
         DEFINITIVE_PERIOD_START,
     ),
     # Q1 and Q2 2026 as reported by third parties (not checked against the Commission's

@@ -52,8 +52,8 @@ SEEDED = {
     "Shipment": 6,
     "ShipmentImport": 1,
     "Job": 16,
-    # 10 reference.version_loaded (9 tables + default_values v2, IR 2026/1740) + 91 of the seed.
-    "AuditEvent": 101,
+    # 11 reference.version_loaded (10 tables + default_values v2, IR 2026/1740) + 91 of the seed.
+    "AuditEvent": 102,
 }
 
 

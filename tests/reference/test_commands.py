@@ -39,14 +39,16 @@ def test_load_reference_data_prints_each_table_loaded_then_already_present():
         "loaded default_values v2 (IR 2025/2621 Annex I as replaced by IR 2026/1740): 1957 rows "
         "from default-values-ir2026-1740.csv, valid from 2026-01-01",
     ]
-    # Ten shipped files (two of them default-value versions), the certificate prices last: the
-    # summary is the eleventh line.
-    assert lines[9] == (
+    # Eleven shipped files (two of them default-value versions), Annex IV and the certificate
+    # prices last: the summary is the twelfth line.
+    assert lines[9:11] == [
+        "loaded unknown_origin_values v1 (IR 2025/2621 Annex IV as replaced by IR 2026/1740 "
+        "(7601 only)): 1 rows from unknown-origin-values-ir2026-1740.csv, valid from 2026-01-01",
         "loaded certificate_prices v1 (Certificate prices Q1-Q2 2026 (third-party reports)): "
-        "2 rows from certificate-prices-ir2025-2548.csv, valid from 2026-01-01"
-    )
-    assert len(lines) == 11
-    assert lines[10].startswith("reference data: 10 table(s) loaded, 0 already present (")
+        "2 rows from certificate-prices-ir2025-2548.csv, valid from 2026-01-01",
+    ]
+    assert len(lines) == 12
+    assert lines[11].startswith("reference data: 11 table(s) loaded, 0 already present (")
 
     again, _ = _run("load_reference_data")
 
@@ -56,10 +58,10 @@ def test_load_reference_data_prints_each_table_loaded_then_already_present():
         "already present: default_values v2 (IR 2025/2621 Annex I as replaced by IR 2026/1740), "
         "valid from 2026-01-01",
     ]
-    assert again.splitlines()[10].startswith(
-        "reference data: 0 table(s) loaded, 10 already present"
+    assert again.splitlines()[11].startswith(
+        "reference data: 0 table(s) loaded, 11 already present"
     )
-    assert ReferenceVersion.objects.count() == 10
+    assert ReferenceVersion.objects.count() == 11
 
 
 def test_load_reference_version_loads_a_file_as_a_new_version(shipped):

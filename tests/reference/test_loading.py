@@ -38,6 +38,7 @@ SHIPPED_VERSIONS = [
     ("mark_ups", 1, 13),
     ("cbam_factors", 1, 9),
     ("cscf", 1, 5),
+    ("unknown_origin_values", 1, 1),
     ("certificate_prices", 1, 2),
 ]
 # Rows stored per table: both default-value versions keep theirs (1958 + 1957).
@@ -50,6 +51,7 @@ SHIPPED_ROWS = {
     "mark_ups": 13,
     "cbam_factors": 9,
     "cscf": 5,
+    "unknown_origin_values": 1,
     "certificate_prices": 2,
 }
 V1_LABEL = "IR 2025/2621 Annex I, workbook of 2026-02-04"
@@ -71,7 +73,7 @@ def test_the_shipped_tables_load_as_version_1_with_exact_row_counts(shipped):
     }
     counts = table_counts()
     assert {dataset: counts[dataset] for dataset in DATASETS} == SHIPPED_ROWS
-    assert counts["versions"] == 10
+    assert counts["versions"] == 11
     for version in versions:
         assert version.valid_from == date(2026, 1, 1)
         # Version 2 of the default values starts the same day as version 1: the loader ends only
@@ -235,8 +237,8 @@ def test_loading_the_shipped_data_a_second_time_creates_nothing(shipped):
 
     results = reference_data_load_shipped(actor=ACTOR)
 
-    # Ten shipped files: default_values v1 and v2 (IR 2026/1740) and one for each other table.
-    assert [created for _, created in results] == [False] * 10
+    # Eleven shipped files: default_values v1 and v2 (IR 2026/1740) and one for each other table.
+    assert [created for _, created in results] == [False] * 11
     assert {version.dataset: version for version, _ in results} == shipped
     assert table_counts() == before
 
@@ -244,8 +246,8 @@ def test_loading_the_shipped_data_a_second_time_creates_nothing(shipped):
 def test_each_loaded_table_writes_one_platform_audit_event_without_organisation(shipped):
     events = AuditEvent.objects.filter(action="reference.version_loaded").order_by("id")
 
-    # One per shipped file: ten, default_values v1 and v2 (IR 2026/1740) each writing one.
-    assert events.count() == 10
+    # One per shipped file: eleven, default_values v1 and v2 (IR 2026/1740) each writing one.
+    assert events.count() == 11
     event = events.get(object_id=str(_default_values_v1().pk))
     assert (event.organisation_id, event.actor_label, event.object_type) == (
         None,

@@ -309,7 +309,8 @@ def test_an_unknown_table_a_blank_label_and_an_inverted_period_are_refused(shipp
 
     assert unknown.value.extra["fields"]["dataset"] == [
         "'defaults' is not a table; expected one of goods_categories, cn_codes, default_values, "
-        "benchmarks, electricity_factors, mark_ups, cbam_factors, cscf, certificate_prices"
+        "unknown_origin_values, benchmarks, electricity_factors, mark_ups, cbam_factors, cscf, "
+        "certificate_prices"
     ]
     assert blank.value.extra["fields"]["label"] == [
         "Give a label of 1 to 200 characters, e.g. 'IR 2026/1740 corrected'."

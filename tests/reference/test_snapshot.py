@@ -127,14 +127,22 @@ def test_the_database_snapshot_holds_the_tables_of_the_csv_snapshot(shipped, csv
         csv_snapshot.cbam_factors, ("valid_from_year", "factor")
     )
     assert [db.cscf(y) for y in range(2026, 2035)] == [D(1)] * 9
+    unknown_fields = ("cn_code", "country", "see_direct", "see_indirect", "production_route")
+    assert numbers(db.unknown_origin_values, unknown_fields) == numbers(
+        csv_snapshot.unknown_origin_values, unknown_fields
+    )
+    assert numbers(db.unknown_origin_values, unknown_fields) == [
+        ("7601", "UNKNOWN", D("3.198"), None, "")
+    ]
     # Both cite the same line of the same file: v2's (IR 2026/1740).
     for db_row, csv_row in zip(db.default_values, csv_snapshot.default_values, strict=True):
         assert db_row.ref.rsplit(" line ", 1)[1] == csv_row.ref.rsplit(":", 1)[1]
     assert csv_snapshot.default_row("7208", "CN").ref == "default-values-ir2026-1740.csv:36"
     # default_values v2: Annex I as replaced by IR 2026/1740 supersedes v1 from the same date.
     assert db.label == (
-        "reference data: goods_categories v1, cn_codes v1, default_values v2, benchmarks v1, "
-        "electricity_factors v1, mark_ups v1, cbam_factors v1, cscf v1"
+        "reference data: goods_categories v1, cn_codes v1, default_values v2, "
+        "unknown_origin_values v1, benchmarks v1, electricity_factors v1, mark_ups v1, "
+        "cbam_factors v1, cscf v1"
     )
 
 
@@ -318,7 +326,8 @@ def test_a_date_without_reference_data_is_refused_naming_the_tables(shipped):
 
     assert caught.value.message == (
         "no reference data valid on 2025-12-31 for goods_categories, cn_codes, default_values, "
-        "benchmarks, electricity_factors, mark_ups, cbam_factors, cscf: load it with "
+        "unknown_origin_values, benchmarks, electricity_factors, mark_ups, cbam_factors, cscf: "
+        "load it with "
         "manage.py load_reference_data (or load_reference_version)"
     )
     assert (caught.value.status, caught.value.code) == (400, "reference_data_missing")
@@ -328,6 +337,7 @@ def test_a_date_without_reference_data_is_refused_naming_the_tables(shipped):
             "goods_categories",
             "cn_codes",
             "default_values",
+            "unknown_origin_values",
             "benchmarks",
             "electricity_factors",
             "mark_ups",

@@ -33,6 +33,7 @@ from cbam.certificate_prices import (
     price_for_importation,
 )
 from cbam.rounding import round_emissions, round_money, round_see
+from cbam.statutory import ORIGIN_UNKNOWN
 from cbam.types import PrecursorBenchmarkInput
 from core.spreadsheet import csv_writer
 from exchange.boms.selectors import buyer_product_see
@@ -257,7 +258,10 @@ def shipment_facts(
                 PrecursorBenchmarkInput(
                     cn_code=line.cn_code,
                     mass_t_per_t=line.mass_t_per_t,
-                    country_of_origin=line.country_of_origin,
+                    # An unknown origin: its column B route is that of the Annex IV row.
+                    country_of_origin=ORIGIN_UNKNOWN
+                    if line.origin_unknown
+                    else line.country_of_origin,
                 )
                 for line in product.lines.all()
             ),
