@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 ADDR ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages demo run worker migrate seed test test-fast lint format typecheck contracts check deploy-check lock ci clean
+.PHONY: help install messages screenshots demo run worker migrate seed test test-fast lint format typecheck contracts check deploy-check lock ci clean
 
 help: ## List every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -45,6 +45,9 @@ test: messages ## Run the whole test suite (PostgreSQL/Redis when DATABASE_URL/C
 
 test-fast: messages ## Run the tests that need no worker process
 	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+screenshots: messages ## Re-make the README's screenshots (docs/screenshots/) with the browser tests
+	CBAM_SCREENSHOTS=1 $(PY) -m pytest tests/browser -p no:cacheprovider -q
 
 lint: install ## Ruff lint and format check
 	$(VENV)/bin/ruff check .

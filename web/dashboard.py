@@ -17,16 +17,16 @@ from django.utils import timezone
 from accounts.pages.base import OrganisationPage
 from accounts.roles import ALL_ROLES, REVIEW_ROLES, WRITER_ROLES
 from accounts.selectors import signing_keys_visible_to
+from exchange.pages.requests import DUE_SOON_DAYS
 from exchange.sharing.models import RequestStatus
 from exchange.sharing.selectors import requests_received_by
 from exchange.sharing.services.notifications import notifications_visible_to
+from exchange.sharing.texts import notification_text
 from suppliers.models import FootprintStatus
 from suppliers.selectors import footprints_owned_by
 
 #: Items of each list shown on the dashboard (the list page shows them all).
 SHOWN = 5
-#: A request is "due soon" within this many days.
-DUE_SOON_DAYS = 14
 
 
 class OrganisationDashboardPage(OrganisationPage):
@@ -50,7 +50,7 @@ class OrganisationDashboardPage(OrganisationPage):
             in_review_count=in_review.count() if self.role in REVIEW_ROLES else 0,
             due_soon=list(due_soon.order_by("due_date", "id")[:SHOWN]),
             requests_open_count=requests_open.count(),
-            notifications=list(unread[:SHOWN]),
+            notifications=[(n, notification_text(n)[0]) for n in unread[:SHOWN]],
             notifications_count=unread.count(),
             keys=list(keys[:SHOWN]),
             today=today,

@@ -12,17 +12,18 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from core.workflows import StatusMachine
 
 
 class RequestStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    FULFILLED = "fulfilled", "Fulfilled"
-    REJECTED = "rejected", "Rejected"
-    EXPIRED = "expired", "Expired"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    OPEN = "open", _("Open")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    REJECTED = "rejected", _("Rejected")
+    EXPIRED = "expired", _("Expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 #: The explicit workflow of a request: only an open request moves, and every other status is
@@ -186,16 +187,16 @@ class GrantedFootprint(models.Model):
 
 
 class NotificationKind(models.TextChoices):
-    REQUEST_RECEIVED = "request.received", "New footprint request"
-    REQUEST_DUE_SOON = "request.due_soon", "Request due soon"
-    REQUEST_FULFILLED = "request.fulfilled", "Request fulfilled"
-    REQUEST_REJECTED = "request.rejected", "Request rejected"
-    REQUEST_EXPIRED = "request.expired", "Request expired"
-    REQUEST_WITHDRAWN = "request.withdrawn", "Request withdrawn"
-    FOOTPRINT_SHARED = "footprint.shared", "Footprint shared with you"
-    FOOTPRINT_DEPRECATED = "footprint.deprecated", "A shared footprint was deprecated"
-    KEY_REVOKED = "signing_key.revoked", "A signing key of a shared footprint was revoked"
-    GRANT_REVOKED = "grant.revoked", "A grant was revoked"
+    REQUEST_RECEIVED = "request.received", _("New footprint request")
+    REQUEST_DUE_SOON = "request.due_soon", _("Request due soon")
+    REQUEST_FULFILLED = "request.fulfilled", _("Request fulfilled")
+    REQUEST_REJECTED = "request.rejected", _("Request rejected")
+    REQUEST_EXPIRED = "request.expired", _("Request expired")
+    REQUEST_WITHDRAWN = "request.withdrawn", _("Request withdrawn")
+    FOOTPRINT_SHARED = "footprint.shared", _("Footprint shared with you")
+    FOOTPRINT_DEPRECATED = "footprint.deprecated", _("A shared footprint was deprecated")
+    KEY_REVOKED = "signing_key.revoked", _("A signing key of a shared footprint was revoked")
+    GRANT_REVOKED = "grant.revoked", _("A grant was revoked")
 
 
 class Notification(models.Model):

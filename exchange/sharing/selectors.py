@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 
 from accounts.models import Membership, Organisation
 from exchange.sharing.models import FootprintRequest, Grant, GrantedFootprint, RequestStatus
@@ -114,7 +114,7 @@ def _requests() -> QuerySet[FootprintRequest]:
     live_grants = Prefetch(
         "grants",
         queryset=Grant.objects.filter(revoked_at__isnull=True)
-        .prefetch_related("footprints")
+        .prefetch_related(_granted_footprints())
         .order_by("created_at", "id"),
         to_attr="live_grants",
     )
@@ -139,11 +139,37 @@ def grants_received_by(*, buyer: Organisation, live: bool | None = None) -> Quer
     return _live_filter(queryset, live)
 
 
+def _granted_footprints() -> Prefetch[Any]:
+    """A grant's footprints with their products (what a page names them by): no more
+    queries than the footprints alone."""
+    return Prefetch(
+        "footprints",
+        queryset=GrantedFootprint.objects.select_related("footprint__product").order_by("id"),
+    )
+
+
 def _grants() -> QuerySet[Grant]:
     return (
         Grant.objects.select_related("supplier", "buyer")
-        .prefetch_related("footprints")
+        .prefetch_related(_granted_footprints())
         .order_by("-created_at", "id")
+    )
+
+
+def footprints_shareable_by(*, supplier: Organisation, cn_code: str = "") -> QuerySet[Footprint]:
+    """The supplier's footprints it may share (published: what ``footprints_shareable``
+    accepts), with product and installation; those of CN code ``cn_code`` first, then the
+    newest period first."""
+    first = (
+        Case(When(product__cn_code=cn_code, then=Value(0)), default=Value(1))
+        if cn_code
+        else Value(1)
+    )
+    return (
+        Footprint.objects.filter(organisation=supplier, status=FootprintStatus.PUBLISHED)
+        .select_related("product", "installation")
+        .annotate(matches_last=first)
+        .order_by("matches_last", "-period_start", "product__name", "id")
     )
 
 

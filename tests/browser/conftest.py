@@ -71,8 +71,19 @@ def page(browser: Any, visit: Visit) -> Iterator[Any]:
         if not (url.startswith(visit.base_url) or url.startswith(("data:", "about:"))):
             visit.foreign_requests.append(url)
 
+    def on_response(response: Any) -> None:
+        # A page answering 400 with its form's errors is right; a missing stylesheet, script,
+        # image or fragment is not.
+        if response.status >= 400 and response.request.resource_type != "document":
+            visit.errors.append(f"{response.status} {response.url}")
+
+    def on_console(message: Any) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            visit.errors.append(message.text)
+
     tab.on("request", on_request)
-    tab.on("console", lambda m: visit.errors.append(m.text) if m.type == "error" else None)
+    tab.on("response", on_response)
+    tab.on("console", on_console)
     tab.on("pageerror", lambda exc: visit.errors.append(str(exc)))
     yield tab
     context.close()
@@ -98,6 +109,17 @@ def check_page(page: Any, visit: Visit) -> None:
     assert problems == [], f"{page.url}: accessibility violations:\n" + "\n".join(problems)
     assert visit.foreign_requests == [], f"{page.url} loaded from outside the platform"
     assert visit.errors == [], f"{page.url}: browser errors: {visit.errors}"
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def snap(page: Any, name: str) -> None:
+    """With ``CBAM_SCREENSHOTS=1`` (``make screenshots``), save the page as
+    docs/screenshots/<name>.png for the README's tour; otherwise do nothing."""
+    if os.environ.get("CBAM_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def log_in(page: Any, visit: Visit, email: str, password: str) -> None:

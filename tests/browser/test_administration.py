@@ -25,6 +25,10 @@ def test_an_admin_registers_a_client_and_finds_it_in_the_audit_log(page, visit):
 
     page.click("nav >> text=Machine clients")
     check_page(page, visit)
+    page.fill("#id_name", "   ")  # blank once stripped, and no scope ticked: refused
+    page.click("main form:has(#id_name) button[type=submit]")
+    assert page.locator("#id_name_error").inner_text() == "This field is required."
+    check_page(page, visit)  # the 400 page with its errors is a page like any other
     page.fill("#id_name", "SAP export")
     page.select_option("#id_role", "preparer")
     page.check("input[value='footprints:read']")

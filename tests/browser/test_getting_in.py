@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.roles import Role
-from tests.browser.conftest import check_page, log_in
+from tests.browser.conftest import check_page, log_in, snap
 from tests.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -29,6 +29,7 @@ def test_a_chinese_speaking_producer_logs_in_and_works_in_chinese(page, visit):
     assert page.locator("h1").inner_text() == "登录"
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
     check_page(page, visit)
+    snap(page, "login-zh")
 
     log_in(page, visit, member.user.email, PASSWORD)
     page.wait_for_url(f"**/o/{organisation.slug}/")

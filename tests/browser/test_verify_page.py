@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.services.signing_keys import document_sign
-from tests.browser.conftest import check_page
+from tests.browser.conftest import check_page, snap
 from tests.factories import OrganisationFactory
 from tests.web.test_verify_page import DOCUMENT
 
@@ -30,6 +30,7 @@ def test_an_importer_checks_the_files_a_supplier_sent(page, visit, tmp_path):
         "Valid: the document is exactly as it was signed."
     )
     check_page(page, visit)
+    snap(page, "verify-valid-en")
 
     page.select_option("#language-switch", "zh-hans")
     page.click("form[action='/language/'] button")

@@ -17,11 +17,8 @@ from exchange.sharing.models import (
     RequestStatus,
 )
 from exchange.sharing.services.notifications import notification_create
-from exchange.sharing.services.requests import (
-    SYSTEM,
-    request_label,
-    request_summary,
-)
+from exchange.sharing.services.requests import SYSTEM, request_summary
+from exchange.sharing.texts import request_facts
 
 
 def reminder_days() -> int:
@@ -66,32 +63,21 @@ def requests_expire(*, today: date | None = None) -> PeriodicReport:
                 before={"status": RequestStatus.OPEN},
                 after=request_summary(request),
             )
-            label = request_label(request)
-            supplier_name = request.supplier or request.supplier_name or request.supplier_email
+            facts = request_facts(request)
             notification_create(
                 organisation=request.buyer,
                 kind=NotificationKind.REQUEST_EXPIRED,
-                subject=f"Your request expired unanswered: {label}",
-                body=(
-                    f"{supplier_name} did not answer your request for {label} by its due date "
-                    f"({request.due_date}). Send a new request, or use EU default values."
-                ),
                 dedupe_key=f"request.expired:{request.pk}",
                 obj=request,
-                data={"request": str(request.pk)},
+                data={**facts, "side": "buyer"},
             )
             if request.supplier is not None:
                 notification_create(
                     organisation=request.supplier,
                     kind=NotificationKind.REQUEST_EXPIRED,
-                    subject=f"A request of {request.buyer} expired: {label}",
-                    body=(
-                        f"The request of {request.buyer} for {label} passed its due date "
-                        f"({request.due_date}) unanswered and is closed."
-                    ),
                     dedupe_key=f"request.expired:{request.pk}",
                     obj=request,
-                    data={"request": str(request.pk)},
+                    data={**facts, "side": "supplier"},
                 )
             expired.append(str(request_id))
     return PeriodicReport(request_ids=expired)
@@ -135,20 +121,12 @@ def requests_remind_due(*, today: date | None = None, days: int | None = None) -
                 obj=request,
                 after=request_summary(request),
             )
-            left = (request.due_date - today).days
-            when = "today" if left == 0 else f"in {left} day(s), on {request.due_date}"
             notification_create(
                 organisation=request.supplier,
                 kind=NotificationKind.REQUEST_DUE_SOON,
-                subject=f"Due {when}: {request.buyer}'s request for {request_label(request)}",
-                body=(
-                    f"The request of {request.buyer} for {request_label(request)} is due "
-                    f"{when}. Fulfil it with your published footprints or reject it with a "
-                    "reason; unanswered, it expires."
-                ),
                 dedupe_key=f"request.due_soon:{request.pk}",
                 obj=request,
-                data={"request": str(request.pk), "due_date": request.due_date.isoformat()},
+                data=request_facts(request),
             )
             reminded.append(str(request_id))
     return PeriodicReport(request_ids=reminded)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.audit import Actor, audit_record
 from accounts.models import Organisation
@@ -23,6 +24,7 @@ from exchange.sharing import events
 from exchange.sharing.errors import GrantAlreadyRevoked
 from exchange.sharing.models import FootprintRequest, Grant, GrantedFootprint, NotificationKind
 from exchange.sharing.services.notifications import notification_create
+from exchange.sharing.texts import footprint_name, organisation_facts
 from suppliers.models import Footprint, FootprintStatus
 
 #: How many footprints one grant may name (a request or a share is about a few products).
@@ -38,16 +40,16 @@ def footprints_shareable(
     one: the answer must not tell whether it exists."""
     if not isinstance(footprint_ids, list | tuple) or not footprint_ids:
         raise ValidationFailed(
-            "Name at least one footprint.",
-            fields={field: ["Expected a non-empty list of your published footprints' ids."]},
+            _("Name at least one footprint."),
+            fields={field: [_("Expected a non-empty list of your published footprints' ids.")]},
         )
     if len(footprint_ids) > MAX_FOOTPRINTS_PER_GRANT:
         raise ValidationFailed(
-            "Too many footprints.",
+            _("Too many footprints."),
             fields={
                 field: [
-                    f"{len(footprint_ids)} footprints; expected at most "
-                    f"{MAX_FOOTPRINTS_PER_GRANT} in one grant."
+                    _("%(count)s footprints; expected at most %(most)s in one grant.")
+                    % {"count": len(footprint_ids), "most": MAX_FOOTPRINTS_PER_GRANT}
                 ]
             },
         )
@@ -57,7 +59,9 @@ def footprints_shareable(
         try:
             parsed[index] = raw if isinstance(raw, uuid.UUID) else uuid.UUID(str(raw))
         except ValueError:
-            errors[f"{field}[{index}]"] = [f"{raw!r} is not a footprint id; expected a UUID."]
+            errors[f"{field}[{index}]"] = [
+                _("%(value)r is not a footprint id; expected a UUID.") % {"value": raw}
+            ]
     found = {
         f.pk: f
         for f in Footprint.objects.filter(
@@ -71,29 +75,38 @@ def footprints_shareable(
         footprint = found.get(footprint_id)
         if footprint is None:
             errors[path] = [
-                f"{footprint_id} is not one of your organisation's footprints; expected the id "
-                "of one of your published footprints."
+                _(
+                    "%(id)s is not one of your organisation's footprints; expected the id of one "
+                    "of your published footprints."
+                )
+                % {"id": footprint_id}
             ]
         elif footprint.status == FootprintStatus.DEPRECATED:
             errors[path] = [
-                f"{footprint_id} is deprecated (a correction replaced it); share the published "
-                "version of the footprint."
+                _(
+                    "%(id)s is deprecated (a correction replaced it); share the published "
+                    "version of the footprint."
+                )
+                % {"id": footprint_id}
             ]
         elif footprint.status != FootprintStatus.PUBLISHED:
             errors[path] = [
-                f"{footprint_id} is {footprint.status}; only a published (signed) footprint can "
-                "be shared."
+                _("%(id)s is %(status)s; only a published (signed) footprint can be shared.")
+                % {"id": footprint_id, "status": footprint.status}
             ]
         elif footprint.lineage in seen_lineages:
             errors[path] = [
-                f"{footprint_id} is named twice (or with another version of it, at "
-                f"{field}[{seen_lineages[footprint.lineage]}]); name each footprint once."
+                _(
+                    "%(id)s is named twice (or with another version of it, at %(other)s); name "
+                    "each footprint once."
+                )
+                % {"id": footprint_id, "other": f"{field}[{seen_lineages[footprint.lineage]}]"}
             ]
         else:
             seen_lineages[footprint.lineage] = index
             chosen.append(footprint)
     if errors:
-        raise ValidationFailed("Some footprints cannot be shared.", fields=errors)
+        raise ValidationFailed(_("Some footprints cannot be shared."), fields=errors)
     return chosen
 
 
@@ -141,18 +154,17 @@ def grant_share(
         after=grant_summary(grant, chosen),
     )
     if request is None:
-        names = ", ".join(f"{f.product.name} {f.period_start:%Y}" for f in chosen)
         notification_create(
             organisation=buyer,
             kind=NotificationKind.FOOTPRINT_SHARED,
-            subject=f"{supplier} shared {len(chosen)} footprint(s) with you",
-            body=(
-                f"{supplier} shared product carbon footprints with {buyer}: {names}.\n"
-                "You can read them, and their later corrections, under shared footprints."
-            ),
             dedupe_key=f"footprint.shared:{grant.pk}",
             obj=grant,
-            data={"grant": str(grant.pk), "footprints": [str(f.pk) for f in chosen]},
+            data={
+                "grant": str(grant.pk),
+                "footprints": [str(f.pk) for f in chosen],
+                "footprint_names": [footprint_name(f.product.name, f.period_start) for f in chosen],
+                **organisation_facts("supplier", supplier),
+            },
         )
     return grant
 
@@ -164,8 +176,8 @@ def grant_revoke(*, actor: Actor, grant: Grant, reason: str) -> Grant:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(
-            "A revocation needs a reason.",
-            fields={"reason": ["Say why the buyer loses access; it is sent to the buyer."]},
+            _("A revocation needs a reason."),
+            fields={"reason": [_("Say why the buyer loses access; it is sent to the buyer.")]},
         )
     locked = Grant.objects.select_for_update().select_related("supplier", "buyer").get(pk=grant.pk)
     if locked.revoked_at is not None:
@@ -189,15 +201,13 @@ def grant_revoke(*, actor: Actor, grant: Grant, reason: str) -> Grant:
     notification_create(
         organisation=locked.buyer,
         kind=NotificationKind.GRANT_REVOKED,
-        subject=f"{locked.supplier} stopped sharing {len(footprints)} footprint(s) with you",
-        body=(
-            f"{locked.supplier} revoked your access to {len(footprints)} footprint(s).\n"
-            f"Reason: {reason}\n"
-            "Calculations that used them fall back to default values unless the supplier "
-            "shares data again."
-        ),
         dedupe_key=f"grant.revoked:{locked.pk}",
         obj=locked,
-        data={"grant": str(locked.pk)},
+        data={
+            "grant": str(locked.pk),
+            "count": len(footprints),
+            "reason": reason,
+            **organisation_facts("supplier", locked.supplier),
+        },
     )
     return locked

@@ -5,22 +5,57 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
-from accounts.models import Organisation
+from accounts.models import Organisation, User
 from exchange.sharing.models import (
     FootprintRequest,
     NotificationKind,
     RequestStatus,
 )
+from exchange.sharing.services.mail import email_languages, email_written
 from exchange.sharing.services.notifications import notification_create
-from exchange.sharing.services.requests import (
-    request_label,
-)
+from exchange.sharing.texts import organisation_name, request_facts, request_what
+
+
+def _invitation_email(request: FootprintRequest) -> tuple[str, str]:
+    """Subject and body of the invitation in the active language."""
+    facts = request_facts(request)
+    words = {
+        "buyer": organisation_name(facts, "buyer"),
+        "what": request_what(facts),
+        "due": date_format(request.due_date, "DATE_FORMAT"),
+        "name": request.supplier_name,
+        "message": request.message,
+        "site": f"{settings.SITE_URL}/",
+        "email": request.supplier_email,
+    }
+    paragraphs = [
+        _("Dear %(name)s,") % words if request.supplier_name else "",
+        _(
+            "%(buyer)s uses CBAM Exchange to collect the embedded emissions of the goods it "
+            "buys, and asks you for the product carbon footprint of %(what)s, by %(due)s."
+        )
+        % words,
+        _("Their message: %(message)s") % words if request.message else "",
+        _("Without your data, EU default values (with a mark-up) apply to these goods."),
+        _(
+            "To answer, register your company on CBAM Exchange (%(site)s) with this e-mail "
+            "address (%(email)s), or ask a colleague who is on it to invite you. The request "
+            "then appears in your requests inbox, where you can claim it for your organisation."
+        )
+        % words,
+    ]
+    subject = _("%(buyer)s asks for a product carbon footprint (CBAM)") % words
+    return subject, "\n\n".join(p for p in paragraphs if p) + "\n"
 
 
 def request_invitation_email_send(*, request_id: str) -> bool:
-    """E-mail the invitation of a supplier not on the platform (the work row's one call).
-    Sends nothing (False) when the request has been claimed or closed meanwhile."""
+    """E-mail the invitation of a supplier not on the platform (the work row's one call), in
+    the language the person chose if they have an account, else in Chinese and English: the
+    company's country is not known yet. Sends nothing (False) when the request has been
+    claimed or closed meanwhile."""
     request = (
         FootprintRequest.objects.select_related("buyer", "supplier_product")
         .filter(pk=request_id)
@@ -28,22 +63,11 @@ def request_invitation_email_send(*, request_id: str) -> bool:
     )
     if request is None or request.status != RequestStatus.OPEN or request.supplier_id:
         return False
-    greeting = f"Dear {request.supplier_name},\n\n" if request.supplier_name else ""
-    message = f"Their message: {request.message}\n\n" if request.message else ""
+    person = User.objects.filter(email__iexact=request.supplier_email).first()
+    languages = email_languages(language=person.language if person else "", country=None)
+    subject, body = email_written(languages, lambda: _invitation_email(request))
     send_mail(
-        subject=f"{request.buyer} asks for a product carbon footprint (CBAM)",
-        message=(
-            f"{greeting}{request.buyer} uses CBAM Exchange to collect the embedded emissions "
-            f"of the goods it buys, and asks you for the product carbon footprint of "
-            f"{request_label(request)}, by {request.due_date}.\n\n{message}"
-            "Without your data, EU default values (with a mark-up) apply to these goods.\n\n"
-            f"To answer, register your company on CBAM Exchange ({settings.SITE_URL}/) with "
-            f"this e-mail address ({request.supplier_email}), or ask a colleague who is on it "
-            "to invite you. The request then appears under footprint requests, invited, "
-            "where you can claim it for your organisation.\n"
-        ),
-        from_email=None,
-        recipient_list=[request.supplier_email],
+        subject=subject, message=body, from_email=None, recipient_list=[request.supplier_email]
     )
     return True
 
@@ -66,16 +90,9 @@ def invited_requests_announce(*, organisation_id: int) -> int:
         notification = notification_create(
             organisation=organisation,
             kind=NotificationKind.REQUEST_RECEIVED,
-            subject=f"{request.buyer} requested a footprint from {request.supplier_email}",
-            body=(
-                f"Before {organisation} was on CBAM Exchange, {request.buyer} asked "
-                f"{request.supplier_email} for the footprint of {request_label(request)}, "
-                f"due {request.due_date}.\nClaim it under footprint requests, invited, to "
-                "answer it as your organisation."
-            ),
             dedupe_key=f"request.invited:{request.pk}",
             obj=request,
-            data={"request": str(request.pk), "invited": True},
+            data={**request_facts(request), "invited": True},
         )
         created += notification is not None
     return created

@@ -15,12 +15,22 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.audit import Actor, audit_record
 from accounts.models import Membership, Organisation
 from core.jobs import TransientJobError, job_create
 from exchange.sharing.models import Notification
+from exchange.sharing.services.mail import ENGLISH, email_languages, email_written
+from exchange.sharing.texts import (
+    notification_page,
+    notification_text,
+    notification_text_english,
+    notification_text_from,
+    organisation_display,
+)
 
 EMAIL_JOB = "sharing.email_notification"
 
@@ -29,17 +39,27 @@ def notification_create(
     *,
     organisation: Organisation,
     kind: str,
-    subject: str,
-    body: str,
     dedupe_key: str,
+    data: dict[str, Any],
     obj: Any = None,
-    data: dict[str, Any] | None = None,
+    subject: str = "",
+    body: str = "",
 ) -> Notification | None:
     """Create the notification unless ``organisation`` already has one with ``dedupe_key``;
     enqueue its e-mail. Returns the new row, or None when it existed (nothing enqueued).
-    Callers hold the transaction of the change it reports."""
+    Callers hold the transaction of the change it reports.
+
+    ``data`` holds the facts of the event; the stored ``subject`` and ``body`` are the English
+    text written from them (``exchange.sharing.texts``) unless given."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("notification_create outside a transaction: wrap the change")
+    if not subject or not body:
+        written = notification_text_english(kind, data)
+        if written is None:
+            raise ValueError(
+                f"notification {kind}: data {sorted(data)} lacks a fact its text needs"
+            )
+        subject, body = subject or written[0], body or written[1]
     notification, created = Notification.objects.get_or_create(
         organisation=organisation,
         dedupe_key=dedupe_key,
@@ -49,7 +69,7 @@ def notification_create(
             "body": body,
             "object_type": obj._meta.label_lower if obj is not None else "",
             "object_id": str(obj.pk) if obj is not None else "",
-            "data": data or {},
+            "data": data,
         },
     )
     if not created:
@@ -63,19 +83,40 @@ def notification_create(
     return notification
 
 
-def notification_recipients(*, organisation: Organisation) -> list[str]:
-    """The e-mail addresses of the organisation's active members, sorted."""
-    return sorted(
-        Membership.objects.filter(organisation=organisation, user__is_active=True).values_list(
-            "user__email", flat=True
-        )
+def notification_recipients(*, organisation: Organisation) -> list[tuple[str, str]]:
+    """E-mail address and chosen language ("" = none) of the organisation's active members,
+    sorted by address."""
+    return list(
+        Membership.objects.filter(organisation=organisation, user__is_active=True)
+        .order_by("user__email")
+        .values_list("user__email", "user__language")
     )
 
 
+def _notification_email(notification: Notification, organisation: Organisation) -> tuple[str, str]:
+    """Subject and body of the notification's e-mail in the active language, with the link
+    to the page where it is acted upon and to all notifications."""
+    subject, body = notification_text(notification)
+    page = notification_page(notification, organisation_slug=organisation.slug)
+    lines = [
+        "",
+        "",
+        "--",
+        _("CBAM Exchange, for %(organisation)s.")
+        % {"organisation": organisation_display(organisation)},
+    ]
+    if page is not None:
+        lines.append(_("Open it: %(link)s") % {"link": f"{settings.SITE_URL}{page}"})
+    notifications = reverse("exchange-pages:notifications", kwargs={"org_slug": organisation.slug})
+    lines.append(_("All notifications: %(link)s") % {"link": f"{settings.SITE_URL}{notifications}"})
+    return subject, body + "\n".join(lines) + "\n"
+
+
 def notification_email_send(*, notification_id: str) -> int:
-    """E-mail a notification to each member of its organisation, once: ``emailed_at`` is set
-    in the same transaction (the job's), so a repeated job sends nothing. Returns the number
-    of messages sent. A mail server that is down raises ``TransientJobError`` (retried)."""
+    """E-mail a notification to each member of its organisation, once, in that person's
+    language (``exchange.sharing.services.mail``): ``emailed_at`` is set in the same
+    transaction (the job's), so a repeated job sends nothing. Returns the number of messages
+    sent. A mail server that is down raises ``TransientJobError`` (retried)."""
     notification = (
         Notification.objects.select_for_update(of=("self",))
         .select_related("organisation")
@@ -84,21 +125,22 @@ def notification_email_send(*, notification_id: str) -> int:
     )
     if notification is None or notification.emailed_at is not None:
         return 0
-    recipients = notification_recipients(organisation=notification.organisation)
-    footer = (
-        f"\n\n--\nCBAM Exchange, for {notification.organisation}. "
-        f"All notifications: {settings.SITE_URL}/api/v1/orgs/"
-        f"{notification.organisation.slug}/notifications/\n"
-    )
-    messages = [
-        EmailMessage(
-            subject=notification.subject,
-            body=notification.body + footer,
-            from_email=None,
-            to=[address],
+    organisation = notification.organisation
+    written_from_data = notification_text_from(notification.kind, notification.data) is not None
+    written: dict[tuple[str, ...], tuple[str, str]] = {}
+    messages = []
+    for address, language in notification_recipients(organisation=organisation):
+        languages = (
+            email_languages(language=language, country=organisation.country)
+            if written_from_data
+            else (ENGLISH,)  # the stored text, in English
         )
-        for address in recipients
-    ]
+        if languages not in written:
+            written[languages] = email_written(
+                languages, lambda: _notification_email(notification, organisation)
+            )
+        subject, body = written[languages]
+        messages.append(EmailMessage(subject=subject, body=body, from_email=None, to=[address]))
     try:
         sent = get_connection().send_messages(messages) if messages else 0
     except (smtplib.SMTPException, OSError) as exc:

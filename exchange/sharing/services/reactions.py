@@ -18,6 +18,7 @@ from accounts.models import Organisation
 from exchange.sharing.models import NotificationKind
 from exchange.sharing.selectors import SHAREABLE_STATUSES, buyers_with_live_grants
 from exchange.sharing.services.notifications import notification_create
+from exchange.sharing.texts import footprint_name, organisation_facts
 from suppliers.models import Footprint, FootprintStatus
 
 FOOTPRINT_DEPRECATED_JOB = "sharing.notify_footprint_deprecated"
@@ -44,31 +45,20 @@ def buyers_notify_footprint_deprecated(*, footprint_id: str) -> int:
     )
     holders = buyers_with_live_grants(lineages=[footprint.lineage])
     holders.pop(footprint.organisation_id, None)
-    label = f"{footprint.product.name} {footprint.period_start:%Y}"
-    if successor is not None:
-        what = (
-            f"{footprint.organisation} published a correction of its footprint of {label}: "
-            f"the version {footprint.pk} is deprecated and replaced by {successor.pk}, which "
-            "you can read under shared footprints."
-        )
-    else:
-        what = (
-            f"{footprint.organisation} deprecated its footprint of {label} ({footprint.pk}) "
-            "without a replacement: do not use it for new declarations."
-        )
+    label = footprint_name(footprint.product.name, footprint.period_start)
     created = 0
     for organisation in Organisation.objects.filter(pk__in=holders).order_by("pk"):
         notification = notification_create(
             organisation=organisation,
             kind=NotificationKind.FOOTPRINT_DEPRECATED,
-            subject=f"A footprint shared with you was deprecated: {label}",
-            body=what,
             dedupe_key=f"footprint.deprecated:{footprint.pk}",
             obj=footprint,
             data={
                 "footprint": str(footprint.pk),
                 "lineage": str(footprint.lineage),
                 "superseded_by": str(successor.pk) if successor is not None else None,
+                "label": label,
+                **organisation_facts("supplier", footprint.organisation),
             },
         )
         created += notification is not None
@@ -99,21 +89,20 @@ def buyers_notify_signing_key_revoked(*, kid: str) -> int:
             (f for lineage in holders[organisation.pk] for f in by_lineage[lineage]),
             key=lambda f: str(f.pk),
         )
-        names = "\n".join(
-            f"- {f.product.name} {f.period_start:%Y} ({f.pk}, {f.status})" for f in concerned
-        )
         notification = notification_create(
             organisation=organisation,
             kind=NotificationKind.KEY_REVOKED,
-            subject=f"{owner} revoked a signing key of footprints shared with you",
-            body=(
-                f"{owner} revoked its signing key {kid}. Signatures made with it after the "
-                "revocation are invalid; earlier ones are flagged 'revoked later'. Check the "
-                f"verification status of these footprints:\n{names}"
-            ),
             dedupe_key=f"signing_key.revoked:{kid}",
             obj=concerned[0],
-            data={"kid": kid, "footprints": [str(f.pk) for f in concerned]},
+            data={
+                "kid": kid,
+                "footprints": [str(f.pk) for f in concerned],
+                "footprint_lines": [
+                    f"{footprint_name(f.product.name, f.period_start)} ({f.pk}, {f.status})"
+                    for f in concerned
+                ],
+                **organisation_facts("supplier", owner),
+            },
         )
         created += notification is not None
     return created

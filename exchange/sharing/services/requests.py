@@ -23,7 +23,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.audit import Actor, audit_record
 from accounts.models import Membership, Organisation
@@ -40,6 +41,7 @@ from exchange.sharing.models import (
 )
 from exchange.sharing.services.grants import grant_share
 from exchange.sharing.services.notifications import notification_create
+from exchange.sharing.texts import footprint_name, request_facts, request_what
 from suppliers.models import Installation, Product
 
 INVITATION_JOB = "sharing.send_request_invitation"
@@ -47,26 +49,9 @@ SYSTEM = Actor.platform("sharing")
 
 
 def request_label(request: FootprintRequest) -> str:
-    """What is asked for, in words: ``Hot-rolled coil (72083900), 2026``."""
-    if request.supplier_product_id is not None:
-        product = request.supplier_product
-        what = (
-            f"{product.name} ({product.cn_code})" if product else str(request.supplier_product_id)
-        )
-    elif request.cn_code:
-        what = f"CN {request.cn_code}"
-        if request.description:
-            what += f" ({request.description[:80]})"
-    else:
-        what = request.description[:80]
-    period = (
-        f"{request.period_start:%Y}"
-        if (request.period_start.year == request.period_end.year)
-        and (request.period_start.month, request.period_start.day) == (1, 1)
-        and (request.period_end.month, request.period_end.day) == (12, 31)
-        else f"{request.period_start}–{request.period_end}"
-    )
-    return f"{what}, {period}"
+    """What is asked for, in words, in English: ``Hot-rolled coil (72083900), 2026``."""
+    with translation.override("en"):
+        return request_what(request_facts(request))
 
 
 def request_summary(request: FootprintRequest) -> dict[str, Any]:
@@ -292,21 +277,12 @@ def request_send(
 
 def _notify_received(request: FootprintRequest) -> None:
     assert request.supplier is not None
-    quantity = f"Quantity bought: {request.quantity_t} t\n" if request.quantity_t else ""
-    message = f"\nMessage: {request.message}\n" if request.message else ""
     notification_create(
         organisation=request.supplier,
         kind=NotificationKind.REQUEST_RECEIVED,
-        subject=f"{request.buyer} requests a footprint: {request_label(request)}",
-        body=(
-            f"{request.buyer} asks {request.supplier} for the product carbon footprint of "
-            f"{request_label(request)}.\n{quantity}Due date: {request.due_date}\n{message}\n"
-            "Answer it in the footprint-request inbox: fulfil it with your published "
-            "footprints, or reject it with a reason."
-        ),
         dedupe_key=f"request.received:{request.pk}",
         obj=request,
-        data={"request": str(request.pk), "buyer": request.buyer.slug},
+        data=request_facts(request),
     )
 
 
@@ -334,22 +310,18 @@ def request_fulfil(
         organisation=locked.supplier,
         note={"grant": str(grant.pk), "footprints": [str(g.footprint_id) for g in shared]},
     )
-    names = ", ".join(f"{g.footprint.product.name} {g.footprint.period_start:%Y}" for g in shared)
     notification_create(
         organisation=fulfilled.buyer,
         kind=NotificationKind.REQUEST_FULFILLED,
-        subject=f"{fulfilled.supplier} answered your request: {request_label(fulfilled)}",
-        body=(
-            f"{fulfilled.supplier} fulfilled your request for {request_label(fulfilled)} "
-            f"with {len(shared)} footprint(s): {names}.\n"
-            "Read them under shared footprints."
-        ),
         dedupe_key=f"request.fulfilled:{fulfilled.pk}",
         obj=fulfilled,
         data={
-            "request": str(fulfilled.pk),
+            **request_facts(fulfilled),
             "grant": str(grant.pk),
             "footprints": [str(g.footprint_id) for g in shared],
+            "footprint_names": [
+                footprint_name(g.footprint.product.name, g.footprint.period_start) for g in shared
+            ],
         },
     )
     return fulfilled, grant
@@ -361,8 +333,8 @@ def request_reject(*, actor: Actor, request: FootprintRequest, reason: str) -> F
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(
-            "A rejection needs a reason.",
-            fields={"reason": ["Say why you cannot answer; it is sent to the buyer."]},
+            _("A rejection needs a reason."),
+            fields={"reason": [_("Say why you cannot answer; it is sent to the buyer.")]},
         )
     assert request.supplier is not None
     rejected = _request_move(
@@ -376,15 +348,9 @@ def request_reject(*, actor: Actor, request: FootprintRequest, reason: str) -> F
     notification_create(
         organisation=rejected.buyer,
         kind=NotificationKind.REQUEST_REJECTED,
-        subject=f"{rejected.supplier} rejected your request: {request_label(rejected)}",
-        body=(
-            f"{rejected.supplier} rejected your request for {request_label(rejected)}.\n"
-            f"Reason: {reason}\n"
-            "Without the supplier's data, EU default values (with a mark-up) apply."
-        ),
         dedupe_key=f"request.rejected:{rejected.pk}",
         obj=rejected,
-        data={"request": str(rejected.pk), "reason": reason},
+        data={**request_facts(rejected), "reason": reason},
     )
     return rejected
 
@@ -407,14 +373,9 @@ def request_withdraw(
         notification_create(
             organisation=withdrawn.supplier,
             kind=NotificationKind.REQUEST_WITHDRAWN,
-            subject=f"{withdrawn.buyer} withdrew its request: {request_label(withdrawn)}",
-            body=(
-                f"{withdrawn.buyer} withdrew its request for {request_label(withdrawn)}; "
-                "nothing more is needed." + (f"\nReason: {reason}" if reason else "")
-            ),
             dedupe_key=f"request.withdrawn:{withdrawn.pk}",
             obj=withdrawn,
-            data={"request": str(withdrawn.pk)},
+            data={**request_facts(withdrawn), "reason": reason},
         )
     return withdrawn
 

@@ -29,8 +29,16 @@ class Party:
         return f"/api/v1/orgs/{self.organisation.slug}/{path}"
 
 
-def party(slug: str, name: str, kind: str) -> Party:
-    organisation = OrganisationFactory(slug=slug, legal_name_latin=name, kinds=[kind])
+def party(slug: str, name: str, kind: str, legal_name: str = "", country: str = "CN") -> Party:
+    """An organisation with one person in each role (``legal_name``: in its original script,
+    when it is not ``name``)."""
+    organisation = OrganisationFactory(
+        slug=slug,
+        legal_name=legal_name or name,
+        legal_name_latin=name,
+        country=country,
+        kinds=[kind],
+    )
     users = {
         role: MembershipFactory(
             organisation=organisation, role=role, user__email=f"{role}@{slug}.example"
@@ -42,12 +50,17 @@ def party(slug: str, name: str, kind: str) -> Party:
 
 @pytest.fixture
 def buyer(db: None) -> Party:
-    return party("screw-maker", "Screw Maker GmbH", OrganisationKind.MANUFACTURER)
+    return party("screw-maker", "Screw Maker GmbH", OrganisationKind.MANUFACTURER, country="DE")
 
 
 @pytest.fixture
 def supplier(db: None) -> Party:
-    return party("wire-rod-mill", "Wire Rod Mill Co", OrganisationKind.PRODUCER)
+    return party(
+        "wire-rod-mill",
+        "Wire Rod Mill Co",
+        OrganisationKind.PRODUCER,
+        legal_name="线材轧钢有限公司",
+    )
 
 
 def run_jobs() -> list[tuple[str, str]]:

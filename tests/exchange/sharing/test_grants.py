@@ -105,7 +105,11 @@ def test_a_grant_covers_the_correction_and_marks_the_old_version_deprecated(prod
         "footprint": original,
         "lineage": original,
         "superseded_by": correction,
+        "label": "Hot-rolled coil 2026",
+        "supplier_name": producer.organisation.legal_name,
+        "supplier_name_latin": "Hebei Steel",
     }
+    assert deprecated.subject == "A footprint shared with you was deprecated: Hot-rolled coil 2026"
     assert Job.objects.filter(kind="sharing.notify_footprint_deprecated").count() == 1
     assert run_jobs() == []
 
@@ -220,7 +224,16 @@ def test_a_revoked_signing_key_is_announced_to_buyers_that_read_its_footprints(b
     ]
     notification = Notification.objects.get(organisation=buyer.organisation)
     assert notification.kind == "signing_key.revoked"
-    assert notification.data == {"kid": key.kid, "footprints": [str(footprint.pk)]}
+    assert notification.data == {
+        "kid": key.kid,
+        "footprints": [str(footprint.pk)],
+        "footprint_lines": [f"{footprint.product.name} 2026 ({footprint.pk}, published)"],
+        "supplier_name": "线材轧钢有限公司",
+        "supplier_name_latin": "Wire Rod Mill Co",
+    }
+    assert notification.subject == (
+        "线材轧钢有限公司 (Wire Rod Mill Co) revoked a signing key of footprints shared with you"
+    )
     assert str(unshared.pk) not in notification.body
     assert len(mail.outbox) == 5
     detail = buyer.api().get(buyer.url(f"shared-footprints/{footprint.pk}/")).json()

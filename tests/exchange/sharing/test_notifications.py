@@ -25,10 +25,12 @@ def _create(organisation):
             subject="Screw Maker GmbH requests a footprint",
             body="Please answer.",
             dedupe_key="request.received:42",
+            data={},
         )
 
 
-def test_the_same_event_notifies_once_and_is_emailed_once(supplier):
+def test_the_same_event_notifies_once_and_is_emailed_once(supplier, settings):
+    settings.SITE_URL = "https://cbam.example"
     first = _create(supplier.organisation)
     second = _create(supplier.organisation)
 
@@ -45,8 +47,10 @@ def test_the_same_event_notifies_once_and_is_emailed_once(supplier):
 
     assert len(mail.outbox) == 5
     assert mail.outbox[0].subject == "Screw Maker GmbH requests a footprint"
-    assert mail.outbox[0].body.startswith(
-        "Please answer.\n\n--\nCBAM Exchange, for Wire Rod Mill Co."
+    # Made without the facts its text is written from: its stored English text.
+    assert mail.outbox[0].body == (
+        "Please answer.\n\n--\nCBAM Exchange, for 线材轧钢有限公司 (Wire Rod Mill Co).\n"
+        "All notifications: https://cbam.example/o/wire-rod-mill/notifications/\n"
     )
     job.refresh_from_db()
     assert job.result == {"sent": 0}

@@ -77,7 +77,7 @@ def test_suppliers_are_reminded_once_of_requests_due_within_the_window(buyer, su
         ("wire-rod-mill", f"request.due_soon:{later.pk}"),
     ]
     assert notifications[0].subject == (
-        "Due in 3 day(s), on 2026-03-13: Screw Maker GmbH's request for CN 72083900, 2026"
+        "Due 2026-03-13: the request of Screw Maker GmbH for CN 72083900, 2026"
     )
     assert FootprintRequest.objects.get(pk=invited.pk).reminder_sent_at is None
 

@@ -65,7 +65,11 @@ def test_a_buyer_sends_a_request_and_the_supplier_is_notified_and_emailed(buyer,
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         f"{role}@wire-rod-mill.example" for role in Role.values
     )
-    assert {m.subject for m in mail.outbox} == {notification.subject}
+    # Nobody chose a language and the supplier is in China: Chinese first, then English.
+    assert {m.subject for m in mail.outbox} == {
+        "Screw Maker GmbH 请求碳足迹：CN 72139110 (Wire rod 5.5 mm, SAE 1008)，2026年 / "
+        + notification.subject
+    }
     notification.refresh_from_db()
     assert notification.emailed_at is not None
     # The inbox shows it to every role of the supplier, and the buyer does not see it there.
