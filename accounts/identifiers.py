@@ -1,4 +1,5 @@
-"""Organisation identifiers, validated and stored as URNs (pure functions, no ORM).
+"""Organisation identifiers, validated and stored as URNs (pure functions, no ORM; the
+messages go through gettext so that a page shows them in the reader's language).
 
 - ``cn-uscc``: Chinese unified social credit code (GB 32100-2015), 18 characters with a
   check character -> ``urn:cbam-exchange:cn-uscc:<code>``
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from django.utils.translation import gettext
 
 URN_PREFIX = "urn:cbam-exchange"
 
@@ -64,46 +67,65 @@ def parse_identifier(scheme: str, value: str) -> Identifier:
         code = _normalise(raw)
         if not _USCC_SHAPE.match(code):
             raise InvalidIdentifier(
-                f"{raw!r} is not a unified social credit code: expected 18 characters of "
-                "0-9 and A-Z without I, O, S, V, Z"
+                gettext(
+                    "%(value)s is not a unified social credit code: expected 18 characters of "
+                    "0-9 and A-Z without I, O, S, V, Z"
+                )
+                % {"value": repr(raw)}
             )
         expected = uscc_check_char(code[:17])
         if code[17] != expected:
             raise InvalidIdentifier(
-                f"{raw!r}: check character is {code[17]!r}, expected {expected!r} "
-                "(GB 32100-2015); the code is mistyped"
+                gettext(
+                    "%(value)s: check character is %(found)s, expected %(expected)s "
+                    "(GB 32100-2015); the code is mistyped"
+                )
+                % {"value": repr(raw), "found": repr(code[17]), "expected": repr(expected)}
             )
         return Identifier(scheme, code)
     if scheme == "eori":
         number = _normalise(raw)
         if not _EORI_SHAPE.match(number):
             raise InvalidIdentifier(
-                f"{raw!r} is not an EORI number: expected a 2-letter country code followed "
-                "by up to 15 letters or digits, e.g. DE123456789012345"
+                gettext(
+                    "%(value)s is not an EORI number: expected a 2-letter country code "
+                    "followed by up to 15 letters or digits, e.g. DE123456789012345"
+                )
+                % {"value": repr(raw)}
             )
         return Identifier(scheme, number)
     if scheme == "lei":
         lei = _normalise(raw)
         if not _LEI_SHAPE.match(lei):
             raise InvalidIdentifier(
-                f"{raw!r} is not an LEI: expected 20 characters, 18 letters or digits and "
-                "2 check digits (ISO 17442)"
+                gettext(
+                    "%(value)s is not an LEI: expected 20 characters, 18 letters or digits "
+                    "and 2 check digits (ISO 17442)"
+                )
+                % {"value": repr(raw)}
             )
         if not lei_is_valid(lei):
             raise InvalidIdentifier(
-                f"{raw!r}: LEI check digits do not match (ISO 7064 MOD 97-10); it is mistyped"
+                gettext(
+                    "%(value)s: LEI check digits do not match (ISO 7064 MOD 97-10); it is mistyped"
+                )
+                % {"value": repr(raw)}
             )
         return Identifier(scheme, lei)
     if scheme == "cbam-operator":
         operator_id = raw.upper().replace(" ", "")
         if not _OPERATOR_SHAPE.match(operator_id):
             raise InvalidIdentifier(
-                f"{raw!r} is not a CBAM registry operator id: expected a 2-letter country "
-                "code followed by letters, digits or hyphens"
+                gettext(
+                    "%(value)s is not a CBAM registry operator id: expected a 2-letter "
+                    "country code followed by letters, digits or hyphens"
+                )
+                % {"value": repr(raw)}
             )
         return Identifier(scheme, operator_id)
     raise InvalidIdentifier(
-        f"unknown identifier scheme {scheme!r}: expected one of {', '.join(SCHEMES)}"
+        gettext("unknown identifier scheme %(scheme)s: expected one of %(schemes)s")
+        % {"scheme": repr(scheme), "schemes": ", ".join(SCHEMES)}
     )
 
 

@@ -21,6 +21,7 @@ from accounts.services.invitations import (
     invitation_accept,
     invitation_accept_as_new_user,
     invitation_by_token,
+    invitation_status_label,
 )
 from accounts.services.memberships import user_switch_organisation
 from accounts.services.password_reset import (
@@ -214,7 +215,7 @@ def invitation_view(request: HttpRequest, token: str) -> HttpResponse:
     status = invitation.status_at(timezone.now())
     if status != "pending":
         message = gettext("This invitation is %(status)s; ask the organisation for a new one.") % {
-            "status": status
+            "status": invitation_status_label(status)
         }
         return render(request, "accounts/invitation.html", {"error": message}, status=409)
     has_account = User.objects.filter(email__iexact=invitation.email).exists()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from accounts.models import Organisation
 from accounts.roles import Role
+from accounts.services.registration import sign_up_token
 from accounts.services.signing_keys import signing_key_active
 from suppliers.models import ValidationBatch, ValidationRun
 from tests.exchange.boms.matrix_samples import SAMPLES as BOMS_SAMPLES
@@ -43,6 +44,8 @@ SAMPLES: dict[str, SampleMaker] = {
     "installation_id": lambda org: str(InstallationFactory(organisation=org).pk),
     "product_id": lambda org: str(ProductFactory(organisation=org).pk),
     "footprint_id": lambda org: str(FootprintFactory(organisation=org).pk),
+    # A sign-up link for an address with no account (the sign-up page is public).
+    "sign_up_token": lambda org: sign_up_token(email=f"invited@{org.slug}.example"),
     "run_id": _validation_run,
     "batch_id": _validation_batch,
     # A footprint of another producer that names ``org`` as its verifier, in review.

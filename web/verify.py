@@ -147,7 +147,7 @@ class VerifyPage(PublicPage):
             )
             return render(request, "web/verify.html", {"form": form}, status=429)
         if not form.is_valid():
-            return render(request, "web/verify.html", {"form": form}, status=400)
+            return render(request, "web/verify.html", {"form": form})
         payload = form.cleaned_data["payload"]
         result = document_verify(payload=payload, jws=form.cleaned_data["signature"])
         context = {

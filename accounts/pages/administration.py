@@ -83,7 +83,7 @@ class ApiClientsPage(OrganisationPage):
                         form.add_error(field if field in form.fields else None, error)
             else:
                 return self._render(request, ApiClientForm(), new_secret=(client, secret))
-        return self._render(request, form, status=400)
+        return self._render(request, form)
 
     def _render(
         self,
@@ -149,6 +149,4 @@ class AuditLogPage(OrganisationPage):
         context = self.get_context_data(
             form=form, events=page, query=query.urlencode(), paginator=paginator
         )
-        return render(
-            request, "accounts/pages/audit.html", context, status=400 if form.errors else 200
-        )
+        return render(request, "accounts/pages/audit.html", context)

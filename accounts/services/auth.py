@@ -189,12 +189,22 @@ def totp_begin_enrolment(*, user: User) -> str:
     """Store a new, unconfirmed seed and return the otpauth:// URI for an authenticator app."""
     if user.totp_enabled:
         raise ValidationFailed(
-            "Two-factor authentication is already on; turn it off first to enrol a new device."
+            gettext(
+                "Two-factor authentication is already on; turn it off first to enrol a new device."
+            )
         )
     secret = totp.new_secret()
     User.objects.filter(pk=user.pk).update(totp_secret_encrypted=encrypt(secret))
     user.totp_secret_encrypted = encrypt(secret)
     return totp.provisioning_uri(secret, account=user.email)
+
+
+def totp_enrolment_pending(*, user: User) -> str | None:
+    """The otpauth:// URI of an enrolment begun and not confirmed yet (the settings page shows
+    it again until the person confirms a code), else None."""
+    if user.totp_enabled or not user.totp_secret_encrypted:
+        return None
+    return totp.provisioning_uri(decrypt(user.totp_secret_encrypted), account=user.email)
 
 
 def totp_check(*, user: User, code: str, now: float | None = None) -> bool:
@@ -217,11 +227,11 @@ def totp_check(*, user: User, code: str, now: float | None = None) -> bool:
 @transaction.atomic
 def totp_confirm(*, user: User, code: str) -> None:
     if user.totp_enabled:
-        raise ValidationFailed("Two-factor authentication is already on.")
+        raise ValidationFailed(gettext("Two-factor authentication is already on."))
     if not totp_check(user=user, code=code):
         raise ValidationFailed(
-            "The code is wrong or expired.",
-            fields={"code": ["Enter the 6-digit code your authenticator app shows now."]},
+            gettext("The code is wrong or expired."),
+            fields={"code": [gettext("Enter the 6-digit code your authenticator app shows now.")]},
         )
     user.totp_confirmed_at = timezone.now()
     user.save(update_fields=["totp_confirmed_at"])
@@ -231,11 +241,11 @@ def totp_confirm(*, user: User, code: str) -> None:
 @transaction.atomic
 def totp_disable(*, user: User, code: str) -> None:
     if not user.totp_enabled:
-        raise ValidationFailed("Two-factor authentication is not on.")
+        raise ValidationFailed(gettext("Two-factor authentication is not on."))
     if not totp_check(user=user, code=code):
         raise ValidationFailed(
-            "The code is wrong or expired.",
-            fields={"code": ["Enter the current 6-digit code to turn two-factor off."]},
+            gettext("The code is wrong or expired."),
+            fields={"code": [gettext("Enter the current 6-digit code to turn two-factor off.")]},
         )
     User.objects.filter(pk=user.pk).update(
         totp_confirmed_at=None, totp_secret_encrypted="", totp_last_step=None

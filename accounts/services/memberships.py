@@ -7,6 +7,7 @@ at least one owner; nobody changes their own role.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accounts import events
 from accounts.audit import Actor, audit_record
@@ -18,22 +19,29 @@ from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 def _check_role_value(role: str) -> None:
     if role not in Role.values:
         raise ValidationFailed(
-            f"Unknown role {role!r}.",
-            fields={"role": [f"{role!r} is not a role; expected one of {', '.join(Role.values)}."]},
+            gettext("Unknown role %(role)s.") % {"role": repr(role)},
+            fields={
+                "role": [
+                    gettext("%(role)s is not a role; expected one of %(roles)s.")
+                    % {"role": repr(role), "roles": ", ".join(Role.values)}
+                ]
+            },
         )
 
 
 def _guard_owner_change(*, acting_role: str, target: Membership, new_role: str | None) -> None:
     touches_owner = target.role == Role.OWNER or new_role == Role.OWNER
     if touches_owner and acting_role != Role.OWNER:
-        raise PermissionDenied("Only an owner can grant, change or remove the owner role.")
+        raise PermissionDenied(gettext("Only an owner can grant, change or remove the owner role."))
     if target.role == Role.OWNER and new_role != Role.OWNER:
         owners = Membership.objects.select_for_update().filter(
             organisation_id=target.organisation_id, role=Role.OWNER
         )
         if len(owners) <= 1:
             raise Conflict(
-                "An organisation must keep at least one owner: make someone else owner first."
+                gettext(
+                    "An organisation must keep at least one owner: make someone else owner first."
+                )
             )
 
 
@@ -44,7 +52,9 @@ def membership_change_role(
     _check_role_value(role)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if actor.user is not None and membership.user_id == actor.user.pk:
-        raise PermissionDenied("You cannot change your own role; ask another admin or owner.")
+        raise PermissionDenied(
+            gettext("You cannot change your own role; ask another admin or owner.")
+        )
     if membership.role == role:
         return membership
     _guard_owner_change(acting_role=acting_role, target=membership, new_role=role)
@@ -86,7 +96,10 @@ def membership_create(
 ) -> Membership:
     _check_role_value(role)
     if Membership.objects.filter(organisation=organisation, user=user).exists():
-        raise Conflict(f"{user.email} is already a member of {organisation}.")
+        raise Conflict(
+            gettext("%(email)s is already a member of %(organisation)s.")
+            % {"email": user.email, "organisation": organisation}
+        )
     membership = Membership.objects.create(organisation=organisation, user=user, role=role)
     audit_record(
         actor=actor,
@@ -107,7 +120,7 @@ def user_switch_organisation(*, user: User, organisation_slug: str) -> Organisat
         .first()
     )
     if membership is None:
-        raise NotFound("No such organisation among yours.")
+        raise NotFound(gettext("No such organisation among yours."))
     User.objects.filter(pk=user.pk).update(active_organisation=membership.organisation)
     user.active_organisation = membership.organisation
     return membership.organisation

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from accounts import events
 from accounts.audit import Actor, audit_record, changes
@@ -45,33 +46,40 @@ def _clean(
     values: dict[str, Any] = {}
     if legal_name is not None:
         if not legal_name.strip():
-            errors["legal_name"] = ["Must not be blank: the legal name in its original script."]
+            errors["legal_name"] = [
+                gettext("Must not be blank: the legal name in its original script.")
+            ]
         values["legal_name"] = legal_name.strip()
     if legal_name_latin is not None:
         if not legal_name_latin.strip():
-            errors["legal_name_latin"] = ["Must not be blank: the legal name in Latin script."]
+            errors["legal_name_latin"] = [
+                gettext("Must not be blank: the legal name in Latin script.")
+            ]
         elif not legal_name_latin.isascii():
             errors["legal_name_latin"] = [
-                f"{legal_name_latin!r} contains non-Latin characters; give the romanised name."
+                gettext("%(value)s contains non-Latin characters; give the romanised name.")
+                % {"value": repr(legal_name_latin)}
             ]
         values["legal_name_latin"] = legal_name_latin.strip()
     if country is not None:
         code = normalise_country(country)
         if code is None:
             errors["country"] = [
-                f"{country!r} is not an ISO 3166-1 alpha-2 country code; expected e.g. CN, DE."
+                gettext(
+                    "%(value)s is not an ISO 3166-1 alpha-2 country code; expected e.g. CN, DE."
+                )
+                % {"value": repr(country)}
             ]
         values["country"] = code
     if kinds is not None:
         bad = sorted(set(kinds) - set(OrganisationKind.values))
         if bad:
             errors["kinds"] = [
-                f"Unknown kind(s) {', '.join(bad)}; expected any of "
-                + ", ".join(OrganisationKind.values)
-                + "."
+                gettext("Unknown kind(s) %(kinds)s; expected any of %(expected)s.")
+                % {"kinds": ", ".join(bad), "expected": ", ".join(OrganisationKind.values)}
             ]
         elif not kinds:
-            errors["kinds"] = ["At least one kind is required."]
+            errors["kinds"] = [gettext("At least one kind is required.")]
         values["kinds"] = sorted(set(kinds))
     parsed: list[tuple[str, str, str]] | None = None
     if identifiers is not None:
@@ -84,7 +92,9 @@ def _clean(
                 errors[f"identifiers.{index}"] = [str(exc)]
                 continue
             if ident.urn in seen:  # else the unique constraint fails mid-write: a 500
-                errors[f"identifiers.{index}"] = [f"{ident.urn} is listed twice."]
+                errors[f"identifiers.{index}"] = [
+                    gettext("%(urn)s is listed twice.") % {"urn": ident.urn}
+                ]
                 continue
             seen.add(ident.urn)
             clash = OrganisationIdentifier.objects.filter(urn=ident.urn)
@@ -92,12 +102,33 @@ def _clean(
                 clash = clash.exclude(organisation=exclude_organisation)
             if clash.exists():
                 errors[f"identifiers.{index}"] = [
-                    f"{ident.urn} is already registered to another organisation."
+                    gettext("%(urn)s is already registered to another organisation.")
+                    % {"urn": ident.urn}
                 ]
             parsed.append((ident.scheme, ident.value, ident.urn))
     if errors:
-        raise ValidationFailed("The organisation data is invalid.", fields=errors)
+        raise ValidationFailed(gettext("The organisation data is invalid."), fields=errors)
     return values, parsed
+
+
+def organisation_values_check(
+    *,
+    legal_name: str,
+    legal_name_latin: str,
+    country: str,
+    kinds: list[str],
+    identifiers: list[dict[str, str]],
+) -> None:
+    """Raise ``ValidationFailed`` naming every field ``organisation_create`` would refuse
+    (``identifiers.<i>`` for the i-th identifier); a form that also asks for other things (a
+    sign-up asks for a password) reports all its problems at once."""
+    _clean(
+        legal_name=legal_name,
+        legal_name_latin=legal_name_latin,
+        country=country,
+        kinds=kinds,
+        identifiers=identifiers,
+    )
 
 
 def _unique_slug(base: str) -> str:

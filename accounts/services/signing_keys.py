@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts import events
 from accounts.audit import Actor, audit_record
@@ -139,15 +140,16 @@ def signing_key_revoke(*, actor: Actor, key: SigningKey, reason: str) -> Signing
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(
-            "A revocation needs a reason.",
-            fields={"reason": ["Must not be blank: say why, e.g. 'private key exposed'."]},
+            gettext("A revocation needs a reason."),
+            fields={"reason": [gettext("Must not be blank: say why, e.g. 'private key exposed'.")]},
         )
     if len(reason) > REVOCATION_REASON_MAX_LENGTH:
         raise ValidationFailed(
-            "The revocation reason is too long.",
+            gettext("The revocation reason is too long."),
             fields={
                 "reason": [
-                    f"{len(reason)} characters; expected at most {REVOCATION_REASON_MAX_LENGTH}."
+                    gettext("%(length)d characters; expected at most %(max)d.")
+                    % {"length": len(reason), "max": REVOCATION_REASON_MAX_LENGTH}
                 ]
             },
         )
@@ -156,8 +158,11 @@ def signing_key_revoke(*, actor: Actor, key: SigningKey, reason: str) -> Signing
     key = SigningKey.objects.select_for_update().get(pk=key.pk)
     if key.revoked_at is not None:
         raise Conflict(
-            f"The key {key.kid} was already revoked on {key.revoked_at.isoformat()}; "
-            "a revocation is never changed.",
+            gettext(
+                "The key %(kid)s was already revoked on %(revoked_at)s; a revocation is never "
+                "changed."
+            )
+            % {"kid": key.kid, "revoked_at": key.revoked_at.isoformat()},
             extra={"kid": key.kid},
         )
     was_active = key.retired_at is None

@@ -93,10 +93,15 @@ def test_an_admin_invites_and_the_email_carries_the_accept_url(admin_api, admin_
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["new.person@example.com"]
-    assert message.subject == "Join Acme Steel on CBAM Exchange"
-    assert f"{SITE}/accounts/invitations/{raw}/" in message.body
-    assert f"{admin_user.email} invites you to join Acme Steel on CBAM Exchange as preparer." in (
-        message.body
+    # No account yet: both languages, Chinese first (the organisation is in China).
+    assert message.subject == (
+        "加入 CBAM Exchange 上的 阿克米钢铁 (Acme Steel) / "
+        "Join 阿克米钢铁 (Acme Steel) on CBAM Exchange"
+    )
+    assert message.body.count(f"{SITE}/accounts/invitations/{raw}/") == 2
+    assert (
+        f"{admin_user.email} invites you to join 阿克米钢铁 (Acme Steel) on CBAM Exchange as "
+        "preparer." in message.body
     )
     event = AuditEvent.objects.get()
     assert event.action == "invitation.created"
@@ -139,7 +144,14 @@ def test_a_second_pending_invitation_of_the_same_person_is_refused(admin_api, pe
         "message": (
             "new.person@example.com already has a pending invitation; revoke it to send a new one."
         ),
-        "extra": {"fields": {"email": ["pending invitation exists"]}},
+        "extra": {
+            "fields": {
+                "email": [
+                    "new.person@example.com already has a pending invitation; revoke it to "
+                    "send a new one."
+                ]
+            }
+        },
     }
     assert Invitation.objects.count() == 1
     assert AuditEvent.objects.count() == 0
@@ -164,7 +176,7 @@ def test_inviting_an_existing_member_is_refused(admin_api, organisation):
     assert response.json() == {
         "code": "conflict",
         "message": "member@acme.example is already a member.",
-        "extra": {"fields": {"email": ["already a member"]}},
+        "extra": {"fields": {"email": ["member@acme.example is already a member."]}},
     }
     assert Invitation.objects.count() == 0
     assert AuditEvent.objects.count() == 0

@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from accounts.services.registration import sign_up_url
 from exchange.sharing.models import (
     FootprintRequest,
     NotificationKind,
@@ -17,6 +18,14 @@ from exchange.sharing.models import (
 from exchange.sharing.services.mail import email_languages, email_written
 from exchange.sharing.services.notifications import notification_create
 from exchange.sharing.texts import organisation_name, request_facts, request_what
+
+
+def _answer_url(request: FootprintRequest) -> str:
+    """Where the e-mail sends the person: the sign-up page (a link signed for this address,
+    accounts.services.registration), or the login page when the address has an account."""
+    if User.objects.filter(email__iexact=request.supplier_email).exists():
+        return f"{settings.SITE_URL}/login/?next=/dashboard/"
+    return sign_up_url(email=request.supplier_email, organisation_name=request.supplier_name)
 
 
 def _invitation_email(request: FootprintRequest) -> tuple[str, str]:
@@ -28,7 +37,7 @@ def _invitation_email(request: FootprintRequest) -> tuple[str, str]:
         "due": date_format(request.due_date, "DATE_FORMAT"),
         "name": request.supplier_name,
         "message": request.message,
-        "site": f"{settings.SITE_URL}/",
+        "site": _answer_url(request),
         "email": request.supplier_email,
     }
     paragraphs = [

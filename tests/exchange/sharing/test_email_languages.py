@@ -4,6 +4,7 @@ English otherwise. Links go to the page where the thing is done, on SITE_URL."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -128,8 +129,16 @@ def test_an_invited_supplier_gets_chinese_then_english_and_a_known_person_their_
     )
     chinese, english = unknown.body.split(LANGUAGE_SEPARATOR)
     assert chinese.startswith("新钢厂，您好：\n\nScrew Maker GmbH 使用 CBAM Exchange")
-    assert f"在 CBAM Exchange（{SITE}/）上注册贵公司" in chinese
+    link = re.search(rf"{re.escape(SITE)}/sign-up/([^/]+)/", english)
+    assert link is not None
+    assert f"在 CBAM Exchange（{link.group(0)}）上注册贵公司" in chinese
     assert english.startswith("Dear 新钢厂,\n\nScrew Maker GmbH uses CBAM Exchange")
-    assert f"register your company on CBAM Exchange ({SITE}/)" in english
+    assert f"register your company on CBAM Exchange ({link.group(0)})" in english
+    # The link opens the sign-up page for this very address.
+    page = Client().get(f"/sign-up/{link.group(1)}/")
+    assert page.status_code == 200
+    assert "sales@newmill.example" in page.content.decode()
     assert known.subject == "Screw Maker GmbH asks for a product carbon footprint (CBAM)"
     assert LANGUAGE_SEPARATOR not in known.body
+    # A person with an account is sent to the login page instead.
+    assert f"({SITE}/login/?next=/dashboard/)" in known.body
