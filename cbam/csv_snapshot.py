@@ -7,7 +7,10 @@ versioned tables (``manage.py load_reference_data``) and builds the same snapsho
 Files (the same columns as the shared reference set; lines starting with ``#`` are the source
 notes and are skipped):
 
-- ``cn-codes-aggregated-goods-categories.csv``: cn_code, aggregated_goods_category
+- ``cn-codes-aggregated-goods-categories.csv`` (version 1) or ``cn-codes-cn2026.csv``
+  (version 2, CN 2026, in force from 1 January 2026): cn_code, aggregated_goods_category, and
+  in version 2 cn2025_predecessor (a code CN 2026 created -> the CN 2025 code whose default
+  values and benchmarks it takes)
 - ``default-values-ir2025-2621.csv`` (version 1, the earlier workbook at full precision) or
   ``default-values-ir2026-1740.csv`` (version 2: Annex I as replaced by IR 2026/1740, which
   supersedes version 1 from the same date, 1 January 2026): cn_code, country,
@@ -40,6 +43,8 @@ from cbam.statutory import ORIGIN_UNKNOWN
 from cbam.types import BenchmarkRow, DefaultValueRow, ElectricityFactorRow
 
 CN_CODES_FILE = "cn-codes-aggregated-goods-categories.csv"
+# CN 2026: shipped as version 2 of the CN codes, in force from 1 January 2026.
+CN_CODES_IN_FORCE_FILE = "cn-codes-cn2026.csv"
 DEFAULT_VALUES_FILE = "default-values-ir2025-2621.csv"
 # Annex I as replaced by IR 2026/1740: shipped as version 2, in force from 1 January 2026.
 DEFAULT_VALUES_IN_FORCE_FILE = "default-values-ir2026-1740.csv"
@@ -81,13 +86,18 @@ def snapshot_from_csv(
     *,
     label: str | None = None,
     default_values_file: str = DEFAULT_VALUES_FILE,
+    cn_codes_file: str = CN_CODES_FILE,
 ) -> ReferenceSnapshot:
     """A snapshot of the four annex tables in ``directory`` plus the statutory tables; the
-    default values from ``default_values_file`` (a name in ``directory``)."""
+    default values from ``default_values_file``, the CN codes from ``cn_codes_file`` (names in
+    ``directory``)."""
     directory = Path(directory)
-    category_by_cn = {
-        row["cn_code"]: row["aggregated_goods_category"]
-        for _, row in _rows(directory / CN_CODES_FILE)
+    cn_codes = [row for _, row in _rows(directory / cn_codes_file)]
+    category_by_cn = {row["cn_code"]: row["aggregated_goods_category"] for row in cn_codes}
+    predecessor_by_cn = {
+        row["cn_code"]: row["cn2025_predecessor"]
+        for row in cn_codes
+        if row.get("cn2025_predecessor")
     }
     default_values = [
         _default_row(row, row["country"], f"{default_values_file}:{line}")
@@ -129,5 +139,6 @@ def snapshot_from_csv(
         benchmarks=benchmarks,
         electricity_factors=electricity_factors,
         unknown_origin_values=unknown_origin_values,
+        predecessor_by_cn=predecessor_by_cn,
         label=label or f"CSV reference tables in {directory.name}",
     )

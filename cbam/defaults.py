@@ -49,12 +49,23 @@ def match_default_value(
     snapshot: ReferenceSnapshot, cn_code: str, country: str | None
 ) -> DefaultValueMatch | None:
     """The default-value row for (``cn_code``, ``country``) by the fallback order above; for
-    ``ORIGIN_UNKNOWN`` the Annex IV row (no fallback to another table)."""
+    ``ORIGIN_UNKNOWN`` the Annex IV row (no fallback to another table). A code a later CN
+    created is looked up as its CN 2025 predecessor (the annex is written in CN 2025), and the
+    match says so (``cn2025_predecessor``)."""
+    code = snapshot.lookup_code(cn_code)
+    predecessor = code if code != cn_code else None
     if country == ORIGIN_UNKNOWN:
         for length in _PREFIX_LENGTHS:
-            row = snapshot.unknown_origin_row(cn_code[:length]) if len(cn_code) >= length else None
+            row = snapshot.unknown_origin_row(code[:length]) if len(code) >= length else None
             if row is not None:
-                return DefaultValueMatch(cn_code, ORIGIN_UNKNOWN, row, length, used_other=False)
+                return DefaultValueMatch(
+                    cn_code,
+                    ORIGIN_UNKNOWN,
+                    row,
+                    length,
+                    used_other=False,
+                    cn2025_predecessor=predecessor,
+                )
         return None
     asked_country = country or OTHER_COUNTRIES
     countries = (
@@ -62,9 +73,9 @@ def match_default_value(
     )
     for candidate in countries:
         for length in _PREFIX_LENGTHS:
-            if len(cn_code) < length:
+            if len(code) < length:
                 continue
-            row = snapshot.default_row(cn_code[:length], candidate)
+            row = snapshot.default_row(code[:length], candidate)
             if row is not None:
                 return DefaultValueMatch(
                     cn_code=cn_code,
@@ -72,6 +83,7 @@ def match_default_value(
                     row=row,
                     matched_digits=length,
                     used_other=candidate != asked_country,
+                    cn2025_predecessor=predecessor,
                 )
     return None
 

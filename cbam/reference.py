@@ -52,6 +52,8 @@ class ReferenceSnapshot:
       ``exempt_countries``: statutory tables (defaults in ``statutory``).
     - ``cscf_by_year``: cross-sectoral correction factor; a missing year means 1 (not yet
       published for 2026-2030).
+    - ``predecessor_by_cn``: a CN code a later nomenclature created (e.g. CN 2026 7308 20 10)
+      -> the CN 2025 code its default values and benchmarks are looked up for.
     - ``unknown_origin_values``: IR 2025/2621 Annex IV rows (country ``UNKNOWN``): the values
       of a precursor whose country of production cannot be identified (Art. 1(5)).
     - ``label``: names the version, shown with results.
@@ -72,6 +74,7 @@ class ReferenceSnapshot:
     exempt_countries: frozenset[str] = statutory.EXEMPT_COUNTRIES
     cscf_by_year: Mapping[int, Decimal] = field(default_factory=dict)
     unknown_origin_values: Sequence[DefaultValueRow] = ()
+    predecessor_by_cn: Mapping[str, str] = field(default_factory=dict)
     label: str = ""
 
     _defaults: dict[tuple[str, str], DefaultValueRow] = field(init=False, repr=False)
@@ -148,6 +151,11 @@ class ReferenceSnapshot:
 
     def default_row(self, cn_code: str, country: str) -> DefaultValueRow | None:
         return self._defaults.get((cn_code, country))
+
+    def lookup_code(self, cn_code: str) -> str:
+        """The code the annexes (written in CN 2025) are read for: ``cn_code`` itself, or the
+        CN 2025 predecessor of a code a later CN created."""
+        return self.predecessor_by_cn.get(cn_code, cn_code)
 
     def unknown_origin_row(self, cn_code: str) -> DefaultValueRow | None:
         """The Annex IV row of ``cn_code`` exactly (4, 6 or 8 digits), or None."""

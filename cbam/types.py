@@ -159,6 +159,8 @@ class DefaultValueMatch:
     row: DefaultValueRow
     matched_digits: int
     used_other: bool
+    #: A code a later CN created (e.g. CN 2026 73082010): the CN 2025 code the row was found for.
+    cn2025_predecessor: str | None = None
 
     @property
     def origin_unknown(self) -> bool:

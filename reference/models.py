@@ -151,12 +151,19 @@ class GoodsCategory(ReferenceRow):
 
 
 class CnCode(ReferenceRow):
-    """An 8-digit CN code of Annex I of Reg. 2023/956 and its aggregated goods category."""
+    """An 8-digit CN code of Annex I of Reg. 2023/956 and its aggregated goods category; for a
+    code created by a later CN (e.g. CN 2026), its CN 2025 ``predecessor``."""
 
     version = _version_fk("cn_codes")
     cn_code = models.CharField(max_length=8)
     category = models.CharField(max_length=100)
     description = models.TextField(blank=True)
+    predecessor = models.CharField(
+        max_length=8,
+        blank=True,
+        help_text="For a code a new CN created: the CN 2025 code whose default values and "
+        "benchmarks apply to it",
+    )
 
     class Meta:
         ordering = ("version", "cn_code")

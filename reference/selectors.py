@@ -253,9 +253,13 @@ def _snapshot_build(key: tuple[_VersionKey, ...]) -> ReferenceSnapshot:
             "category", "indirect_counts", "sector"
         )
     )
-    category_by_cn = dict(
-        CnCode.objects.filter(version_id=ids[Dataset.CN_CODES]).values_list("cn_code", "category")
+    cn_codes = list(
+        CnCode.objects.filter(version_id=ids[Dataset.CN_CODES]).values_list(
+            "cn_code", "category", "predecessor"
+        )
     )
+    category_by_cn = {cn_code: category for cn_code, category, _ in cn_codes}
+    predecessor_by_cn = {cn_code: before for cn_code, _, before in cn_codes if before}
     value_columns = ("direct_tco2e_per_t", "indirect_tco2e_per_t", "production_route", "line")
 
     def default_rows(rows: Any, dataset: str) -> list[DefaultValueRow]:
@@ -349,5 +353,6 @@ def _snapshot_build(key: tuple[_VersionKey, ...]) -> ReferenceSnapshot:
         cbam_factors=cbam_factors,
         cscf_by_year=cscf_by_year,
         unknown_origin_values=unknown_origin_values,
+        predecessor_by_cn=predecessor_by_cn,
         label=f"reference data: {numbers}",
     )

@@ -166,10 +166,39 @@ def _cn_codes(
                     "cn_code": cn_code,
                     "category": category,
                     "description": values.get("description", ""),
+                    "predecessor": values.get("cn2025_predecessor", ""),
                 },
             )
         )
+    _predecessors_check(out)
     return out
+
+
+def _predecessors_check(rows: list[tuple[CellReader, dict[str, Any]]]) -> None:
+    """A CN code's ``cn2025_predecessor`` is another code of the same file, of the same category,
+    without a predecessor of its own: the code whose defaults and benchmarks it takes."""
+    by_code = {values["cn_code"]: values for _, values in rows}
+    for row, values in rows:
+        predecessor = values["predecessor"]
+        if not predecessor:
+            continue
+        found = by_code.get(predecessor)
+        expected = (
+            "blank, or the 8-digit CN 2025 code of this file the code replaces, of the same "
+            "category and without a predecessor of its own, e.g. 73082000"
+        )
+        if not CN_CODE.match(predecessor) or predecessor == values["cn_code"]:
+            row.fail("cn2025_predecessor", "is not another 8-digit CN code", expected)
+        elif found is None:
+            row.fail("cn2025_predecessor", "is not a CN code of this file", expected)
+        elif found["category"] != values["category"]:
+            row.fail(
+                "cn2025_predecessor",
+                f"is of another category ({found['category']})",
+                expected,
+            )
+        elif found["predecessor"]:
+            row.fail("cn2025_predecessor", "has a predecessor of its own", expected)
 
 
 def _default_value_cells(row: CellReader, context: CheckContext) -> dict[str, Any]:

@@ -77,7 +77,9 @@ SPECS: dict[str, DatasetSpec] = {
             name=CN_CODES,
             title="CN codes and their aggregated goods category (Annex I of Reg. 2023/956)",
             required=("cn_code", "aggregated_goods_category"),
-            optional=("cn_code_spaced", "description"),
+            # A code the CN of the year created: the previous CN code its defaults and
+            # benchmarks are looked up for (they are written in that nomenclature).
+            optional=("cn_code_spaced", "description", "cn2025_predecessor"),
             key=("cn_code",),
         ),
         DatasetSpec(
@@ -225,6 +227,14 @@ SHIPPED: tuple[ShippedFile, ...] = (
         UNKNOWN_ORIGIN_VALUES,
         "unknown-origin-values-ir2026-1740.csv",
         "IR 2025/2621 Annex IV as replaced by IR 2026/1740 (7601 only)",
+        DEFINITIVE_PERIOD_START,
+    ),
+    # CN 2026 (from 1 January 2026): version 1 plus the one new code for CBAM goods that can be
+    # cited (7308 20 10, DOMAIN.md), looked up as its CN 2025 predecessor 7308 20 00.
+    ShippedFile(
+        CN_CODES,
+        "cn-codes-cn2026.csv",
+        "CN 2026: Reg. 2023/956 Annex I with 7308 20 10",
         DEFINITIVE_PERIOD_START,
     ),
     # Q1 and Q2 2026 as reported by third parties (not checked against the Commission's
