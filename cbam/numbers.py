@@ -27,6 +27,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from cbam.messages import Message, gettext_noop
+
 #: Longest text of a number accepted.
 MAX_NUMBER_TEXT = 40
 #: The precision of ``Decimal``'s default context: more digits would be rounded by arithmetic.
@@ -50,9 +52,14 @@ class Bounds:
     maximum: Decimal
     unit: str = ""
 
-    def describe(self) -> str:
-        unit = f" {self.unit}" if self.unit else ""
-        return f"a number of at most {self.maximum:,f}{unit}"
+    def describe(self) -> Message:
+        if self.unit:
+            return gettext_noop(
+                "a number of at most %(maximum)s %(unit)s",
+                maximum=f"{self.maximum:,f}",
+                unit=self.unit,
+            )
+        return gettext_noop("a number of at most %(maximum)s", maximum=f"{self.maximum:,f}")
 
 
 # The bounds of the platform's kinds of numbers. Each fits the database column it is stored
@@ -68,7 +75,7 @@ PERCENT = Bounds(Decimal(100))  # a percentage
 class NumberError(ValueError):
     """Why a value is not an acceptable number; ``str(exc)`` says what is expected."""
 
-    def __init__(self, code: str, message: str, reason: str | None = None) -> None:
+    def __init__(self, code: str, message: Message, reason: Message | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -87,41 +94,71 @@ def number_text(raw: object) -> str:
     """The text of ``raw`` as a number, or ``NumberError``: strings, ints, finite floats
     and ``Decimal`` (from a JSON parser that keeps decimals) are accepted."""
     if isinstance(raw, bool):
-        raise NumberError(NOT_A_NUMBER, f'expected a number, e.g. "1500.5"; got {raw!r}')
+        raise NumberError(
+            NOT_A_NUMBER,
+            gettext_noop('expected a number, e.g. "1500.5"; got %(value)s', value=repr(raw)),
+        )
     if isinstance(raw, float):
         if not math.isfinite(raw):
-            raise NumberError(NOT_A_NUMBER, f"{shown(raw)} is not a finite number")
+            raise NumberError(
+                NOT_A_NUMBER, gettext_noop("%(value)s is not a finite number", value=shown(raw))
+            )
         text = repr(raw)
     elif isinstance(raw, int | Decimal):
         text = str(raw) if isinstance(raw, Decimal) or abs(raw) < 10**60 else "9" * 61
     elif isinstance(raw, str):
         text = raw.strip()
     else:
-        raise NumberError(NOT_A_NUMBER, f'expected a number, e.g. "1500.5"; got {shown(raw)}')
+        raise NumberError(
+            NOT_A_NUMBER,
+            gettext_noop('expected a number, e.g. "1500.5"; got %(value)s', value=shown(raw)),
+        )
     if len(text) > MAX_NUMBER_TEXT:
         raise NumberError(
             NOT_A_NUMBER,
-            f"{shown(raw)} is too long for a number; expected at most {MAX_NUMBER_TEXT} "
-            'characters, e.g. "1500.5"',
+            gettext_noop(
+                "%(value)s is too long for a number; expected at most %(limit)s characters, "
+                'e.g. "1500.5"',
+                value=shown(raw),
+                limit=MAX_NUMBER_TEXT,
+            ),
         )
     if _SYNTAX.fullmatch(text):
         return text
     if _DECIMAL_COMMA.fullmatch(text):
         raise NumberError(
-            NOT_A_NUMBER, f"{shown(raw)} is not a number: use a point as decimal separator"
+            NOT_A_NUMBER,
+            gettext_noop(
+                "%(value)s is not a number: use a point as decimal separator", value=shown(raw)
+            ),
         )
     if any(ch.isdigit() and not "0" <= ch <= "9" for ch in text):
-        raise NumberError(NOT_A_NUMBER, f"{shown(raw)} is not a number: use the digits 0-9")
+        raise NumberError(
+            NOT_A_NUMBER,
+            gettext_noop("%(value)s is not a number: use the digits 0-9", value=shown(raw)),
+        )
     if text.lstrip("+-").lower() in {"inf", "infinity", "nan", "snan"}:
-        raise NumberError(NOT_A_NUMBER, f"{shown(raw)} is not a finite number")
+        raise NumberError(
+            NOT_A_NUMBER, gettext_noop("%(value)s is not a finite number", value=shown(raw))
+        )
     if "_" in text or " " in text:
         raise NumberError(
-            NOT_A_NUMBER, f"{shown(raw)} is not a number: write it without underscores or spaces"
+            NOT_A_NUMBER,
+            gettext_noop(
+                "%(value)s is not a number: write it without underscores or spaces",
+                value=shown(raw),
+            ),
         )
     raise NumberError(
         NOT_A_NUMBER,
-        f'{shown(raw)} is not a number; expected e.g. "1500.5"',
-        f"{shown(raw)} is not a number",
+        gettext_noop('%(value)s is not a number; expected e.g. "1500.5"', value=shown(raw)),
+        gettext_noop("%(value)s is not a number", value=shown(raw)),
+    )
+
+
+def _out_of_range(raw: object, bounds: Bounds) -> Message:
+    return gettext_noop(
+        "%(value)s is out of range; expected %(bounds)s", value=shown(raw), bounds=bounds.describe()
     )
 
 
@@ -139,26 +176,30 @@ def parse_number(raw: object, bounds: Bounds = QUANTITY) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation:  # an exponent beyond what Decimal holds
-        raise NumberError(
-            OUT_OF_RANGE, f"{shown(raw)} is out of range; expected {bounds.describe()}"
-        ) from None
+        raise NumberError(OUT_OF_RANGE, _out_of_range(raw, bounds)) from None
     if value.is_zero():
         return Decimal(0)
     # Decimal holds exponents beyond its context's range; ``abs`` and comparisons would raise
     # (Overflow) on them, so the magnitude is judged on the exponent first.
     magnitude = value.copy_abs()
     if value.adjusted() > bounds.maximum.adjusted() or magnitude > bounds.maximum:
-        raise NumberError(
-            OUT_OF_RANGE, f"{shown(raw)} is out of range; expected {bounds.describe()}"
-        )
+        raise NumberError(OUT_OF_RANGE, _out_of_range(raw, bounds))
     if value.adjusted() < SMALLEST.adjusted():
         raise NumberError(
             OUT_OF_RANGE,
-            f"{shown(raw)} is too small; expected 0 or a number of at least {SMALLEST:f}",
+            gettext_noop(
+                "%(value)s is too small; expected 0 or a number of at least %(smallest)s",
+                value=shown(raw),
+                smallest=f"{SMALLEST:f}",
+            ),
         )
     if significant_digits(value) > MAX_SIGNIFICANT_DIGITS:
         raise NumberError(
             TOO_PRECISE,
-            f"{shown(raw)} has more than {MAX_SIGNIFICANT_DIGITS} significant digits; round it",
+            gettext_noop(
+                "%(value)s has more than %(digits)s significant digits; round it",
+                value=shown(raw),
+                digits=MAX_SIGNIFICANT_DIGITS,
+            ),
         )
     return value

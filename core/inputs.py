@@ -44,6 +44,7 @@ from cbam.inputs import (
     Field,
     Input,
 )
+from cbam.messages import Message, gettext_noop
 from cbam.numbers import NumberError, number_text, parse_number, shown
 from core.text import TextError, clean_text
 
@@ -58,6 +59,7 @@ __all__ = [
     "NUMBER",
     "OBJECT",
     "QUANTITY_WITH_UNIT",
+    "REQUIRED",
     "TEXT",
     "UUID",
     "Field",
@@ -68,22 +70,35 @@ __all__ = [
 ]
 
 
+#: What a required field says when it is missing (every service of the platform).
+REQUIRED = gettext_noop("This field is required.")
+
+
 class InputError(ValueError):
-    """Why a value is refused; ``str(exc)`` names what was wrong and what is expected."""
+    """Why a value is refused; ``str(exc)`` names what was wrong and what is expected, and
+    ``message`` is that text as a translatable ``cbam.messages.Message``."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _expected(problem: Message, expected: str) -> Message:
+    return gettext_noop("%(problem)s; expected %(expected)s", problem=problem, expected=expected)
 
 
 def parse_number_field(spec: Field, raw: Any, expected: str | None = None) -> Decimal:
     try:
         return parse_number(raw, spec.bounds)
     except NumberError as exc:
-        raise InputError(f"{exc.reason}; expected {expected or spec.help}") from None
+        raise InputError(_expected(exc.reason, expected or spec.help)) from None
 
 
 def parse_text(spec: Field, raw: Any) -> str:
     try:
         return clean_text(raw, max_length=spec.max_length)
     except TextError as exc:
-        raise InputError(str(exc)) from None
+        raise InputError(exc.message) from None
 
 
 def parse_date(spec: Field, raw: Any) -> date:
@@ -95,17 +110,23 @@ def parse_date(spec: Field, raw: Any) -> date:
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:
-        raise InputError(f"{text!r} is not a date; expected YYYY-MM-DD") from None
+        raise InputError(
+            gettext_noop("%(value)s is not a date; expected YYYY-MM-DD", value=repr(text))
+        ) from None
 
 
 def parse_cn_code(spec: Field, raw: Any) -> str:
     """Eight digits of the Combined Nomenclature; spaces and points people type are removed
     ("7208 39 00", "7208.39.00")."""
     if isinstance(raw, int) and not isinstance(raw, bool):
-        raise InputError('give the CN code as text, e.g. "72083900"')
+        raise InputError(gettext_noop('give the CN code as text, e.g. "72083900"'))
     code = normalise_cn_code(parse_text(spec, raw))[:40]
     if not is_cn_code(code):
-        raise InputError(f"{code!r} is not a CN code; expected 8 digits, e.g. 72083900")
+        raise InputError(
+            gettext_noop(
+                "%(value)s is not a CN code; expected 8 digits, e.g. 72083900", value=repr(code)
+            )
+        )
     return code
 
 
@@ -114,7 +135,12 @@ def parse_country(spec: Field, raw: Any) -> str:
     are refused."""
     code = parse_text(spec, raw)[:40].upper()
     if code not in ISO_COUNTRIES:
-        raise InputError(f"{code!r} is not an ISO 3166-1 alpha-2 country code; expected e.g. CN")
+        raise InputError(
+            gettext_noop(
+                "%(value)s is not an ISO 3166-1 alpha-2 country code; expected e.g. CN",
+                value=repr(code),
+            )
+        )
     return code
 
 
@@ -123,11 +149,17 @@ def parse_integer(spec: Field, raw: Any) -> int:
     try:
         text = number_text(raw)
     except NumberError as exc:
-        raise InputError(f"{exc.reason}; expected {spec.help}") from None
+        raise InputError(_expected(exc.reason, spec.help)) from None
     if not text.lstrip("+").isdigit() or int(text) > spec.bounds.maximum:
         raise InputError(
-            f"{shown(raw)} is not a whole number from 0 to {spec.bounds.maximum:f}; "
-            f"expected {spec.help}"
+            _expected(
+                gettext_noop(
+                    "%(value)s is not a whole number from 0 to %(maximum)s",
+                    value=shown(raw),
+                    maximum=f"{spec.bounds.maximum:f}",
+                ),
+                spec.help,
+            )
         )
     return int(text)
 
@@ -136,20 +168,28 @@ def parse_uuid(spec: Field, raw: Any) -> uuid.UUID:
     try:
         return uuid.UUID(str(raw)[:60])
     except ValueError:
-        raise InputError(f"{shown(raw)} is not an id; expected {spec.help}") from None
+        raise InputError(
+            _expected(gettext_noop("%(value)s is not an id", value=shown(raw)), spec.help)
+        ) from None
 
 
 def parse_choice(spec: Field, raw: Any) -> str:
     value = parse_text(spec, raw)
     if value not in spec.choices:
-        raise InputError(f"{value[:40]!r}: expected one of {', '.join(spec.choices)}")
+        raise InputError(
+            gettext_noop(
+                "%(value)s: expected one of %(choices)s",
+                value=repr(value[:40]),
+                choices=", ".join(spec.choices),
+            )
+        )
     return value
 
 
 def parse_boolean(spec: Field, raw: Any) -> bool:
     if isinstance(raw, bool):
         return raw
-    raise InputError(f"expected true or false, got {shown(raw)}")
+    raise InputError(gettext_noop("expected true or false, got %(value)s", value=shown(raw)))
 
 
 _PARSERS: dict[str, Callable[[Field, Any], Any]] = {
@@ -183,12 +223,19 @@ class Parsed:
     errors: dict[str, list[str]] = field(default_factory=dict)
 
     def error(self, path: str, message: str) -> None:
+        """Record ``message`` (best a ``cbam.messages.Message``, which pages translate)."""
         self.errors.setdefault(path, []).append(message)
 
-    def take(self, spec: Field, raw: Any, path: str | None = None, *, suffix: str = ".") -> Any:
-        """Parse ``raw`` as ``spec``; on a problem record it at ``path`` and return None."""
+    def take(self, spec: Field, raw: Any, path: str | None = None) -> Any:
+        """Parse ``raw`` as ``spec``; on a problem record it at ``path`` (as a sentence, with its
+        full stop) and return None."""
         try:
             return parse_field(spec, raw)
         except InputError as exc:
-            self.error(path or spec.name, f"{exc}{suffix}")
+            self.error(path or spec.name, sentence_of(exc.message))
             return None
+
+
+def sentence_of(problem: Message) -> Message:
+    """A problem as a sentence of a message: with its full stop (in Chinese, its own)."""
+    return gettext_noop("%(problem)s.", problem=problem)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from cbam.inputs import MAX_TEXT_CHARS  # the longest string accepted anywhere
+from cbam.messages import Message, gettext_noop
 
 __all__ = ["MAX_TEXT_CHARS", "TextError", "clean_text", "text_problem"]
 
@@ -21,25 +22,38 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 class TextError(ValueError):
-    """Why a text is refused; ``str(exc)`` says what is expected."""
+    """Why a text is refused; ``str(exc)`` says what is expected, ``message`` is that text as a
+    translatable ``cbam.messages.Message``."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
 
 
-def text_problem(value: str, max_length: int = MAX_TEXT_CHARS) -> str | None:
+def text_problem(value: str, max_length: int = MAX_TEXT_CHARS) -> Message | None:
     """What is wrong with ``value``, or None when it is acceptable text."""
     if len(value) > max_length:
-        return f"is {len(value):,} characters long; expected at most {max_length:,}"
+        return gettext_noop(
+            "is %(length)s characters long; expected at most %(limit)s",
+            length=f"{len(value):,}",
+            limit=f"{max_length:,}",
+        )
     bad = _FORBIDDEN.search(value)
     if bad is None:
         return None
     char = bad.group()
     if "\ud800" <= char <= "\udfff":
-        return (
-            f"contains an unpaired surrogate (U+{ord(char):04X}) at position {bad.start() + 1}; "
-            "expected Unicode text"
+        return gettext_noop(
+            "contains an unpaired surrogate (U+%(code)s) at position %(position)s; "
+            "expected Unicode text",
+            code=f"{ord(char):04X}",
+            position=bad.start() + 1,
         )
-    return (
-        f"contains a control character (U+{ord(char):04X}) at position {bad.start() + 1}; "
-        "expected text without control characters"
+    return gettext_noop(
+        "contains a control character (U+%(code)s) at position %(position)s; "
+        "expected text without control characters",
+        code=f"{ord(char):04X}",
+        position=bad.start() + 1,
     )
 
 
@@ -49,7 +63,7 @@ def clean_text(value: object, *, max_length: int = MAX_TEXT_CHARS) -> str:
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise TextError(f"expected text, got {type(value).__name__}")
+        raise TextError(gettext_noop("expected text, got %(type)s", type=type(value).__name__))
     text = str(value).strip()
     problem = text_problem(text, max_length)
     if problem:

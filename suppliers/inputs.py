@@ -7,6 +7,7 @@ same fields. Quantities come with their unit and are stored normalised (``suppli
 
 from __future__ import annotations
 
+from cbam.messages import Message, gettext_noop
 from cbam.numbers import PERCENT, PRICE, SPECIFIC
 from core.inputs import (
     CHOICE,
@@ -26,12 +27,17 @@ from suppliers.models import AssuranceLevel, ElectricityFactorSource, PrecursorS
 from suppliers.units import UNITS
 
 
-def _quantity(name: str, kind: str, help: str, *, required: bool = False) -> Field:
+def _quantity(name: str, kind: str, help: Message, *, required: bool = False) -> Field:
     normalised, accepted = UNITS[kind]
     return Field(
         name,
         QUANTITY_WITH_UNIT,
-        f"{help}; a value with its unit ({', '.join(accepted)}), stored in {normalised}",
+        gettext_noop(
+            "%(help)s; a value with its unit (%(units)s), stored in %(unit)s",
+            help=help,
+            units=", ".join(accepted),
+            unit=normalised,
+        ),
         required=required,
         unit_kind=kind,
         units=tuple(accepted),
@@ -39,33 +45,41 @@ def _quantity(name: str, kind: str, help: str, *, required: bool = False) -> Fie
 
 
 PRECURSOR_FIELDS = (
-    Field("cn_code", CN_CODE, "The precursor's CN code, 8 digits", required=True),
+    Field("cn_code", CN_CODE, gettext_noop("The precursor's CN code, 8 digits"), required=True),
     _quantity(
-        "mass_per_t", "specific_mass", "Mass of the precursor per tonne of product", required=True
+        "mass_per_t",
+        "specific_mass",
+        gettext_noop("Mass of the precursor per tonne of product"),
+        required=True,
     ),
-    Field("country_of_origin", COUNTRY, "Where the precursor was produced", required=True),
+    Field(
+        "country_of_origin",
+        COUNTRY,
+        gettext_noop("Where the precursor was produced"),
+        required=True,
+    ),
     Field(
         "see_source",
         CHOICE,
-        "Where its specific embedded emissions come from",
+        gettext_noop("Where its specific embedded emissions come from"),
         required=True,
         choices=tuple(PrecursorSeeSource.values),
     ),
     Field(
         "source_footprint",
         UUID,
-        "For platform_footprint: the id of a published footprint you can read",
+        gettext_noop("For platform_footprint: the id of a published footprint you can read"),
     ),
     Field(
         "see_direct",
         NUMBER,
-        "For own_verified: direct SEE in tCO2e/t >= 0",
+        gettext_noop("For own_verified: direct SEE in tCO2e/t >= 0"),
         bounds=SPECIFIC,
     ),
     Field(
         "see_indirect",
         NUMBER,
-        "For own_verified: indirect SEE in tCO2e/t >= 0",
+        gettext_noop("For own_verified: indirect SEE in tCO2e/t >= 0"),
         bounds=SPECIFIC,
     ),
 )
@@ -80,21 +94,39 @@ QUANTITIES: tuple[tuple[str, str, str, bool, bool], ...] = (
     ("natural_gas", "natural_gas_nm3", "gas_volume", False, True),
 )
 _QUANTITY_HELP = {
-    "attributed_direct_emissions": "Direct emissions attributed to the product over the period",
-    "activity_level": "Production of the product over the period (more than zero)",
-    "electricity": "Electricity consumed for the product over the period",
-    "electricity_factor": "Emission factor of that electricity (omit for the country default)",
-    "attributed_indirect_emissions": "Indirect emissions, when given instead of electricity",
-    "natural_gas": "Natural gas consumed (for plausibility checks)",
+    "attributed_direct_emissions": gettext_noop(
+        "Direct emissions attributed to the product over the period"
+    ),
+    "activity_level": gettext_noop("Production of the product over the period (more than zero)"),
+    "electricity": gettext_noop("Electricity consumed for the product over the period"),
+    "electricity_factor": gettext_noop(
+        "Emission factor of that electricity (omit for the country default)"
+    ),
+    "attributed_indirect_emissions": gettext_noop(
+        "Indirect emissions, when given instead of electricity"
+    ),
+    "natural_gas": gettext_noop("Natural gas consumed (for plausibility checks)"),
 }
 
 FOOTPRINT_INPUT = Input(
     "FootprintInput",
     (
-        Field("product", UUID, "The id of one of your products", required=True),
-        Field("installation", UUID, "The id of one of your installations", required=True),
-        Field("period_start", DATE, "First day of the reporting period, YYYY-MM-DD", required=True),
-        Field("period_end", DATE, "Last day of the reporting period, YYYY-MM-DD", required=True),
+        Field("product", UUID, gettext_noop("The id of one of your products"), required=True),
+        Field(
+            "installation", UUID, gettext_noop("The id of one of your installations"), required=True
+        ),
+        Field(
+            "period_start",
+            DATE,
+            gettext_noop("First day of the reporting period, YYYY-MM-DD"),
+            required=True,
+        ),
+        Field(
+            "period_end",
+            DATE,
+            gettext_noop("Last day of the reporting period, YYYY-MM-DD"),
+            required=True,
+        ),
         *(
             _quantity(key, kind, _QUANTITY_HELP[key], required=required)
             for key, _field, kind, required, _zero in QUANTITIES
@@ -102,44 +134,62 @@ FOOTPRINT_INPUT = Input(
         Field(
             "electricity_factor_source",
             CHOICE,
-            "Where the electricity factor comes from (guarantees of origin and green "
-            "certificates are not accepted, IR 2025/2547 Annex III)",
+            gettext_noop(
+                "Where the electricity factor comes from (guarantees of origin and green "
+                "certificates are not accepted, IR 2025/2547 Annex III)"
+            ),
             choices=tuple(ElectricityFactorSource.values),
         ),
         Field(
             "electricity_factor_reference",
             TEXT,
-            "The publication or contract the factor comes from",
+            gettext_noop("The publication or contract the factor comes from"),
             max_length=300,
         ),
         Field(
             "carbon_price",
             OBJECT,
-            "A carbon price paid in the country of production (Art. 9 of Reg. 2023/956)",
+            gettext_noop(
+                "A carbon price paid in the country of production (Art. 9 of Reg. 2023/956)"
+            ),
             fields=(
-                Field("instrument", TEXT, "The carbon pricing instrument", max_length=200),
-                Field("amount", NUMBER, "a number >= 0 per tCO2e", bounds=PRICE),
-                Field("currency", TEXT, "ISO 4217 code, e.g. CNY", max_length=3),
+                Field(
+                    "instrument",
+                    TEXT,
+                    gettext_noop("The carbon pricing instrument"),
+                    max_length=200,
+                ),
+                Field("amount", NUMBER, gettext_noop("a number >= 0 per tCO2e"), bounds=PRICE),
+                Field("currency", TEXT, gettext_noop("ISO 4217 code, e.g. CNY"), max_length=3),
             ),
         ),
         Field(
             "verification",
             OBJECT,
-            "Who verified the data (a verifier of the platform, or one named here)",
+            gettext_noop("Who verified the data (a verifier of the platform, or one named here)"),
             fields=(
                 Field(
                     "verifier_organisation",
                     TEXT,
-                    "A verifier's slug on the platform",
+                    gettext_noop("A verifier's slug on the platform"),
                     max_length=100,
                 ),
-                Field("verifier_name", TEXT, "The verifier's name", max_length=300),
-                Field("accreditation_number", TEXT, "Its accreditation number", max_length=100),
-                Field("statement_date", DATE, "Date of the verification statement, YYYY-MM-DD"),
+                Field("verifier_name", TEXT, gettext_noop("The verifier's name"), max_length=300),
+                Field(
+                    "accreditation_number",
+                    TEXT,
+                    gettext_noop("Its accreditation number"),
+                    max_length=100,
+                ),
+                Field(
+                    "statement_date",
+                    DATE,
+                    gettext_noop("Date of the verification statement, YYYY-MM-DD"),
+                ),
                 Field(
                     "assurance_level",
                     CHOICE,
-                    "Level of assurance",
+                    gettext_noop("Level of assurance"),
                     choices=tuple(AssuranceLevel.values),
                 ),
             ),
@@ -147,30 +197,35 @@ FOOTPRINT_INPUT = Input(
         Field(
             "data_quality",
             OBJECT,
-            "How the data was obtained",
+            gettext_noop("How the data was obtained"),
             fields=(
                 Field(
                     "primary_data_share_pct",
                     NUMBER,
-                    "a percentage 0-100",
+                    gettext_noop("a percentage 0-100"),
                     bounds=PERCENT,
                 ),
-                Field("methodology", TEXT, "The method followed", max_length=300),
-                Field("comments", TEXT, "Remarks"),
-                Field("valid_until", DATE, "Until when the figures hold, YYYY-MM-DD"),
+                Field("methodology", TEXT, gettext_noop("The method followed"), max_length=300),
+                Field("comments", TEXT, gettext_noop("Remarks")),
+                Field("valid_until", DATE, gettext_noop("Until when the figures hold, YYYY-MM-DD")),
             ),
         ),
         Field(
             "precursors",
             LIST,
-            "The relevant precursors consumed, per tonne of product",
+            gettext_noop("The relevant precursors consumed, per tonne of product"),
             fields=PRECURSOR_FIELDS,
         ),
         Field(
             "precursors_declared_absent",
             LIST,
-            "Goods categories of relevant precursors the product does not use",
-            item=Field("category", TEXT, "A goods category name, e.g. Pig iron", max_length=100),
+            gettext_noop("Goods categories of relevant precursors the product does not use"),
+            item=Field(
+                "category",
+                TEXT,
+                gettext_noop("A goods category name, e.g. Pig iron"),
+                max_length=100,
+            ),
         ),
     ),
     help="A product carbon footprint's inputs, each quantity with its unit; the SEE is "

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation
 from core.workflows import StatusMachine
@@ -74,13 +76,13 @@ class Product(models.Model):
 
 
 class FootprintStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted (validating)"
-    IN_REVIEW = "in_review", "In review"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    PUBLISHED = "published", "Published"
-    DEPRECATED = "deprecated", "Deprecated"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted (validating)")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", pgettext_lazy("footprint status", "Rejected")
+    PUBLISHED = "published", _("Published")
+    DEPRECATED = "deprecated", _("Deprecated")
 
 
 #: The explicit workflow of a footprint (``suppliers.services.workflow``). A move not listed
@@ -112,21 +114,21 @@ class ElectricityFactorSource(models.TextChoices):
     services explain why when someone tries.
     """
 
-    COUNTRY_DEFAULT = "country_default", "Country default (IR 2025/2621 Annex II)"
-    OFFICIAL_NATIONAL = "official_national", "Official national factor"
-    DIRECT_LINK = "direct_link", "Direct technical link to the generator (evidence required)"
-    PPA = "ppa", "Power purchase agreement (evidence required)"
+    COUNTRY_DEFAULT = "country_default", _("Country default (IR 2025/2621 Annex II)")
+    OFFICIAL_NATIONAL = "official_national", _("Official national factor")
+    DIRECT_LINK = "direct_link", _("Direct technical link to the generator (evidence required)")
+    PPA = "ppa", _("Power purchase agreement (evidence required)")
 
 
 class PrecursorSeeSource(models.TextChoices):
-    PLATFORM_FOOTPRINT = "platform_footprint", "A footprint published on this platform"
-    DEFAULT_VALUE = "default_value", "The default value (IR 2025/2621 Annex I)"
-    OWN_VERIFIED = "own_verified", "The producer's own verified figure"
+    PLATFORM_FOOTPRINT = "platform_footprint", _("A footprint published on this platform")
+    DEFAULT_VALUE = "default_value", _("The default value (IR 2025/2621 Annex I)")
+    OWN_VERIFIED = "own_verified", _("The producer's own verified figure")
 
 
 class AssuranceLevel(models.TextChoices):
-    REASONABLE = "reasonable", "Reasonable assurance"
-    LIMITED = "limited", "Limited assurance"
+    REASONABLE = "reasonable", _("Reasonable assurance")
+    LIMITED = "limited", _("Limited assurance")
 
 
 class Footprint(models.Model):
@@ -297,9 +299,9 @@ class FootprintPrecursor(models.Model):
 
 
 class EvidenceKind(models.TextChoices):
-    ELECTRICITY = "electricity", "Electricity factor (direct link or PPA)"
-    CARBON_PRICE = "carbon_price", "Carbon price paid"
-    VERIFICATION = "verification", "Verification statement"
+    ELECTRICITY = "electricity", _("Electricity factor (direct link or PPA)")
+    CARBON_PRICE = "carbon_price", _("Carbon price paid")
+    VERIFICATION = "verification", _("Verification statement")
 
 
 def _evidence_path(instance: EvidenceFile, filename: str) -> str:
@@ -355,11 +357,11 @@ class ValidationBatch(models.Model):
 
 
 class ValidationRunStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    RUNNING = "running", "Running"
-    PASSED = "passed", "Passed (no errors)"
-    FAILED_FINDINGS = "failed_findings", "Failed (errors found)"
-    CRASHED = "crashed", "Crashed (a rule or the pipeline failed)"
+    PENDING = "pending", _("Pending")
+    RUNNING = "running", _("Running")
+    PASSED = "passed", _("Passed (no errors)")
+    FAILED_FINDINGS = "failed_findings", _("Failed (errors found)")
+    CRASHED = "crashed", _("Crashed (a rule or the pipeline failed)")
 
 
 #: The workflow of a validation run (``suppliers.validation``). The chunk moves the runs it has
@@ -449,9 +451,9 @@ class ValidationRun(models.Model):
 
 
 class FindingSeverity(models.TextChoices):
-    ERROR = "error", "Error"
-    WARNING = "warning", "Warning"
-    INFO = "info", "Information"
+    ERROR = "error", _("Error")
+    WARNING = "warning", _("Warning")
+    INFO = "info", _("Information")
 
 
 class ValidationFinding(models.Model):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from cbam.messages import Message, gettext_noop
 from cbam.numbers import QUANTITY, SPECIFIC, NumberError, parse_number, shown
 
 #: kind -> (normalised unit, {accepted unit: factor to the normalised unit})
@@ -35,6 +36,16 @@ UNITS: dict[str, tuple[str, dict[str, Decimal]]] = {
         {"tCO2/MWh": Decimal(1), "kgCO2/kWh": Decimal(1), "gCO2/kWh": Decimal("0.001")},
     ),
     "specific_mass": ("t/t", {"t/t": Decimal(1), "kg/t": Decimal("0.001")}),
+}
+
+#: What each kind of quantity is called in messages.
+KIND_NAMES: dict[str, Message] = {
+    "mass": gettext_noop("mass"),
+    "emissions": gettext_noop("emissions"),
+    "energy": gettext_noop("energy"),
+    "gas_volume": gettext_noop("gas volume"),
+    "emission_factor": gettext_noop("emission factor"),
+    "specific_mass": gettext_noop("specific mass"),
 }
 
 #: Spellings users type, mapped to the canonical unit.
@@ -71,7 +82,12 @@ _PER_UNIT_KINDS = frozenset({"emission_factor", "specific_mass"})
 
 
 class UnitError(ValueError):
-    """``str(exc)`` names what was wrong and which units are accepted."""
+    """``str(exc)`` names what was wrong and which units are accepted; ``message`` is that
+    text as a translatable ``cbam.messages.Message``."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -90,7 +106,13 @@ class Quantity:
 def canonical_unit(kind: str, unit: str) -> str:
     _, accepted = UNITS[kind]
     if unit is not None and not isinstance(unit, str):
-        raise UnitError(f"unit {shown(unit)} is not text; expected one of " + ", ".join(accepted))
+        raise UnitError(
+            gettext_noop(
+                "unit %(unit)s is not text; expected one of %(units)s",
+                unit=shown(unit),
+                units=", ".join(accepted),
+            )
+        )
     raw = (unit or "").strip()[:40]
     if raw in accepted:
         return raw
@@ -98,8 +120,12 @@ def canonical_unit(kind: str, unit: str) -> str:
     if alias in accepted:
         return alias
     raise UnitError(
-        f"unit {shown(unit)} does not fit a {kind.replace('_', ' ')}; expected one of "
-        + ", ".join(accepted)
+        gettext_noop(
+            "unit %(unit)s does not fit a %(kind)s; expected one of %(units)s",
+            unit=shown(unit),
+            kind=KIND_NAMES[kind],
+            units=", ".join(accepted),
+        )
     )
 
 
@@ -115,9 +141,17 @@ def quantity(kind: str, value: object, unit: str, *, allow_zero: bool = True) ->
     except NumberError as error:
         raise UnitError(error.message) from None
     if number < 0:
-        raise UnitError(f"{value} {canonical} is negative; expected zero or more")
+        raise UnitError(
+            gettext_noop(
+                "%(value)s %(unit)s is negative; expected zero or more", value=value, unit=canonical
+            )
+        )
     if number == 0 and not allow_zero:
-        raise UnitError(f"{value} {canonical} is zero; expected more than zero")
+        raise UnitError(
+            gettext_noop(
+                "%(value)s %(unit)s is zero; expected more than zero", value=value, unit=canonical
+            )
+        )
     normalised_unit, accepted = UNITS[kind]
     return Quantity(
         value_entered=number,

@@ -1,5 +1,45 @@
 """URLs of the suppliers pages, included under /o/<org_slug>/ by config/urls.py."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from suppliers.pages import catalogue, footprints
+
+urlpatterns: list[URLPattern] = [
+    path("installations/", catalogue.InstallationListPage.as_view(), name="installations"),
+    path(
+        "installations/new/",
+        catalogue.InstallationFormPage.as_view(),
+        name="installation-create",
+    ),
+    path(
+        "installations/<str:installation_id>/",
+        catalogue.InstallationFormPage.as_view(),
+        name="installation-edit",
+    ),
+    path("products/", catalogue.ProductListPage.as_view(), name="products"),
+    path("products/new/", catalogue.ProductFormPage.as_view(), name="product-create"),
+    path("products/<str:product_id>/", catalogue.ProductFormPage.as_view(), name="product-edit"),
+]
+
+fp = "footprints/<str:footprint_id>/"
+urlpatterns += [
+    path("footprints/", footprints.FootprintListPage.as_view(), name="footprints"),
+    path("footprints/new/", footprints.FootprintCreatePage.as_view(), name="footprint-create"),
+    path(fp, footprints.FootprintDetailPage.as_view(), name="footprint"),
+    path(f"{fp}edit/", footprints.FootprintEditPage.as_view(), name="footprint-edit"),
+    path(
+        f"{fp}validation/",
+        footprints.ValidationFragmentPage.as_view(),
+        name="footprint-validation",
+    ),
+    path(f"{fp}evidence/", footprints.EvidencePage.as_view(), name="footprint-evidence"),
+    path(f"{fp}document/", footprints.DocumentPage.as_view(), name="footprint-document"),
+    *(
+        path(
+            f"{fp}{action.url_name.removeprefix('footprint-')}/",
+            action.as_view(),
+            name=action.url_name,
+        )
+        for action in footprints.ACTIONS
+    ),
+]

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accounts.audit import Actor, audit_event, audit_record, audit_record_many
 from accounts.models import AuditEvent
+from cbam.messages import gettext_noop
 from core.errors import ValidationFailed
 from core.workflows import IllegalTransition
 from suppliers import events
@@ -79,8 +80,11 @@ def footprint_submission_problems(footprint: Footprint) -> dict[str, list[str]]:
     )
     if needs_evidence and not footprint.evidence.filter(kind=EvidenceKind.ELECTRICITY).exists():
         problems["electricity_factor_source"] = [
-            f"A {footprint.get_electricity_factor_source_display()} needs evidence: upload the "
-            "contract or connection document (kind electricity) before submitting."
+            gettext_noop(
+                "A %(source)s needs evidence: upload the contract or connection document (kind "
+                "electricity) before submitting.",
+                source=footprint.get_electricity_factor_source_display(),
+            )
         ]
     return problems
 
@@ -164,7 +168,9 @@ def footprints_submit_locked(
     for footprint in footprints:
         problems = footprint_submission_problems(footprint)
         if problems:
-            raise ValidationFailed("The footprint cannot be submitted yet.", fields=problems)
+            raise ValidationFailed(
+                gettext_noop("The footprint cannot be submitted yet."), fields=problems
+            )
     now = timezone.now()
     footprints_move_locked(
         actor=actor,
@@ -212,11 +218,13 @@ def footprint_validation_move(
 
 def _check_four_eyes(actor: Actor, footprint: Footprint) -> None:
     if actor.user is None:
-        raise FourEyesViolation("A review is done by a person, not a machine client.")
+        raise FourEyesViolation(gettext_noop("A review is done by a person, not a machine client."))
     if actor.user.pk in (footprint.created_by_id, footprint.submitted_by_id):
         raise FourEyesViolation(
-            "Four eyes: you prepared or submitted this footprint, so another reviewer must "
-            "approve or reject it."
+            gettext_noop(
+                "Four eyes: you prepared or submitted this footprint, so another reviewer must "
+                "approve or reject it."
+            )
         )
 
 
@@ -242,8 +250,8 @@ def footprint_approve(*, actor: Actor, footprint: Footprint, comment: str = "") 
 def footprint_reject(*, actor: Actor, footprint: Footprint, comment: str) -> Footprint:
     if not (comment or "").strip():
         raise ValidationFailed(
-            "A rejection needs a comment.",
-            fields={"comment": ["Say what the preparer must change."]},
+            gettext_noop("A rejection needs a comment."),
+            fields={"comment": [gettext_noop("Say what the preparer must change.")]},
         )
     locked = Footprint.objects.select_for_update().get(pk=footprint.pk)
     _check_four_eyes(actor, locked)

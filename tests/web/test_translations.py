@@ -96,3 +96,21 @@ def test_translations_keep_the_placeholders(package):
             if text and sorted(PLACEHOLDER.findall(text)) != english:
                 wrong.append((entry.msgid, text))
     assert wrong == []
+
+
+def test_one_english_text_has_one_translation_in_every_catalogue():
+    """All catalogues are merged at run time (settings.LOCALE_PATHS decides which wins), so the
+    same text translated two ways would silently show one of them everywhere: give the text a
+    context (``{% translate "revoked" context "signing key" %}``, ``pgettext``) instead."""
+    seen: dict[tuple[str | None, str], dict[str, str]] = {}
+    for package in PACKAGES:
+        committed = BASE / package / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+        if not committed.exists():
+            continue
+        for entry in polib.pofile(str(committed)):
+            if entry.obsolete:
+                continue
+            text = entry.msgstr or "|".join(entry.msgstr_plural.values())
+            seen.setdefault((entry.msgctxt, entry.msgid), {})[package] = text
+    conflicts = {key: found for key, found in seen.items() if len(set(found.values())) > 1}
+    assert conflicts == {}

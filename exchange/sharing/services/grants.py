@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.audit import Actor, audit_record
 from accounts.models import Organisation
@@ -176,7 +177,7 @@ def grant_revoke(*, actor: Actor, grant: Grant, reason: str) -> Grant:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(
-            _("A revocation needs a reason."),
+            pgettext("grant", "A revocation needs a reason."),
             fields={"reason": [_("Say why the buyer loses access; it is sent to the buyer.")]},
         )
     locked = Grant.objects.select_for_update().select_related("supplier", "buyer").get(pk=grant.pk)

@@ -13,7 +13,8 @@ from typing import Any
 from accounts.models import Organisation
 from accounts.roles import OrganisationKind
 from cbam.cn_codes import normalise_cn_code
-from core.inputs import TEXT, Field, Parsed
+from cbam.messages import Message, gettext_noop
+from core.inputs import REQUIRED, TEXT, Field, Parsed, sentence_of
 from suppliers.inputs import FOOTPRINT_INPUT, QUANTITIES
 from suppliers.models import (
     ElectricityFactorSource,
@@ -26,14 +27,17 @@ from suppliers.models import (
 from suppliers.units import UnitError, quantity
 
 #: Electricity "sources" people try that the EU does not accept (2025/2547 Annex III; DOMAIN.md).
-REFUSED_FACTOR_SOURCES = {
-    "guarantee_of_origin": "guarantees of origin",
-    "guarantees_of_origin": "guarantees of origin",
-    "go": "guarantees of origin",
-    "green_certificate": "green certificates",
-    "green_certificates": "green certificates",
-    "rec": "renewable energy certificates",
-    "i-rec": "renewable energy certificates",
+_GUARANTEES = gettext_noop("Guarantees of origin")
+_GREEN = gettext_noop("Green certificates")
+_RECS = gettext_noop("Renewable energy certificates")
+REFUSED_FACTOR_SOURCES: dict[str, Message] = {
+    "guarantee_of_origin": _GUARANTEES,
+    "guarantees_of_origin": _GUARANTEES,
+    "go": _GUARANTEES,
+    "green_certificate": _GREEN,
+    "green_certificates": _GREEN,
+    "rec": _RECS,
+    "i-rec": _RECS,
 }
 
 
@@ -47,12 +51,12 @@ def _quantity(
     cleaned: CleanedFootprint, path: str, raw: Any, kind: str, *, allow_zero: bool
 ) -> Any:
     if not isinstance(raw, dict) or "value" not in raw or "unit" not in raw:
-        cleaned.error(path, 'Expected {"value": "<number>", "unit": "<unit>"}.')
+        cleaned.error(path, gettext_noop('Expected {"value": "<number>", "unit": "<unit>"}.'))
         return None
     try:
         return quantity(kind, raw["value"], raw["unit"], allow_zero=allow_zero)
     except UnitError as exc:
-        cleaned.error(path, f"{exc}.")
+        cleaned.error(path, sentence_of(exc.message))
         return None
 
 
@@ -73,7 +77,10 @@ def _number(cleaned: CleanedFootprint, path: str, raw: Any) -> Any:
     spec = _spec(path)
     value = cleaned.take(spec, raw, path)
     if value is not None and value < 0:
-        cleaned.error(path, f"{raw!r}: expected {spec.help}.")
+        cleaned.error(
+            path,
+            gettext_noop("%(value)s: expected %(expected)s.", value=repr(raw), expected=spec.help),
+        )
         return None
     return value
 
@@ -96,17 +103,19 @@ def clean_footprint_input(
     if not partial:
         for key in ("product", "installation", "period_start", "period_end"):
             if key not in data:
-                cleaned.error(key, "This field is required.")
+                cleaned.error(key, REQUIRED)
         for key, _, _, required, _ in QUANTITIES:
             if required and key not in data:
-                cleaned.error(key, "This field is required.")
+                cleaned.error(key, REQUIRED)
 
     if "product" in data:
         product = Product.objects.filter(
             organisation=organisation, pk=_uuid(data["product"])
         ).first()
         if product is None:
-            cleaned.error("product", "Unknown product; give the id of one of your products.")
+            cleaned.error(
+                "product", gettext_noop("Unknown product; give the id of one of your products.")
+            )
         cleaned.values["product"] = product
     if "installation" in data:
         installation = Installation.objects.filter(
@@ -114,7 +123,8 @@ def clean_footprint_input(
         ).first()
         if installation is None:
             cleaned.error(
-                "installation", "Unknown installation; give the id of one of your installations."
+                "installation",
+                gettext_noop("Unknown installation; give the id of one of your installations."),
             )
         cleaned.values["installation"] = installation
     for key in ("period_start", "period_end", "valid_until", "verification_statement_date"):
@@ -128,7 +138,7 @@ def clean_footprint_input(
         if key in data:
             if data[key] is None:
                 if _required:
-                    cleaned.error(key, "This field is required.")
+                    cleaned.error(key, REQUIRED)
                 cleaned.values[model_field] = None
                 cleaned.as_entered[key] = None
                 continue
@@ -143,19 +153,23 @@ def clean_footprint_input(
         if source in REFUSED_FACTOR_SOURCES:
             cleaned.error(
                 "electricity_factor_source",
-                f"{REFUSED_FACTOR_SOURCES[source].capitalize()} are not accepted for CBAM: "
-                "embedded indirect emissions use the grid factor, unless the electricity comes "
-                "through a direct technical link to the generator or a power purchase agreement "
-                "(Implementing Reg. 2025/2547 Annex III). Expected one of "
-                + ", ".join(ElectricityFactorSource.values)
-                + ".",
+                gettext_noop(
+                    "%(refused)s are not accepted for CBAM: embedded indirect emissions use the "
+                    "grid factor, unless the electricity comes through a direct technical link to "
+                    "the generator or a power purchase agreement (Implementing Reg. 2025/2547 "
+                    "Annex III). Expected one of %(choices)s.",
+                    refused=REFUSED_FACTOR_SOURCES[source],
+                    choices=", ".join(ElectricityFactorSource.values),
+                ),
             )
         elif source and source not in ElectricityFactorSource.values:
             cleaned.error(
                 "electricity_factor_source",
-                f"{source[:40]!r} is not a factor source; expected one of "
-                + ", ".join(ElectricityFactorSource.values)
-                + ".",
+                gettext_noop(
+                    "%(value)s is not a factor source; expected one of %(choices)s.",
+                    value=repr(source[:40]),
+                    choices=", ".join(ElectricityFactorSource.values),
+                ),
             )
         cleaned.values["electricity_factor_source"] = source
     if "electricity_factor_reference" in data:
@@ -166,7 +180,10 @@ def clean_footprint_input(
     if "carbon_price" in data:
         cp = data["carbon_price"] or {}
         if not isinstance(cp, dict):
-            cleaned.error("carbon_price", 'Expected {"instrument", "amount", "currency"} or null.')
+            cleaned.error(
+                "carbon_price",
+                gettext_noop('Expected {"instrument", "amount", "currency"} or null.'),
+            )
         else:
             cleaned.values["carbon_price_instrument"] = _text(
                 cleaned, "carbon_price.instrument", cp.get("instrument")
@@ -185,7 +202,9 @@ def clean_footprint_input(
                 cleaned.values.get("carbon_price_amount") is not None
                 and len(cleaned.values["carbon_price_currency"]) != 3
             ):
-                cleaned.error("carbon_price.currency", "Expected an ISO 4217 code, e.g. CNY.")
+                cleaned.error(
+                    "carbon_price.currency", gettext_noop("Expected an ISO 4217 code, e.g. CNY.")
+                )
 
     if "verification" in data:
         _clean_verification(cleaned, data["verification"] or {})
@@ -206,7 +225,9 @@ def _clean_declared_absent(cleaned: CleanedFootprint, raw: Any) -> None:
     if not isinstance(raw, list) or not all(isinstance(n, str) and n.strip() for n in raw):
         cleaned.error(
             "precursors_declared_absent",
-            'Expected a list of goods category names, e.g. ["Pig iron", "Ferro-alloys"].',
+            gettext_noop(
+                'Expected a list of goods category names, e.g. ["Pig iron", "Ferro-alloys"].'
+            ),
         )
         return
     names: list[str] = []
@@ -227,7 +248,7 @@ def _uuid(raw: Any) -> Any:
 
 def _clean_verification(cleaned: CleanedFootprint, raw: Any) -> None:
     if not isinstance(raw, dict):
-        cleaned.error("verification", "Expected an object or null.")
+        cleaned.error("verification", gettext_noop("Expected an object or null."))
         return
     slug = raw.get("verifier_organisation")
     verifier = None
@@ -240,8 +261,11 @@ def _clean_verification(cleaned: CleanedFootprint, raw: Any) -> None:
         if verifier is None:
             cleaned.error(
                 "verification.verifier_organisation",
-                f"{slug!r} is not a verifier on the platform; give a verifier's slug, or the "
-                "verifier's name and accreditation number for an external one.",
+                gettext_noop(
+                    "%(value)s is not a verifier on the platform; give a verifier's slug, or the "
+                    "verifier's name and accreditation number for an external one.",
+                    value=repr(slug),
+                ),
             )
     cleaned.values["verifier_organisation"] = verifier
     cleaned.values["verifier_name"] = _text(
@@ -252,18 +276,20 @@ def _clean_verification(cleaned: CleanedFootprint, raw: Any) -> None:
     )
     level = _text(cleaned, "verification.assurance_level", raw.get("assurance_level"))
     if level and level not in ("reasonable", "limited"):
-        cleaned.error("verification.assurance_level", "Expected reasonable or limited.")
+        cleaned.error(
+            "verification.assurance_level", gettext_noop("Expected reasonable or limited.")
+        )
     cleaned.values["assurance_level"] = level
     if raw and verifier is None and not slug and not cleaned.values["verifier_name"]:
         cleaned.error(
             "verification.verifier_name",
-            "Name the verifier (or give a verifier organisation of the platform).",
+            gettext_noop("Name the verifier (or give a verifier organisation of the platform)."),
         )
 
 
 def _clean_data_quality(cleaned: CleanedFootprint, raw: Any) -> None:
     if not isinstance(raw, dict):
-        cleaned.error("data_quality", "Expected an object.")
+        cleaned.error("data_quality", gettext_noop("Expected an object."))
         return
     share = raw.get("primary_data_share_pct")
     if share not in (None, ""):
@@ -284,20 +310,20 @@ def _clean_precursors(
     cleaned: CleanedFootprint, organisation: Organisation, raw: Any, current: Footprint | None
 ) -> None:
     if not isinstance(raw, list):
-        cleaned.error("precursors", "Expected a list.")
+        cleaned.error("precursors", gettext_noop("Expected a list."))
         return
     rows: list[dict[str, Any]] = []
     for index, item in enumerate(raw):
         path = f"precursors[{index}]"
         if not isinstance(item, dict):
-            cleaned.error(path, "Expected an object.")
+            cleaned.error(path, gettext_noop("Expected an object."))
             continue
         row: dict[str, Any] = {"position": index}
         row["cn_code"] = normalise_cn_code(_text(cleaned, f"{path}.cn_code", item.get("cn_code")))[
             :40
         ]
         if not row["cn_code"]:
-            cleaned.error(f"{path}.cn_code", "This field is required.")
+            cleaned.error(f"{path}.cn_code", REQUIRED)
         q = _quantity(
             cleaned, f"{path}.mass_per_t", item.get("mass_per_t"), "specific_mass", allow_zero=False
         )
@@ -308,7 +334,7 @@ def _clean_precursors(
             cleaned, f"{path}.country_of_origin", item.get("country_of_origin")
         )[:40].upper()
         if not row["country_of_origin"]:
-            cleaned.error(f"{path}.country_of_origin", "This field is required.")
+            cleaned.error(f"{path}.country_of_origin", REQUIRED)
         source = _text(cleaned, f"{path}.see_source", item.get("see_source"))[:40]
         row["see_source"] = source
         if source == PrecursorSeeSource.PLATFORM_FOOTPRINT:
@@ -324,7 +350,9 @@ def _clean_precursors(
             if referenced is None:
                 cleaned.error(
                     f"{path}.source_footprint",
-                    "Unknown footprint; give the id of a published footprint you can read.",
+                    gettext_noop(
+                        "Unknown footprint; give the id of a published footprint you can read."
+                    ),
                 )
             else:
                 row["source_footprint"] = referenced
@@ -333,15 +361,21 @@ def _clean_precursors(
                 if referenced.product.cn_code != row["cn_code"]:
                     cleaned.error(
                         f"{path}.cn_code",
-                        f"The referenced footprint is of CN {referenced.product.cn_code}, "
-                        f"not {row['cn_code']}.",
+                        gettext_noop(
+                            "The referenced footprint is of CN %(referenced)s, not %(given)s.",
+                            referenced=referenced.product.cn_code,
+                            given=row["cn_code"],
+                        ),
                     )
         elif source == PrecursorSeeSource.OWN_VERIFIED:
             for channel in ("see_direct", "see_indirect"):
                 value = item.get(channel)
                 if value in (None, ""):
                     if channel == "see_direct":
-                        cleaned.error(f"{path}.see_direct", "Required for own verified figures.")
+                        cleaned.error(
+                            f"{path}.see_direct",
+                            gettext_noop("Required for own verified figures."),
+                        )
                     continue
                 number = _number(cleaned, f"{path}.{channel}", value)
                 if number is not None:
@@ -349,7 +383,11 @@ def _clean_precursors(
         elif source != PrecursorSeeSource.DEFAULT_VALUE:
             cleaned.error(
                 f"{path}.see_source",
-                f"{source!r}: expected one of " + ", ".join(PrecursorSeeSource.values) + ".",
+                gettext_noop(
+                    "%(value)s: expected one of %(choices)s.",
+                    value=repr(source),
+                    choices=", ".join(PrecursorSeeSource.values),
+                ),
             )
         rows.append(row)
     cleaned.precursors = rows

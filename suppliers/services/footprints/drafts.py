@@ -10,6 +10,7 @@ from django.db import transaction
 
 from accounts.audit import Actor, audit_record
 from accounts.models import Organisation
+from cbam.messages import gettext_noop
 from core.errors import ValidationFailed
 from reference.selectors import goods_category_for_cn_code
 from suppliers.errors import FootprintImmutable
@@ -20,6 +21,8 @@ from suppliers.models import (
 )
 from suppliers.services.footprints.cleaning import CleanedFootprint, clean_footprint_input
 from suppliers.services.footprints.computing import compute_footprint, footprint_precursor_rows
+
+INVALID = gettext_noop("The footprint data is invalid.")
 
 
 def _prepare(
@@ -40,7 +43,11 @@ def _prepare(
         and footprint.period_end < footprint.period_start
     ):
         errors.setdefault("period_end", []).append(
-            f"{footprint.period_end} is before the period start {footprint.period_start}."
+            gettext_noop(
+                "%(end)s is before the period start %(start)s.",
+                end=footprint.period_end,
+                start=footprint.period_start,
+            )
         )
     product = footprint.product if footprint.product_id else None
     if (
@@ -50,15 +57,22 @@ def _prepare(
         and product.installations.exists()
     ):
         errors.setdefault("installation", []).append(
-            f"{product.name} is not made at {footprint.installation}; link the installation "
-            "to the product first."
+            gettext_noop(
+                "%(product)s is not made at %(installation)s; link the installation to the "
+                "product first.",
+                product=product.name,
+                installation=str(footprint.installation),
+            )
         )
     if product is not None and footprint.period_end:
         category = goods_category_for_cn_code(cn_code=product.cn_code, on=footprint.period_end)
         if category is None:
             errors.setdefault("product", []).append(
-                f"CN {product.cn_code} is not a CBAM good in the reference data valid on "
-                f"{footprint.period_end}."
+                gettext_noop(
+                    "CN %(code)s is not a CBAM good in the reference data valid on %(date)s.",
+                    code=product.cn_code,
+                    date=footprint.period_end,
+                )
             )
         else:
             for message in _declared_absent_problems(
@@ -68,7 +82,7 @@ def _prepare(
             ):
                 errors.setdefault("precursors_declared_absent", []).append(message)
     if errors:
-        raise ValidationFailed("The footprint data is invalid.", fields=errors)
+        raise ValidationFailed(INVALID, fields=errors)
     if precursors_given:
         precursors = cleaned.precursors or []
     else:
@@ -78,7 +92,7 @@ def _prepare(
         fields: dict[str, list[str]] = {}
         for problem in problems:
             fields.setdefault(problem["path"], []).append(problem["message"])
-        raise ValidationFailed("The footprint cannot be computed.", fields=fields)
+        raise ValidationFailed(gettext_noop("The footprint cannot be computed."), fields=fields)
     for name, value in updates.items():
         setattr(footprint, name, value)
     return precursors
@@ -89,13 +103,19 @@ def _declared_absent_problems(names: list[str], category: str, relevant: list[st
         return []
     if not relevant:
         return [
-            f"{category} has no relevant precursors (Reg. 2023/956 Annex II); leave this list "
-            "empty."
+            gettext_noop(
+                "%(category)s has no relevant precursors (Reg. 2023/956 Annex II); leave this "
+                "list empty.",
+                category=category,
+            )
         ]
     return [
-        f"{name!r} is not a relevant precursor of {category}; expected one of "
-        + ", ".join(relevant)
-        + "."
+        gettext_noop(
+            "%(name)s is not a relevant precursor of %(category)s; expected one of %(relevant)s.",
+            name=repr(name),
+            category=category,
+            relevant=", ".join(relevant),
+        )
         for name in names
         if name not in relevant
     ]
@@ -128,7 +148,7 @@ def footprint_preview(*, organisation: Organisation, data: dict[str, Any]) -> Fo
         organisation=organisation, data=data, partial=False, current=None
     )
     if cleaned.errors:
-        raise ValidationFailed("The footprint data is invalid.", fields=cleaned.errors)
+        raise ValidationFailed(INVALID, fields=cleaned.errors)
     footprint = Footprint(organisation=organisation)
     rows = _prepare(footprint, cleaned, precursors_given=True)
     return FootprintPreview(
@@ -157,7 +177,7 @@ def footprint_create(
         organisation=organisation, data=data, partial=False, current=None
     )
     if cleaned.errors:
-        raise ValidationFailed("The footprint data is invalid.", fields=cleaned.errors)
+        raise ValidationFailed(INVALID, fields=cleaned.errors)
     footprint = Footprint(organisation=organisation, created_by=actor.user)
     footprint = _save(footprint, cleaned, precursors_given=True)
     audit_record(
@@ -188,7 +208,7 @@ def footprint_update(*, actor: Actor, footprint: Footprint, data: dict[str, Any]
         organisation=footprint.organisation, data=data, partial=True, current=footprint
     )
     if cleaned.errors:
-        raise ValidationFailed("The footprint data is invalid.", fields=cleaned.errors)
+        raise ValidationFailed(INVALID, fields=cleaned.errors)
     footprint = _save(footprint, cleaned, precursors_given="precursors" in data)
     audit_record(
         actor=actor,

@@ -89,7 +89,7 @@ def test_the_detail_says_what_is_asked_and_the_timeline(buyer, supplier):
         '<dt>装置</dt><dd><span lang="zh-Hans">一号轧钢厂</span> '
         '<span class="muted">(Rolling mill no. 1)</span></dd>' in html
     )
-    assert "<dt>期间</dt><dd>2026年1月1日 – 2026年12月31日</dd>" in html
+    assert "<dt>报告期</dt><dd>2026年1月1日 – 2026年12月31日</dd>" in html
     assert "<dt>采购数量</dt><dd>1,250.5 t</dd>" in html
     assert "<dt>留言</dt><dd>For our 2026 declaration, please.</dd>" in html
     assert "已发送提醒：截止日期临近" in html

@@ -1,0 +1,33 @@
+"""The producer of tests/suppliers/conftest.py (people in every role, an installation and a
+product), seen through the pages: a signed-in client per role, and the page language."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from tests.suppliers.conftest import Producer
+
+ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9"}
+EN = {"HTTP_ACCEPT_LANGUAGE": "en-GB,en;q=0.9"}
+
+
+def client_of(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def page_url(producer: Producer, path: str = "") -> str:
+    return f"/o/{producer.organisation.slug}/{path}"
+
+
+@pytest.fixture
+def preparer(producer: Producer) -> Client:
+    return client_of(producer.users["preparer"])
+
+
+@pytest.fixture
+def viewer(producer: Producer) -> Client:
+    return client_of(producer.users["viewer"])
