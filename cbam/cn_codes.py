@@ -11,6 +11,11 @@ code is accepted wherever a CN code is entered and stands for its 8-digit CN cod
 values, benchmarks and categories are then found for that code or the 6- or 4-digit row above
 it. (The annex's own 10-digit rows are cement's 2507 00 80 80, 2523 10 00 10/90 and
 2523 90 00 10/90, whose defaults the platform does not ship.)
+
+A later nomenclature creates codes (CN 2026: 7308 20 10 for CBAM goods). The reference
+CN-code list names such a code's CN 2025 predecessor; since the default values and benchmarks
+are written in CN 2025, the engine looks them up for the predecessor and says so
+(``predecessor_note``).
 """
 
 from __future__ import annotations
@@ -30,6 +35,16 @@ def normalise_cn_code(raw: str) -> str:
     if TARIC_CODE_SHAPE.match(code):
         return code[:8]
     return code
+
+
+def predecessor_note(cn_code: str, predecessor: str, what: str) -> str:
+    """What a result says when a code created after CN 2025 (CN 2026 7308 20 10) takes the
+    ``what`` (default value, benchmark) of its CN 2025 predecessor: the annexes of IR 2025/2621
+    and IR 2025/2620 are written in CN 2025."""
+    return (
+        f"CN {cn_code} was created after CN 2025 and has no {what} of its own: the {what} of "
+        f"its CN 2025 predecessor {predecessor} is used"
+    )
 
 
 def is_cn_code(code: str) -> bool:

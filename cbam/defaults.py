@@ -7,9 +7,18 @@ Lookup order for (CN code, country of origin), as the annex prescribes:
 2. if the country has no row at any of those levels, the same three steps for "Other countries
    and territories" (``OTHER``).
 
-A missing country of origin is treated as unknown, i.e. ``OTHER``. The mark-up (+10 % 2026,
-+20 % 2027, +30 % from 2028 for iron and steel, aluminium, cement, hydrogen; +1 % for
-fertilisers) comes from the snapshot by the sector of the good's category and the year.
+A missing country of origin is treated as ``OTHER`` (the calculator's callers name it when they
+know it). A precursor whose country of production **cannot be identified** says so explicitly
+(``ORIGIN_UNKNOWN``): its value is the Annex IV value of IR 2025/2621 (Art. 1(5); Annex IV as
+replaced by IR 2026/1740) for the CN code or its 6- or 4-digit prefix, never the "Other
+countries" value; where no Annex IV value is loaded for it, there is no default value and the
+caller must give the country of production.
+
+The mark-up (+10 % 2026, +20 % 2027, +30 % from 2028 for iron and steel, aluminium, cement,
+hydrogen; +1 % for fertilisers) comes from the snapshot by the sector of the good's category and
+the year. The law states it in the introduction to Annex I (as replaced by IR 2026/1740); an
+Annex IV value is the default value Art. 1(5) makes the declarant use, so the platform applies
+the same mark-up wherever it marks up defaults (a point to check against the Official Journal).
 """
 
 from __future__ import annotations
@@ -19,12 +28,13 @@ from decimal import Decimal
 
 from cbam.errors import (
     NO_DEFAULT_VALUE,
+    NO_UNKNOWN_ORIGIN_VALUE,
     OUT_OF_SCOPE,
     CalculationError,
     Problem,
 )
 from cbam.reference import ReferenceSnapshot
-from cbam.statutory import OTHER_COUNTRIES
+from cbam.statutory import ORIGIN_UNKNOWN, OTHER_COUNTRIES
 from cbam.types import (
     ZERO,
     DefaultValueMatch,
@@ -38,16 +48,34 @@ _PREFIX_LENGTHS = (8, 6, 4)
 def match_default_value(
     snapshot: ReferenceSnapshot, cn_code: str, country: str | None
 ) -> DefaultValueMatch | None:
-    """The default-value row for (``cn_code``, ``country``) by the fallback order above."""
+    """The default-value row for (``cn_code``, ``country``) by the fallback order above; for
+    ``ORIGIN_UNKNOWN`` the Annex IV row (no fallback to another table). A code a later CN
+    created is looked up as its CN 2025 predecessor (the annex is written in CN 2025), and the
+    match says so (``cn2025_predecessor``)."""
+    code = snapshot.lookup_code(cn_code)
+    predecessor = code if code != cn_code else None
+    if country == ORIGIN_UNKNOWN:
+        for length in _PREFIX_LENGTHS:
+            row = snapshot.unknown_origin_row(code[:length]) if len(code) >= length else None
+            if row is not None:
+                return DefaultValueMatch(
+                    cn_code,
+                    ORIGIN_UNKNOWN,
+                    row,
+                    length,
+                    used_other=False,
+                    cn2025_predecessor=predecessor,
+                )
+        return None
     asked_country = country or OTHER_COUNTRIES
     countries = (
         (asked_country,) if asked_country == OTHER_COUNTRIES else (asked_country, OTHER_COUNTRIES)
     )
     for candidate in countries:
         for length in _PREFIX_LENGTHS:
-            if len(cn_code) < length:
+            if len(code) < length:
                 continue
-            row = snapshot.default_row(cn_code[:length], candidate)
+            row = snapshot.default_row(code[:length], candidate)
             if row is not None:
                 return DefaultValueMatch(
                     cn_code=cn_code,
@@ -55,6 +83,7 @@ def match_default_value(
                     row=row,
                     matched_digits=length,
                     used_other=candidate != asked_country,
+                    cn2025_predecessor=predecessor,
                 )
     return None
 
@@ -126,7 +155,11 @@ def lookup_default_value(
     match = match_default_value(snapshot, cn_code, country)
     if match is None:
         raise CalculationError(
-            [Problem(path, no_default_value_message(cn_code, country), NO_DEFAULT_VALUE)]
+            [
+                Problem(
+                    path, no_default_value_message(cn_code, country), no_default_value_code(country)
+                )
+            ]
         )
     sector = snapshot.sector(category)
     mark_up, mark_up_row = mark_up_for(snapshot, sector, year)
@@ -135,7 +168,19 @@ def lookup_default_value(
     )
 
 
+def no_default_value_code(country: str | None) -> str:
+    """The problem code of a missing default value: Annex IV for an unknown origin."""
+    return NO_UNKNOWN_ORIGIN_VALUE if country == ORIGIN_UNKNOWN else NO_DEFAULT_VALUE
+
+
 def no_default_value_message(cn_code: str, country: str | None) -> str:
+    if country == ORIGIN_UNKNOWN:
+        return (
+            f"origin unknown: no Annex IV value is shipped for CN {cn_code} (IR 2025/2621 "
+            "Art. 1(5), Annex IV as replaced by IR 2026/1740: values for a precursor whose "
+            "country of production cannot be identified); give the country of production "
+            "(country_of_origin) instead"
+        )
     where = (
         f"{country} or Other countries"
         if country and country != OTHER_COUNTRIES

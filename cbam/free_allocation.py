@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal, localcontext
 
+from cbam.cn_codes import predecessor_note
 from cbam.defaults import match_default_value
 from cbam.errors import (
     INVALID,
@@ -71,8 +72,10 @@ def benchmark_period(year: int) -> int:
 
 
 def _rows_for(snapshot: ReferenceSnapshot, cn_code: str) -> tuple[BenchmarkRow, ...]:
+    # The annex is written in CN 2025: a code a later CN created takes its predecessor's rows.
+    code = snapshot.lookup_code(cn_code)
     for length in (8, 6, 4):
-        rows = snapshot.benchmark_rows(cn_code[:length])
+        rows = snapshot.benchmark_rows(code[:length])
         if rows:
             return rows
     return ()
@@ -104,6 +107,8 @@ def lookup_benchmark(
     notes = []
     if year > _LAST_PERIOD_YEAR and any(r.period is not None for r in rows):
         notes.append(f"no benchmark adopted for {year}; period 2 (2028-2030) used")
+    if snapshot.lookup_code(cn_code) != cn_code:
+        notes.append(predecessor_note(cn_code, snapshot.lookup_code(cn_code), "benchmark"))
     by_qualifier = {r.qualifier: r for r in rows}
     wanted = (route or "").strip().upper() or None
     preferences = _ROUTE_PREFERENCES.get(wanted, (wanted,)) if wanted else ()

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from decimal import localcontext
 
+from cbam.cn_codes import predecessor_note
 from cbam.defaults import lookup_default_value, no_default_value_message
 from cbam.errors import (
     INVALID,
@@ -291,6 +292,8 @@ def _notes(
             f"no default value for {match.country}: the value for Other countries and "
             "territories is used"
         )
+    if match is not None and match.cn2025_predecessor:
+        notes.append(predecessor_note(match.cn_code, match.cn2025_predecessor, "default value"))
     fa = current.free_allocation
     for note in (fa.note, fa.benchmark.note if fa.benchmark else ""):
         if note:

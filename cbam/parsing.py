@@ -43,6 +43,7 @@ from cbam.numbers import (
 )
 from cbam.obligation import check_obligation
 from cbam.reference import ReferenceSnapshot
+from cbam.statutory import ORIGIN_UNKNOWN
 from cbam.types import (
     ZERO,
     GoodInput,
@@ -69,6 +70,13 @@ PRECURSOR_INPUT_FIELDS = (
     Field("good", TEXT, "The id of another good of this request it is made from"),
     Field("cn_code", CN_CODE, "CN code of a bought precursor, 8 digits"),
     Field("country_of_origin", COUNTRY, "Where a bought precursor was produced, ISO 3166"),
+    Field(
+        "origin_unknown",
+        BOOLEAN,
+        "true when the country of production of a bought precursor on its default value "
+        "cannot be identified: the Annex IV value of IR 2025/2621 applies (Art. 1(5)), never "
+        "the Other countries value; instead of country_of_origin",
+    ),
     Field("mass_t", NUMBER, "Mass consumed over the period, t", required=True),
     Field("see_direct", NUMBER, "Its actual direct SEE, tCO2e/t", bounds=SPECIFIC),
     Field("see_indirect", NUMBER, "Its actual indirect SEE, tCO2e/t", bounds=SPECIFIC),
@@ -269,6 +277,29 @@ class _Reader:
             return None
         return code
 
+    def origin(self, data: Mapping[str, Any], path: str) -> str | None:
+        """A bought precursor's country of production: ``country_of_origin``, or
+        ``ORIGIN_UNKNOWN`` when it says ``origin_unknown: true`` (IR 2025/2621 Art. 1(5):
+        its default value is the Annex IV value, for a precursor on its default value only)."""
+        if not self.boolean(data, "origin_unknown", path):
+            return self.country(data, "country_of_origin", path, required=False)
+        at = _join(path, "origin_unknown")
+        if data.get("country_of_origin") is not None:
+            self.problem(
+                at,
+                "give either country_of_origin or origin_unknown: true, not both; "
+                "origin_unknown is for a precursor whose country of production cannot be "
+                "identified",
+            )
+        elif data.get("good") is not None or data.get("see_direct") is not None:
+            self.problem(
+                at,
+                "origin_unknown is for a bought precursor on its default value (IR 2025/2621 "
+                "Art. 1(5), Annex IV); a good of this request or actual data (see_direct) has a "
+                "known installation: give its country_of_origin instead",
+            )
+        return ORIGIN_UNKNOWN
+
     def route(self, data: Mapping[str, Any], path: str) -> str | None:
         value = self.string(data, "production_route", path, required=False)
         if value is None:
@@ -391,9 +422,7 @@ def parse_goods(data: Any, snapshot: ReferenceSnapshot) -> tuple[GoodInput, ...]
                     mass_t=_or(pfields.decimal(p, "mass_t", ppath, required=True), ZERO),
                     good=pfields.string(p, "good", ppath, required=False, numbers=True),
                     cn_code=pfields.cn_code(p, ppath, required=False),
-                    country_of_origin=pfields.country(
-                        p, "country_of_origin", ppath, required=False
-                    ),
+                    country_of_origin=pfields.origin(p, ppath),
                     see_direct=pfields.decimal(p, "see_direct", ppath, required=False),
                     see_indirect=pfields.decimal(p, "see_indirect", ppath, required=False),
                     footprint_id=pfields.string(

@@ -14,6 +14,7 @@ from __future__ import annotations
 from decimal import localcontext
 from typing import TYPE_CHECKING
 
+from cbam.cn_codes import predecessor_note
 from cbam.defaults import electricity_factor_for
 from cbam.precursors import ResolvedPrecursor, resolve_precursor
 from cbam.rounding import CALCULATION_CONTEXT
@@ -73,6 +74,19 @@ def _own_nodes(calc: SeeCalculation, good: GoodInput) -> list[ProvenanceNode]:
 
 
 def _default_note(match: DefaultValueMatch) -> str:
+    note = _default_origin_note(match)
+    if match.cn2025_predecessor:
+        note += "; " + predecessor_note(match.cn_code, match.cn2025_predecessor, "default value")
+    return note
+
+
+def _default_origin_note(match: DefaultValueMatch) -> str:
+    if match.origin_unknown:
+        return (
+            f"Annex IV value of CN {match.row.cn_code} ({match.matched_digits}-digit row): the "
+            "country of production cannot be identified (IR 2025/2621 Art. 1(5), Annex IV as "
+            "replaced by IR 2026/1740), not the Other countries value; without mark-up"
+        )
     origin = (
         f"no row for {match.country}, Other countries used"
         if match.used_other

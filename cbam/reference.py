@@ -52,6 +52,10 @@ class ReferenceSnapshot:
       ``exempt_countries``: statutory tables (defaults in ``statutory``).
     - ``cscf_by_year``: cross-sectoral correction factor; a missing year means 1 (not yet
       published for 2026-2030).
+    - ``predecessor_by_cn``: a CN code a later nomenclature created (e.g. CN 2026 7308 20 10)
+      -> the CN 2025 code its default values and benchmarks are looked up for.
+    - ``unknown_origin_values``: IR 2025/2621 Annex IV rows (country ``UNKNOWN``): the values
+      of a precursor whose country of production cannot be identified (Art. 1(5)).
     - ``label``: names the version, shown with results.
     """
 
@@ -69,9 +73,12 @@ class ReferenceSnapshot:
     cbam_factors: Sequence[CbamFactorRow] = statutory.CBAM_FACTORS
     exempt_countries: frozenset[str] = statutory.EXEMPT_COUNTRIES
     cscf_by_year: Mapping[int, Decimal] = field(default_factory=dict)
+    unknown_origin_values: Sequence[DefaultValueRow] = ()
+    predecessor_by_cn: Mapping[str, str] = field(default_factory=dict)
     label: str = ""
 
     _defaults: dict[tuple[str, str], DefaultValueRow] = field(init=False, repr=False)
+    _unknown_origin: dict[str, DefaultValueRow] = field(init=False, repr=False)
     _benchmarks: dict[str, tuple[BenchmarkRow, ...]] = field(init=False, repr=False)
     _electricity: dict[str, ElectricityFactorRow] = field(init=False, repr=False)
     _mark_ups: dict[str, tuple[MarkUpRow, ...]] = field(init=False, repr=False)
@@ -89,6 +96,12 @@ class ReferenceSnapshot:
                 == (b.see_direct, b.see_indirect, b.production_route)
             ),
             "default value",
+        )
+        unknown_origin = _index_unique(
+            self.unknown_origin_values,
+            lambda r: r.cn_code,
+            lambda a, b: (a.see_direct, a.see_indirect) == (b.see_direct, b.see_indirect),
+            "Annex IV value",
         )
         benchmark_index = _index_unique(
             self.benchmarks,
@@ -109,6 +122,7 @@ class ReferenceSnapshot:
         for mark_up in self.mark_ups:
             mark_ups.setdefault(mark_up.sector, []).append(mark_up)
         object.__setattr__(self, "_defaults", defaults)
+        object.__setattr__(self, "_unknown_origin", unknown_origin)
         object.__setattr__(self, "_benchmarks", {k: tuple(v) for k, v in benchmarks.items()})
         object.__setattr__(self, "_electricity", electricity)
         object.__setattr__(
@@ -137,6 +151,15 @@ class ReferenceSnapshot:
 
     def default_row(self, cn_code: str, country: str) -> DefaultValueRow | None:
         return self._defaults.get((cn_code, country))
+
+    def lookup_code(self, cn_code: str) -> str:
+        """The code the annexes (written in CN 2025) are read for: ``cn_code`` itself, or the
+        CN 2025 predecessor of a code a later CN created."""
+        return self.predecessor_by_cn.get(cn_code, cn_code)
+
+    def unknown_origin_row(self, cn_code: str) -> DefaultValueRow | None:
+        """The Annex IV row of ``cn_code`` exactly (4, 6 or 8 digits), or None."""
+        return self._unknown_origin.get(cn_code)
 
     def benchmark_rows(self, cn_code: str) -> tuple[BenchmarkRow, ...]:
         return self._benchmarks.get(cn_code, ())

@@ -44,6 +44,8 @@ def render_default_match(match: DefaultValueMatch) -> dict[str, Any]:
         "matched_country": row.country,
         "matched_digits": match.matched_digits,
         "used_other_countries": match.used_other,
+        "origin_unknown": match.origin_unknown,
+        "cn2025_predecessor": match.cn2025_predecessor,
         "see_direct": _plain(row.see_direct),
         "see_indirect": _plain(row.see_indirect),
         "production_route": row.production_route,

@@ -110,5 +110,10 @@ EXEMPT_COUNTRIES: frozenset[str] = EU_MEMBER_STATES | {"EU", "IS", "LI", "NO", "
 # annexes (IR 2025/2621 Annex I and II).
 OTHER_COUNTRIES = "OTHER"
 
+# The explicit origin of a precursor whose country of production cannot be identified: its
+# default value is the Annex IV value of IR 2025/2621 (Art. 1(5); Annex IV as replaced by
+# IR 2026/1740), never the "Other countries and territories" value, and it has no fallback.
+ORIGIN_UNKNOWN = "UNKNOWN"
+
 # Years of the definitive period the projection covers: the CBAM factor reaches 0 in 2034.
 PROJECTION_YEARS: tuple[int, ...] = tuple(range(2026, 2035))

@@ -149,7 +149,9 @@ class DefaultValueMatch:
     """The default-value row found for (``cn_code``, ``country``) and how it was found.
 
     ``matched_digits`` 8, 6 or 4: the length of the row's CN code; ``used_other``: the country
-    had no row at any level and "Other countries and territories" was used.
+    had no row at any level and "Other countries and territories" was used. ``country``
+    ``UNKNOWN`` (``statutory.ORIGIN_UNKNOWN``): the row is the Annex IV value for a precursor
+    whose country of production cannot be identified.
     """
 
     cn_code: str
@@ -157,6 +159,16 @@ class DefaultValueMatch:
     row: DefaultValueRow
     matched_digits: int
     used_other: bool
+    #: A code a later CN created (e.g. CN 2026 73082010): the CN 2025 code the row was found for.
+    cn2025_predecessor: str | None = None
+
+    @property
+    def origin_unknown(self) -> bool:
+        """The precursor's country of production cannot be identified: ``row`` is an Annex IV
+        value of IR 2025/2621 (Art. 1(5)), not a country's or "Other countries"."""
+        from cbam.statutory import ORIGIN_UNKNOWN  # statutory imports this module
+
+        return self.country == ORIGIN_UNKNOWN
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from cbam.cn_codes import is_cn_code
 from cbam.defaults import (
     electricity_factor_for,
     match_default_value,
+    no_default_value_code,
     no_default_value_message,
 )
 from cbam.errors import (
@@ -31,7 +32,6 @@ from cbam.errors import (
     CYCLE,
     DUPLICATE_ID,
     NEGATIVE,
-    NO_DEFAULT_VALUE,
     NO_ELECTRICITY_FACTOR,
     OUT_OF_SCOPE,
     REQUIRED,
@@ -41,6 +41,7 @@ from cbam.errors import (
     Problem,
 )
 from cbam.reference import ReferenceSnapshot
+from cbam.statutory import ORIGIN_UNKNOWN
 from cbam.types import ZERO, GoodInput
 
 
@@ -164,11 +165,13 @@ def good_problems(
                     )
                 )
             elif match_default_value(snapshot, p.cn_code, p.country_of_origin) is None:
+                # An unknown origin is the precursor's explicit choice: the problem is there.
+                unknown = p.country_of_origin == ORIGIN_UNKNOWN
                 problems.append(
                     Problem(
-                        ppath,
+                        f"{ppath}.origin_unknown" if unknown else ppath,
                         no_default_value_message(p.cn_code, p.country_of_origin),
-                        NO_DEFAULT_VALUE,
+                        no_default_value_code(p.country_of_origin),
                     )
                 )
         elif p.see_indirect is None:

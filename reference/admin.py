@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from reference.models import (
     Benchmark,
     CbamFactor,
+    CertificatePrice,
     CnCode,
     Cscf,
     DefaultValue,
@@ -21,6 +22,7 @@ from reference.models import (
     GoodsCategory,
     MarkUp,
     ReferenceVersion,
+    UnknownOriginValue,
 )
 
 
@@ -83,6 +85,19 @@ class DefaultValueAdmin(RowAdmin):
     search_fields = ("cn_code", "country")
 
 
+@admin.register(UnknownOriginValue)
+class UnknownOriginValueAdmin(RowAdmin):
+    list_display = (
+        "cn_code",
+        "direct_tco2e_per_t",
+        "indirect_tco2e_per_t",
+        "production_route",
+        "version",
+        "line",
+    )
+    search_fields = ("cn_code",)
+
+
 @admin.register(Benchmark)
 class BenchmarkAdmin(RowAdmin):
     list_display = (
@@ -116,3 +131,16 @@ class CbamFactorAdmin(RowAdmin):
 @admin.register(Cscf)
 class CscfAdmin(RowAdmin):
     list_display = ("year", "cscf", "published", "version", "line")
+
+
+@admin.register(CertificatePrice)
+class CertificatePriceAdmin(RowAdmin):
+    list_display = (
+        "kind",
+        "period_start",
+        "period_end",
+        "price_eur",
+        "publication_date",
+        "version",
+        "line",
+    )

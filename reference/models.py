@@ -20,11 +20,13 @@ class Dataset(models.TextChoices):
     GOODS_CATEGORIES = "goods_categories", "Goods categories"
     CN_CODES = "cn_codes", "CN codes"
     DEFAULT_VALUES = "default_values", "Default values"
+    UNKNOWN_ORIGIN_VALUES = "unknown_origin_values", "Values for an unknown origin (Annex IV)"
     BENCHMARKS = "benchmarks", "Benchmarks"
     ELECTRICITY_FACTORS = "electricity_factors", "Electricity emission factors"
     MARK_UPS = "mark_ups", "Mark-ups"
     CBAM_FACTORS = "cbam_factors", "CBAM factors"
     CSCF = "cscf", "Cross-sectoral correction factors"
+    CERTIFICATE_PRICES = "certificate_prices", "Certificate prices"
 
 
 assert tuple(sorted(Dataset.values)) == tuple(sorted(DATASETS)) == tuple(sorted(SPECS))
@@ -149,12 +151,19 @@ class GoodsCategory(ReferenceRow):
 
 
 class CnCode(ReferenceRow):
-    """An 8-digit CN code of Annex I of Reg. 2023/956 and its aggregated goods category."""
+    """An 8-digit CN code of Annex I of Reg. 2023/956 and its aggregated goods category; for a
+    code created by a later CN (e.g. CN 2026), its CN 2025 ``predecessor``."""
 
     version = _version_fk("cn_codes")
     cn_code = models.CharField(max_length=8)
     category = models.CharField(max_length=100)
     description = models.TextField(blank=True)
+    predecessor = models.CharField(
+        max_length=8,
+        blank=True,
+        help_text="For a code a new CN created: the CN 2025 code whose default values and "
+        "benchmarks apply to it",
+    )
 
     class Meta:
         ordering = ("version", "cn_code")
@@ -189,6 +198,31 @@ class DefaultValue(ReferenceRow):
 
     def __str__(self) -> str:
         return f"{self.cn_code}/{self.country}"
+
+
+class UnknownOriginValue(ReferenceRow):
+    """IR 2025/2621 Art. 1(5) and Annex IV: the value (tCO2e/t, without mark-up) of a precursor
+    of a CN code (4, 6 or 8 digits) whose country of production cannot be identified; never
+    the "Other countries" value of Annex I. ``source`` says where it was read."""
+
+    version = _version_fk("unknown_origin_values")
+    cn_code = models.CharField(max_length=8)
+    direct_tco2e_per_t = _decimal()
+    indirect_tco2e_per_t = _decimal(null=True, blank=True)
+    production_route = models.CharField(max_length=10, blank=True)
+    source = models.TextField()
+
+    class Meta:
+        ordering = ("version", "line")
+        verbose_name = "value for an unknown origin (Annex IV)"
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=("version", "cn_code"), name="reference_unknownorigin_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cn_code}/unknown origin"
 
 
 class Benchmark(ReferenceRow):
@@ -299,13 +333,41 @@ class Cscf(ReferenceRow):
         return str(self.year)
 
 
+class CertificatePrice(ReferenceRow):
+    """A published CBAM certificate price (Reg. 2023/956 Art. 21 as amended by Reg. 2025/2083;
+    IR 2025/2548): EUR per certificate for goods imported from ``period_start`` to
+    ``period_end`` (a quarter of 2026, a Monday-to-Sunday week from 2027), published on
+    ``publication_date``; ``source`` says where the figure was read."""
+
+    version = _version_fk("certificate_prices")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    kind = models.CharField(max_length=10, help_text="quarterly (2026) or weekly (2027 on)")
+    price_eur = _decimal(help_text="EUR per certificate")
+    publication_date = models.DateField()
+    source = models.TextField()
+
+    class Meta:
+        ordering = ("version", "period_start")
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=("version", "kind", "period_start"), name="reference_certprice_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.period_start}"
+
+
 ROW_MODELS: dict[str, type[ReferenceRow]] = {
     Dataset.GOODS_CATEGORIES: GoodsCategory,
     Dataset.CN_CODES: CnCode,
     Dataset.DEFAULT_VALUES: DefaultValue,
+    Dataset.UNKNOWN_ORIGIN_VALUES: UnknownOriginValue,
     Dataset.BENCHMARKS: Benchmark,
     Dataset.ELECTRICITY_FACTORS: ElectricityFactor,
     Dataset.MARK_UPS: MarkUp,
     Dataset.CBAM_FACTORS: CbamFactor,
     Dataset.CSCF: Cscf,
+    Dataset.CERTIFICATE_PRICES: CertificatePrice,
 }

@@ -12,10 +12,20 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import Q, QuerySet, Value
 
+from cbam.certificate_prices import (
+    AppliedCertificatePrice,
+    CertificatePriceRow,
+    PriceAssumption,
+    last_published_price,
+    price_for_importation,
+)
 from cbam.reference import ReferenceSnapshot
+from cbam.statutory import ORIGIN_UNKNOWN
 from cbam.types import (
     BenchmarkRow,
     CbamFactorRow,
@@ -23,11 +33,12 @@ from cbam.types import (
     ElectricityFactorRow,
     MarkUpRow,
 )
-from reference.datasets import DATASETS
+from reference.datasets import DATASETS, SNAPSHOT_DATASETS
 from reference.errors import ReferenceDataMissing
 from reference.models import (
     Benchmark,
     CbamFactor,
+    CertificatePrice,
     CnCode,
     Cscf,
     Dataset,
@@ -36,6 +47,7 @@ from reference.models import (
     GoodsCategory,
     MarkUp,
     ReferenceVersion,
+    UnknownOriginValue,
 )
 
 SNAPSHOT_CACHE_SIZE = 16
@@ -120,6 +132,68 @@ def _version_ids(dataset: str, on: date) -> list[int]:
     return [] if version is None else [version.pk]
 
 
+# --------------------------------------------------------------------------- certificate prices
+
+#: The setting that holds the price assumed where none is published, and how outputs name it.
+PRICE_ASSUMPTION_SETTING = "CBAM_CERTIFICATE_PRICE_EUR"
+
+
+def certificate_price_assumption() -> PriceAssumption:
+    """The explicit price used where no certificate price is published for a period (the
+    setting ``CBAM_CERTIFICATE_PRICE_EUR``, an illustrative figure): every output that uses it
+    labels it as an assumption."""
+    price = Decimal(str(getattr(settings, PRICE_ASSUMPTION_SETTING)))
+    return PriceAssumption(
+        price_eur=price,
+        source=f"setting {PRICE_ASSUMPTION_SETTING} = {price}",
+    )
+
+
+def certificate_price_rows(*, on: date) -> tuple[CertificatePriceRow, ...]:
+    """The published certificate prices of the ``certificate_prices`` version valid on ``on``
+    (none when no version is), each citing ``certificate_prices v<n> (<label>) line <line>``.
+    One query for the version, one for its rows."""
+    version = reference_version_valid_on(dataset=Dataset.CERTIFICATE_PRICES, on=on)
+    if version is None:
+        return ()
+    prefix = f"{version} line"
+    return tuple(
+        CertificatePriceRow(
+            period_start=start,
+            period_end=end,
+            kind="weekly" if kind == "weekly" else "quarterly",
+            price_eur=_plain(price),
+            publication_date=published,
+            source=source,
+            ref=f"{prefix} {line}",
+        )
+        for start, end, kind, price, published, source, line in CertificatePrice.objects.filter(
+            version=version
+        )
+        .order_by("period_start", "kind")
+        .values_list(
+            "period_start", "period_end", "kind", "price_eur", "publication_date", "source", "line"
+        )
+    )
+
+
+def certificate_price_for_importation(*, on: date) -> AppliedCertificatePrice:
+    """The certificate price for goods imported on ``on`` (Reg. 2023/956 Art. 21 as amended:
+    the average of its quarter in 2026, of its calendar week from 2027), from the version
+    valid on that day; the labelled assumption where none is published."""
+    return price_for_importation(
+        certificate_price_rows(on=on), on=on, assumption=certificate_price_assumption()
+    )
+
+
+def certificate_price_last_published(*, as_of: date) -> AppliedCertificatePrice:
+    """The certificate price published last on or before ``as_of``, with its period and date
+    (what exposure and projections are priced at); the labelled assumption when none is."""
+    return last_published_price(
+        certificate_price_rows(on=as_of), as_of=as_of, assumption=certificate_price_assumption()
+    )
+
+
 # --------------------------------------------------------------------------- snapshot
 
 # (dataset, id, sha256, number, label) per table: what the snapshot's content depends on. The
@@ -138,7 +212,7 @@ def reference_snapshot_for(*, on: date) -> ReferenceSnapshot:
     Raises :class:`ReferenceDataMissing` when a table has no version valid on ``on``.
     """
     versions = reference_versions_valid_on(on=on)
-    missing = [dataset for dataset in DATASETS if dataset not in versions]
+    missing = [dataset for dataset in SNAPSHOT_DATASETS if dataset not in versions]
     if missing:
         raise ReferenceDataMissing(
             f"no reference data valid on {on.isoformat()} for {', '.join(missing)}: "
@@ -147,7 +221,7 @@ def reference_snapshot_for(*, on: date) -> ReferenceSnapshot:
         )
     key = tuple(
         (dataset, v.pk, v.sha256, v.number, v.label)
-        for dataset in DATASETS
+        for dataset in SNAPSHOT_DATASETS
         for v in (versions[dataset],)
     )
     return _snapshot_build(key)
@@ -179,31 +253,41 @@ def _snapshot_build(key: tuple[_VersionKey, ...]) -> ReferenceSnapshot:
             "category", "indirect_counts", "sector"
         )
     )
-    category_by_cn = dict(
-        CnCode.objects.filter(version_id=ids[Dataset.CN_CODES]).values_list("cn_code", "category")
+    cn_codes = list(
+        CnCode.objects.filter(version_id=ids[Dataset.CN_CODES]).values_list(
+            "cn_code", "category", "predecessor"
+        )
     )
-    default_values = [
-        DefaultValueRow(
-            cn_code=cn_code,
-            country=country,
-            see_direct=_plain(direct),
-            see_indirect=None if indirect is None else _plain(indirect),
-            production_route=route,
-            ref=ref(Dataset.DEFAULT_VALUES, line),
-        )
-        for cn_code, country, direct, indirect, route, line in DefaultValue.objects.filter(
-            version_id=ids[Dataset.DEFAULT_VALUES]
-        )
-        .order_by("line")
-        .values_list(
-            "cn_code",
-            "country",
-            "direct_tco2e_per_t",
-            "indirect_tco2e_per_t",
-            "production_route",
-            "line",
-        )
-    ]
+    category_by_cn = {cn_code: category for cn_code, category, _ in cn_codes}
+    predecessor_by_cn = {cn_code: before for cn_code, _, before in cn_codes if before}
+    value_columns = ("direct_tco2e_per_t", "indirect_tco2e_per_t", "production_route", "line")
+
+    def default_rows(rows: Any, dataset: str) -> list[DefaultValueRow]:
+        return [
+            DefaultValueRow(
+                cn_code=cn_code,
+                country=country,
+                see_direct=_plain(direct),
+                see_indirect=None if indirect is None else _plain(indirect),
+                production_route=route,
+                ref=ref(dataset, line),
+            )
+            for cn_code, country, direct, indirect, route, line in rows.order_by("line")
+        ]
+
+    default_values = default_rows(
+        DefaultValue.objects.filter(version_id=ids[Dataset.DEFAULT_VALUES]).values_list(
+            "cn_code", "country", *value_columns
+        ),
+        Dataset.DEFAULT_VALUES,
+    )
+    # IR 2025/2621 Annex IV: a precursor whose country of production cannot be identified.
+    unknown_origin_values = default_rows(
+        UnknownOriginValue.objects.filter(
+            version_id=ids[Dataset.UNKNOWN_ORIGIN_VALUES]
+        ).values_list("cn_code", Value(ORIGIN_UNKNOWN), *value_columns),
+        Dataset.UNKNOWN_ORIGIN_VALUES,
+    )
     benchmarks = [
         BenchmarkRow(
             cn_code=cn_code,
@@ -268,5 +352,7 @@ def _snapshot_build(key: tuple[_VersionKey, ...]) -> ReferenceSnapshot:
         mark_ups=mark_ups,
         cbam_factors=cbam_factors,
         cscf_by_year=cscf_by_year,
+        unknown_origin_values=unknown_origin_values,
+        predecessor_by_cn=predecessor_by_cn,
         label=f"reference data: {numbers}",
     )

@@ -28,6 +28,7 @@ from reference.datasets import (
     MARK_UPS,
     SHIPPED,
     SPECS,
+    UNKNOWN_ORIGIN_VALUES,
     CheckContext,
     CsvFile,
     clean_rows,
@@ -74,9 +75,9 @@ def _needs(dataset: str, valid_from: date) -> RowProblem:
 def _check_context(dataset: str, valid_from: date) -> CheckContext | RowProblem:
     """The tables a new ``dataset`` version is checked against, as valid when it starts."""
     fields: dict[str, Any] = {"valid_from": valid_from.isoformat()}
-    if dataset in {GOODS_CATEGORIES, CN_CODES, DEFAULT_VALUES, BENCHMARKS}:
+    if dataset in {GOODS_CATEGORIES, CN_CODES, DEFAULT_VALUES, UNKNOWN_ORIGIN_VALUES, BENCHMARKS}:
         cn_version = reference_version_valid_on(dataset=CN_CODES, on=valid_from)
-        if cn_version is None and dataset in {DEFAULT_VALUES, BENCHMARKS}:
+        if cn_version is None and dataset in {DEFAULT_VALUES, UNKNOWN_ORIGIN_VALUES, BENCHMARKS}:
             return _needs(CN_CODES, valid_from)
         if cn_version is not None:
             pairs = list(cn_version.cn_codes.values_list("cn_code", "category"))

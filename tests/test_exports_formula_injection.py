@@ -121,7 +121,8 @@ def test_the_figures_of_an_export_stay_numbers(api, importer):
 
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     # Default values v2 (IR 2026/1740) line 36: 7208, CN, 3.187. EE = 15 × 3.187 × 1.1 = 52.5855;
-    # FAA = 15 × 0.975 × 1.370 = 20.03625; certificates 32.54925; 32.54925 × 80 = 2603.94 EUR.
+    # FAA = 15 × 0.975 × 1.370 = 20.03625; certificates 32.54925; at the Q1 2026 price (imported
+    # 2026-03-10, certificate_prices v1 line 7) 32.54925 × 75.36 = 2452.91148 EUR.
     assert rows[-2] == [
         "72083900",
         "CN",
@@ -135,5 +136,5 @@ def test_the_figures_of_an_export_stay_numbers(api, importer):
         "20.03625",
         "0.00000",
         "32.54925",
-        "2603.94",
+        "2452.91",
     ]

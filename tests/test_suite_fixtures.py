@@ -33,11 +33,12 @@ def _reference_counts() -> dict[str, int]:
 
 
 def _assert_the_shipped_reference_data() -> None:
-    """Version 1 of every table, and version 2 of the default values (Annex I as replaced by
-    IR 2026/1740, shipped from the same date: 1957 rows, RU 720241 dropped) beside its 1958."""
+    """Version 1 of every table, version 2 of the default values (Annex I as replaced by
+    IR 2026/1740, shipped from the same date: 1957 rows, RU 720241 dropped) beside its 1958,
+    and version 2 of the CN codes (CN 2026: 573 rows, 7308 20 10 added) beside its 572."""
     versions = sorted(ReferenceVersion.objects.values_list("dataset", "number", "row_count"))
     assert [(d, n) for d, n, _ in versions] == sorted(
-        [(d, 1) for d in Dataset.values] + [(Dataset.DEFAULT_VALUES, 2)]
+        [(d, 1) for d in Dataset.values] + [(Dataset.DEFAULT_VALUES, 2), (Dataset.CN_CODES, 2)]
     )
     rows: dict[str, int] = {}
     for dataset, _, count in versions:

@@ -94,6 +94,7 @@ def product_row(
         default_share=result.default_share,
         year=result.year,
         certificate_price_eur=result.certificate_price_eur,
+        certificate_price_label=(result.versions.get("certificate_price") or {}).get("label", ""),
         cost_eur_per_t=current.get("cost_eur_per_t"),
         cost_all_defaults_eur_per_t=current.get("cost_all_defaults_eur_per_t"),
         lines=lines,

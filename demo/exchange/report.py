@@ -46,6 +46,8 @@ class ProductRow:
     default_share: Decimal | None
     year: int
     certificate_price_eur: Decimal
+    #: The price used and where it comes from (published, with its date, or the assumption).
+    certificate_price_label: str
     cost_eur_per_t: str | None
     cost_all_defaults_eur_per_t: str | None
     lines: tuple[LineRow, ...]

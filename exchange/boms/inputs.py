@@ -6,7 +6,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from cbam.inputs import CHOICE, CN_CODE, COUNTRY, INTEGER, NUMBER, TEXT, UUID, Field, Input
+from cbam.inputs import (
+    BOOLEAN,
+    CHOICE,
+    CN_CODE,
+    COUNTRY,
+    INTEGER,
+    NUMBER,
+    TEXT,
+    UUID,
+    Field,
+    Input,
+)
 from cbam.numbers import SPECIFIC, Bounds
 from exchange.boms.models import LineSource
 
@@ -63,7 +74,18 @@ BOM_LINE_INPUT = Input(
             required=True,
             bounds=SPECIFIC,
         ),
-        Field("country_of_origin", COUNTRY, "Where it was produced, ISO 3166", required=True),
+        Field(
+            "country_of_origin",
+            COUNTRY,
+            "Where it was produced, ISO 3166 (required unless origin_unknown)",
+        ),
+        Field(
+            "origin_unknown",
+            BOOLEAN,
+            "true when the country of production cannot be identified (a line on the default "
+            "value only): its value is the Annex IV value of IR 2025/2621 (Art. 1(5)), never "
+            "the Other countries value; instead of country_of_origin",
+        ),
         Field(
             "source",
             CHOICE,

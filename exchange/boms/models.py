@@ -83,7 +83,10 @@ class BomLine(models.Model):
     mass_t_per_t = models.DecimalField(
         max_digits=20, decimal_places=10, help_text="Total mass consumed per tonne of product"
     )
-    country_of_origin = models.CharField(max_length=2)
+    country_of_origin = models.CharField(max_length=2, blank=True)
+    # The country of production cannot be identified (IR 2025/2621 Art. 1(5)): the line's
+    # default value is the Annex IV value, never "Other countries"; country_of_origin is empty.
+    origin_unknown = models.BooleanField(default=False)
     source = models.CharField(max_length=30, choices=LineSource.choices)
     # SUPPLIER_FOOTPRINT: the version chosen and its lineage (a newer version is followed).
     footprint = models.ForeignKey(
@@ -131,6 +134,13 @@ class BomLine(models.Model):
                     )
                 ),
                 name="bomline_source_consistent",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    (models.Q(origin_unknown=False) & ~models.Q(country_of_origin=""))
+                    | models.Q(origin_unknown=True, country_of_origin="", source="default_value")
+                ),
+                name="bomline_origin_known_or_explicitly_unknown",
             ),
         ]
 

@@ -1,4 +1,4 @@
-"""The eight reference tables as CSV files: their columns and the rules every row must keep.
+"""The reference tables as CSV files: their columns and the rules every row must keep.
 
 ORM-free: ``read_csv`` turns the bytes of a file into numbered rows and its source notes (the
 ``#`` lines), ``clean_rows`` checks every row of one table and returns the values to store
@@ -15,6 +15,8 @@ dataset                       source                                            
 ``cn_codes``                  Annex I of Reg. (EU) 2023/956: CN code -> category      cn_code
 ``default_values``            IR (EU) 2025/2621 Annex I: default SEE by CN code and    cn_code,
                               country of origin, and the route it assigns              country
+``unknown_origin_values``     IR (EU) 2025/2621 Art. 1(5), Annex IV: a precursor      cn_code
+                              whose country of production cannot be identified
 ``benchmarks``                IR (EU) 2025/2620 Annex: columns A and B                cn_code,
                                                                                      column,
                                                                                      qualifier,
@@ -25,6 +27,9 @@ dataset                       source                                            
                                                                                      year
 ``cbam_factors``              Directive 2003/87/EC Art. 10a(1a)                      year
 ``cscf``                      Directive 2003/87/EC Art. 10a(5), 1 until published     year
+``certificate_prices``        Reg. (EU) 2023/956 Art. 21 as amended, IR 2025/2548:    kind,
+                              quarterly (2026) or weekly (2027 on) certificate price  period
+                                                                                     start
 ============================  =====================================================  ==========
 
 CN codes of the other tables must belong to the CN-code list valid when the new version
@@ -38,6 +43,7 @@ from reference.datasets.rows import clean_rows
 from reference.datasets.specs import (
     BENCHMARKS,
     CBAM_FACTORS,
+    CERTIFICATE_PRICES,
     CN_CODES,
     CSCF,
     DATASETS,
@@ -49,7 +55,9 @@ from reference.datasets.specs import (
     MARK_UPS,
     MAX_DIGITS,
     SHIPPED,
+    SNAPSHOT_DATASETS,
     SPECS,
+    UNKNOWN_ORIGIN_VALUES,
     DatasetSpec,
     ShippedFile,
 )
@@ -57,6 +65,7 @@ from reference.datasets.specs import (
 __all__ = [
     "BENCHMARKS",
     "CBAM_FACTORS",
+    "CERTIFICATE_PRICES",
     "CN_CODES",
     "CSCF",
     "DATASETS",
@@ -68,7 +77,9 @@ __all__ = [
     "MARK_UPS",
     "MAX_DIGITS",
     "SHIPPED",
+    "SNAPSHOT_DATASETS",
     "SPECS",
+    "UNKNOWN_ORIGIN_VALUES",
     "CheckContext",
     "CsvFile",
     "DatasetSpec",

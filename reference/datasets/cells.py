@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from cbam.cn_codes import CN_CODE_SHAPE
@@ -29,6 +30,7 @@ COUNTRY_CODES: frozenset[str] = ISO_COUNTRIES | {OTHER_COUNTRIES, "EU"}
 ROUTE_QUALIFIERS: tuple[str, ...] = ("A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L")
 ROUTE = re.compile(r"^[A-L](/[A-L]){0,2}$")
 CN_CODE = CN_CODE_SHAPE
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 CN_HEADING = re.compile(r"^([0-9]{4}|[0-9]{6}|[0-9]{8})$")
 NO_PRECURSORS = "(none)"
 EXTRA_COLUMN = "(extra)"
@@ -119,6 +121,22 @@ class CellReader:
             f"a year from {FIRST_YEAR} to {LAST_YEAR}, e.g. 2027",
         )
         return 0
+
+    def date(self, column: str) -> date | None:
+        """An ISO date (YYYY-MM-DD) in the years the tables cover; None when it is not one."""
+        value = self.values.get(column, "")
+        try:
+            day = date.fromisoformat(value) if ISO_DATE.match(value) else None
+        except ValueError:
+            day = None
+        if day is not None and FIRST_YEAR <= day.year <= LAST_YEAR:
+            return day
+        self.fail(
+            column,
+            "is not a date of the definitive period" if day is not None else "is not a date",
+            f"a date YYYY-MM-DD from {FIRST_YEAR} to {LAST_YEAR}, e.g. 2026-04-07",
+        )
+        return None
 
     def flag(self, column: str) -> bool:
         value = self.values.get(column, "").upper()

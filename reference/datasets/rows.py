@@ -7,6 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from cbam.certificate_prices import QUARTERLY, WEEKLY, WEEKLY_FROM_YEAR, is_pricing_period
 from reference.datasets.cells import (
     CN_CODE,
     EXTRA_COLUMN,
@@ -21,12 +22,14 @@ from reference.datasets.reading import CsvFile
 from reference.datasets.specs import (
     BENCHMARKS,
     CBAM_FACTORS,
+    CERTIFICATE_PRICES,
     CN_CODES,
     CSCF,
     DEFAULT_VALUES,
     ELECTRICITY_FACTORS,
     GOODS_CATEGORIES,
     MARK_UPS,
+    UNKNOWN_ORIGIN_VALUES,
     DatasetSpec,
 )
 from reference.errors import RowProblem
@@ -163,46 +166,89 @@ def _cn_codes(
                     "cn_code": cn_code,
                     "category": category,
                     "description": values.get("description", ""),
+                    "predecessor": values.get("cn2025_predecessor", ""),
                 },
             )
         )
+    _predecessors_check(out)
     return out
+
+
+def _predecessors_check(rows: list[tuple[CellReader, dict[str, Any]]]) -> None:
+    """A CN code's ``cn2025_predecessor`` is another code of the same file, of the same category,
+    without a predecessor of its own: the code whose defaults and benchmarks it takes."""
+    by_code = {values["cn_code"]: values for _, values in rows}
+    for row, values in rows:
+        predecessor = values["predecessor"]
+        if not predecessor:
+            continue
+        found = by_code.get(predecessor)
+        expected = (
+            "blank, or the 8-digit CN 2025 code of this file the code replaces, of the same "
+            "category and without a predecessor of its own, e.g. 73082000"
+        )
+        if not CN_CODE.match(predecessor) or predecessor == values["cn_code"]:
+            row.fail("cn2025_predecessor", "is not another 8-digit CN code", expected)
+        elif found is None:
+            row.fail("cn2025_predecessor", "is not a CN code of this file", expected)
+        elif found["category"] != values["category"]:
+            row.fail(
+                "cn2025_predecessor",
+                f"is of another category ({found['category']})",
+                expected,
+            )
+        elif found["predecessor"]:
+            row.fail("cn2025_predecessor", "has a predecessor of its own", expected)
+
+
+def _default_value_cells(row: CellReader, context: CheckContext) -> dict[str, Any]:
+    """The cells a default-value row and an Annex IV row share: CN code, direct and indirect
+    values (tCO2e per tonne, without mark-up), the benchmark route."""
+    per_t = "tCO2e per tonne of good"
+    route = row.values.get("production_route", "")
+    if route and not ROUTE.match(route):
+        row.fail(
+            "production_route",
+            "is not a production route",
+            "blank or route letters of the benchmark annex joined by '/', e.g. C, F, C/F, K",
+        )
+    return {
+        "cn_code": row.cn_code("cn_code", context),
+        "direct_tco2e_per_t": row.decimal(
+            "direct_tco2e_per_t", expected=decimal_expected(per_t, "1.66")
+        ),
+        "indirect_tco2e_per_t": row.decimal(
+            "indirect_tco2e_per_t",
+            expected=decimal_expected(per_t, "0.12") + ", or blank when none is published",
+            blank_ok=True,
+        ),
+        "production_route": route,
+    }
 
 
 def _default_values(
     rows: list[tuple[int, dict[str, str]]], context: CheckContext, problems: list[RowProblem]
 ) -> list[tuple[CellReader, dict[str, Any]]]:
-    out = []
-    per_t = "tCO2e per tonne of good"
-    for line, values in rows:
-        row = CellReader(line, values, problems)
-        route = values.get("production_route", "")
-        if route and not ROUTE.match(route):
-            row.fail(
-                "production_route",
-                "is not a production route",
-                "blank or route letters of the benchmark annex joined by '/', e.g. C, F, C/F, K",
-            )
-        out.append(
-            (
-                row,
-                {
-                    "cn_code": row.cn_code("cn_code", context),
-                    "country": row.country("country"),
-                    "direct_tco2e_per_t": row.decimal(
-                        "direct_tco2e_per_t", expected=decimal_expected(per_t, "1.66")
-                    ),
-                    "indirect_tco2e_per_t": row.decimal(
-                        "indirect_tco2e_per_t",
-                        expected=decimal_expected(per_t, "0.12")
-                        + ", or blank when none is published",
-                        blank_ok=True,
-                    ),
-                    "production_route": route,
-                },
-            )
-        )
-    return out
+    def build(row: CellReader) -> dict[str, Any]:
+        return {**_default_value_cells(row, context), "country": row.country("country")}
+
+    return _each_row(rows, problems, build)
+
+
+def _unknown_origin_values(
+    rows: list[tuple[int, dict[str, str]]], context: CheckContext, problems: list[RowProblem]
+) -> list[tuple[CellReader, dict[str, Any]]]:
+    """IR 2025/2621 Annex IV: a row per CN code (4, 6 or 8 digits), no country."""
+
+    def build(row: CellReader) -> dict[str, Any]:
+        return {
+            **_default_value_cells(row, context),
+            "source": row.text(
+                "source", expected="where the value was read (act, annex, line)", max_length=1000
+            ),
+        }
+
+    return _each_row(rows, problems, build)
 
 
 def _benchmarks(
@@ -332,6 +378,61 @@ def _cscf(
     return out
 
 
+def _certificate_prices(
+    rows: list[tuple[int, dict[str, str]]], context: CheckContext, problems: list[RowProblem]
+) -> list[tuple[CellReader, dict[str, Any]]]:
+    """A published price per row: a whole calendar quarter of 2026 or a Monday-to-Sunday week
+    from 2027 (``cbam.certificate_prices``), a price above zero, published after the period."""
+
+    def build(row: CellReader) -> dict[str, Any]:
+        start, end = row.date("period_start"), row.date("period_end")
+        kind = row.choice(
+            "kind",
+            (QUARTERLY, WEEKLY),
+            what="a kind of certificate price",
+            expected=f"{QUARTERLY} (goods imported in 2026) or {WEEKLY} (from {WEEKLY_FROM_YEAR})",
+        )
+        found = len(row.problems)
+        price = row.decimal(
+            "price_eur_per_certificate",
+            expected=decimal_expected("EUR per certificate, above 0", "75.36"),
+        )
+        if len(row.problems) == found and price == 0:
+            row.fail("price_eur_per_certificate", "is not above 0", "a price above 0, e.g. 75.36")
+        published = row.date("publication_date")
+        if (
+            start is not None
+            and end is not None
+            and kind
+            and not is_pricing_period(start, end, kind)
+        ):
+            row.fail(
+                "period_end",
+                f"does not close a whole {kind} period starting {start.isoformat()}",
+                "a calendar quarter of 2026 (e.g. 2026-04-01 to 2026-06-30) for quarterly, a "
+                f"Monday-to-Sunday week ending in {WEEKLY_FROM_YEAR} or later (e.g. 2027-01-04 "
+                "to 2027-01-10) for weekly",
+            )
+        if end is not None and published is not None and published <= end:
+            row.fail(
+                "publication_date",
+                f"is not after the period (it ends {end.isoformat()})",
+                "the day the average was published, after the period it averages",
+            )
+        return {
+            "period_start": start,
+            "period_end": end,
+            "kind": kind,
+            "price_eur": price,
+            "publication_date": published,
+            "source": row.text(
+                "source", expected="where the figure was read or published", max_length=1000
+            ),
+        }
+
+    return _each_row(rows, problems, build)
+
+
 _CLEANERS: dict[
     str,
     Callable[
@@ -342,11 +443,13 @@ _CLEANERS: dict[
     GOODS_CATEGORIES: _goods_categories,
     CN_CODES: _cn_codes,
     DEFAULT_VALUES: _default_values,
+    UNKNOWN_ORIGIN_VALUES: _unknown_origin_values,
     BENCHMARKS: _benchmarks,
     ELECTRICITY_FACTORS: _electricity_factors,
     MARK_UPS: _mark_ups,
     CBAM_FACTORS: _cbam_factors,
     CSCF: _cscf,
+    CERTIFICATE_PRICES: _certificate_prices,
 }
 
 

@@ -1,4 +1,4 @@
-"""The eight reference tables: names, CSV columns, key, and the files shipped in reference/data."""
+"""The reference tables: names, CSV columns, key, and the files shipped in reference/data."""
 
 from __future__ import annotations
 
@@ -8,27 +8,34 @@ from datetime import date
 GOODS_CATEGORIES = "goods_categories"
 CN_CODES = "cn_codes"
 DEFAULT_VALUES = "default_values"
+UNKNOWN_ORIGIN_VALUES = "unknown_origin_values"
 BENCHMARKS = "benchmarks"
 ELECTRICITY_FACTORS = "electricity_factors"
 MARK_UPS = "mark_ups"
 CBAM_FACTORS = "cbam_factors"
 CSCF = "cscf"
+CERTIFICATE_PRICES = "certificate_prices"
 
 # Load order: a table is checked against the ones before it.
 DATASETS: tuple[str, ...] = (
     GOODS_CATEGORIES,
     CN_CODES,
     DEFAULT_VALUES,
+    UNKNOWN_ORIGIN_VALUES,
     BENCHMARKS,
     ELECTRICITY_FACTORS,
     MARK_UPS,
     CBAM_FACTORS,
     CSCF,
+    CERTIFICATE_PRICES,
 )
 
-# Decimal columns are stored with 10 decimal places and at most 20 digits.
-DECIMAL_PLACES = 10
+# The tables of the engine's ``ReferenceSnapshot`` (``reference.selectors``): every one must have
+# a version valid on the date of a calculation. Certificate prices are read on their own
+# (a period without a published price is priced on the labelled assumption).
+SNAPSHOT_DATASETS: tuple[str, ...] = tuple(d for d in DATASETS if d != CERTIFICATE_PRICES)
 
+# Decimal columns are stored with 10 decimal places and at most 20 digits.
 DECIMAL_PLACES = 10
 MAX_DIGITS = 20
 
@@ -70,7 +77,9 @@ SPECS: dict[str, DatasetSpec] = {
             name=CN_CODES,
             title="CN codes and their aggregated goods category (Annex I of Reg. 2023/956)",
             required=("cn_code", "aggregated_goods_category"),
-            optional=("cn_code_spaced", "description"),
+            # A code the CN of the year created: the previous CN code its defaults and
+            # benchmarks are looked up for (they are written in that nomenclature).
+            optional=("cn_code_spaced", "description", "cn2025_predecessor"),
             key=("cn_code",),
         ),
         DatasetSpec(
@@ -85,6 +94,14 @@ SPECS: dict[str, DatasetSpec] = {
             ),
             optional=("total_tco2e_per_t", "source", "confidence", "cross_check"),
             key=("cn_code", "country"),
+        ),
+        DatasetSpec(
+            name=UNKNOWN_ORIGIN_VALUES,
+            title="values for a precursor whose country of production cannot be identified "
+            "(IR 2025/2621 Art. 1(5), Annex IV)",
+            required=("cn_code", "direct_tco2e_per_t", "indirect_tco2e_per_t", "source"),
+            optional=("total_tco2e_per_t", "production_route"),
+            key=("cn_code",),
         ),
         DatasetSpec(
             name=BENCHMARKS,
@@ -119,6 +136,20 @@ SPECS: dict[str, DatasetSpec] = {
             title="cross-sectoral correction factor by year (1 until published)",
             required=("year", "cscf", "published"),
             key=("year",),
+        ),
+        DatasetSpec(
+            name=CERTIFICATE_PRICES,
+            title="CBAM certificate prices: quarterly averages for 2026, weekly from 2027 "
+            "(Reg. 2023/956 Art. 21 as amended by Reg. 2025/2083; IR 2025/2548)",
+            required=(
+                "period_start",
+                "period_end",
+                "kind",
+                "price_eur_per_certificate",
+                "publication_date",
+                "source",
+            ),
+            key=("kind", "period_start"),
         ),
     )
 }
@@ -188,6 +219,30 @@ SHIPPED: tuple[ShippedFile, ...] = (
         CSCF,
         "cscf-cross-sectoral-correction-factors.csv",
         "CSCF not yet published: 1",
+        DEFINITIVE_PERIOD_START,
+    ),
+    # Annex IV as replaced by IR 2026/1740: only the 7601 row issue 12 states (no citable
+    # transcription of the rest was found); other CN codes with an unknown origin are refused.
+    ShippedFile(
+        UNKNOWN_ORIGIN_VALUES,
+        "unknown-origin-values-ir2026-1740.csv",
+        "IR 2025/2621 Annex IV as replaced by IR 2026/1740 (7601 only)",
+        DEFINITIVE_PERIOD_START,
+    ),
+    # CN 2026 (from 1 January 2026): version 1 plus the one new code for CBAM goods that can be
+    # cited (7308 20 10, DOMAIN.md), looked up as its CN 2025 predecessor 7308 20 00.
+    ShippedFile(
+        CN_CODES,
+        "cn-codes-cn2026.csv",
+        "CN 2026: Reg. 2023/956 Annex I with 7308 20 10",
+        DEFINITIVE_PERIOD_START,
+    ),
+    # Q1 and Q2 2026 as reported by third parties (not checked against the Commission's
+    # publication); a later quarter is a new version of the whole table from the same date.
+    ShippedFile(
+        CERTIFICATE_PRICES,
+        "certificate-prices-ir2025-2548.csv",
+        "Certificate prices Q1-Q2 2026 (third-party reports)",
         DEFINITIVE_PERIOD_START,
     ),
 )

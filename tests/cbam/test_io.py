@@ -82,6 +82,8 @@ def test_the_embedded_emissions_of_the_issue_example_are_rendered_per_good(snaps
             "matched_country": "IN",
             "matched_digits": 6,
             "used_other_countries": False,
+            "origin_unknown": False,
+            "cn2025_predecessor": None,
             "see_direct": "2.35",
             "see_indirect": None,
             "production_route": "",

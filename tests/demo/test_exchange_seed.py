@@ -99,27 +99,34 @@ def test_the_products_see_and_cost_per_tonne_are_the_engines(seeded):
     # indirect 0.18 MWh x 0.605 + 1.38 x 0.2818 = 0.497784, not counted for steel.
     washers = _result(WASHERS)
     assert washers.status == "ok"
-    assert (washers.year, washers.certificate_price_eur) == (2026, Decimal("75.00"))
+    # Exposure is priced at the price published last by today (2026-11-21): Q2 2026, EUR 75.28
+    # published 2026-07-06 (certificate_prices v1 line 8), not the setting's assumption (75).
+    assert (washers.year, washers.certificate_price_eur) == (2026, Decimal("75.28"))
+    assert washers.versions["certificate_price"]["label"] == (
+        "Q2 2026 quarterly average EUR 75.28 published 2026-07-06 (certificate_prices v1 "
+        "(Certificate prices Q1-Q2 2026 (third-party reports)) line 8)"
+    )
     assert washers.see_direct == Decimal("2.9060700000")
     assert washers.see_indirect == Decimal("0.4977840000")
     assert washers.see_indirect_counted == 0
     assert washers.default_share == 0
     # The coil's SEFA: column A 0.044 + its own slab 1.025 t x 0.188 (column A, route C)
-    # = 0.2367; (2.90607 - 0.975 x (0.038 + 1.38 x 0.2367)) x 75 = (2.90607 - 0.975 x
-    # 0.364646) x 75 = (2.90607 - 0.35552985) x 75 = 191.29051125; all on defaults, the coil
-    # on its default value 3.187 (7208 CN, default_values v2): 0.006 + 1.38 x 3.187 = 4.40406,
-    # (4.40406 + 10 % of 4.39806 - 0.975 x (0.038 + 1.38 x 1.370)) x 75
-    # = (4.40406 + 0.439806 - 1.880385) x 75 = 2.963481 x 75 = 222.261075.
-    assert washers.exposure["current"]["cost_eur_per_t"] == "191.29"
-    assert washers.exposure["current"]["cost_all_defaults_eur_per_t"] == "222.26"
+    # = 0.2367; (2.90607 - 0.975 x (0.038 + 1.38 x 0.2367)) x 75.28 = (2.90607 - 0.975 x
+    # 0.364646) x 75.28 = (2.90607 - 0.35552985) x 75.28 = 192.004662492; all on defaults, the
+    # coil on its default value 3.187 (7208 CN, default_values v2): 0.006 + 1.38 x 3.187 =
+    # 4.40406, (4.40406 + 10 % of 4.39806 - 0.975 x (0.038 + 1.38 x 1.370)) x 75.28
+    # = (4.40406 + 0.439806 - 1.880385) x 75.28 = 2.963481 x 75.28 = 223.09084968.
+    assert washers.exposure["current"]["cost_eur_per_t"] == "192.00"
+    assert washers.exposure["current"]["cost_all_defaults_eur_per_t"] == "223.09"
     [coil] = washers.lines
     assert (coil["use"], coil["footprint_id"]) == ("actual", str(_hrc().pk))
     assert coil["decision"]["grant_ids"] == [
         str(Grant.objects.get(buyer__slug="ningbo-fasteners").pk)
     ]
-    # 222.261075 on defaults - 191.29051125 now = 30.97056375: 11.524725 (the saving with
-    # column A 0.044 alone) + 0.975 x 1.38 x 1.025 x 0.188 x 75 (the slab's term) 19.44583875.
-    assert coil["saving"]["sure_eur_per_t"] == "30.9705637500"
+    # 223.09084968 on defaults - 192.004662492 now = 31.086187188: 11.56775064 (the saving with
+    # column A 0.044 alone) + 0.975 x 1.38 x 1.025 x 0.188 x 75.28 (the slab's term)
+    # 19.518436548.
+    assert coil["saving"]["sure_eur_per_t"] == "31.0861871880"
 
     # Bolts: 0.085 + 1.07 x 3.169 (7213 CN default, default_values v2) + 0.095 x 2.90607 (own
     # washers) = 0.085 + 3.39083 + 0.27607665 = 3.75190665; default share 3.39083 / 3.75190665
@@ -130,13 +137,13 @@ def test_the_products_see_and_cost_per_tonne_are_the_engines(seeded):
     assert bolts.default_share == Decimal("0.9037618247")
     # SEE* = 3.75190665 + 0.339083 (mark-up) = 4.09098965; FA = 0.975 x (0.038 + 1.07 x 1.364
     # + 0.095 x 0.364646 (the washers' SEFA: 0.038 + 1.38 x 0.2367)) = 0.975 x 1.53212137
-    # = 1.49381833575; (4.09098965 - 1.49381833575) x 75 = 194.78784856875.
-    assert bolts.exposure["current"]["cost_eur_per_t"] == "194.79"
+    # = 1.49381833575; (4.09098965 - 1.49381833575) x 75.28 = 195.51505653674.
+    assert bolts.exposure["current"]["cost_eur_per_t"] == "195.52"
     # All on defaults (the washers too: 4.40406, default part 4.39806): SEE 0.085 + 3.39083 +
     # 0.095 x 4.40406 = 3.8942157, default part 3.39083 + 0.095 x 4.39806 = 3.8086457;
     # FA = 0.975 x (0.038 + 1.07 x 1.364 + 0.095 x (0.038 + 1.38 x 1.370)) = 1.638679575;
-    # (3.8942157 + 0.38086457 - 1.638679575) x 75 = 2.636400695 x 75 = 197.730052125.
-    assert bolts.exposure["current"]["cost_all_defaults_eur_per_t"] == "197.73"
+    # (3.8942157 + 0.38086457 - 1.638679575) x 75.28 = 2.636400695 x 75.28 = 198.4682443196.
+    assert bolts.exposure["current"]["cost_all_defaults_eur_per_t"] == "198.47"
 
 
 def test_the_line_on_the_default_value_shows_its_cost_and_saving(seeded):
@@ -145,16 +152,19 @@ def test_the_line_on_the_default_value_shows_its_cost_and_saving(seeded):
     assert wire_rod["use"] == "default"
     assert wire_rod["supplier_name"] == "Changzhou Tianrun Special Wire Rod Co., Ltd."
     assert [r["code"] for r in wire_rod["decision"]["reasons"]] == ["BOMS-SOURCE-DEFAULT"]
-    # (1.07 x 3.169 x 1.10 - 0.975 x 1.07 x 1.364) x 75 = (3.729913 - 1.422993) x 75 = 173.019
-    assert wire_rod["cost_eur_per_t"] == "173.0190000000"
-    # the mark-up: 0.1 x 1.07 x 3.169 x 75 = 25.431225; estimate: SEE = column B 1.364,
-    # 173.019 - (1.07 x 1.364 - 0.975 x 1.07 x 1.364) x 75 = 173.019 - 2.736525 = 170.282475
-    assert wire_rod["saving"]["sure_eur_per_t"] == "25.4312250000"
-    assert wire_rod["saving"]["estimate_eur_per_t"] == "170.2824750000"
-    assert "default [BOMS-SOURCE-DEFAULT], costs 173.02 EUR/t, data would save 25.43 EUR/t" in (
+    # (1.07 x 3.169 x 1.10 - 0.975 x 1.07 x 1.364) x 75.28 = (3.729913 - 1.422993) x 75.28
+    # = 173.6649376
+    assert wire_rod["cost_eur_per_t"] == "173.6649376000"
+    # the mark-up: 0.1 x 1.07 x 3.169 x 75.28 = 25.52616824; estimate: SEE = column B 1.364,
+    # 173.6649376 - (1.07 x 1.364 - 0.975 x 1.07 x 1.364) x 75.28 = 173.6649376 - 2.7467412
+    # = 170.9181964 (170.91819624 at full precision: 2.270433 certificates x 75.28)
+    assert wire_rod["saving"]["sure_eur_per_t"] == "25.5261682400"
+    assert wire_rod["saving"]["estimate_eur_per_t"] == "170.9181962400"
+    assert "default [BOMS-SOURCE-DEFAULT], costs 173.66 EUR/t, data would save 25.53 EUR/t" in (
         seeded
     )
-    assert "before the mill's data: 4.40406 tCO2e/t, 222.26 EUR/t" in seeded
+    assert "before the mill's data: 4.40406 tCO2e/t, 223.09 EUR/t" in seeded
+    assert "certificate price: Q2 2026 quarterly average EUR 75.28 published 2026-07-06" in seeded
 
 
 def test_the_importer_sees_its_threshold_and_declaration(seeded):
@@ -179,15 +189,32 @@ def test_the_importer_sees_its_threshold_and_declaration(seeded):
     # not deducted; defaults with +10 %: bolts 10.05 t x 6.375, washers 1.2 t x 4.555,
     # profiles 3.6 t x 4.881 (76042990 CN, default_values v2); FAA column B (1.364 C, 1.493 K).
     # EE = 84.375225 + 70.475625 + 6.0126 + 19.32876 = 180.19221; certificates 180.19221 -
-    # 29.467722375 = 150.724487625; x 75 = 11304.33657.
+    # 29.467722375 = 150.724487625. Each shipment at the price of its quarter of importation
+    # (certificates per t: coil 2.1015 - 0.975 x 0.2367 = 1.8707175, bolts 7.0125 - 0.975 x
+    # 1.364 = 5.6826, washers 5.0105 - 1.3299 = 3.6806, profiles 5.3691 - 0.975 x 1.493 =
+    # 3.913425):
+    #   Q1 (Feb coil 18.4 t, Mar bolts 4.25 t) 58.572252 x 75.36 published = 4414.00491072
+    #   Q2 (May profiles 3.6 t) 14.08833 x 75.28 published = 1060.5694824
+    #   Q3 (Jul coil 21.75 t, Sep bolts 5.8 t) 73.647185625 x 75 assumed = 5523.538921875
+    #   Q4 (Oct washers 1.2 t) 4.41672 x 75 assumed = 331.254
+    #   total 11329.367314995
     assert document["totals"] == {
         "embedded_emissions_tco2e": "180.19221",
         "free_allocation_adjustment_tco2e": "29.46772",
         "carbon_price_deduction_tco2e": "0.00000",
         "certificates": "150.72449",
         "certificates_to_surrender": 151,
-        "cost_eur": "11304.34",
+        "cost_eur": "11329.37",
     }
+    assert [
+        (p["period"], p["basis"], p["price_eur"], p["published_on"], p["shipments"], p["cost_eur"])
+        for p in document["certificate_prices"]
+    ] == [
+        ("Q1 2026", "published", "75.36", "2026-04-07", 2, "4414.00"),
+        ("Q2 2026", "published", "75.28", "2026-07-06", 1, "1060.57"),
+        ("Q3 2026", "assumption", "75.00", None, 2, "5523.54"),
+        ("Q4 2026", "assumption", "75.00", None, 1, "331.25"),
+    ]
     assert {(r["cn_code"], r["basis"], r["quantity"]) for r in document["rows"]} == {
         ("72083900", "actual", "40.15"),
         ("73181588", "default", "10.05"),
@@ -195,7 +222,7 @@ def test_the_importer_sees_its_threshold_and_declaration(seeded):
         ("76042990", "default", "3.6"),
     }
     assert "Threshold 2026: exceeded, 55 t in 6 shipments, crossed by MRN26DE1893E5-1" in seeded
-    assert "certificates 150.72449 (151 to surrender), EUR 11304.34" in seeded
+    assert "certificates 150.72449 (151 to surrender), EUR 11329.37" in seeded
 
 
 def test_no_recompute_is_left_for_a_worker(seeded):

@@ -52,8 +52,9 @@ SEEDED = {
     "Shipment": 6,
     "ShipmentImport": 1,
     "Job": 16,
-    # 9 reference.version_loaded (8 tables + default_values v2, IR 2026/1740) + 91 of the seed.
-    "AuditEvent": 100,
+    # 12 reference.version_loaded (10 tables, default_values v2 (IR 2026/1740), cn_codes v2
+    # (CN 2026)) + 91 of the seed.
+    "AuditEvent": 103,
 }
 
 

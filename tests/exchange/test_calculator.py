@@ -263,3 +263,58 @@ def test_anonymous_callers_are_throttled_tightly_but_members_are_not(reference_d
 
     assert statuses == [200, 200, 429]
     assert member_statuses == [200, 200, 200]
+
+
+def _profiles_from_billets(precursor: dict[str, object]) -> dict[str, object]:
+    return {
+        "reference_date": "2026-06-30",
+        "goods": [
+            {
+                "id": "profiles",
+                "cn_code": "76042990",
+                "country_of_origin": "TR",
+                "activity_level_t": "1000",
+                "attributed_direct_tco2e": "100",
+                "precursors": [{"cn_code": "76012040", "mass_t": "1050", **precursor}],
+            }
+        ],
+    }
+
+
+def test_a_precursor_of_unknown_origin_takes_the_annex_iv_value(reference_data):
+    response = APIClient().post(
+        SEE_URL, _profiles_from_billets({"origin_unknown": True}), format="json"
+    )
+
+    assert response.status_code == 200, response.content
+    good = response.json()["goods"]["profiles"]
+    # (100 + 1050 × 3.198 [Annex IV, 7601]) / 1000 = 3.4579, not 2.41315 on Other countries.
+    assert good["see_direct"] == "3.45790"
+    [used] = good["default_values_used"]
+    assert (used["country"], used["origin_unknown"], used["matched_cn_code"]) == (
+        "UNKNOWN",
+        True,
+        "7601",
+    )
+    assert (used["see_direct"], used["used_other_countries"]) == ("3.198", False)
+    assert used["row"] == (
+        "unknown_origin_values v1 (IR 2025/2621 Annex IV as replaced by IR 2026/1740 "
+        "(7601 only)) line 5"
+    )
+
+
+def test_an_unknown_origin_without_an_annex_iv_value_is_a_400_naming_the_field(reference_data):
+    body = _profiles_from_billets({"origin_unknown": True})
+    body["goods"][0]["precursors"][0]["cn_code"] = "7208 39 00"  # type: ignore[index]
+
+    response = APIClient().post(SEE_URL, body, format="json")
+
+    assert response.status_code == 400, response.content
+    fields = response.json()["extra"]["fields"]
+    assert list(fields) == ["goods[0].precursors[0].origin_unknown"]
+    assert fields["goods[0].precursors[0].origin_unknown"] == [
+        "origin unknown: no Annex IV value is shipped for CN 72083900 (IR 2025/2621 Art. 1(5), "
+        "Annex IV as replaced by IR 2026/1740: values for a precursor whose country of "
+        "production cannot be identified); give the country of production (country_of_origin) "
+        "instead"
+    ]

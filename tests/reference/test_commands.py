@@ -39,9 +39,18 @@ def test_load_reference_data_prints_each_table_loaded_then_already_present():
         "loaded default_values v2 (IR 2025/2621 Annex I as replaced by IR 2026/1740): 1957 rows "
         "from default-values-ir2026-1740.csv, valid from 2026-01-01",
     ]
-    # Nine shipped files (two of them default-value versions): the summary is the tenth line.
-    assert len(lines) == 10
-    assert lines[9].startswith("reference data: 9 table(s) loaded, 0 already present (")
+    # Twelve shipped files (two default-value and two CN-code versions), Annex IV, CN 2026 and
+    # the certificate prices last: the summary is the thirteenth line.
+    assert lines[9:12] == [
+        "loaded unknown_origin_values v1 (IR 2025/2621 Annex IV as replaced by IR 2026/1740 "
+        "(7601 only)): 1 rows from unknown-origin-values-ir2026-1740.csv, valid from 2026-01-01",
+        "loaded cn_codes v2 (CN 2026: Reg. 2023/956 Annex I with 7308 20 10): 573 rows from "
+        "cn-codes-cn2026.csv, valid from 2026-01-01",
+        "loaded certificate_prices v1 (Certificate prices Q1-Q2 2026 (third-party reports)): "
+        "2 rows from certificate-prices-ir2025-2548.csv, valid from 2026-01-01",
+    ]
+    assert len(lines) == 13
+    assert lines[12].startswith("reference data: 12 table(s) loaded, 0 already present (")
 
     again, _ = _run("load_reference_data")
 
@@ -51,8 +60,10 @@ def test_load_reference_data_prints_each_table_loaded_then_already_present():
         "already present: default_values v2 (IR 2025/2621 Annex I as replaced by IR 2026/1740), "
         "valid from 2026-01-01",
     ]
-    assert again.splitlines()[9].startswith("reference data: 0 table(s) loaded, 9 already present")
-    assert ReferenceVersion.objects.count() == 9
+    assert again.splitlines()[12].startswith(
+        "reference data: 0 table(s) loaded, 12 already present"
+    )
+    assert ReferenceVersion.objects.count() == 12
 
 
 def test_load_reference_version_loads_a_file_as_a_new_version(shipped):
@@ -115,9 +126,9 @@ def test_load_reference_version_prints_every_bad_row_and_exits_non_zero(shipped,
 
     assert str(caught.value) == "default_values: 3 problems in bad.csv; nothing was loaded"
     assert err.getvalue().splitlines() == [
-        "line 2, column cn_code: '99999999' is not in cn_codes v1 (Reg. 2023/956 Annex I), the "
-        "CN-code list valid on 2027-01-01; expected an 8-digit CN code of that list, or a 4- "
-        "or 6-digit heading of one of its codes",
+        "line 2, column cn_code: '99999999' is not in cn_codes v2 (CN 2026: Reg. 2023/956 "
+        "Annex I with 7308 20 10), the CN-code list valid on 2027-01-01; expected an 8-digit "
+        "CN code of that list, or a 4- or 6-digit heading of one of its codes",
         "line 3, column country: 'XX' is not a country code; expected an ISO 3166-1 alpha-2 "
         "code such as CN or TR, EU, or OTHER for other countries and territories",
         "line 3, column direct_tco2e_per_t: '-1' is negative; expected a decimal number of at "

@@ -38,17 +38,22 @@ SHIPPED_VERSIONS = [
     ("mark_ups", 1, 13),
     ("cbam_factors", 1, 9),
     ("cscf", 1, 5),
+    ("unknown_origin_values", 1, 1),
+    ("cn_codes", 2, 573),
+    ("certificate_prices", 1, 2),
 ]
 # Rows stored per table: both default-value versions keep theirs (1958 + 1957).
 SHIPPED_ROWS = {
     "goods_categories": 18,
-    "cn_codes": 572,
+    "cn_codes": 572 + 573,
     "default_values": 1958 + 1957,
     "benchmarks": 2465,
     "electricity_factors": 49,
     "mark_ups": 13,
     "cbam_factors": 9,
     "cscf": 5,
+    "unknown_origin_values": 1,
+    "certificate_prices": 2,
 }
 V1_LABEL = "IR 2025/2621 Annex I, workbook of 2026-02-04"
 V2_LABEL = "IR 2025/2621 Annex I as replaced by IR 2026/1740"
@@ -65,11 +70,11 @@ def test_the_shipped_tables_load_as_version_1_with_exact_row_counts(shipped):
     versions = list(ReferenceVersion.objects.order_by("id"))
     assert [(v.dataset, v.number, v.row_count) for v in versions] == SHIPPED_VERSIONS
     assert {dataset: v.number for dataset, v in shipped.items()} == {
-        dataset: 2 if dataset == "default_values" else 1 for dataset in DATASETS
+        dataset: 2 if dataset in {"default_values", "cn_codes"} else 1 for dataset in DATASETS
     }
     counts = table_counts()
     assert {dataset: counts[dataset] for dataset in DATASETS} == SHIPPED_ROWS
-    assert counts["versions"] == 9
+    assert counts["versions"] == 12
     for version in versions:
         assert version.valid_from == date(2026, 1, 1)
         # Version 2 of the default values starts the same day as version 1: the loader ends only
@@ -233,8 +238,9 @@ def test_loading_the_shipped_data_a_second_time_creates_nothing(shipped):
 
     results = reference_data_load_shipped(actor=ACTOR)
 
-    # Nine shipped files: default_values v1 and v2 (IR 2026/1740) and one for each other table.
-    assert [created for _, created in results] == [False] * 9
+    # Twelve shipped files: default_values v1 and v2 (IR 2026/1740), cn_codes v1 and v2 (CN 2026)
+    # and one for each other table.
+    assert [created for _, created in results] == [False] * 12
     assert {version.dataset: version for version, _ in results} == shipped
     assert table_counts() == before
 
@@ -242,8 +248,8 @@ def test_loading_the_shipped_data_a_second_time_creates_nothing(shipped):
 def test_each_loaded_table_writes_one_platform_audit_event_without_organisation(shipped):
     events = AuditEvent.objects.filter(action="reference.version_loaded").order_by("id")
 
-    # One per shipped file: nine, default_values v1 and v2 (IR 2026/1740) each writing one.
-    assert events.count() == 9
+    # One per shipped file: twelve, both versions of default_values and of cn_codes each one.
+    assert events.count() == 12
     event = events.get(object_id=str(_default_values_v1().pk))
     assert (event.organisation_id, event.actor_label, event.object_type) == (
         None,
@@ -364,7 +370,7 @@ def test_a_file_identical_to_a_loaded_version_returns_that_version(shipped):
         actor=ACTOR,
     )
 
-    assert (version, created) == (shipped["cn_codes"], False)
+    assert (version, created) == (ReferenceVersion.objects.get(dataset="cn_codes", number=1), False)
     assert version.label == "Reg. 2023/956 Annex I"
     assert table_counts() == before
 
@@ -383,8 +389,8 @@ def test_a_file_object_loads_like_a_path(shipped):
 
 
 def test_rows_and_versions_cannot_be_changed_or_deleted(shipped):
-    row = CnCode.objects.get(cn_code="72085120")
     version = shipped["cn_codes"]
+    row = CnCode.objects.get(cn_code="72085120", version=version)
 
     row.category = "Crude steel"
     with pytest.raises(Immutable):
@@ -401,5 +407,9 @@ def test_rows_and_versions_cannot_be_changed_or_deleted(shipped):
     with pytest.raises(Immutable):
         version.delete()
 
-    assert CnCode.objects.get(cn_code="72085120").category == "Iron or steel products"
-    assert ReferenceVersion.objects.get(pk=version.pk).label == "Reg. 2023/956 Annex I"
+    assert CnCode.objects.get(cn_code="72085120", version=version).category == (
+        "Iron or steel products"
+    )
+    assert ReferenceVersion.objects.get(pk=version.pk).label == (
+        "CN 2026: Reg. 2023/956 Annex I with 7308 20 10"
+    )

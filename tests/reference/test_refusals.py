@@ -58,9 +58,9 @@ def test_an_unknown_cn_code_is_refused_with_its_line_and_column(shipped, write_c
     error = _refused("default_values", path)
 
     assert _messages(error) == [
-        "line 3, column cn_code: '99999999' is not in cn_codes v1 (Reg. 2023/956 Annex I), "
-        "the CN-code list valid on 2027-01-01; expected an 8-digit CN code of that list, or a "
-        "4- or 6-digit heading of one of its codes"
+        "line 3, column cn_code: '99999999' is not in cn_codes v2 (CN 2026: Reg. 2023/956 "
+        "Annex I with 7308 20 10), the CN-code list valid on 2027-01-01; expected an 8-digit "
+        "CN code of that list, or a 4- or 6-digit heading of one of its codes"
     ]
     assert error.extra["problems"] == [
         {
@@ -248,8 +248,8 @@ def test_a_goods_category_table_must_keep_the_categories_the_cn_list_uses(shippe
     ]
     assert messages[2] == (
         "column aggregated_goods_category: 'Alloys (FeMn, FeCr, FeNi)' is a category of the "
-        "CN-code list valid on 2027-01-01 (cn_codes v1 (Reg. 2023/956 Annex I)) but has no row "
-        "here; expected a row for every category the CN-code list uses"
+        "CN-code list valid on 2027-01-01 (cn_codes v2 (CN 2026: Reg. 2023/956 Annex I with "
+        "7308 20 10)) but has no row here; expected a row for every category the CN-code list uses"
     )
     assert len(messages) == 2 + 17  # every category of the CN list but Cement
 
@@ -309,7 +309,8 @@ def test_an_unknown_table_a_blank_label_and_an_inverted_period_are_refused(shipp
 
     assert unknown.value.extra["fields"]["dataset"] == [
         "'defaults' is not a table; expected one of goods_categories, cn_codes, default_values, "
-        "benchmarks, electricity_factors, mark_ups, cbam_factors, cscf"
+        "unknown_origin_values, benchmarks, electricity_factors, mark_ups, cbam_factors, cscf, "
+        "certificate_prices"
     ]
     assert blank.value.extra["fields"]["label"] == [
         "Give a label of 1 to 200 characters, e.g. 'IR 2026/1740 corrected'."

@@ -18,9 +18,13 @@ from cbam import (
     compute_obligation,
     compute_see,
 )
-from cbam.csv_snapshot import DEFAULT_VALUES_IN_FORCE_FILE, snapshot_from_csv
+from cbam.csv_snapshot import (
+    CN_CODES_IN_FORCE_FILE,
+    DEFAULT_VALUES_IN_FORCE_FILE,
+    snapshot_from_csv,
+)
 from cbam.types import ObligationYear
-from reference.datasets import DEFAULT_VALUES, SHIPPED
+from reference.datasets import CN_CODES, DEFAULT_VALUES, SHIPPED
 from reference.errors import ReferenceDataMissing
 from reference.selectors import (
     cn_code_category,
@@ -36,9 +40,10 @@ from .conftest import ACTOR, TEST_DATA
 pytestmark = pytest.mark.django_db
 
 ON = date(2026, 6, 30)
-# Obligations computed of the 2 × 572 on defaults + 1 on actual data below (1070 + 1); the
-# others have no default value.
-COMPUTED = 1071
+# Obligations computed of the 2 × 573 on defaults (CN 2026's 73082010 among them, on the
+# rows of its CN 2025 predecessor 73082000) + 1 on actual data below (1072 + 1); the others have
+# no default value.
+COMPUTED = 1073
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +52,9 @@ def csv_snapshot():
     as replaced by IR 2026/1740), which supersedes v1 from the same date."""
     in_force = [f.file_name for f in SHIPPED if f.dataset == DEFAULT_VALUES][-1]
     assert in_force == DEFAULT_VALUES_IN_FORCE_FILE == "default-values-ir2026-1740.csv"
-    return snapshot_from_csv(DATA_DIR, default_values_file=in_force)
+    cn_codes = [f.file_name for f in SHIPPED if f.dataset == CN_CODES][-1]
+    assert cn_codes == CN_CODES_IN_FORCE_FILE == "cn-codes-cn2026.csv"
+    return snapshot_from_csv(DATA_DIR, default_values_file=in_force, cn_codes_file=cn_codes)
 
 
 def _year(y: ObligationYear | None) -> tuple[Any, ...] | None:
@@ -104,6 +111,9 @@ def test_the_database_snapshot_holds_the_tables_of_the_csv_snapshot(shipped, csv
     db = reference_snapshot_for(on=ON)
 
     assert db.category_by_cn == csv_snapshot.category_by_cn
+    # CN 2026 (cn_codes v2): 7308 20 10 is a CBAM good, looked up as 7308 20 00.
+    assert db.predecessor_by_cn == csv_snapshot.predecessor_by_cn == {"73082010": "73082000"}
+    assert db.category("73082010") == "Iron or steel products"
     assert db.indirect_counts_by_category == csv_snapshot.indirect_counts_by_category
     assert db.sector_by_category == csv_snapshot.sector_by_category
     assert db.exempt_countries == csv_snapshot.exempt_countries
@@ -127,14 +137,22 @@ def test_the_database_snapshot_holds_the_tables_of_the_csv_snapshot(shipped, csv
         csv_snapshot.cbam_factors, ("valid_from_year", "factor")
     )
     assert [db.cscf(y) for y in range(2026, 2035)] == [D(1)] * 9
+    unknown_fields = ("cn_code", "country", "see_direct", "see_indirect", "production_route")
+    assert numbers(db.unknown_origin_values, unknown_fields) == numbers(
+        csv_snapshot.unknown_origin_values, unknown_fields
+    )
+    assert numbers(db.unknown_origin_values, unknown_fields) == [
+        ("7601", "UNKNOWN", D("3.198"), None, "")
+    ]
     # Both cite the same line of the same file: v2's (IR 2026/1740).
     for db_row, csv_row in zip(db.default_values, csv_snapshot.default_values, strict=True):
         assert db_row.ref.rsplit(" line ", 1)[1] == csv_row.ref.rsplit(":", 1)[1]
     assert csv_snapshot.default_row("7208", "CN").ref == "default-values-ir2026-1740.csv:36"
     # default_values v2: Annex I as replaced by IR 2026/1740 supersedes v1 from the same date.
     assert db.label == (
-        "reference data: goods_categories v1, cn_codes v1, default_values v2, benchmarks v1, "
-        "electricity_factors v1, mark_ups v1, cbam_factors v1, cscf v1"
+        "reference data: goods_categories v1, cn_codes v2, default_values v2, "
+        "unknown_origin_values v1, benchmarks v1, electricity_factors v1, mark_ups v1, "
+        "cbam_factors v1, cscf v1"
     )
 
 
@@ -318,7 +336,8 @@ def test_a_date_without_reference_data_is_refused_naming_the_tables(shipped):
 
     assert caught.value.message == (
         "no reference data valid on 2025-12-31 for goods_categories, cn_codes, default_values, "
-        "benchmarks, electricity_factors, mark_ups, cbam_factors, cscf: load it with "
+        "unknown_origin_values, benchmarks, electricity_factors, mark_ups, cbam_factors, cscf: "
+        "load it with "
         "manage.py load_reference_data (or load_reference_version)"
     )
     assert (caught.value.status, caught.value.code) == (400, "reference_data_missing")
@@ -328,6 +347,7 @@ def test_a_date_without_reference_data_is_refused_naming_the_tables(shipped):
             "goods_categories",
             "cn_codes",
             "default_values",
+            "unknown_origin_values",
             "benchmarks",
             "electricity_factors",
             "mark_ups",

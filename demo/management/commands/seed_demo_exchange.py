@@ -73,6 +73,8 @@ class Command(BaseCommand):
                 f"{_money(p.cost_eur_per_t)} EUR/t (all on defaults: "
                 f"{_money(p.cost_all_defaults_eur_per_t)} EUR/t)"
             )
+            if p.certificate_price_label:
+                write(f"      certificate price: {p.certificate_price_label}")
             if p.before is not None:
                 write(
                     f"      before the mill's data: {see(p.before[0])} tCO2e/t, "
@@ -123,12 +125,17 @@ class Command(BaseCommand):
             write(f"    warning: {warning}")
         totals = d["totals"]
         write(
-            f"  Declaration {d['year']} (price {d['certificate_price_eur']} EUR, deadline "
+            f"  Declaration {d['year']} (deadline "
             f"{d['deadline']}): embedded {totals['embedded_emissions_tco2e']} tCO2e, free "
             f"allocation adjustment {totals['free_allocation_adjustment_tco2e']} tCO2e, "
             f"certificates {totals['certificates']} ({totals['certificates_to_surrender']} to "
             f"surrender), EUR {totals['cost_eur']}"
         )
+        for price in d["certificate_prices"]:
+            write(
+                f"    certificate price ({price['basis']}): {price['label']}; "
+                f"{price['shipments']} shipments, EUR {price['cost_eur']}"
+            )
         for row in d["rows"]:
             write(
                 f"    {row['cn_code']} {row['country_of_origin']} {row['basis']:<8} "

@@ -44,7 +44,11 @@ class BomLineOutput(serializers.Serializer):
     cn_code = serializers.CharField()
     description = serializers.CharField()
     mass_t_per_t = serializers.DecimalField(max_digits=20, decimal_places=10)
-    country_of_origin = serializers.CharField()
+    country_of_origin = serializers.CharField(allow_blank=True)
+    origin_unknown = serializers.BooleanField(
+        help_text="The country of production cannot be identified: the Annex IV value of "
+        "IR 2025/2621 applies (Art. 1(5)); country_of_origin is then empty"
+    )
     source = serializers.ChoiceField(choices=LineSource.choices)  # type: ignore[assignment]
     footprint = serializers.UUIDField(source="footprint_id", allow_null=True)
     lineage = serializers.UUIDField(allow_null=True)

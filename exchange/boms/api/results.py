@@ -159,6 +159,11 @@ class ExposureOutput(serializers.Serializer):
     status = serializers.CharField()
     year = serializers.IntegerField(allow_null=True)
     certificate_price_eur = serializers.CharField(allow_null=True)
+    certificate_price = serializers.JSONField(
+        allow_null=True,
+        help_text="The price used: published last (period, publication date, row) or the "
+        "labelled assumption where none is published (basis 'assumption')",
+    )
     cost_eur_per_t = serializers.CharField(allow_null=True)
     cost_all_defaults_eur_per_t = serializers.CharField(allow_null=True)
     saving_eur_per_t = serializers.CharField(allow_null=True)
@@ -200,6 +205,7 @@ def _exposure(product: BuyerProduct, result: AggregationResult | None) -> dict[s
         "status": "pending" if result is None else result.status,
         "year": exposure.get("year"),
         "certificate_price_eur": exposure.get("certificate_price_eur"),
+        "certificate_price": exposure.get("certificate_price"),
         "cost_eur_per_t": current.get("cost_eur_per_t"),
         "cost_all_defaults_eur_per_t": current.get("cost_all_defaults_eur_per_t"),
         "saving_eur_per_t": current.get("saving_eur_per_t"),

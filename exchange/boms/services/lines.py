@@ -8,15 +8,19 @@ is refused with every problem, each naming the field, what was wrong and what is
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from accounts.audit import Actor, audit_record, changes
 from accounts.models import Organisation
+from cbam.defaults import match_default_value, no_default_value_message
 from cbam.numbers import shown
+from cbam.statutory import ORIGIN_UNKNOWN
 from core.errors import Conflict, ValidationFailed
 from core.inputs import InputError, parse_integer
 from exchange.boms.inputs import BOM_LINE_INPUT
@@ -29,6 +33,8 @@ from exchange.boms.services.products import (
 )
 from exchange.boms.services.recompute import recompute_enqueue
 from exchange.sharing.selectors import SHAREABLE_STATUSES, lineage_is_granted
+from reference.selectors import reference_snapshot_for
+from suppliers.calculations.default_value_decision import decision_year
 from suppliers.models import Footprint
 
 # A line's own fields: what its audit events record and what the aggregation loads.
@@ -38,6 +44,7 @@ LINE_FIELDS = (
     "description",
     "mass_t_per_t",
     "country_of_origin",
+    "origin_unknown",
     "source",
     "footprint_id",
     "lineage",
@@ -109,10 +116,9 @@ def _line_clean(
             f"{shown(source)} is not a source; expected one of {', '.join(LineSource.values)}."
         ]
     values["source"] = source
-    if creating:
-        for required in ("mass_t_per_t", "country_of_origin"):
-            if data.get(required) in (None, ""):
-                errors[required] = ["This field is required."]
+    if creating and data.get("mass_t_per_t") in (None, ""):
+        errors["mass_t_per_t"] = ["This field is required."]
+    _origin_clean(data, line, values, errors)
     if data.get("mass_t_per_t") not in (None, ""):
         values["mass_t_per_t"] = decimal_clean(
             data["mass_t_per_t"],
@@ -120,10 +126,6 @@ def _line_clean(
             "mass_t_per_t",
             unit=BOM_LINE_INPUT.field("mass_t_per_t").help,
             positive=True,
-        )
-    if data.get("country_of_origin") not in (None, ""):
-        values["country_of_origin"] = country_clean(
-            data["country_of_origin"], errors, "country_of_origin"
         )
     for field in ("description", "supplier_name"):
         if field in data:
@@ -178,6 +180,14 @@ def _line_clean(
             values.setdefault("cn_code", own.cn_code)
     elif source == LineSource.DEFAULT_VALUE:
         values.update(footprint=None, lineage=None, own_product=None)
+    if source != LineSource.DEFAULT_VALUE and values.get(
+        "origin_unknown", line.origin_unknown if line else False
+    ):
+        errors["origin_unknown"] = [
+            "Origin unknown (IR 2025/2621 Art. 1(5), Annex IV) is for a line on the default "
+            "value; a supplier footprint or own product has a known country of production: "
+            "give country_of_origin instead."
+        ]
 
     if data.get("cn_code") not in (None, ""):
         values["cn_code"] = cn_code_clean(data["cn_code"], errors, "cn_code")
@@ -195,6 +205,8 @@ def _line_clean(
         errors["cn_code"] = [
             f"{own.name} has CN {own.cn_code}, the line says {cn_code}; expected {own.cn_code}."
         ]
+    if not errors and values.get("origin_unknown", line.origin_unknown if line else False):
+        _unknown_origin_value_check(cn_code or "", errors)
     if errors:
         where = f"line {line.position} of {product.name}" if line else f"new line of {product.name}"
         first = next(iter(errors))
@@ -202,6 +214,44 @@ def _line_clean(
             f"The BOM line is invalid ({where}): {first}: {errors[first][0]}", fields=errors
         )
     return values
+
+
+def _origin_clean(
+    data: dict[str, Any], line: BomLine | None, values: dict[str, Any], errors: dict[str, list[str]]
+) -> None:
+    """``country_of_origin``, or ``origin_unknown: true`` when the country of production cannot
+    be identified (then the country is left empty): one of the two, never both."""
+    country = data.get("country_of_origin")
+    unknown = data.get("origin_unknown")
+    if unknown is not None and not isinstance(unknown, bool):
+        errors["origin_unknown"] = [f"{shown(unknown)} is not true or false; expected a boolean."]
+        return
+    if unknown and country not in (None, ""):
+        errors["origin_unknown"] = [
+            "Give either country_of_origin or origin_unknown: true, not both: origin_unknown is "
+            "for a precursor whose country of production cannot be identified."
+        ]
+    elif unknown:
+        values.update(origin_unknown=True, country_of_origin="")
+    elif country not in (None, ""):
+        values["country_of_origin"] = country_clean(country, errors, "country_of_origin")
+        values["origin_unknown"] = False
+    elif line is None or (unknown is False and line.origin_unknown):
+        # A new line, or one no longer of unknown origin, needs its country.
+        errors["country_of_origin"] = [
+            "This field is required (ISO 3166 code of where the precursor was produced), "
+            "or origin_unknown: true when it cannot be identified."
+        ]
+
+
+def _unknown_origin_value_check(cn_code: str, errors: dict[str, list[str]]) -> None:
+    """Origin unknown needs an Annex IV value for the CN code in the reference data the
+    aggregation uses (the year's, ``decision_year``): otherwise a 400 naming the field now,
+    rather than a failed computation later."""
+    year = decision_year(timezone.localdate())
+    snapshot = reference_snapshot_for(on=date(year, 12, 31))
+    if match_default_value(snapshot, cn_code, ORIGIN_UNKNOWN) is None:
+        errors["origin_unknown"] = [no_default_value_message(cn_code, ORIGIN_UNKNOWN) + "."]
 
 
 def _snapshot(line: BomLine) -> dict[str, Any]:

@@ -165,7 +165,9 @@ class DeclarationSummaryApi(OrganisationAPIView):
             OpenApiParameter(
                 "certificate_price_eur",
                 str,
-                description="Price per certificate in EUR (default: the platform setting)",
+                description="Price per certificate in EUR for every shipment (default: the "
+                "published price of each shipment's quarter of importation in 2026, its week "
+                "from 2027; where none is published, the platform's labelled assumption)",
             ),
         ],
         responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): str},

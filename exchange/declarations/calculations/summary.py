@@ -16,6 +16,12 @@ Per shipment (Reg. (EU) 2023/956 Art. 21-22, IR 2025/2620, Art. 9), through the 
   importer (grant revoked) or whose data may not be used, a product without a computed SEE;
   ``ShipmentFacts.default_reasons`` says which.
 
+Certificate price (Reg. 2023/956 Art. 21 as amended by Reg. 2025/2083, IR 2025/2548): each
+shipment is priced at the price of its period of importation, its quarter in 2026 and its
+calendar week from 2027 (``cbam.certificate_prices``); a period without a published price is
+priced on the explicit assumption and the summary says which periods are (``prices``, notes).
+The price also converts an Art. 9 deduction into certificates, so it is the shipment's own.
+
 The summary groups shipments by (CN code, country, installation, basis) and sums the full
 precision figures; every figure is rounded once at output (``rounding``): tCO2e to 5
 decimals, EUR to cents. Certificates to surrender are the total rounded **up** to a whole
@@ -35,6 +41,7 @@ from typing import Literal
 
 from cbam import CalculationError, ObligationInput, compute_obligation
 from cbam.benchmarks import column_b_fallback
+from cbam.certificate_prices import AppliedCertificatePrice
 from cbam.defaults import mark_up_for
 from cbam.reference import ReferenceSnapshot
 from cbam.rounding import CALCULATION_CONTEXT
@@ -106,7 +113,14 @@ class ShipmentObligation:
     certificates: Decimal
     mark_up: Decimal
     default_value_ref: str | None
+    certificate_price: AppliedCertificatePrice
     problem: str | None = None
+
+    @property
+    def cost_eur(self) -> Decimal:
+        """Certificates × the price of the shipment's period of importation (full precision)."""
+        with localcontext(CALCULATION_CONTEXT):
+            return self.certificates * self.certificate_price.price_eur
 
 
 def shipment_obligation(
@@ -114,9 +128,11 @@ def shipment_obligation(
     *,
     year: int,
     snapshot: ReferenceSnapshot,
-    certificate_price_eur: Decimal,
+    certificate_price: AppliedCertificatePrice,
 ) -> ShipmentObligation:
-    """The obligation of ``facts`` in ``year`` by the engine (see the module docstring)."""
+    """The obligation of ``facts`` in ``year`` by the engine at ``certificate_price``, the price
+    of the shipment's period of importation (see the module docstring)."""
+    certificate_price_eur = certificate_price.price_eur
     see_direct = facts.see_direct
     see_indirect = facts.see_indirect
     see_counted = facts.see_indirect_counted
@@ -160,7 +176,7 @@ def shipment_obligation(
                 ),
                 year=year,
                 snapshot=snapshot,
-                certificate_price_eur=certificate_price_eur,
+                certificate_price=certificate_price,
             )
         if facts.precursors:
             # A precursor's benchmark could not be found: the adjustment without precursor
@@ -176,7 +192,7 @@ def shipment_obligation(
                 ),
                 year=year,
                 snapshot=snapshot,
-                certificate_price_eur=certificate_price_eur,
+                certificate_price=certificate_price,
             )
         return ShipmentObligation(
             facts=facts,
@@ -186,6 +202,7 @@ def shipment_obligation(
             certificates=ZERO,
             mark_up=ZERO,
             default_value_ref=None,
+            certificate_price=certificate_price,
             problem="; ".join(f"{p.path}: {p.message}" for p in exc.problems),
         )
     if facts.basis == "default":
@@ -198,6 +215,7 @@ def shipment_obligation(
         certificates=current.certificates,
         mark_up=mark_up,
         default_value_ref=current.default_value.row.ref if current.default_value else None,
+        certificate_price=certificate_price,
     )
 
 
@@ -235,11 +253,23 @@ class QuarterHolding:
 
 
 @dataclass(frozen=True, slots=True)
+class PeriodPrice:
+    """One certificate price the declaration used: the price (published, with its date and
+    row, or the labelled assumption, or the caller's), and what it priced (exact sums)."""
+
+    price: AppliedCertificatePrice
+    shipments: int
+    certificates: Decimal
+    cost_eur: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class DeclarationSummary:
-    """The annual declaration of ``year``: rows, totals, deadline and quarterly holdings."""
+    """The annual declaration of ``year``: rows, totals, deadline, the certificate prices per
+    period of importation and the quarterly holdings."""
 
     year: int
-    certificate_price_eur: Decimal
+    prices: tuple[PeriodPrice, ...]
     deadline: date
     rows: tuple[SummaryRow, ...]
     embedded_emissions_tco2e: Decimal
@@ -265,13 +295,32 @@ def _ceil(value: Decimal) -> int:
 _QUARTER_ENDS = ((1, 3, 31), (2, 6, 30), (3, 9, 30), (4, 12, 31))
 
 
+def _period_prices(resolved: Sequence[ShipmentObligation]) -> tuple[PeriodPrice, ...]:
+    """The prices used, one per period of importation (in period order), with what each priced."""
+    by_price: dict[AppliedCertificatePrice, list[ShipmentObligation]] = {}
+    for ob in resolved:
+        by_price.setdefault(ob.certificate_price, []).append(ob)
+    return tuple(
+        PeriodPrice(
+            price=price,
+            shipments=len(members),
+            certificates=_sum(m.certificates for m in members),
+            cost_eur=_sum(m.cost_eur for m in members),
+        )
+        for price, members in sorted(
+            by_price.items(),
+            key=lambda item: item[0].period.start if item[0].period else date.min,
+        )
+    )
+
+
 def declaration_summary(
     *,
     year: int,
     obligations: Sequence[ShipmentObligation],
-    certificate_price_eur: Decimal,
 ) -> DeclarationSummary:
-    """Group ``obligations`` into the rows of the declaration and total them (exact sums)."""
+    """Group ``obligations`` into the rows of the declaration and total them (exact sums); each
+    shipment's cost is at the price of its period of importation."""
     groups: dict[tuple[str, str, str, str], list[ShipmentObligation]] = {}
     unresolved: list[ShipmentObligation] = []
     for ob in obligations:
@@ -302,7 +351,7 @@ def declaration_summary(
                         m.carbon_price_deduction_tco2e for m in members
                     ),
                     certificates=certificates,
-                    cost_eur=certificates * certificate_price_eur,
+                    cost_eur=_sum(m.cost_eur for m in members),
                     mark_up=mark_ups.pop() if len(mark_ups) == 1 else None,
                 )
             )
@@ -323,9 +372,10 @@ def declaration_summary(
                         holding_required_whole=_ceil(required),
                     )
                 )
+        prices = _period_prices(resolved)
         summary = DeclarationSummary(
             year=year,
-            certificate_price_eur=certificate_price_eur,
+            prices=prices,
             deadline=declaration_deadline(year),
             rows=tuple(rows),
             embedded_emissions_tco2e=_sum(r.embedded_emissions_tco2e for r in rows),
@@ -333,12 +383,21 @@ def declaration_summary(
             carbon_price_deduction_tco2e=_sum(r.carbon_price_deduction_tco2e for r in rows),
             certificates=total_certificates,
             certificates_to_surrender=_ceil(total_certificates),
-            cost_eur=total_certificates * certificate_price_eur,
+            cost_eur=_sum(r.cost_eur for r in rows),
             quarterly_holdings=tuple(holdings),
             unresolved=tuple(unresolved),
             notes=(),
         )
     notes: list[str] = []
+    for period_price in prices:
+        price = period_price.price
+        if price.basis == "assumption":
+            notes.append(
+                f"{period_price.shipments} shipment(s) of "
+                f"{price.period.label if price.period else 'an unknown period'} priced on an "
+                f"assumption: {price.label}. Replace it with the published price when the "
+                "Commission publishes it (a new certificate_prices version)."
+            )
     if year < QUARTERLY_HOLDING_FROM_YEAR:
         notes.append(
             f"No quarterly holding for {year}: the requirement to hold 50 % of the certificates "

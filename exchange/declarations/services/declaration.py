@@ -8,9 +8,10 @@ the shipment is declared on the default value with the mark-up, and its line say
 (``DECLARATIONS-GRANT-REVOKED``, docs/declarations.md "A footprint no longer visible").
 
 Reference data: the version valid on 31 December of the year (docs/decisions.md 13).
-Certificate price: ``certificate_price_eur`` when the caller gives one, else the setting
-``CBAM_CERTIFICATE_PRICE_EUR``
-(``suppliers.services.decision_records.certificate_price_eur``).
+Certificate price: per shipment, the published price of its period of importation (its quarter
+in 2026, its calendar week from 2027: ``reference.selectors.certificate_price_rows``), else the
+labelled assumption of the setting ``CBAM_CERTIFICATE_PRICE_EUR``; ``certificate_price_eur``
+when the caller gives one prices every shipment (labelled "given by the caller").
 """
 
 from __future__ import annotations
@@ -25,7 +26,14 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 from accounts.models import Organisation
+from cbam.certificate_prices import (
+    AppliedCertificatePrice,
+    certificate_price_json,
+    given_price,
+    price_for_importation,
+)
 from cbam.rounding import round_emissions, round_money, round_see
+from cbam.statutory import ORIGIN_UNKNOWN
 from cbam.types import PrecursorBenchmarkInput
 from core.spreadsheet import csv_writer
 from exchange.boms.selectors import buyer_product_see
@@ -45,13 +53,16 @@ from exchange.declarations.selectors import (
     shipments_for_declaration,
 )
 from exchange.declarations.services.threshold import threshold_shipments
-from reference.selectors import reference_snapshot_for
+from reference.selectors import (
+    certificate_price_assumption,
+    certificate_price_rows,
+    reference_snapshot_for,
+)
 from suppliers.calculations.default_value_decision import (
     FootprintPrecursorTerm,
     precursor_benchmark_inputs,
 )
 from suppliers.models import EvidenceKind, Footprint
-from suppliers.services.decision_records import certificate_price_eur as default_certificate_price
 
 NOT_STATED = "(installation not stated)"
 
@@ -247,7 +258,10 @@ def shipment_facts(
                 PrecursorBenchmarkInput(
                     cn_code=line.cn_code,
                     mass_t_per_t=line.mass_t_per_t,
-                    country_of_origin=line.country_of_origin,
+                    # An unknown origin: its column B route is that of the Annex IV row.
+                    country_of_origin=ORIGIN_UNKNOWN
+                    if line.origin_unknown
+                    else line.country_of_origin,
                 )
                 for line in product.lines.all()
             ),
@@ -270,15 +284,24 @@ def declaration_report(
     *, organisation: Organisation, year: int, certificate_price_eur: Decimal | None = None
 ) -> DeclarationReport:
     """The declaration of ``year`` for ``organisation`` (see the module docstring)."""
-    price = (
-        certificate_price_eur
-        if certificate_price_eur is not None
-        else (default_certificate_price())
-    )
     shipments = list(shipments_for_declaration(organisation=organisation, year=year))
     obligations: list[ShipmentObligation] = []
     if shipments:
-        snapshot = reference_snapshot_for(on=date(year, 12, 31))
+        on = date(year, 12, 31)
+        snapshot = reference_snapshot_for(on=on)
+        if certificate_price_eur is not None:
+            given = given_price(certificate_price_eur)
+
+            def price_of(shipment: Shipment) -> AppliedCertificatePrice:
+                return given
+
+        else:
+            rows = certificate_price_rows(on=on)
+            assumption = certificate_price_assumption()
+
+            def price_of(shipment: Shipment) -> AppliedCertificatePrice:
+                return price_for_importation(rows, on=shipment.import_date, assumption=assumption)
+
         visibility = footprint_visibility(
             organisation=organisation,
             footprints=[s.footprint for s in shipments if s.footprint is not None],
@@ -288,14 +311,12 @@ def declaration_report(
                 shipment_facts(s, visibility=visibility),
                 year=year,
                 snapshot=snapshot,
-                certificate_price_eur=price,
+                certificate_price=price_of(s),
             )
             for s in shipments
         ]
     return DeclarationReport(
-        summary=declaration_summary(
-            year=year, obligations=obligations, certificate_price_eur=price
-        ),
+        summary=declaration_summary(year=year, obligations=obligations),
         obligations=tuple(obligations),
         threshold=threshold_status(year=year, shipments=threshold_shipments(shipments)),
     )
@@ -331,13 +352,22 @@ def _quantity(value: Decimal) -> str:
 
 def declaration_document(report: DeclarationReport) -> dict[str, Any]:
     """The JSON document of a declaration report: figures as strings, rounded once (tCO2e to
-    5 decimals, EUR to cents)."""
+    5 decimals, EUR to cents). ``certificate_prices``: one entry per price used (per period of
+    importation), saying which are published (and when) and which are an assumption."""
     s = report.summary
     t = report.threshold
     return {
         "year": s.year,
         "deadline": s.deadline.isoformat(),
-        "certificate_price_eur": _s(round_money(s.certificate_price_eur)),
+        "certificate_prices": [
+            {
+                **certificate_price_json(p.price),
+                "shipments": p.shipments,
+                "certificates": _s(round_emissions(p.certificates)),
+                "cost_eur": _s(round_money(p.cost_eur)),
+            }
+            for p in s.prices
+        ],
         "de_minimis": {
             "counted_mass_t": _quantity(t.counted_mass_t),
             "threshold_t": _quantity(t.threshold_t),
@@ -397,6 +427,8 @@ def declaration_document(report: DeclarationReport) -> dict[str, Any]:
                 "default_value_row": ob.default_value_ref,
                 "embedded_emissions_tco2e": _s(round_emissions(ob.embedded_emissions_tco2e)),
                 "certificates": _s(round_emissions(ob.certificates)),
+                "certificate_price": certificate_price_json(ob.certificate_price),
+                "cost_eur": _s(round_money(ob.cost_eur)),
                 "problem": ob.problem,
                 "notes": list(ob.facts.notes),
                 "default_reasons": [
@@ -428,7 +460,8 @@ def declaration_csv(report: DeclarationReport) -> str:
     writer = csv_writer(out)
     writer.comment(f"CBAM declaration summary {s.year}")
     writer.comment(f"deadline for declaration and surrender: {s.deadline.isoformat()}")
-    writer.comment(f"certificate price (EUR): {_s(round_money(s.certificate_price_eur))}")
+    for p in s.prices:
+        writer.comment(f"certificate price: {p.price.label}")
     writer.comment(f"de minimis: {report.threshold.messages[0]}")
     for q in s.quarterly_holdings:
         writer.comment(

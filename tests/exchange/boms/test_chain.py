@@ -31,7 +31,9 @@ pytestmark = pytest.mark.django_db
 
 D = Decimal
 TODAY = date(2026, 11, 21)  # priced year 2026: CBAM factor 0.975, mark-up +10 %
-PRICE = D("80.00")
+# Exposure is priced at the certificate price published last by TODAY: Q2 2026, EUR 75.28,
+# published 2026-07-06 (certificate_prices v1 line 8), not the assumption of the setting (80).
+PRICE = D("75.28")
 
 # Reference rows used (reference/data/*.csv, as loaded by the reference_data fixture):
 PIG_IRON_DEFAULT = D("1.66")  # default-values 7201,CN (no indirect)
@@ -100,14 +102,14 @@ def test_the_chain_gives_exact_see_and_euros(chain: Chain) -> None:
     faa = CBAM_FACTOR_2026 * (BM_A_SCREWS + D("0.7") * sefa_hrc + D("0.4") * BM_A_COIL)
     certificates = screws_direct + MARK_UP_2026 * screws_default - faa
     cost = certificates * PRICE
-    assert cents(cost) == "137.77"
+    assert cents(cost) == "129.64"  # 1.722102 certificates × 75.28 = 129.63983856
 
     # Every line on its default value (own processes kept):
     #   coil   0.1 + 0.6 × 2.026 + 0.45 × 3.169 = 2.74165
     #   screws 0.05 + 0.7 × 2.74165 + 0.4 × 3.187 = 3.243955; default part 3.039955
     #   FA = 0.975 × (0.038 + 0.7 × (0.044 + 0.6 × 1.519 + 0.45 × 1.364) + 0.4 × 1.370)
     #      = 0.975 × 1.68444 = 1.642329
-    #   cost = (3.243955 + 0.3039955 − 1.642329) × 80 = 152.44972
+    #   cost = (3.243955 + 0.3039955 − 1.642329) × 75.28 = 1.9056215 × 75.28 = 143.45518652
     hrc_direct_d = D("0.1") + D("0.6") * billet_direct + D("0.45") * CRUDE_DEFAULT
     screws_direct_d = D("0.05") + D("0.7") * hrc_direct_d + D("0.4") * COIL_DEFAULT
     default_part_d = (
@@ -116,13 +118,25 @@ def test_the_chain_gives_exact_see_and_euros(chain: Chain) -> None:
     sefa_hrc_d = BM_A_COIL + D("0.6") * sefa_billet + D("0.45") * BM_B_BILLET_C
     faa_d = CBAM_FACTOR_2026 * (BM_A_SCREWS + D("0.7") * sefa_hrc_d + D("0.4") * BM_B_COIL_C)
     cost_d = (screws_direct_d + MARK_UP_2026 * default_part_d - faa_d) * PRICE
-    assert cents(cost_d) == "152.45"
+    assert cents(cost_d) == "143.46"
 
     exposure = chain.api("viewer").get(chain.url(f"buyer-products/{chain.screws.pk}/exposure/"))
     assert exposure.status_code == 200, exposure.content
     body = exposure.json()
     assert body["year"] == 2026
-    assert body["certificate_price_eur"] == "80.00"
+    assert body["certificate_price_eur"] == "75.28"
+    source = "certificate_prices v1 (Certificate prices Q1-Q2 2026 (third-party reports)) line 8"
+    assert body["certificate_price"] == {
+        "period": "Q2 2026",
+        "period_start": "2026-04-01",
+        "period_end": "2026-06-30",
+        "kind": "quarterly",
+        "basis": "published",
+        "price_eur": "75.28",
+        "published_on": "2026-07-06",
+        "source": source,
+        "label": f"Q2 2026 quarterly average EUR 75.28 published 2026-07-06 ({source})",
+    }
     assert body["cost_eur_per_t"] == cents(cost)
     assert body["cost_all_defaults_eur_per_t"] == cents(cost_d)
     assert body["saving_eur_per_t"] == cents(cost_d - cost)
@@ -135,8 +149,8 @@ def test_the_chain_gives_exact_see_and_euros(chain: Chain) -> None:
 
     # The rolling mill's coil saves: (its default with mark-up − its actual) × 0.4 t, and its
     # benchmark term moves from column A to column B:
-    # (0.4 × (3.187 × 1.1 − 2.1) − 0.975 × 0.4 × (1.370 − 0.044)) × 80 = (0.56228 − 0.51714)
-    # × 80 = 3.6112; after the flip 137.76816 + 3.6112 = 141.37936.
+    # (0.4 × (3.187 × 1.1 − 2.1) − 0.975 × 0.4 × (1.370 − 0.044)) × 75.28 = (0.56228 −
+    # 0.51714) × 75.28 = 3.3981392; after the flip 129.63983856 + 3.3981392 = 133.03797776.
     coil_saving = (
         D("0.4") * (COIL_DEFAULT * (1 + MARK_UP_2026) - D("2.1"))
         - CBAM_FACTOR_2026 * D("0.4") * (BM_B_COIL_C - BM_A_COIL)
@@ -162,7 +176,7 @@ def test_the_chain_gives_exact_see_and_euros(chain: Chain) -> None:
     assert [r["code"] for r in flipped["reasons"]] == ["BOMS-NO-GRANT"]
     # ...and the exposure changes by exactly the saving the line showed.
     cost_after = cost + coil_saving
-    assert body_after["cost_eur_per_t"] == cents(cost_after) == "141.38"
+    assert body_after["cost_eur_per_t"] == cents(cost_after) == "133.04"
     screws_after = AggregationResult.objects.get(product=chain.screws)
     # 2.40942 + 0.4 × (3.187 − 2.1) = 2.84422
     assert screws_after.see_direct == screws_direct + D("0.4") * (COIL_DEFAULT - D("2.1"))
@@ -190,7 +204,7 @@ def test_every_line_carries_its_decision_and_contribution(chain: Chain) -> None:
     assert body["versions"]["footprints"] == [str(chain.pig_iron.pk)]
     assert body["versions"]["grants"] == [str(chain.grants["pig_iron"].pk)]
     assert body["provenance"]["source"] == "good"
-    # The sure saving of a line on defaults is its mark-up: 10 % × 1.1 × 1.66 × 80 EUR.
+    # The sure saving of a line on defaults is its mark-up: 10 % × 1.1 × 1.66 × 75.28 EUR.
     assert line["saving"]["sure_eur_per_t"] is not None
     assert cents(D(line["saving"]["sure_eur_per_t"])) == cents(
         D("0.10") * D("1.1") * PIG_IRON_DEFAULT * PRICE
@@ -287,25 +301,25 @@ def test_a_supplier_footprints_own_precursors_count_in_its_sefa(chain: Chain) ->
     assert sefa_coil_line == D("0.27668")
     # SEE unchanged: 2.40942 direct, default part 0.76692. SEFA of the own coil unchanged:
     # 1.04. FA = 0.975 × (0.038 + 0.7 × 1.04 + 0.4 × 0.27668) = 0.975 × 0.876672 = 0.8547552;
-    # cost = (2.40942 + 0.076692 − 0.8547552) × 80 = 1.6313568 × 80 = 130.508544.
+    # cost = (2.40942 + 0.076692 − 0.8547552) × 75.28 = 1.6313568 × 75.28 = 122.808539904.
     faa = CBAM_FACTOR_2026 * (BM_A_SCREWS + D("0.7") * D("1.04") + D("0.4") * sefa_coil_line)
     assert faa == D("0.8547552")
     cost = (D("2.40942") + D("0.076692") - faa) * PRICE
-    assert cost == D("130.508544")
+    assert cost == D("122.808539904")
 
     body = chain.api("viewer").get(chain.url(f"buyer-products/{chain.screws.pk}/exposure/"))
     assert body.status_code == 200, body.content
     exposure = body.json()
-    assert exposure["cost_eur_per_t"] == "130.51"
-    # All on defaults: the coil line is on column B anyway, nothing changes (152.45).
-    assert exposure["cost_all_defaults_eur_per_t"] == "152.45"
+    assert exposure["cost_eur_per_t"] == "122.81"
+    # All on defaults: the coil line is on column B anyway, nothing changes (143.46).
+    assert exposure["cost_all_defaults_eur_per_t"] == "143.46"
     # The coil's saving: its default with mark-up minus its actual, and its benchmark term
     # from 0.27668 to column B 1.370: (0.4 × (3.187 × 1.1 − 2.1) − 0.975 × 0.4 ×
-    # (1.370 − 0.27668)) × 80 = (0.56228 − 0.4263948) × 80 = 10.870816.
+    # (1.370 − 0.27668)) × 75.28 = (0.56228 − 0.4263948) × 75.28 = 10.229437856.
     coil_saving = (
         D("0.4") * (COIL_DEFAULT * (1 + MARK_UP_2026) - D("2.1"))
         - CBAM_FACTOR_2026 * D("0.4") * (BM_B_COIL_C - sefa_coil_line)
     ) * PRICE
-    assert coil_saving == D("10.870816")
+    assert coil_saving == D("10.229437856")
     lines = {line["line"]: line for line in exposure["lines"]}
-    assert lines[str(chain.lines["coil"].pk)]["saving_eur_per_t"] == "10.87"
+    assert lines[str(chain.lines["coil"].pk)]["saving_eur_per_t"] == "10.23"

@@ -37,7 +37,7 @@ def test_a_decision_that_flips_to_default_moves_the_line_to_its_default(chain: C
     products_recompute(organisation_id=chain.buyer.pk, today=TODAY)
     Job.objects.filter(kind="boms.recompute").delete()
     exposure_url = chain.url(f"buyer-products/{chain.screws.pk}/exposure/")
-    assert chain.api("viewer").get(exposure_url).json()["cost_eur_per_t"] == "137.77"
+    assert chain.api("viewer").get(exposure_url).json()["cost_eur_per_t"] == "129.64"
 
     # The rolling mill's coil was stored as "actual data allowed"; refreshed now from its
     # real inputs (a factory footprint), the default value must be used.
@@ -58,8 +58,8 @@ def test_a_decision_that_flips_to_default_moves_the_line_to_its_default(chain: C
     coil_line = {line["line"]: line for line in body["lines"]}[str(chain.lines["coil"].pk)]
     assert coil_line["use"] == "default"
     assert sorted({r["code"] for r in coil_line["reasons"]}) == codes
-    # The same flip as revoking the grant (test_chain): 137.77 + the coil line's saving.
-    assert body["cost_eur_per_t"] == cents(D("141.38"))
+    # The same flip as revoking the grant (test_chain): 129.64 + the coil line's saving.
+    assert body["cost_eur_per_t"] == cents(D("133.04"))
     screws = AggregationResult.objects.get(product=chain.screws)
     # The coil line on 7208 CN 3.187 (default_values v2): 2.40942 + 0.4 × (3.187 − 2.1) = 2.84422
     assert screws.see_direct == D("2.40942") + D("0.4") * (COIL_DEFAULT - D("2.1"))

@@ -10,8 +10,10 @@ Reference rows used (reference/data/):
   lines 1883-1885: 73063018 column B route C 1.370, D 0.481, E 0.072; line 1306: 72262000
   column B route F period 1 (2026-2027) 1.577; line 2161: 73181542 column A 0.038;
 - mark-ups-ir2025-2621.csv: Iron & Steel 0.10 (2026), 0.20 (2027);
-- cbam-factors-directive-2003-87.csv: 0.975 (2026), 0.95 (2027); CSCF 1.
-Certificate price: 80 EUR.
+- cbam-factors-directive-2003-87.csv: 0.975 (2026), 0.95 (2027); CSCF 1;
+- certificate-prices-ir2025-2548.csv (certificate_prices v1) line 7: Q1 2026 EUR 75.36,
+  published 2026-04-07; line 8: Q2 2026 EUR 75.28, published 2026-07-06 (as reported by third
+  parties). Later periods: the assumption of the setting, 80 EUR here.
 """
 
 from __future__ import annotations
@@ -49,17 +51,65 @@ def test_the_summary_has_exact_figures_per_cn_code_country_and_installation(api,
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["deadline"] == "2027-09-30"
-    assert body["certificate_price_eur"] == "80.00"
+    # Each shipment at the price of its quarter of importation: A (March) Q1 75.36 published
+    # 2026-04-07, B (June) Q2 75.28 published 2026-07-06, C (September) Q3: nothing published,
+    # so the labelled assumption (the setting, 80).
+    source = "certificate_prices v1 (Certificate prices Q1-Q2 2026 (third-party reports)) line"
+    assumption = "setting CBAM_CERTIFICATE_PRICE_EUR = 80"
+    assert body["certificate_prices"] == [
+        {
+            "period": "Q1 2026",
+            "period_start": "2026-01-01",
+            "period_end": "2026-03-31",
+            "kind": "quarterly",
+            "basis": "published",
+            "price_eur": "75.36",
+            "published_on": "2026-04-07",
+            "source": f"{source} 7",
+            "label": f"Q1 2026 quarterly average EUR 75.36 published 2026-04-07 ({source} 7)",
+            "shipments": 1,
+            "certificates": "43.39900",  # 20 × 3.187 × 1.1 − 20 × 0.975 × 1.370
+            "cost_eur": "3270.55",  # 43.399 × 75.36 = 3270.54864
+        },
+        {
+            "period": "Q2 2026",
+            "period_start": "2026-04-01",
+            "period_end": "2026-06-30",
+            "kind": "quarterly",
+            "basis": "published",
+            "price_eur": "75.28",
+            "published_on": "2026-07-06",
+            "source": f"{source} 8",
+            "label": f"Q2 2026 quarterly average EUR 75.28 published 2026-07-06 ({source} 8)",
+            "shipments": 1,
+            "certificates": "65.09850",  # 30 × 3.187 × 1.1 − 30 × 0.975 × 1.370
+            "cost_eur": "4900.62",  # 65.0985 × 75.28 = 4900.61508
+        },
+        {
+            "period": "Q3 2026",
+            "period_start": "2026-07-01",
+            "period_end": "2026-09-30",
+            "kind": "quarterly",
+            "basis": "assumption",
+            "price_eur": "80.00",
+            "published_on": None,
+            "source": assumption,
+            "label": f"assumption EUR 80 for Q3 2026 ({assumption}): no price published for it",
+            "shipments": 1,
+            "certificates": "22.98150",
+            "cost_eur": "1838.52",  # 22.9815 × 80
+        },
+    ]
     assert body["de_minimis"]["exceeded"] is True  # 65 t > 50 t
-    # Row 1, default values, A + B = 50 t:
+    # Row 1, default values, A (Q1) + B (Q2) = 50 t:
     #   EE  = 50 × 3.187 × (1 + 0.10)              = 175.285
     #   FAA = 50 × 0.975 × 1 × 1.370 (column B, C) =  66.7875
     #   certificates = 175.285 − 66.7875           = 108.4975
-    #   cost = 108.4975 × 80                       = 8679.80
-    # Row 2, actual data of the verified footprint (SEE 1.8, no mark-up), C = 15 t:
+    #   cost = 43.399 × 75.36 + 65.0985 × 75.28 = 3270.54864 + 4900.61508 = 8171.16372
+    # Row 2, actual data of the verified footprint (SEE 1.8, no mark-up), C = 15 t in Q3:
     #   EE  = 15 × 1.8                             =  27
     #   FAA = 15 × 0.975 × 1 × 0.044 (column A)    =   0.6435
-    #   Art. 9 = 10 EUR/tCO2e × 27 / 80 EUR        =   3.375
+    #   Art. 9 = 10 EUR/tCO2e × 27 / 80 EUR        =   3.375 (at the shipment's price, assumed)
     #   certificates = 27 − 0.6435 − 3.375         =  22.9815
     #   cost = 22.9815 × 80                        = 1838.52
     assert body["rows"] == [
@@ -76,7 +126,7 @@ def test_the_summary_has_exact_figures_per_cn_code_country_and_installation(api,
             "free_allocation_adjustment_tco2e": "66.78750",
             "carbon_price_deduction_tco2e": "0.00000",
             "certificates": "108.49750",
-            "cost_eur": "8679.80",
+            "cost_eur": "8171.16",
         },
         {
             "cn_code": "72083900",
@@ -96,17 +146,30 @@ def test_the_summary_has_exact_figures_per_cn_code_country_and_installation(api,
     ]
     # Totals: 175.285 + 27 = 202.285; 66.7875 + 0.6435 = 67.431;
     # 108.4975 + 22.9815 = 131.479 certificates, 132 to surrender (rounded up);
-    # 131.479 × 80 = 10518.32 EUR.
+    # 8171.16372 + 1838.52 = 10009.68372 EUR.
     assert body["totals"] == {
         "embedded_emissions_tco2e": "202.28500",
         "free_allocation_adjustment_tco2e": "67.43100",
         "carbon_price_deduction_tco2e": "3.37500",
         "certificates": "131.47900",
         "certificates_to_surrender": 132,
-        "cost_eur": "10518.32",
+        "cost_eur": "10009.68",
     }
+    by_reference = {s["reference"]: s for s in body["shipments"]}
+    assert {
+        ref: (s["certificate_price"]["basis"], s["cost_eur"]) for ref, s in by_reference.items()
+    } == {
+        "A": ("published", "3270.55"),
+        "B": ("published", "4900.62"),
+        "C": ("assumption", "1838.52"),
+    }
+    assert body["notes"][0] == (
+        "1 shipment(s) of Q3 2026 priced on an assumption: assumption EUR 80 for Q3 2026 "
+        f"({assumption}): no price published for it. Replace it with the published price when "
+        "the Commission publishes it (a new certificate_prices version)."
+    )
     assert body["quarterly_holdings"] == []
-    assert body["notes"][0].startswith("No quarterly holding for 2026")
+    assert body["notes"][1].startswith("No quarterly holding for 2026")
     assert body["unresolved"] == []
 
 
@@ -124,16 +187,17 @@ def test_the_summary_downloads_as_csv_by_query_or_suffix(api, viewer):
     assert lines[:3] == [
         "# CBAM declaration summary 2026",
         "# deadline for declaration and surrender: 2027-09-30",
-        "# certificate price (EUR): 80.00",
+        "# certificate price: Q1 2026 quarterly average EUR 75.36 published 2026-04-07 "
+        "(certificate_prices v1 (Certificate prices Q1-Q2 2026 (third-party reports)) line 7)",
     ]
-    # 20 × 3.187 × 1.1 = 70.114; 20 × 0.975 × 1.370 = 26.715; 43.399 × 80 = 3471.92.
+    # 20 × 3.187 × 1.1 = 70.114; 20 × 0.975 × 1.370 = 26.715; 43.399 × 75.36 (Q1) = 3270.55.
     assert lines[-3:] == [
         "cn_code,country_of_origin,installation,basis,shipments,quantity,unit,mark_up,"
         "embedded_emissions_tco2e,free_allocation_adjustment_tco2e,"
         "carbon_price_deduction_tco2e,certificates,cost_eur",
         "72083900,CN,(installation not stated),default,1,20,t,0.1,70.11400,26.71500,0.00000,"
-        "43.39900,3471.92",
-        "TOTAL,,,,,,,,70.11400,26.71500,0.00000,43.39900,3471.92",
+        "43.39900,3270.55",
+        "TOTAL,,,,,,,,70.11400,26.71500,0.00000,43.39900,3270.55",
     ]
 
 
@@ -175,7 +239,7 @@ def test_a_precision_tube_from_china_gets_the_free_allocation_of_route_c(api, vi
     #   EE  = 10 × 3.565 × (1 + 0.10)     = 39.215
     #   FAA = 10 × 0.975 × 1 × 1.370      = 13.3575
     #   certificates = 39.215 − 13.3575   = 25.8575, 26 to surrender
-    #   cost = 25.8575 × 80               = 2068.60
+    #   cost = 25.8575 × 75.28 (Q2 2026)  = 1946.5526
     assert body["rows"] == [
         {
             "cn_code": "73063018",
@@ -190,12 +254,12 @@ def test_a_precision_tube_from_china_gets_the_free_allocation_of_route_c(api, vi
             "free_allocation_adjustment_tco2e": "13.35750",
             "carbon_price_deduction_tco2e": "0.00000",
             "certificates": "25.85750",
-            "cost_eur": "2068.60",
+            "cost_eur": "1946.55",
         }
     ]
     assert (body["totals"]["certificates_to_surrender"], body["totals"]["cost_eur"]) == (
         26,
-        "2068.60",
+        "1946.55",
     )
     assert body["shipments"][0]["default_value_row"] == (
         "default_values v2 (IR 2025/2621 Annex I as replaced by IR 2026/1740) line 149"
@@ -265,12 +329,12 @@ def test_a_buyer_product_carries_the_mark_up_on_its_default_share(api, viewer):
 
     # SEE used = 2 × (1 + 0.10 × 0.25) = 2.05; EE = 10 × 2.05 = 20.5;
     # FAA = 10 × 0.975 × 0.038 (column A, no BOM lines) = 0.3705; certificates = 20.1295;
-    # cost = 20.1295 × 80 = 1610.36.
+    # cost = 20.1295 × 75.28 (imported in Q2 2026) = 1515.34876.
     assert (row["basis"], row["mark_up"]) == ("complex_good", "0.1")
     assert row["embedded_emissions_tco2e"] == "20.50000"
     assert row["free_allocation_adjustment_tco2e"] == "0.37050"
     assert row["certificates"] == "20.12950"
-    assert row["cost_eur"] == "1610.36"
+    assert row["cost_eur"] == "1515.35"
 
 
 def test_from_2027_half_the_certificates_due_must_be_held_at_each_quarter_end(api, viewer):
@@ -316,3 +380,20 @@ def test_a_shipment_without_a_default_value_is_listed_as_unresolved(api, viewer)
     (unresolved,) = body["unresolved"]
     assert "no default value for CN 28041000" in unresolved["problem"]
     assert body["notes"][1].startswith("1 shipment(s) could not be computed")
+
+
+def test_a_price_given_by_the_caller_prices_every_shipment_and_says_so(api, viewer):
+    org = viewer.organisation
+    make_shipment(org, "20", date(2026, 3, 10), reference="A")
+    make_shipment(org, "30", date(2026, 9, 1), reference="B")
+
+    body = api.get(
+        f"/api/v1/orgs/{org.slug}/declarations/2026/summary?certificate_price_eur=70"
+    ).json()
+
+    # 108.4975 certificates (50 t on defaults, as above) × 70 = 7594.825.
+    assert body["totals"]["cost_eur"] == "7594.83"
+    assert [
+        (p["basis"], p["price_eur"], p["shipments"], p["label"]) for p in body["certificate_prices"]
+    ] == [("given", "70.00", 2, "EUR 70 given by the caller for every period")]
+    assert not any("assumption" in note for note in body["notes"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from cbam.certificate_prices import given_price
 from cbam.types import PrecursorBenchmarkInput
 from exchange.declarations.calculations.summary import ShipmentFacts, shipment_obligation
 from tests.suppliers.validation.facts_builder import reference_snapshot
@@ -38,7 +39,7 @@ def test_a_verified_precursor_without_its_route_puts_every_precursor_on_column_b
         ),
     )
     found = shipment_obligation(
-        facts, year=2026, snapshot=reference_snapshot(), certificate_price_eur=D("80")
+        facts, year=2026, snapshot=reference_snapshot(), certificate_price=given_price(D("80"))
     )
     assert found.problem is None
     # Both billets on column B (route C of the 72071114 CN default row, 1.364):

@@ -3,13 +3,14 @@ declared on the default value with the mark-up, says why, and can still be edite
 
 Figures (reference rows as in test_declaration_summary.py: default values v2, IR 2025/2621
 Annex I as replaced by IR 2026/1740, line 36: 7208, CN, 3.187, route C), 15 t of 72083900 from
-CN, 2026, certificate price 80 EUR:
+CN imported on 2026-03-10, certificate price of Q1 2026 EUR 75.36 (certificate_prices v1 line 7):
 - on the shared verified footprint (SEE 1.8, carbon price 10 EUR/tCO2e with evidence):
-  EE 27, FAA 15 × 0.975 × 0.044 = 0.6435, Art. 9 3.375, certificates 22.9815, 1838.52 EUR;
+  EE 27, FAA 15 × 0.975 × 0.044 = 0.6435, Art. 9 10 × 27 / 75.36 = 3.5828025…,
+  certificates 27 − 0.6435 − 3.5828025… = 22.7736974…, 1716.23 EUR;
 - on the default value after revocation: EE = 15 × 3.187 × 1.10 = 52.5855,
   FAA = 15 × 0.975 × 1.370 (column B, route C) = 20.03625,
   certificates = 52.5855 − 20.03625 = 32.54925 (33 to surrender),
-  cost = 32.54925 × 80 = 2603.94 EUR.
+  cost = 32.54925 × 75.36 = 2452.91148 EUR.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def test_a_revoked_grant_puts_the_shipment_on_the_default_value_with_the_reason(
     _record(api, importer, footprint)
     before = _summary(api, importer)
     assert [(r["basis"], r["installation"], r["certificates"]) for r in before["rows"]] == [
-        ("actual", "CN-TS-001", "22.98150")
+        ("actual", "CN-TS-001", "22.77370")
     ]
 
     revoked = grant_revoke(actor=Actor.platform("tests"), grant=grant, reason="contract ended")
@@ -92,10 +93,10 @@ def test_a_revoked_grant_puts_the_shipment_on_the_default_value_with_the_reason(
             "free_allocation_adjustment_tco2e": "20.03625",
             "carbon_price_deduction_tco2e": "0.00000",
             "certificates": "32.54925",
-            "cost_eur": "2603.94",
+            "cost_eur": "2452.91",
         }
     ]
-    assert after["totals"]["cost_eur"] == "2603.94"
+    assert after["totals"]["cost_eur"] == "2452.91"
     assert after["totals"]["certificates_to_surrender"] == 33
     revoked_on = revoked.revoked_at.date().isoformat()
     line = after["shipments"][0]
@@ -127,7 +128,7 @@ def test_sharing_again_brings_the_actual_data_back(api, importer, shared):
     line = _summary(api, importer)["shipments"][0]
     assert (line["basis"], line["certificates"], line["default_reasons"]) == (
         "actual",
-        "22.98150",
+        "22.77370",
         [],
     )
 
@@ -150,12 +151,12 @@ def test_a_shipment_can_be_edited_after_its_grant_was_revoked(api, importer, sha
         "MRN26DE0007-2",
         str(footprint.pk),
     )
-    # 20 × 3.187 × 1.1 = 70.114; 20 × 0.975 × 1.370 = 26.715; 43.399 × 80 = 3471.92.
+    # 20 × 3.187 × 1.1 = 70.114; 20 × 0.975 × 1.370 = 26.715; 43.399 × 75.36 (Q1) = 3270.54864.
     row = _summary(api, importer)["rows"][0]
     assert (row["basis"], row["embedded_emissions_tco2e"], row["cost_eur"]) == (
         "default",
         "70.11400",
-        "3471.92",
+        "3270.55",
     )
 
 

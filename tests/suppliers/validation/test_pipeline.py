@@ -21,7 +21,7 @@ from rest_framework import serializers
 from accounts.models import AuditEvent
 from core.jobs import job_execute, jobs_sweep
 from core.models import Job
-from reference.datasets import DATASETS
+from reference.datasets import SNAPSHOT_DATASETS
 from suppliers.calculations.default_value_decision import decision_year
 from suppliers.models import (
     Footprint,
@@ -377,7 +377,7 @@ def test_a_footprint_without_reference_data_for_its_period_gets_an_input_finding
 
     run = the_run(footprint_id)
     detail = (
-        f"no reference data valid on 2025-12-31 for {', '.join(DATASETS)}: load it with "
+        f"no reference data valid on 2025-12-31 for {', '.join(SNAPSHOT_DATASETS)}: load it with "
         "manage.py load_reference_data (or load_reference_version)"
     )
     assert finding_rows(run.pk) == positioned(

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cbam.benchmarks import FootprintPrecursorTerm, precursor_benchmark_inputs
+from cbam.statutory import ORIGIN_UNKNOWN
 from cbam.types import PrecursorBenchmarkInput
 from exchange.boms.calculations import LineSpec, ProductSpec
 from exchange.boms.models import BomLine, BuyerProduct, LineSource
@@ -157,7 +158,10 @@ def _resolve_line(
         "id": str(line["id"]),
         "cn_code": line["cn_code"],
         "mass_t_per_t": line["mass_t_per_t"],
-        "country_of_origin": line["country_of_origin"],
+        # An explicit unknown origin: the engine takes the Annex IV value (IR 2025/2621 Art. 1(5)).
+        "country_of_origin": ORIGIN_UNKNOWN
+        if line["origin_unknown"]
+        else line["country_of_origin"],
     }
     source = line["source"]
     if source == LineSource.OWN_PRODUCT:

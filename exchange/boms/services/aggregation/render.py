@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from cbam.certificate_prices import AppliedCertificatePrice, certificate_price_json
 from cbam.rendering import render_default_match, render_provenance
 from cbam.rounding import round_money
 from exchange.boms.calculations import Contribution, LineSpec, ProductExposure
@@ -100,7 +101,10 @@ def line_json(
     }
 
 
-def exposure_json(exposure: ProductExposure) -> dict[str, Any]:
+def exposure_json(exposure: ProductExposure, price: AppliedCertificatePrice) -> dict[str, Any]:
+    """The stored exposure: per year the cost per tonne at ``price`` (the price published last,
+    or the labelled assumption, named in ``certificate_price`` and, when assumed, in a note)."""
+
     def year(entry: Any) -> dict[str, Any]:
         return {
             "year": entry.year,
@@ -118,7 +122,15 @@ def exposure_json(exposure: ProductExposure) -> dict[str, Any]:
     return {
         "year": exposure.year,
         "certificate_price_eur": str(exposure.certificate_price_eur),
+        "certificate_price": certificate_price_json(price),
         "current": year(exposure.current),
         "projection": [year(entry) for entry in exposure.years],
-        "notes": list(exposure.notes),
+        "notes": [
+            *exposure.notes,
+            *(
+                [f"every year priced on an assumption: {price.label}"]
+                if price.basis == "assumption"
+                else []
+            ),
+        ],
     }

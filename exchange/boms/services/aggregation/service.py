@@ -3,7 +3,9 @@
 One service, ``products_recompute``: resolve every line (line resolution rules in
 docs/boms.md), build the engine input (``exchange.boms.calculations``), compute the SEE of the
 products as they stand and with every line on default values, price both for 2026-2034, and
-store one ``AggregationResult`` per product with the versions used and an inputs digest.
+store one ``AggregationResult`` per product with the versions used and an inputs digest. The
+certificate price is the one published last (its period, date and row named in the result), or
+the labelled assumption where none is published (``reference.selectors``).
 
 Only the products asked for and the products made from them (own-product lines,
 transitively) are computed and stored. The products they are made from enter as fixed inputs:
@@ -40,10 +42,13 @@ from exchange.boms.services.aggregation.plan import as_precursor_json, recompute
 from exchange.boms.services.aggregation.render import provenance_json
 from exchange.boms.services.aggregation.store import RecomputeOutcome, product_uuid, results_store
 from reference.errors import ReferenceDataMissing
-from reference.selectors import reference_snapshot_for, reference_versions_valid_on
+from reference.selectors import (
+    certificate_price_last_published,
+    reference_snapshot_for,
+    reference_versions_valid_on,
+)
 from suppliers.calculations.default_value_decision import decision_year
 from suppliers.models import Footprint
-from suppliers.services.decision_records import certificate_price_eur
 
 # --------------------------------------------------------------------------- the service
 
@@ -77,12 +82,15 @@ def products_recompute(
         seeds = {str(p) for p in product_ids}
     targets = closure(seeds, edges_up)
     year = decision_year(today)
-    price = certificate_price_eur()
+    # Exposure and projections: the certificate price published last (with its date), or the
+    # labelled assumption where none is published yet.
+    price = certificate_price_last_published(as_of=today)
     on = date(year, 12, 31)
     versions = reference_versions_valid_on(on=on)
     context = {
         "year": year,
-        "price": str(price),
+        "price": str(price.price_eur),
+        "price_source": price.label,
         "reference": sorted(v.pk for v in versions.values()),
     }
     fixed: dict[str, FixedProduct] = {}
@@ -159,7 +167,7 @@ def _compute(
                 snapshot=snapshot,
                 cache=cache,
                 year=year,
-                price=price,
+                price=price.price_eur,
             )
         except CalculationError as exc:
             exposure_problems[pid] = [p.message for p in exc.problems]

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
+from cbam.certificate_prices import AppliedCertificatePrice, certificate_price_json
 from exchange.boms.calculations import ProductAggregate, ProductExposure
 from exchange.boms.models import AggregationResult, AggregationStatus
 from exchange.boms.services.aggregation.load import Loaded
@@ -25,7 +26,7 @@ class RecomputeOutcome:
     could not be priced. ``as_precursor``: what a product made from it needs (``plan``)."""
 
     year: int
-    price: Decimal
+    price: AppliedCertificatePrice
     context: Mapping[str, Any]
     digests: Mapping[str, str]
     computed_at: datetime
@@ -93,7 +94,8 @@ def results_store(loaded: Loaded, targets: set[str], outcome: RecomputeOutcome) 
                 [loaded.products[pid]["updated_at"]] + [r["updated_at"] for r in loaded.lines[pid]]
             ).isoformat(),
             "year": year,
-            "certificate_price_eur": str(price),
+            "certificate_price_eur": str(price.price_eur),
+            "certificate_price": certificate_price_json(price),
         }
         see: dict[str, Decimal | None] = dict.fromkeys(
             ("see_direct", "see_indirect", "see_indirect_counted", "see_total", "default_share")
@@ -106,10 +108,10 @@ def results_store(loaded: Loaded, targets: set[str], outcome: RecomputeOutcome) 
                 status=AggregationStatus.OK if aggregate_ is not None else AggregationStatus.FAILED,
                 **see,
                 year=year,
-                certificate_price_eur=price,
+                certificate_price_eur=price.price_eur,
                 lines=lines,
                 provenance=outcome.provenance.get(pid, {}),
-                exposure=exposure_json(exposure) if exposure else {},
+                exposure=exposure_json(exposure, price) if exposure else {},
                 versions=versions,
                 problems=problems,
                 as_precursor=outcome.as_precursor.get(pid, {}),
