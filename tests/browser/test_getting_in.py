@@ -37,6 +37,7 @@ def test_a_chinese_speaking_producer_logs_in_and_works_in_chinese(page, visit):
     assert "江苏钢铁有限公司" in page.locator(".orgbar").inner_text()
     assert "填报人" in page.locator(".orgbar").inner_text()
     check_page(page, visit)
+    snap(page, "dashboard-zh")
 
     page.goto(f"{visit.base_url}/settings/")
     assert page.locator("h1").inner_text() == "个人设置"

@@ -13,7 +13,7 @@ from accounts.audit import Actor
 from accounts.roles import Role
 from exchange.sharing.models import FootprintRequest, Grant, Notification
 from exchange.sharing.services.requests import RequestInput, request_send
-from tests.browser.conftest import check_page, log_in
+from tests.browser.conftest import check_page, log_in, snap
 from tests.exchange.sharing.builders import open_request, published_footprint
 from tests.factories import (
     InstallationFactory,
@@ -81,6 +81,7 @@ def test_a_sales_person_fulfils_a_request_from_the_dashboard_in_chinese(page, vi
     )
     assert page.locator("h1").inner_text() == "碳足迹请求 已完成"
     check_page(page, visit)
+    snap(page, "request-zh")
 
     asked.refresh_from_db()
     assert asked.status == "fulfilled"
