@@ -4,15 +4,19 @@ file exits non-zero with every problem printed and nothing loaded."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from reference.datasets import SHIPPED
 from reference.models import ReferenceVersion
+from reference.selectors import certificate_price_for_importation, reference_snapshot_for
+from reference.services import DATA_DIR, reference_version_load
 
-from .conftest import TEST_DATA, table_counts
+from .conftest import ACTOR, TEST_DATA, table_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +68,43 @@ def test_load_reference_data_prints_each_table_loaded_then_already_present():
         "reference data: 0 table(s) loaded, 12 already present"
     )
     assert ReferenceVersion.objects.count() == 12
+
+
+def test_load_reference_data_on_an_existing_database_loads_only_the_new_versions():
+    """A database loaded before Annex IV, CN 2026 and the certificate prices were shipped: the
+    command adds the three as updates and leaves the nine earlier versions as they were."""
+    new = {"unknown-origin-values-ir2026-1740.csv", "cn-codes-cn2026.csv"}
+    new.add("certificate-prices-ir2025-2548.csv")
+    for shipped_file in SHIPPED:
+        if shipped_file.file_name not in new:
+            reference_version_load(
+                dataset=shipped_file.dataset,
+                path_or_file=DATA_DIR / shipped_file.file_name,
+                label=shipped_file.label,
+                valid_from=shipped_file.valid_from,
+                actor=ACTOR,
+            )
+    before = list(ReferenceVersion.objects.order_by("id").values_list("pk", "valid_to"))
+
+    out, _ = _run("load_reference_data")
+
+    lines = out.splitlines()
+    assert [line for line in lines if line.startswith("loaded ")] == [
+        "loaded unknown_origin_values v1 (IR 2025/2621 Annex IV as replaced by IR 2026/1740 "
+        "(7601 only)): 1 rows from unknown-origin-values-ir2026-1740.csv, valid from 2026-01-01",
+        "loaded cn_codes v2 (CN 2026: Reg. 2023/956 Annex I with 7308 20 10): 573 rows from "
+        "cn-codes-cn2026.csv, valid from 2026-01-01",
+        "loaded certificate_prices v1 (Certificate prices Q1-Q2 2026 (third-party reports)): "
+        "2 rows from certificate-prices-ir2025-2548.csv, valid from 2026-01-01",
+    ]
+    assert lines[-1].startswith("reference data: 3 table(s) loaded, 9 already present")
+    assert list(ReferenceVersion.objects.order_by("id").values_list("pk", "valid_to"))[:9] == (
+        before
+    )
+    snapshot = reference_snapshot_for(on=date(2026, 6, 30))
+    assert snapshot.category("73082010") == "Iron or steel products"
+    assert snapshot.unknown_origin_row("7601") is not None
+    assert certificate_price_for_importation(on=date(2026, 5, 1)).price_eur == Decimal("75.28")
 
 
 def test_load_reference_version_loads_a_file_as_a_new_version(shipped):
