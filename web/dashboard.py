@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,7 +23,7 @@ from exchange.sharing.models import RequestStatus
 from exchange.sharing.selectors import requests_received_by
 from exchange.sharing.services.notifications import notifications_visible_to
 from exchange.sharing.texts import notification_text
-from suppliers.models import FootprintStatus
+from suppliers.models import Footprint, FootprintStatus
 from suppliers.selectors import footprints_owned_by
 
 #: Items of each list shown on the dashboard (the list page shows them all).
@@ -35,10 +36,12 @@ class OrganisationDashboardPage(OrganisationPage):
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         organisation = self.organisation
         today = timezone.localdate()
-        drafts = footprints_owned_by(organisation=organisation).filter(
+        drafts = _links(footprints_owned_by(organisation=organisation)).filter(
             status__in=(FootprintStatus.DRAFT, FootprintStatus.REJECTED)
         )
-        in_review = footprints_owned_by(organisation=organisation, status=FootprintStatus.IN_REVIEW)
+        in_review = _links(
+            footprints_owned_by(organisation=organisation, status=FootprintStatus.IN_REVIEW)
+        )
         requests_open = requests_received_by(supplier=organisation, status=RequestStatus.OPEN)
         due_soon = requests_open.filter(due_date__lte=today + timedelta(days=DUE_SOON_DAYS))
         unread = notifications_visible_to(organisation=organisation, unread=True)
@@ -57,3 +60,22 @@ class OrganisationDashboardPage(OrganisationPage):
             due_soon_days=DUE_SOON_DAYS,
         )
         return render(request, "web/dashboard.html", context)
+
+
+def _links(footprints: QuerySet[Footprint]) -> QuerySet[Footprint]:
+    """What a link to a footprint shows (product, CN code, period, status): no precursors,
+    evidence or validation runs, no calculation or signed document."""
+    return (
+        footprints.select_related(None)
+        .select_related("product")
+        .prefetch_related(None)
+        .only(
+            "id",
+            "status",
+            "period_start",
+            "period_end",
+            "created_at",
+            "product__name",
+            "product__cn_code",
+        )
+    )

@@ -53,6 +53,18 @@ from suppliers.validation.runs import footprint_revalidate
 
 #: Footprints per page of the list.
 PAGE_SIZE = 50
+#: What the list reads of each footprint.
+LIST_COLUMNS = (
+    "id",
+    "status",
+    "period_start",
+    "period_end",
+    "see_total",
+    "created_at",
+    "product__name",
+    "product__cn_code",
+    "installation__name",
+)
 
 
 def _detail(page: OrganisationPage, footprint: Footprint) -> HttpResponseBase:
@@ -96,10 +108,15 @@ class FootprintListPage(OrganisationPage):
         if status not in FootprintStatus.values:
             status = ""
         number = request.GET.get("page", "1")
-        paginator = Paginator(
-            footprints_owned_by(organisation=self.organisation, status=status or None),
-            PAGE_SIZE,
+        footprints = (
+            footprints_owned_by(organisation=self.organisation, status=status or None)
+            # The columns the list shows: not the calculation, the signed document or the
+            # preceding version (each a large row of its own).
+            .select_related(None)
+            .select_related("product", "installation")
+            .only(*LIST_COLUMNS)
         )
+        paginator = Paginator(footprints, PAGE_SIZE)
         page = paginator.get_page(int(number) if number.isascii() and number.isdigit() else 1)
         context = self.get_context_data(
             page_obj=page,
@@ -223,6 +240,10 @@ class _FootprintFormPage(FootprintPage):
     role_map = {"GET": WRITER_ROLES, "POST": WRITER_ROLES}
     current: Footprint | None = None
 
+    def footprints(self) -> QuerySet[Footprint]:
+        # The form shows the draft's precursors; not its evidence or validation runs.
+        return super().footprints().prefetch_related(None).prefetch_related("precursors")
+
     def form(self, data: Any = None, initial: dict[str, Any] | None = None) -> FootprintForm:
         rows = len(self.current.precursors.all()) if self.current is not None else 0
         if data is not None:
@@ -231,10 +252,14 @@ class _FootprintFormPage(FootprintPage):
                 rows += 1
         else:
             rows += SPARE_PRECURSOR_ROWS
+        # Only what a precursor's choice of footprint shows: product name and year (hundreds
+        # of them; the whole rows carry the calculation and the signed document).
         published = (
             footprints_owned_by(organisation=self.organisation, status=FootprintStatus.PUBLISHED)
+            .select_related(None)
             .select_related("product")
             .prefetch_related(None)
+            .only("id", "period_start", "product__name")
         )
         return FootprintForm(
             data,
