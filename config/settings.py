@@ -367,10 +367,12 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "cbam")
 CELERY_DB_REUSE_MAX = _env_int("CELERY_DB_REUSE_MAX", 1000)
 
 # --- Validation --------------------------------------------------------------------------------
-# The certificate price the "default value must be used" decisions price their cost at (EUR per
-# certificate). The 2026 price is the quarterly average of EU ETS auction prices (Reg. 2023/956
-# Art. 21 as amended by 2025/2083); set this to the latest published average. 75 EUR is an
-# illustrative figure in the 70-80 EUR range of EU ETS prices in 2025 (DOMAIN.md).
+# The certificate price ASSUMED where none is published (EUR per certificate), always labelled as
+# an assumption in what it prices: the published prices are reference data
+# (reference/data/certificate-prices-ir2025-2548.csv; declarations use the price of each
+# shipment's quarter, exposure the last published one). The "default value must be used"
+# decisions still price their cost at this figure. 75 EUR is an illustrative figure in the
+# 70-80 EUR range of EU ETS prices in 2025 (DOMAIN.md).
 CBAM_CERTIFICATE_PRICE_EUR = os.environ.get("CBAM_CERTIFICATE_PRICE_EUR", "75.00")
 DECISION_REFRESH_INTERVAL_SECONDS = _env_int("DECISION_REFRESH_INTERVAL_SECONDS", 60)
 # Validation: how many runs of a batch one work row validates (in one transaction).
