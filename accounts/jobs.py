@@ -30,7 +30,11 @@ def send_password_reset_email(job: Job) -> dict[str, Any]:
     """Email a password-reset link; a mail server that is down is retried with backoff."""
     raw_token = decrypt(job.payload["token_encrypted"]).decode()
     try:
-        sent = password_reset_email_send(token_id=job.payload["token_id"], raw_token=raw_token)
+        sent = password_reset_email_send(
+            token_id=job.payload["token_id"],
+            raw_token=raw_token,
+            language=job.payload.get("language", ""),
+        )
     except (smtplib.SMTPException, OSError) as exc:
         raise TransientJobError(f"mail server: {exc}") from exc
     return {"sent": sent}

@@ -17,7 +17,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from accounts.audit import Actor, audit_record
@@ -119,16 +119,28 @@ def password_reset_request(*, email: str, ip_address: str | None = None) -> None
         # Sent by a worker, retried if the mail server is down; the token travels encrypted.
         job_create(
             kind="accounts.send_password_reset_email",
-            payload={"token_id": str(token.pk), "token_encrypted": encrypt(raw_token.encode())},
+            payload={
+                "token_id": str(token.pk),
+                "token_encrypted": encrypt(raw_token.encode()),
+                # The language of the page the person asked from (their setting wins).
+                "language": translation.get_language() or settings.LANGUAGE_CODE,
+            },
         )
 
 
-def password_reset_email_send(*, token_id: str, raw_token: str) -> bool:
-    """Send the reset e-mail. Returns False (and sends nothing) when the link no longer works,
+def password_reset_email_send(*, token_id: str, raw_token: str, language: str = "") -> bool:
+    """Send the reset e-mail, in the person's language (their setting, else the language of the
+    page they asked from). Returns False (and sends nothing) when the link no longer works,
     e.g. used or superseded before a worker got to it."""
     token = PasswordResetToken.objects.select_related("user").get(pk=token_id)
     if not _is_usable(token, token.user):
         return False
+    with translation.override(token.user.language or language or settings.LANGUAGE_CODE):
+        _send_reset_mail(token, raw_token)
+    return True
+
+
+def _send_reset_mail(token: PasswordResetToken, raw_token: str) -> None:
     send_mail(
         subject=gettext("Set a new password for CBAM Exchange"),
         message=(
@@ -146,7 +158,6 @@ def password_reset_email_send(*, token_id: str, raw_token: str) -> bool:
         from_email=None,
         recipient_list=[token.user.email],
     )
-    return True
 
 
 def password_reset_token_check(*, raw_token: str) -> PasswordResetToken:

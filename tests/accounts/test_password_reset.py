@@ -357,3 +357,21 @@ def test_two_parallel_uses_of_one_link_set_exactly_one_password(postgres_only, a
     winner = next(o.split(" ", 1)[1] for o in outcomes if o.startswith("302"))
     assert _can_log_in(alice.email, winner)
     assert AuditEvent.objects.filter(action="user.password_reset_completed").count() == 1
+
+
+def test_the_e_mail_is_written_in_the_language_of_the_page_it_was_asked_from(client, db):
+    UserFactory(email="wang@mill.example")
+    client.post(REQUEST_URL, {"email": "wang@mill.example"}, HTTP_ACCEPT_LANGUAGE="zh-CN")
+    _send_emails()
+    (message,) = mail.outbox
+    assert message.subject == "为 CBAM Exchange 设置新密码"
+    assert message.body.startswith(
+        "有人（很可能是您本人）申请为 CBAM Exchange 上的 wang@mill.example"
+    )
+
+
+def test_the_persons_own_language_setting_wins(client, db):
+    UserFactory(email="anna@importer.example", language="en")
+    client.post(REQUEST_URL, {"email": "anna@importer.example"}, HTTP_ACCEPT_LANGUAGE="zh-CN")
+    _send_emails()
+    assert mail.outbox[0].subject == "Set a new password for CBAM Exchange"
