@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from suppliers.pages import catalogue, footprints
+from suppliers.pages import catalogue, footprints, live_check
 
 urlpatterns: list[URLPattern] = [
     path("installations/", catalogue.InstallationListPage.as_view(), name="installations"),
@@ -25,8 +25,14 @@ fp = "footprints/<str:footprint_id>/"
 urlpatterns += [
     path("footprints/", footprints.FootprintListPage.as_view(), name="footprints"),
     path("footprints/new/", footprints.FootprintCreatePage.as_view(), name="footprint-create"),
+    path(
+        "footprints/new/check/",
+        live_check.FootprintCheckPage.as_view(),
+        name="footprint-check-new",
+    ),
     path(fp, footprints.FootprintDetailPage.as_view(), name="footprint"),
     path(f"{fp}edit/", footprints.FootprintEditPage.as_view(), name="footprint-edit"),
+    path(f"{fp}check/", live_check.FootprintCheckPage.as_view(), name="footprint-check"),
     path(
         f"{fp}validation/",
         footprints.ValidationFragmentPage.as_view(),

@@ -4,7 +4,7 @@ through the same input checks (``footprint_preview``), facts and rules."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -35,13 +35,15 @@ class ValidationCrashed(ApplicationError):
 @dataclass(frozen=True)
 class DryRunResult:
     """The findings for a footprint input; ``see`` is the SEE computed (empty when the input
-    could not be computed)."""
+    could not be computed) and ``calculation`` the engine's account of it (figures and
+    provenance, as a saved draft keeps it in ``Footprint.calculation``)."""
 
     status: str  # passed / failed_findings, as a run would end
     rules_version: str
     findings: list[Finding]
     see: dict[str, str]
     decision: DefaultValueDecision | None = None
+    calculation: dict[str, Any] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -49,13 +51,19 @@ class DryRunResult:
 
 
 def validation_dry_run(
-    *, organisation: Organisation, document: Any, parse_error: str | None = None
+    *,
+    organisation: Organisation,
+    document: Any,
+    parse_error: str | None = None,
+    evidence_kinds: frozenset[str] = frozenset(),
 ) -> DryRunResult:
     """Validate a footprint input (the body of ``POST …/footprints/``: product and
     installation ids of ``organisation``, quantities with units, precursors…) as a submission
     would be, without saving anything. Input that cannot be read is a ``CBAM-INPUT-000``
-    finding; ``parse_error`` says the body was not JSON at all."""
+    finding; ``parse_error`` says the body was not JSON at all. ``evidence_kinds``: the kinds
+    of evidence already attached (a draft being edited), which some rules ask for."""
     see: dict[str, str] = {}
+    calculation: dict[str, Any] = {}
     decision: DefaultValueDecision | None = None
     if parse_error is not None:
         findings = input_findings({"": [f"The document is not valid JSON: {parse_error}"]})
@@ -74,7 +82,11 @@ def validation_dry_run(
             document.pop("electricity_factor", None)
         try:
             preview = footprint_preview(organisation=organisation, data=document)
-            ctx = rule_context_unsaved(footprint=preview.footprint, precursors=preview.precursors)
+            ctx = rule_context_unsaved(
+                footprint=preview.footprint,
+                precursors=preview.precursors,
+                evidence_kinds=evidence_kinds,
+            )
             if refused_source in REFUSED_FACTOR_SOURCES:
                 ctx = replace(
                     ctx,
@@ -84,6 +96,7 @@ def validation_dry_run(
             findings = input_findings(exc.extra.get("fields") or {"": [exc.message]})
         else:
             see = dict(ctx.facts.see_as_given)
+            calculation = dict(preview.footprint.calculation or {})
             try:
                 findings = run_rules(ctx)
                 decision = decide(
@@ -106,4 +119,5 @@ def validation_dry_run(
         findings=findings,
         see=see,
         decision=decision,
+        calculation=calculation,
     )
