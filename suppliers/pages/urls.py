@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from suppliers.pages import catalogue, footprints, live_check
+from suppliers.pages import catalogue, footprints, live_check, review
 
 urlpatterns: list[URLPattern] = [
     path("installations/", catalogue.InstallationListPage.as_view(), name="installations"),
@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern] = [
         catalogue.InstallationFormPage.as_view(),
         name="installation-edit",
     ),
+    path("review/", review.ReviewQueuePage.as_view(), name="review"),
     path("products/", catalogue.ProductListPage.as_view(), name="products"),
     path("products/new/", catalogue.ProductFormPage.as_view(), name="product-create"),
     path("products/<str:product_id>/", catalogue.ProductFormPage.as_view(), name="product-edit"),
