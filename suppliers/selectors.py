@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
 
-from accounts.models import Organisation
+from accounts.models import AuditEvent, Organisation
+from suppliers.events import FOOTPRINT_DEPRECATED
 from suppliers.models import EvidenceFile, Footprint, Installation, Product
 from suppliers.validation.selectors import latest_validation_prefetch
 
@@ -56,3 +58,39 @@ def evidence_visible_to(*, organisation: Organisation) -> QuerySet[EvidenceFile]
     return EvidenceFile.objects.filter(footprint__organisation=organisation).order_by(
         "uploaded_at", "id"
     )
+
+
+@dataclass(frozen=True)
+class FootprintVersion:
+    """One version of a footprint's chain of corrections, with the reason it was deprecated
+    (as the deprecation recorded it; "" when none was given or it is not deprecated)."""
+
+    footprint: Footprint
+    number: int
+    deprecation_reason: str
+
+
+def footprint_versions(
+    *, organisation: Organisation, footprint: Footprint
+) -> list[FootprintVersion]:
+    """Every version of ``footprint``'s lineage (the footprint it corrects, the corrections
+    made of it, and theirs), oldest first, numbered from 1: two queries."""
+    versions = list(
+        Footprint.objects.filter(organisation=organisation, lineage=footprint.lineage)
+        .select_related("published_by")
+        .order_by("created_at", "id")
+    )
+    deprecated = [str(v.pk) for v in versions if v.deprecated_at is not None]
+    reasons: dict[str, str] = {}
+    if deprecated:
+        for event in AuditEvent.objects.filter(
+            organisation=organisation,
+            action=FOOTPRINT_DEPRECATED,
+            object_type=Footprint._meta.label_lower,
+            object_id__in=deprecated,
+        ).order_by("created_at", "id"):
+            reasons[event.object_id] = str((event.after or {}).get("reason", ""))
+    return [
+        FootprintVersion(footprint=v, number=n, deprecation_reason=reasons.get(str(v.pk), ""))
+        for n, v in enumerate(versions, start=1)
+    ]

@@ -34,6 +34,7 @@ from suppliers.models import (
 from suppliers.pages.footprint_form import LABELS, SPARE_PRECURSOR_ROWS, FootprintForm
 from suppliers.pages.forms import field_name
 from suppliers.selectors import (
+    footprint_versions,
     footprints_owned_by,
     installations_visible_to,
     products_visible_to,
@@ -157,6 +158,7 @@ class FootprintDetailPage(FootprintPage):
                 if a.offered(self, footprint) and not (four_eyes and a.is_review)
             ],
             four_eyes=four_eyes,
+            versions=footprint_versions(organisation=self.organisation, footprint=footprint),
             decision=decision,
             can_add_evidence=footprint.status == FootprintStatus.DRAFT
             and self.role in WRITER_ROLES,

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from suppliers.pages import catalogue, footprints, live_check, review
+from suppliers.pages import catalogue, downloads, footprints, live_check, review
 
 urlpatterns: list[URLPattern] = [
     path("installations/", catalogue.InstallationListPage.as_view(), name="installations"),
@@ -41,6 +41,12 @@ urlpatterns += [
     ),
     path(f"{fp}evidence/", footprints.EvidencePage.as_view(), name="footprint-evidence"),
     path(f"{fp}document/", footprints.DocumentPage.as_view(), name="footprint-document"),
+    path(f"{fp}signature/", downloads.SignaturePage.as_view(), name="footprint-signature"),
+    path(
+        "evidence/<str:evidence_id>/",
+        downloads.EvidenceDownloadPage.as_view(),
+        name="evidence-download",
+    ),
     *(
         path(
             f"{fp}{action.url_name.removeprefix('footprint-')}/",

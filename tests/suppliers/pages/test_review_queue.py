@@ -12,23 +12,10 @@ from django.utils import timezone
 from suppliers.models import Footprint, FootprintStatus
 from tests.factories import FootprintFactory
 from tests.suppliers.conftest import Producer
-from tests.suppliers.pages.conftest import EN, ZH, client_of, page_url
+from tests.suppliers.pages.conftest import EN, ZH, client_of, page_url, published
 from tests.suppliers.pages.test_footprint_pages import with_finding
 
 pytestmark = pytest.mark.django_db
-
-
-def published(producer: Producer, **fields) -> Footprint:
-    return FootprintFactory(
-        organisation=producer.organisation,
-        product=producer.product,
-        installation=producer.installation,
-        status=FootprintStatus.PUBLISHED,
-        signed_document=b"{}",
-        signature="header..signature",
-        inputs_as_entered={"activity_level": {"value": "1000", "unit": "t"}},
-        **fields,
-    )
 
 
 def in_review(producer: Producer, submitted_days_ago: int, **fields) -> Footprint:
@@ -50,7 +37,9 @@ def correction(producer: Producer, submitted_days_ago: int) -> Footprint:
     return in_review(
         producer,
         submitted_days_ago,
-        preceding=published(producer),
+        preceding=published(
+            producer, inputs_as_entered={"activity_level": {"value": "1000", "unit": "t"}}
+        ),
         activity_level_t=1200,
         inputs_as_entered={"activity_level": {"value": "1200", "unit": "t"}},
         see_direct="1.50000",
