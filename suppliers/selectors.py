@@ -8,6 +8,10 @@ from datetime import date
 from django.db.models import QuerySet
 
 from accounts.models import AuditEvent, Organisation
+from cbam.cn_codes import normalise_cn_code
+from core.text import TextError, clean_text
+from reference.models import CnCode, Dataset
+from reference.selectors import reference_version_valid_on
 from suppliers.events import FOOTPRINT_DEPRECATED
 from suppliers.models import EvidenceFile, Footprint, Installation, Product
 from suppliers.validation.selectors import latest_validation_prefetch
@@ -94,3 +98,31 @@ def footprint_versions(
         FootprintVersion(footprint=v, number=n, deprecation_reason=reasons.get(str(v.pk), ""))
         for n, v in enumerate(versions, start=1)
     ]
+
+
+#: At most this many CN codes answer a search (the list of Annex I has about 570).
+CN_SEARCH_LIMIT = 20
+_CN_SEARCH_WORDS = 8
+
+
+def cn_codes_search(*, text: str, on: date) -> list[CnCode]:
+    """CN codes of the CBAM list valid on ``on`` (Annex I of Reg. 2023/956) matching ``text``:
+    digits (spaces and points allowed) as a code prefix, otherwise every word in the
+    description (English in the reference data: a Chinese word matches nothing). At most
+    ``CN_SEARCH_LIMIT``, in code order; text that is not text (control characters, floods) or
+    no CN list valid on ``on`` finds nothing."""
+    try:
+        cleaned = clean_text(text, max_length=200)
+    except TextError:
+        return []
+    version = reference_version_valid_on(dataset=Dataset.CN_CODES, on=on)
+    if not cleaned or version is None:
+        return []
+    codes = CnCode.objects.filter(version=version)
+    prefix = normalise_cn_code(cleaned)
+    if prefix.isascii() and prefix.isdigit():
+        codes = codes.filter(cn_code__startswith=prefix[:8])
+    else:
+        for word in cleaned.split()[:_CN_SEARCH_WORDS]:
+            codes = codes.filter(description__icontains=word)
+    return list(codes.order_by("cn_code")[:CN_SEARCH_LIMIT])

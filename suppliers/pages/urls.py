@@ -19,6 +19,8 @@ urlpatterns: list[URLPattern] = [
     path("review/", review.ReviewQueuePage.as_view(), name="review"),
     path("products/", catalogue.ProductListPage.as_view(), name="products"),
     path("products/new/", catalogue.ProductFormPage.as_view(), name="product-create"),
+    path("products/cn-codes/", catalogue.CnCodeSearchPage.as_view(), name="cn-code-search"),
+    path("products/routes/", catalogue.ProductRoutesPage.as_view(), name="product-routes"),
     path("products/<str:product_id>/", catalogue.ProductFormPage.as_view(), name="product-edit"),
 ]
 

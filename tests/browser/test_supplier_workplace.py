@@ -129,11 +129,16 @@ def test_a_preparer_enters_a_footprint_in_chinese_and_a_reviewer_publishes_it(
     assert "118.18" in page.locator("table").inner_text()
     check_page(page, visit)
 
-    # A product, its CN code typed with spaces.
+    # A product, its CN code found by searching the CN list.
     page.click("header nav >> text=产品")
     page.click("text=新建产品")
     page.fill("#id_name", "热轧卷板")
-    page.fill("#id_cn_code", "7208 39 00")
+    page.fill("#cn-search", "热轧")  # the CN descriptions are English: nothing found
+    expect(page.locator("#cn-no-results")).to_be_visible()
+    page.fill("#cn-search", "7208 39")
+    page.click("text=使用 7208 39 00")
+    expect(page.locator("#id_cn_code")).to_have_value("72083900")
+    assert page.locator("#product-category").inner_text() == "货物类别: Iron or steel products"
     page.check("text=唐山钢铁厂")
     check_page(page, visit)
     page.click("main form button[type=submit]")
