@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 
 from accounts.models import Organisation
+from cbam.messages import gettext_noop
 from core.errors import ApplicationError, ValidationFailed
 from suppliers.calculations.default_value_decision import (
     DefaultValueDecision,
@@ -66,10 +67,18 @@ def validation_dry_run(
     calculation: dict[str, Any] = {}
     decision: DefaultValueDecision | None = None
     if parse_error is not None:
-        findings = input_findings({"": [f"The document is not valid JSON: {parse_error}"]})
+        findings = input_findings(
+            {"": [gettext_noop("The document is not valid JSON: %(error)s", error=parse_error)]}
+        )
     elif not isinstance(document, dict):
         findings = input_findings(
-            {"": ["Expected a JSON object: the footprint input, as for POST …/footprints/."]}
+            {
+                "": [
+                    gettext_noop(
+                        "Expected a JSON object: the footprint input, as for POST …/footprints/."
+                    )
+                ]
+            }
         )
     else:
         # A refused electricity source (green certificates, guarantees of origin) is stopped at
@@ -108,8 +117,11 @@ def validation_dry_run(
                 )
             except RuleCrashed as exc:
                 raise ValidationCrashed(
-                    f"Rule {exc.code} failed unexpectedly; nothing was validated. This is a fault "
-                    "of the platform: please report it with this message.",
+                    gettext_noop(
+                        "Rule %(rule)s failed unexpectedly; nothing was validated. This is a fault "
+                        "of the platform: please report it with this message.",
+                        rule=exc.code,
+                    ),
                     extra={"rule": exc.code},
                 ) from exc
     errors = any(f.severity == "error" for f in findings)
