@@ -225,3 +225,14 @@ def test_the_live_check_costs_the_same_queries_for_more_precursor_rows(
     with django_assert_num_queries(len(first.captured_queries)):
         check(preparer, producer, three, EN)
     assert len(first.captured_queries) == QUERIES
+
+
+def test_editing_a_draft_checks_it_at_its_own_address(producer, preparer):
+    preparer.post(page_url(producer, "footprints/new/"), form_data(producer), **EN)
+    footprint = Footprint.objects.get()
+
+    html = preparer.get(page_url(producer, f"footprints/{footprint.pk}/edit/"), **EN)
+
+    assert f'hx-post="{page_url(producer, f"footprints/{footprint.pk}/check/")}"' in (
+        html.content.decode()
+    )

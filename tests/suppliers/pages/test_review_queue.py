@@ -170,3 +170,17 @@ def test_the_queue_costs_a_fixed_number_of_queries(producer, django_assert_num_q
 
     assert html.count('class="card review-item"') == 5
     assert html.count('<td class="num">1,200 t</td>') == 3
+
+
+def test_the_footprints_page_gives_the_reason_instead_of_the_review_buttons(producer):
+    own = in_review(producer, 1, created_by=producer.users["reviewer"])
+    reviewer = client_of(producer.users["reviewer"])
+
+    html = reviewer.get(page_url(producer, f"footprints/{own.pk}/"), **EN).content.decode()
+
+    assert (
+        '<p class="errors" role="note" id="four-eyes">Four eyes: you prepared or submitted this '
+        "footprint, so another reviewer must approve or reject it.</p>"
+    ) in html
+    assert "/approve/" not in html
+    assert "/reject/" not in html
