@@ -14,6 +14,9 @@ template the engine can produce is listed.
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
 from django.utils.translation import gettext, gettext_noop
 
 from cbam.messages import Message
@@ -36,6 +39,69 @@ ENGINE_TEMPLATES: tuple[str, ...] = (
     gettext_noop("%(value)s is too small; expected 0 or a number of at least %(smallest)s"),
     gettext_noop("%(value)s has more than %(digits)s significant digits; round it"),
 )
+
+
+#: The engine's calculation problems (``cbam.validation``, ``cbam.defaults``: plain English,
+#: written before messages were translatable), as templates of their exact English. A problem
+#: the services pass on goes through :func:`engine_message`, which recognises it and makes it
+#: a ``Message``; text no template reproduces exactly stays as it is. Once the engine marks
+#: these itself (``cbam.messages.gettext_noop``), this list goes.
+ENGINE_PROBLEMS: tuple[str, ...] = (
+    gettext_noop("must be greater than zero (it is the SEE denominator)"),
+    gettext_noop("must not be negative (got %(value)s)"),
+    gettext_noop(
+        "unknown CN code %(code)s: expected the 8 digits of the Combined Nomenclature, "
+        "e.g. 72085120"
+    ),
+    gettext_noop("CN code %(code)s is not a CBAM good (Annex I of Reg. 2023/956)"),
+    gettext_noop(
+        "no default value for CN %(code)s (%(where)s) in IR 2025/2621 Annex I; give actual "
+        "see_direct (and see_indirect)"
+    ),
+    gettext_noop("%(country)s or Other countries"),
+    gettext_noop("Other countries"),
+    gettext_noop(
+        "no default grid factor for %(country)s nor OTHER (IR 2025/2621 Annex II); give "
+        "electricity_factor_tco2_per_mwh"
+    ),
+    gettext_noop("give either attributed_indirect_tco2e or electricity_mwh (× factor), not both"),
+    gettext_noop(
+        "electricity_factor_tco2_per_mwh needs the electricity consumed (electricity_mwh)"
+    ),
+)
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+@cache
+def _engine_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    patterns = []
+    for template in ENGINE_PROBLEMS:
+        parts = _PLACEHOLDER.split(template)
+        # split gives text, name, text, name, …: text escaped, each name a lazy group.
+        regex = "".join(
+            re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)"
+            for index, part in enumerate(parts)
+        )
+        patterns.append((template, re.compile(f"^{regex}$", re.S)))
+    return tuple(patterns)
+
+
+def engine_message(text: str) -> str:
+    """``text``, a problem of the engine, as a ``Message`` a page can say in its language (its
+    parameters too, when one is itself such a text); ``text`` unchanged when no template of
+    :data:`ENGINE_PROBLEMS` makes exactly that English."""
+    if isinstance(text, Message):
+        return text
+    for template, pattern in _engine_patterns():
+        match = pattern.match(text)
+        if match is None:
+            continue
+        params = {name: engine_message(value) for name, value in match.groupdict().items()}
+        message = Message(template, params)
+        if message == text:
+            return message
+    return text
 
 
 def localise(text: str) -> str:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
 
-from accounts.models import Organisation
+from accounts.models import AuditEvent, Organisation
+from cbam.cn_codes import normalise_cn_code
+from core.text import TextError, clean_text
+from reference.models import CnCode, Dataset
+from reference.selectors import reference_version_valid_on
+from suppliers.events import FOOTPRINT_DEPRECATED
 from suppliers.models import EvidenceFile, Footprint, Installation, Product
 from suppliers.validation.selectors import latest_validation_prefetch
 
@@ -56,3 +62,67 @@ def evidence_visible_to(*, organisation: Organisation) -> QuerySet[EvidenceFile]
     return EvidenceFile.objects.filter(footprint__organisation=organisation).order_by(
         "uploaded_at", "id"
     )
+
+
+@dataclass(frozen=True)
+class FootprintVersion:
+    """One version of a footprint's chain of corrections, with the reason it was deprecated
+    (as the deprecation recorded it; "" when none was given or it is not deprecated)."""
+
+    footprint: Footprint
+    number: int
+    deprecation_reason: str
+
+
+def footprint_versions(
+    *, organisation: Organisation, footprint: Footprint
+) -> list[FootprintVersion]:
+    """Every version of ``footprint``'s lineage (the footprint it corrects, the corrections
+    made of it, and theirs), oldest first, numbered from 1: two queries."""
+    versions = list(
+        Footprint.objects.filter(organisation=organisation, lineage=footprint.lineage)
+        .select_related("published_by")
+        .order_by("created_at", "id")
+    )
+    deprecated = [str(v.pk) for v in versions if v.deprecated_at is not None]
+    reasons: dict[str, str] = {}
+    if deprecated:
+        for event in AuditEvent.objects.filter(
+            organisation=organisation,
+            action=FOOTPRINT_DEPRECATED,
+            object_type=Footprint._meta.label_lower,
+            object_id__in=deprecated,
+        ).order_by("created_at", "id"):
+            reasons[event.object_id] = str((event.after or {}).get("reason", ""))
+    return [
+        FootprintVersion(footprint=v, number=n, deprecation_reason=reasons.get(str(v.pk), ""))
+        for n, v in enumerate(versions, start=1)
+    ]
+
+
+#: At most this many CN codes answer a search (the list of Annex I has about 570).
+CN_SEARCH_LIMIT = 20
+_CN_SEARCH_WORDS = 8
+
+
+def cn_codes_search(*, text: str, on: date) -> list[CnCode]:
+    """CN codes of the CBAM list valid on ``on`` (Annex I of Reg. 2023/956) matching ``text``:
+    digits (spaces and points allowed) as a code prefix, otherwise every word in the
+    description (English in the reference data: a Chinese word matches nothing). At most
+    ``CN_SEARCH_LIMIT``, in code order; text that is not text (control characters, floods) or
+    no CN list valid on ``on`` finds nothing."""
+    try:
+        cleaned = clean_text(text, max_length=200)
+    except TextError:
+        return []
+    version = reference_version_valid_on(dataset=Dataset.CN_CODES, on=on)
+    if not cleaned or version is None:
+        return []
+    codes = CnCode.objects.filter(version=version)
+    prefix = normalise_cn_code(cleaned)
+    if prefix.isascii() and prefix.isdigit():
+        codes = codes.filter(cn_code__startswith=prefix[:8])
+    else:
+        for word in cleaned.split()[:_CN_SEARCH_WORDS]:
+            codes = codes.filter(description__icontains=word)
+    return list(codes.order_by("cn_code")[:CN_SEARCH_LIMIT])

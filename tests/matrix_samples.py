@@ -8,11 +8,13 @@ this table fails the matrix with a message pointing here.
 
 from __future__ import annotations
 
+from django.core.files.base import ContentFile
+
 from accounts.models import Organisation
 from accounts.roles import Role
 from accounts.services.registration import sign_up_token
 from accounts.services.signing_keys import signing_key_active
-from suppliers.models import ValidationBatch, ValidationRun
+from suppliers.models import EvidenceFile, ValidationBatch, ValidationRun
 from tests.exchange.boms.matrix_samples import SAMPLES as BOMS_SAMPLES
 from tests.exchange.declarations.matrix_samples import SAMPLES as DECLARATIONS_SAMPLES
 from tests.exchange.declarations.matrix_samples import VALUE_PARAMS as DECLARATIONS_VALUE_PARAMS
@@ -32,6 +34,19 @@ def _validation_run(org: Organisation) -> str:
     return str(ValidationRun.objects.create(footprint=FootprintFactory(organisation=org)).pk)
 
 
+def _evidence(org: Organisation) -> str:
+    evidence = EvidenceFile.objects.create(
+        footprint=FootprintFactory(organisation=org),
+        kind="verification",
+        file=ContentFile(b"%PDF-1.4 statement", name="statement.pdf"),
+        original_name="statement.pdf",
+        content_type="application/pdf",
+        size_bytes=18,
+        sha256="0" * 64,
+    )
+    return str(evidence.pk)
+
+
 def _validation_batch(org: Organisation) -> str:
     return str(ValidationBatch.objects.create(organisation=org, total=0).pk)
 
@@ -47,6 +62,7 @@ SAMPLES: dict[str, SampleMaker] = {
     # A sign-up link for an address with no account (the sign-up page is public).
     "sign_up_token": lambda org: sign_up_token(email=f"invited@{org.slug}.example"),
     "run_id": _validation_run,
+    "evidence_id": _evidence,
     "batch_id": _validation_batch,
     # A footprint of another producer that names ``org`` as its verifier, in review.
     "request_id": lambda org: str(

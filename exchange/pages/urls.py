@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from exchange.pages import grants, notifications, requests
+from exchange.pages import footprint_access, grants, notifications, requests
 
 urlpatterns: list[URLPattern] = [
     # The supplier's inbox of footprint requests.
@@ -31,6 +31,12 @@ urlpatterns: list[URLPattern] = [
     path("grants/", grants.GrantListPage.as_view(), name="grants"),
     path("grants/<uuid:grant_id>/", grants.GrantDetailPage.as_view(), name="grant"),
     path("grants/<uuid:grant_id>/revoke/", grants.GrantRevokePage.as_view(), name="grant-revoke"),
+    # Who can see one of this organisation's footprints (the footprint's page includes it).
+    path(
+        "footprints/<str:footprint_id>/access/",
+        footprint_access.FootprintAccessPage.as_view(),
+        name="footprint-access",
+    ),
     # Notifications.
     path("notifications/", notifications.NotificationListPage.as_view(), name="notifications"),
     path(

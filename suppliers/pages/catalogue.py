@@ -13,23 +13,36 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from accounts.pages.base import OrganisationPage
 from accounts.roles import ALL_ROLES, WRITER_ROLES
+from cbam.cn_codes import is_cn_code, normalise_cn_code
 from cbam.numbers import Bounds, NumberError, parse_number
 from core.api.fields import LATITUDE, LONGITUDE
 from core.errors import ValidationFailed
 from core.messages import localise
+from reference.models import GoodsCategory
+from reference.selectors import goods_category_for_cn_code
 from suppliers.models import Installation, Product
 from suppliers.pages.forms import InstallationForm, ProductForm, ServiceForm, lines
-from suppliers.selectors import installations_visible_to, products_visible_to
+from suppliers.selectors import (
+    CN_SEARCH_LIMIT,
+    cn_codes_search,
+    installations_visible_to,
+    products_visible_to,
+)
 from suppliers.services.catalogue import (
     installation_create,
     installation_update,
     product_create,
     product_update,
 )
+
+#: The goods categories' "route" when there is nothing to choose (reference data).
+ALL_ROUTES = "All production routes"
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -145,6 +158,60 @@ class InstallationFormPage(_CatalogueFormPage):
         return installation_update(actor=self.actor, installation=self.obj, data=data)
 
 
+def category_of(cn_code: str) -> GoodsCategory | None:
+    """The goods category of a CN code as typed (spaces, points, TARIC), today; None when it
+    is not a code of the CBAM list."""
+    code = normalise_cn_code(cn_code.strip())
+    if not is_cn_code(code):
+        return None
+    return goods_category_for_cn_code(cn_code=code, on=timezone.localdate())
+
+
+def product_form(page: OrganisationPage, data: Any, *, cn_code: str, **kwargs: Any) -> ProductForm:
+    """The product form with the production routes of the CN code's goods category to choose
+    from, its CN code field asking for them again when it changes (htmx)."""
+    category = category_of(cn_code)
+    routes = [r for r in (category.production_routes if category else []) if r != ALL_ROUTES]
+    form = ProductForm(data, routes=routes, **kwargs)
+    form.category = category  # type: ignore[attr-defined]
+    form.fields["cn_code"].widget.attrs.update(
+        {
+            "hx-get": reverse("suppliers-pages:product-routes", args=[page.organisation.slug]),
+            "hx-trigger": "change",
+            "hx-target": "#cn-route",
+            "hx-swap": "outerHTML",
+        }
+    )
+    return form
+
+
+class ProductRoutesPage(OrganisationPage):
+    """GET ``?cn_code=``: the CN code field and the routes of its goods category (htmx swaps
+    them into the product form when a code is typed or chosen from the search)."""
+
+    role_map = {"GET": WRITER_ROLES}
+
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        cn_code = str(request.GET.get("cn_code", ""))[:40]
+        form = product_form(self, {"cn_code": cn_code}, cn_code=cn_code, installations=[])
+        context = self.get_context_data(form=form, category=getattr(form, "category", None))
+        return render(request, "suppliers/pages/product_cn_route.html", context)
+
+
+class CnCodeSearchPage(OrganisationPage):
+    """GET ``?q=``: CN codes of the CBAM list by code prefix or description words (English)."""
+
+    role_map = {"GET": WRITER_ROLES}
+
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        text = str(request.GET.get("q", ""))
+        codes = cn_codes_search(text=text, on=timezone.localdate()) if text.strip() else []
+        context = self.get_context_data(
+            codes=codes, searched=bool(text.strip()), limit=CN_SEARCH_LIMIT
+        )
+        return render(request, "suppliers/pages/cn_search_results.html", context)
+
+
 class ProductListPage(OrganisationPage):
     role_map = {"GET": ALL_ROLES}
 
@@ -167,7 +234,16 @@ class ProductFormPage(_CatalogueFormPage):
 
     def form(self, data: Any = None, initial: dict[str, Any] | None = None) -> ServiceForm:
         installations = installations_visible_to(organisation=self.organisation)
-        return ProductForm(data, initial=initial, installations=installations)
+        cn_code = str((data if data is not None else initial or {}).get("cn_code", ""))
+        return product_form(
+            self, data, initial=initial, installations=installations, cn_code=cn_code
+        )
+
+    def render_form(self, request: HttpRequest, form: ServiceForm) -> Any:
+        context = self.get_context_data(
+            form=form, obj=self.obj, category=getattr(form, "category", None)
+        )
+        return render(request, self.template, context)
 
     def initial(self) -> dict[str, Any]:
         return {} if self.obj is None else ProductForm.initial_of(self.obj)

@@ -58,6 +58,7 @@ LABELS: dict[str, _StrPromise] = {
     "data_quality__comments": gettext_lazy("Comments"),
     "data_quality__valid_until": gettext_lazy("Valid until"),
     "precursors_declared_absent": gettext_lazy("Relevant precursors not used"),
+    "precursors": gettext_lazy("Precursors"),
     "cn_code": gettext_lazy("CN code"),
     "mass_per_t": gettext_lazy("Mass per tonne of product"),
     "country_of_origin": gettext_lazy("Country of origin"),

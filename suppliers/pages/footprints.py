@@ -34,6 +34,7 @@ from suppliers.models import (
 from suppliers.pages.footprint_form import LABELS, SPARE_PRECURSOR_ROWS, FootprintForm
 from suppliers.pages.forms import field_name
 from suppliers.selectors import (
+    footprint_versions,
     footprints_owned_by,
     installations_visible_to,
     products_visible_to,
@@ -48,6 +49,7 @@ from suppliers.services.workflow import (
     footprint_reopen,
     footprint_submit,
     footprint_withdraw,
+    four_eyes_refusal,
 )
 from suppliers.validation.runs import footprint_revalidate
 
@@ -160,16 +162,20 @@ class FootprintDetailPage(FootprintPage):
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         footprint = self.footprint(kwargs["footprint_id"])
         decision = getattr(footprint, "decision", None)
+        four_eyes = review_refusal(self, footprint)
         context = self.get_context_data(
             footprint=footprint,
             run=latest_run(footprint),
             inputs=_inputs_shown(footprint),
             calculation=footprint.calculation or {},
             timeline=_timeline(footprint),
-            actions=[a.button(self, footprint) for a in ACTIONS if a.offered(self, footprint)],
-            four_eyes=footprint.status == FootprintStatus.IN_REVIEW
-            and self.role in REVIEW_ROLES
-            and self.user.pk in (footprint.created_by_id, footprint.submitted_by_id),
+            actions=[
+                a.button(self, footprint)
+                for a in ACTIONS
+                if a.offered(self, footprint) and not (four_eyes and a.is_review)
+            ],
+            four_eyes=four_eyes,
+            versions=footprint_versions(organisation=self.organisation, footprint=footprint),
             decision=decision,
             can_add_evidence=footprint.status == FootprintStatus.DRAFT
             and self.role in WRITER_ROLES,
@@ -177,6 +183,16 @@ class FootprintDetailPage(FootprintPage):
             published=footprint.status in (FootprintStatus.PUBLISHED, FootprintStatus.DEPRECATED),
         )
         return render(request, "suppliers/pages/footprint_detail.html", context)
+
+
+def review_refusal(page: OrganisationPage, footprint: Footprint) -> str:
+    """Why the viewer, a reviewer, may not approve or reject ``footprint`` (the services' four
+    eyes rule, said before the click), in the page's language; "" when they may, or when no
+    review is open to them anyway."""
+    if page.role not in REVIEW_ROLES or footprint.status not in RejectPage.offered_in:
+        return ""
+    refusal = four_eyes_refusal(user_id=page.user.pk, footprint=footprint)
+    return localise(refusal) if refusal is not None else ""
 
 
 def _inputs_shown(footprint: Footprint) -> list[dict[str, Any]]:
@@ -337,6 +353,8 @@ class FootprintActionPage(FootprintPage):
     #: "" (none), "optional" or "required": a comment box beside the button.
     comment: ClassVar[str] = ""
     danger: ClassVar[bool] = False
+    #: A reviewer's decision, refused by four eyes to whoever prepared or submitted it.
+    is_review: ClassVar[bool] = False
 
     def perform(self, footprint: Footprint, comment: str) -> Footprint | Any:
         raise NotImplementedError
@@ -361,13 +379,20 @@ class FootprintActionPage(FootprintPage):
             result = self.perform(footprint, comment)
         except TextError as exc:
             messages.error(request, localise(exc.message))
-            return _detail(self, footprint)
+            return self.back(request, footprint)
         except ApplicationError as exc:
             for message in error_messages(exc):
                 messages.error(request, message)
-            return _detail(self, footprint)
+            return self.back(request, footprint)
         messages.success(request, str(self.done))
-        return _detail(self, result if isinstance(result, Footprint) else footprint)
+        return self.back(request, result if isinstance(result, Footprint) else footprint)
+
+    def back(self, request: HttpRequest, footprint: Footprint) -> HttpResponseBase:
+        """Where the button was pressed: the review queue (``back=review``) or the footprint's
+        page."""
+        if request.POST.get("back") == "review":
+            return redirect("suppliers-pages:review", org_slug=self.organisation.slug)
+        return _detail(self, footprint)
 
 
 class SubmitPage(FootprintActionPage):
@@ -420,6 +445,7 @@ class ApprovePage(FootprintActionPage):
     label = gettext_lazy("Approve")
     done = gettext_lazy("Approved: it can be published now.")
     comment = "optional"
+    is_review = True
 
     def perform(self, footprint: Footprint, comment: str) -> Footprint:
         return footprint_approve(actor=self.actor, footprint=footprint, comment=comment)
@@ -433,6 +459,7 @@ class RejectPage(FootprintActionPage):
     done = gettext_lazy("Rejected: the preparer sees your comment.")
     comment = "required"
     danger = True
+    is_review = True
 
     def perform(self, footprint: Footprint, comment: str) -> Footprint:
         return footprint_reject(actor=self.actor, footprint=footprint, comment=comment)

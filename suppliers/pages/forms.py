@@ -151,11 +151,13 @@ class ProductForm(ServiceForm):
         ),
         max_length=20,
     )
-    production_route = forms.CharField(
+    production_route = forms.ChoiceField(
         label=gettext_lazy("Production route"),
-        help_text=gettext_lazy("One of the routes of the product's goods category, if any"),
+        help_text=gettext_lazy(
+            "The routes of the goods category of the CN code (reference data); none to choose "
+            "when the category has one route for all"
+        ),
         required=False,
-        max_length=100,
     )
     benchmark_route = forms.CharField(
         label=gettext_lazy("Benchmark route"),
@@ -175,11 +177,26 @@ class ProductForm(ServiceForm):
         required=False,
     )
 
-    def __init__(self, *args: Any, installations: Iterable[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, installations: Iterable[Any], routes: Iterable[str] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["installations"]
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = [(str(i.pk), f"{i.name} · {i.name_latin}") for i in installations]
+        route = self.fields["production_route"]
+        assert isinstance(route, forms.ChoiceField)
+        options = list(routes)
+        # A route saved earlier that the category no longer lists stays visible (the service
+        # says what is wrong with it when the form is saved).
+        current = (
+            self.text("production_route")
+            if self.is_bound
+            else self.initial.get("production_route", "")
+        )
+        if current and current not in options:
+            options.append(current)
+        route.choices = [("", "—"), *((r, route_label(r)) for r in options)]
 
     @staticmethod
     def initial_of(product: Any) -> dict[str, Any]:
@@ -191,6 +208,28 @@ class ProductForm(ServiceForm):
             "installations": [str(i.pk) for i in product.installations.all()],
             "identifiers": "\n".join(product.identifiers or []),
         }
+
+
+#: The production routes of the reference data (goods categories), for their labels.
+ROUTE_LABELS: dict[str, Any] = {
+    "Basic oxygen steelmaking": gettext_lazy("Basic oxygen steelmaking"),
+    "Electric arc furnace": gettext_lazy("Electric arc furnace"),
+    "Blast furnace route": gettext_lazy("Blast furnace route"),
+    "Smelting reduction": gettext_lazy("Smelting reduction"),
+    "Steam reforming and partial oxidation": gettext_lazy("Steam reforming and partial oxidation"),
+    "Electrolysis of water": gettext_lazy("Electrolysis of water"),
+    "Chlor-alkali electrolysis": gettext_lazy("Chlor-alkali electrolysis"),
+    "Haber-Bosch w/ steam reforming": gettext_lazy("Haber-Bosch with steam reforming"),
+    "Haber-Bosch w/ gasification": gettext_lazy("Haber-Bosch with gasification"),
+    "Primary (electrolytic) smelting": gettext_lazy("Primary (electrolytic) smelting"),
+    "Secondary melting (recycling)": gettext_lazy("Secondary melting (recycling)"),
+}
+
+
+def route_label(route: str) -> str:
+    """A route as shown: in the page's language, the reference data's name beside it."""
+    label = ROUTE_LABELS.get(route)
+    return route if label is None or str(label) == route else f"{label} ({route})"
 
 
 _INDEX = re.compile(r"\[(\d+)\]")

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from suppliers.pages import catalogue, footprints
+from suppliers.pages import catalogue, downloads, footprints, live_check, review
 
 urlpatterns: list[URLPattern] = [
     path("installations/", catalogue.InstallationListPage.as_view(), name="installations"),
@@ -16,8 +16,11 @@ urlpatterns: list[URLPattern] = [
         catalogue.InstallationFormPage.as_view(),
         name="installation-edit",
     ),
+    path("review/", review.ReviewQueuePage.as_view(), name="review"),
     path("products/", catalogue.ProductListPage.as_view(), name="products"),
     path("products/new/", catalogue.ProductFormPage.as_view(), name="product-create"),
+    path("products/cn-codes/", catalogue.CnCodeSearchPage.as_view(), name="cn-code-search"),
+    path("products/routes/", catalogue.ProductRoutesPage.as_view(), name="product-routes"),
     path("products/<str:product_id>/", catalogue.ProductFormPage.as_view(), name="product-edit"),
 ]
 
@@ -25,8 +28,14 @@ fp = "footprints/<str:footprint_id>/"
 urlpatterns += [
     path("footprints/", footprints.FootprintListPage.as_view(), name="footprints"),
     path("footprints/new/", footprints.FootprintCreatePage.as_view(), name="footprint-create"),
+    path(
+        "footprints/new/check/",
+        live_check.FootprintCheckPage.as_view(),
+        name="footprint-check-new",
+    ),
     path(fp, footprints.FootprintDetailPage.as_view(), name="footprint"),
     path(f"{fp}edit/", footprints.FootprintEditPage.as_view(), name="footprint-edit"),
+    path(f"{fp}check/", live_check.FootprintCheckPage.as_view(), name="footprint-check"),
     path(
         f"{fp}validation/",
         footprints.ValidationFragmentPage.as_view(),
@@ -34,6 +43,12 @@ urlpatterns += [
     ),
     path(f"{fp}evidence/", footprints.EvidencePage.as_view(), name="footprint-evidence"),
     path(f"{fp}document/", footprints.DocumentPage.as_view(), name="footprint-document"),
+    path(f"{fp}signature/", downloads.SignaturePage.as_view(), name="footprint-signature"),
+    path(
+        "evidence/<str:evidence_id>/",
+        downloads.EvidenceDownloadPage.as_view(),
+        name="evidence-download",
+    ),
     *(
         path(
             f"{fp}{action.url_name.removeprefix('footprint-')}/",

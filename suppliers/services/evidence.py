@@ -8,8 +8,10 @@ from typing import Any
 from django.db import transaction
 
 from accounts.audit import Actor, audit_record
+from cbam.messages import gettext_noop
 from core.errors import ValidationFailed
 from suppliers.errors import FootprintImmutable
+from suppliers.messages import status_word
 from suppliers.models import EvidenceFile, EvidenceKind, Footprint, FootprintStatus
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
@@ -21,23 +23,40 @@ def evidence_add(*, actor: Actor, footprint: Footprint, kind: str, upload: Any) 
     """Attach a file to a draft footprint; stored with its SHA-256 digest."""
     errors: dict[str, list[str]] = {}
     if kind not in EvidenceKind.values:
-        errors["kind"] = [f"{kind!r}: expected one of {', '.join(EvidenceKind.values)}."]
+        errors["kind"] = [
+            gettext_noop(
+                "%(kind)s: expected one of %(kinds)s.",
+                kind=repr(kind),
+                kinds=", ".join(EvidenceKind.values),
+            )
+        ]
     if upload is None:
-        errors["file"] = ["Attach the file as multipart form field 'file'."]
+        errors["file"] = [gettext_noop("Attach the file as multipart form field 'file'.")]
     else:
         if upload.size > MAX_EVIDENCE_BYTES:
-            errors["file"] = [f"{upload.size} bytes; the limit is {MAX_EVIDENCE_BYTES} bytes."]
+            errors["file"] = [
+                gettext_noop(
+                    "%(size)s bytes; the limit is %(limit)s bytes.",
+                    size=upload.size,
+                    limit=MAX_EVIDENCE_BYTES,
+                )
+            ]
         elif (upload.content_type or "") not in ACCEPTED_TYPES:
             errors["file"] = [
-                f"{upload.content_type!r} files are not accepted; expected PDF, PNG, JPEG, "
-                "plain text or CSV."
+                gettext_noop(
+                    "%(type)s files are not accepted; expected PDF, PNG, JPEG, plain text or CSV.",
+                    type=repr(upload.content_type),
+                )
             ]
     if errors:
-        raise ValidationFailed("The evidence upload is invalid.", fields=errors)
+        raise ValidationFailed(gettext_noop("The evidence upload is invalid."), fields=errors)
     footprint = Footprint.objects.select_for_update().get(pk=footprint.pk)
     if footprint.status != FootprintStatus.DRAFT:
         raise FootprintImmutable(
-            f"This footprint is {footprint.status}; evidence is added to drafts."
+            gettext_noop(
+                "This footprint is %(status)s; evidence is added to drafts.",
+                status=status_word(footprint.status),
+            )
         )
     digest = hashlib.sha256()
     for chunk in upload.chunks():

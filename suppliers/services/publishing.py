@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.audit import Actor, audit_record
 from accounts.services.signing_keys import document_sign
+from cbam.messages import gettext_noop
 from core.errors import ValidationFailed
 from core.workflows import IllegalTransition
 from suppliers import events
@@ -48,7 +49,10 @@ def footprint_publish(*, actor: Actor, footprint: Footprint) -> Footprint:
         for problem in exc.problems:
             fields.setdefault(problem.path, []).append(problem.message)
         raise ValidationFailed(
-            f"The footprint cannot be published as a PACT document: {exc.message}",
+            gettext_noop(
+                "The footprint cannot be published as a PACT document: %(problem)s",
+                problem=exc.message,
+            ),
             code=exc.code,
             fields=fields,
             extra=exc.extra,
@@ -127,7 +131,10 @@ def footprint_correct(*, actor: Actor, footprint: Footprint) -> Footprint:
     )
     if existing.exists():
         raise IllegalTransition(
-            f"A correction of this footprint is already in progress ({existing.first().pk})."  # type: ignore[union-attr]
+            gettext_noop(
+                "A correction of this footprint is already in progress (%(id)s).",
+                id=existing.first().pk,  # type: ignore[union-attr]
+            )
         )
     copy = Footprint(
         organisation=original.organisation,

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts.audit import Actor, audit_event, audit_record, audit_record_many
 from accounts.models import AuditEvent
-from cbam.messages import gettext_noop
+from cbam.messages import Message, gettext_noop
 from core.errors import ValidationFailed
 from core.workflows import IllegalTransition
 from suppliers import events
@@ -216,16 +216,27 @@ def footprint_validation_move(
     )
 
 
-def _check_four_eyes(actor: Actor, footprint: Footprint) -> None:
-    if actor.user is None:
-        raise FourEyesViolation(gettext_noop("A review is done by a person, not a machine client."))
-    if actor.user.pk in (footprint.created_by_id, footprint.submitted_by_id):
-        raise FourEyesViolation(
-            gettext_noop(
-                "Four eyes: you prepared or submitted this footprint, so another reviewer must "
-                "approve or reject it."
-            )
+def four_eyes_refusal(*, user_id: Any, footprint: Footprint) -> Message | None:
+    """Why the person ``user_id`` (None: a machine client) may not approve or reject
+    ``footprint``, or None when they may: a review is a second person's (four eyes), never that
+    of whoever prepared or submitted it. Pages show it before the click; the review services
+    raise it."""
+    if user_id is None:
+        return gettext_noop("A review is done by a person, not a machine client.")
+    if user_id in (footprint.created_by_id, footprint.submitted_by_id):
+        return gettext_noop(
+            "Four eyes: you prepared or submitted this footprint, so another reviewer must "
+            "approve or reject it."
         )
+    return None
+
+
+def _check_four_eyes(actor: Actor, footprint: Footprint) -> None:
+    refusal = four_eyes_refusal(
+        user_id=actor.user.pk if actor.user is not None else None, footprint=footprint
+    )
+    if refusal is not None:
+        raise FourEyesViolation(refusal)
 
 
 @transaction.atomic

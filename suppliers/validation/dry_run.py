@@ -4,13 +4,14 @@ through the same input checks (``footprint_preview``), facts and rules."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 
 from accounts.models import Organisation
+from cbam.messages import gettext_noop
 from core.errors import ApplicationError, ValidationFailed
 from suppliers.calculations.default_value_decision import (
     DefaultValueDecision,
@@ -35,13 +36,15 @@ class ValidationCrashed(ApplicationError):
 @dataclass(frozen=True)
 class DryRunResult:
     """The findings for a footprint input; ``see`` is the SEE computed (empty when the input
-    could not be computed)."""
+    could not be computed) and ``calculation`` the engine's account of it (figures and
+    provenance, as a saved draft keeps it in ``Footprint.calculation``)."""
 
     status: str  # passed / failed_findings, as a run would end
     rules_version: str
     findings: list[Finding]
     see: dict[str, str]
     decision: DefaultValueDecision | None = None
+    calculation: dict[str, Any] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -49,19 +52,33 @@ class DryRunResult:
 
 
 def validation_dry_run(
-    *, organisation: Organisation, document: Any, parse_error: str | None = None
+    *,
+    organisation: Organisation,
+    document: Any,
+    parse_error: str | None = None,
+    evidence_kinds: frozenset[str] = frozenset(),
 ) -> DryRunResult:
     """Validate a footprint input (the body of ``POST …/footprints/``: product and
     installation ids of ``organisation``, quantities with units, precursors…) as a submission
     would be, without saving anything. Input that cannot be read is a ``CBAM-INPUT-000``
-    finding; ``parse_error`` says the body was not JSON at all."""
+    finding; ``parse_error`` says the body was not JSON at all. ``evidence_kinds``: the kinds
+    of evidence already attached (a draft being edited), which some rules ask for."""
     see: dict[str, str] = {}
+    calculation: dict[str, Any] = {}
     decision: DefaultValueDecision | None = None
     if parse_error is not None:
-        findings = input_findings({"": [f"The document is not valid JSON: {parse_error}"]})
+        findings = input_findings(
+            {"": [gettext_noop("The document is not valid JSON: %(error)s", error=parse_error)]}
+        )
     elif not isinstance(document, dict):
         findings = input_findings(
-            {"": ["Expected a JSON object: the footprint input, as for POST …/footprints/."]}
+            {
+                "": [
+                    gettext_noop(
+                        "Expected a JSON object: the footprint input, as for POST …/footprints/."
+                    )
+                ]
+            }
         )
     else:
         # A refused electricity source (green certificates, guarantees of origin) is stopped at
@@ -74,7 +91,11 @@ def validation_dry_run(
             document.pop("electricity_factor", None)
         try:
             preview = footprint_preview(organisation=organisation, data=document)
-            ctx = rule_context_unsaved(footprint=preview.footprint, precursors=preview.precursors)
+            ctx = rule_context_unsaved(
+                footprint=preview.footprint,
+                precursors=preview.precursors,
+                evidence_kinds=evidence_kinds,
+            )
             if refused_source in REFUSED_FACTOR_SOURCES:
                 ctx = replace(
                     ctx,
@@ -84,6 +105,7 @@ def validation_dry_run(
             findings = input_findings(exc.extra.get("fields") or {"": [exc.message]})
         else:
             see = dict(ctx.facts.see_as_given)
+            calculation = dict(preview.footprint.calculation or {})
             try:
                 findings = run_rules(ctx)
                 decision = decide(
@@ -95,8 +117,11 @@ def validation_dry_run(
                 )
             except RuleCrashed as exc:
                 raise ValidationCrashed(
-                    f"Rule {exc.code} failed unexpectedly; nothing was validated. This is a fault "
-                    "of the platform: please report it with this message.",
+                    gettext_noop(
+                        "Rule %(rule)s failed unexpectedly; nothing was validated. This is a fault "
+                        "of the platform: please report it with this message.",
+                        rule=exc.code,
+                    ),
                     extra={"rule": exc.code},
                 ) from exc
     errors = any(f.severity == "error" for f in findings)
@@ -106,4 +131,5 @@ def validation_dry_run(
         findings=findings,
         see=see,
         decision=decision,
+        calculation=calculation,
     )

@@ -162,12 +162,14 @@ def rule_context_unsaved(
     footprint: Footprint,
     precursors: Sequence[FootprintPrecursor],
     today: date | None = None,
+    evidence_kinds: frozenset[str] = frozenset(),
 ) -> RuleContext:
-    """The same for a footprint built in memory (a dry run): its precursors are given, and it
-    has no evidence files."""
+    """The same for a footprint built in memory (a dry run): its precursors are given, and
+    its evidence is ``evidence_kinds`` (none for an input never saved; a draft's own kinds
+    when it is being edited)."""
     snapshot = reference_snapshot_for(on=footprint.period_end)
     facts = _facts(
-        footprint, precursors=list(precursors), evidence_kinds=frozenset(), snapshot=snapshot
+        footprint, precursors=list(precursors), evidence_kinds=evidence_kinds, snapshot=snapshot
     )
     return RuleContext(facts=facts, snapshot=snapshot, today=today or timezone.localdate())
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 
+from cbam.messages import gettext_noop
 from suppliers.validation.registry import RuleCrashed
 from suppliers.validation.types import SEVERITIES, Finding
 
@@ -44,13 +45,17 @@ def finding_key(finding: Finding) -> str:
 
 def input_findings(problems: dict[str, list[str]]) -> list[Finding]:
     """One ``CBAM-INPUT-000`` error per problem. The detail comes from the input checks, in
-    English; the Chinese message frames it."""
+    English; the Chinese message frames it. ``message_en`` stays a translatable ``Message``
+    (its problem too, when the input layer wrote one), so a page says all of it in its
+    language (``core.messages.localise``)."""
     return [
         Finding(
             code=INPUT_CODE,
             severity="error",
             path=path,
-            message_en=f"This input cannot be read or computed: {message}",
+            message_en=gettext_noop(
+                "This input cannot be read or computed: %(problem)s", problem=message
+            ),
             message_zh=f"无法读取或计算此项输入（{path or '文档'}）：{message}",
             evidence={},
         )

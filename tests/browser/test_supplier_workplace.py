@@ -44,11 +44,40 @@ def worker(live_server: Any, tmp_path: Any) -> Iterator[WorkerGroup]:
             group.kill_all()
 
 
+def tangshan_steel() -> Any:
+    """The producer whose people the journeys follow."""
+    return OrganisationFactory(
+        slug="tangshan-steel",
+        legal_name="唐山钢铁有限公司",
+        legal_name_latin="Tangshan Steel Co., Ltd.",
+        country="CN",
+        kinds=[OrganisationKind.PRODUCER],
+    )
+
+
 def person(organisation: Any, role: str, email: str) -> Any:
     member = MembershipFactory(organisation=organisation, role=role, user__email=email)
     member.user.set_password(PASSWORD)
     member.user.save()
     return member.user
+
+
+def fill_draft(page: Any, direct_emissions: str = "250000") -> None:
+    """The editor's fields for 1 Mt of hot-rolled coil (the catalogue's product and
+    installation) with one own-verified precursor."""
+    page.select_option("#id_product", label="热轧卷板 (72083900)")
+    page.select_option("#id_installation", label="唐山钢铁厂 · Tangshan Steel Works")
+    page.fill("#id_period_start", "2026-01-01")
+    page.fill("#id_period_end", "2026-12-31")
+    page.fill("#id_activity_level", "1000000")
+    page.fill("#id_attributed_direct_emissions", direct_emissions)
+    page.fill("#id_electricity", "90000")
+    page.fill("#id_precursors-0-cn_code", "72071114")
+    page.fill("#id_precursors-0-mass_per_t", "1.05")
+    page.fill("#id_precursors-0-country_of_origin", "CN")
+    page.select_option("#id_precursors-0-see_source", "own_verified")
+    page.fill("#id_precursors-0-see_direct", "1.9")
+    page.fill("#id_precursors-0-see_indirect", "0.3")
 
 
 def open_tab(browser: Any, visit: Visit, locale: str) -> Any:
@@ -72,13 +101,7 @@ def open_tab(browser: Any, visit: Visit, locale: str) -> Any:
 def test_a_preparer_enters_a_footprint_in_chinese_and_a_reviewer_publishes_it(
     page, visit, browser, worker
 ):
-    organisation = OrganisationFactory(
-        slug="tangshan-steel",
-        legal_name="唐山钢铁有限公司",
-        legal_name_latin="Tangshan Steel Co., Ltd.",
-        country="CN",
-        kinds=[OrganisationKind.PRODUCER],
-    )
+    organisation = tangshan_steel()
     preparer = person(organisation, Role.PREPARER, "zhang.wei@example.cn")
     person(organisation, Role.REVIEWER, "li.na@example.cn")
     base = f"{visit.base_url}/o/{organisation.slug}"
@@ -106,11 +129,16 @@ def test_a_preparer_enters_a_footprint_in_chinese_and_a_reviewer_publishes_it(
     assert "118.18" in page.locator("table").inner_text()
     check_page(page, visit)
 
-    # A product, its CN code typed with spaces.
+    # A product, its CN code found by searching the CN list.
     page.click("header nav >> text=产品")
     page.click("text=新建产品")
     page.fill("#id_name", "热轧卷板")
-    page.fill("#id_cn_code", "7208 39 00")
+    page.fill("#cn-search", "热轧")  # the CN descriptions are English: nothing found
+    expect(page.locator("#cn-no-results")).to_be_visible()
+    page.fill("#cn-search", "7208 39")
+    page.click("text=使用 7208 39 00")
+    expect(page.locator("#id_cn_code")).to_have_value("72083900")
+    assert page.locator("#product-category").inner_text() == "货物类别: Iron or steel products"
     page.check("text=唐山钢铁厂")
     check_page(page, visit)
     page.click("main form button[type=submit]")
@@ -122,19 +150,7 @@ def test_a_preparer_enters_a_footprint_in_chinese_and_a_reviewer_publishes_it(
     page.click("header nav >> text=碳足迹")
     check_page(page, visit)
     page.click("text=新建碳足迹")
-    page.select_option("#id_product", label="热轧卷板 (72083900)")
-    page.select_option("#id_installation", label="唐山钢铁厂 · Tangshan Steel Works")
-    page.fill("#id_period_start", "2026-01-01")
-    page.fill("#id_period_end", "2026-12-31")
-    page.fill("#id_activity_level", "1000000")
-    page.fill("#id_attributed_direct_emissions", "250000,5")
-    page.fill("#id_electricity", "90000")
-    page.fill("#id_precursors-0-cn_code", "72071114")
-    page.fill("#id_precursors-0-mass_per_t", "1.05")
-    page.fill("#id_precursors-0-country_of_origin", "CN")
-    page.select_option("#id_precursors-0-see_source", "own_verified")
-    page.fill("#id_precursors-0-see_direct", "1.9")
-    page.fill("#id_precursors-0-see_indirect", "0.3")
+    fill_draft(page, direct_emissions="250000,5")
     page.fill("#id_verification__verifier_name", "Nordic Emissions Verification AB")
     page.fill("#id_verification__accreditation_number", "SWEDAC 1234")
     page.fill("#id_verification__statement_date", "2027-02-15")

@@ -14,12 +14,14 @@ from cbam import (
     compute_see,
     electricity_factor_for,
 )
+from cbam.messages import gettext_noop
 from cbam.numbers import (
     SPECIFIC,
 )
 from cbam.reference import ReferenceSnapshot
 from cbam.rendering import render_see
 from core.errors import ValidationFailed
+from core.messages import engine_message
 from reference.selectors import reference_snapshot_for
 from suppliers.models import (
     ElectricityFactorSource,
@@ -90,7 +92,10 @@ def compute_footprint(
     try:
         calculation = compute_see([good], snapshot)
     except CalculationError as exc:
-        return updates, [{"path": _engine_path(p.path), "message": p.message} for p in exc.problems]
+        return updates, [
+            {"path": _engine_path(p.path), "message": engine_message(p.message)}
+            for p in exc.problems
+        ]
     result = calculation[str(footprint.pk)]
     if result.see_total > SPECIFIC.maximum:
         # The inputs are each in range, but their ratio is not a product's emissions (and
@@ -98,9 +103,12 @@ def compute_footprint(
         return updates, [
             {
                 "path": "activity_level",
-                "message": f"The SEE that results, {result.see_total:.5E} tCO2e/t, is above "
-                f"{SPECIFIC.maximum:,f} tCO2e/t; check the units of the activity level and of "
-                "the emissions.",
+                "message": gettext_noop(
+                    "The SEE that results, %(see)s tCO2e/t, is above %(maximum)s tCO2e/t; "
+                    "check the units of the activity level and of the emissions.",
+                    see=f"{result.see_total:.5E}",
+                    maximum=f"{SPECIFIC.maximum:,f}",
+                ),
             }
         ]
     rendered = render_see(calculation)["goods"][str(footprint.pk)]

@@ -14,6 +14,7 @@ from cbam.messages import gettext_noop
 from core.errors import ValidationFailed
 from reference.selectors import goods_category_for_cn_code
 from suppliers.errors import FootprintImmutable
+from suppliers.messages import status_word
 from suppliers.models import (
     Footprint,
     FootprintPrecursor,
@@ -196,11 +197,15 @@ def footprint_update(*, actor: Actor, footprint: Footprint, data: dict[str, Any]
     footprint = Footprint.objects.select_for_update().get(pk=footprint.pk)
     if footprint.status != FootprintStatus.DRAFT:
         raise FootprintImmutable(
-            f"This footprint is {footprint.status}; only a draft can be edited"
-            + (
-                " (a published footprint is corrected with a new version)."
-                if footprint.status in (FootprintStatus.PUBLISHED, FootprintStatus.DEPRECATED)
-                else "."
+            gettext_noop(
+                "This footprint is %(status)s; only a draft can be edited (a published "
+                "footprint is corrected with a new version).",
+                status=status_word(footprint.status),
+            )
+            if footprint.status in (FootprintStatus.PUBLISHED, FootprintStatus.DEPRECATED)
+            else gettext_noop(
+                "This footprint is %(status)s; only a draft can be edited.",
+                status=status_word(footprint.status),
             )
         )
     before = footprint_summary(footprint)
@@ -226,7 +231,10 @@ def footprint_delete(*, actor: Actor, footprint: Footprint) -> None:
     footprint = Footprint.objects.select_for_update().get(pk=footprint.pk)
     if footprint.status != FootprintStatus.DRAFT:
         raise FootprintImmutable(
-            f"This footprint is {footprint.status}; only a draft can be deleted."
+            gettext_noop(
+                "This footprint is %(status)s; only a draft can be deleted.",
+                status=status_word(footprint.status),
+            )
         )
     audit_record(
         actor=actor,

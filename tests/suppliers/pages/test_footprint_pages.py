@@ -355,6 +355,6 @@ def test_the_footprints_page_costs_a_fixed_number_of_queries(
     url = page_url(producer, f"footprints/{footprint.pk}/")
 
     # session, user, membership, footprint (with people and decision), precursors, evidence,
-    # latest run, its findings
-    with django_assert_num_queries(8):
+    # latest run, its findings, its versions
+    with django_assert_num_queries(9):
         assert preparer.get(url, **EN).status_code == 200

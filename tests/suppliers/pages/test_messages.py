@@ -13,8 +13,9 @@ from django.utils import translation
 from cbam.messages import Message
 from cbam.numbers import SPECIFIC, NumberError, parse_number
 from core.inputs import Parsed
-from core.messages import ENGINE_TEMPLATES, localise
+from core.messages import ENGINE_TEMPLATES, engine_message, localise
 from suppliers.inputs import FOOTPRINT_INPUT
+from tests.suppliers.pages.conftest import ZH, page_url
 
 
 def _templates_marked_in(package: Path) -> set[str]:
@@ -65,3 +66,87 @@ def test_a_problem_of_the_input_layer_nests_the_fields_help_in_the_same_language
 def test_a_plain_text_is_shown_as_it_is():
     with translation.override("zh-hans"):
         assert localise("Draft") == "Draft"
+
+
+# --- The services' and the engine's messages on pages (round 2) ---------------------------
+
+
+def test_every_engine_problem_listed_is_recognised_in_the_engines_own_words():
+    from cbam.defaults import no_default_value_message
+    from cbam.validation import cn_code_problem
+
+    # A code that is not 8 digits is refused before the reference data is looked at.
+    unknown = cn_code_problem("7207", None, "cn_code")  # type: ignore[arg-type]
+    assert unknown is not None
+    texts = [
+        no_default_value_message("72071114", "CN"),
+        no_default_value_message("72071114", None),
+        unknown.message,
+        "must not be negative (got -1.5)",
+        "must be greater than zero (it is the SEE denominator)",
+    ]
+
+    for text in texts:
+        message = engine_message(text)
+        assert isinstance(message, Message), text
+        assert message == text
+
+
+def test_an_engine_problem_reads_in_chinese_with_its_nested_words():
+    from cbam.defaults import no_default_value_message
+
+    message = engine_message(no_default_value_message("72071114", "CN"))
+
+    with translation.override("zh-hans"):
+        assert localise(message) == (
+            "第 2025/2621 号实施条例附件一中没有 CN 72071114（CN 或“其他国家”）的默认值；"
+            "请填写实际的直接（及间接）特定隐含排放"
+        )
+
+
+def test_text_the_engine_did_not_write_stays_as_it_is():
+    assert not isinstance(engine_message("something else entirely"), Message)
+
+
+@pytest.mark.django_db
+def test_a_see_above_the_bound_is_said_at_the_activity_level_in_chinese(producer, preparer):
+    from tests.suppliers.pages.test_footprint_pages import field_errors, form_data
+
+    answer = preparer.post(
+        page_url(producer, "footprints/new/"),
+        form_data(producer, activity_level="1", **{"precursor_rows": "0"}),
+        **ZH,
+    )
+
+    # (250,000 tCO2e + 90,000 MWh × 0.605 tCO2/MWh, the CN grid) / 1 t
+    assert field_errors(answer.content.decode(), "activity_level") == [
+        "计算得出的特定隐含排放为 3.04450E+5 tCO2e/t，超过 10,000 tCO2e/t；"
+        "请核对活动水平和排放量的单位。"
+    ]
+
+
+@pytest.mark.django_db
+def test_an_evidence_refusal_reads_in_chinese_on_the_page_and_in_english_in_the_api(
+    producer, preparer
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import FootprintFactory
+
+    footprint = FootprintFactory(organisation=producer.organisation)
+    url = page_url(producer, f"footprints/{footprint.pk}/")
+    upload = SimpleUploadedFile("a.zip", b"PK", content_type="application/zip")
+
+    answer = preparer.post(f"{url}evidence/", {"kind": "verification", "file": upload}, **ZH)
+    api = producer.api("preparer").post(
+        producer.url(f"footprints/{footprint.pk}/evidence/"),
+        {"kind": "verification", "file": SimpleUploadedFile("a.zip", b"PK", "application/zip")},
+        format="multipart",
+    )
+
+    page = preparer.get(answer["Location"], **ZH).content.decode()
+    assert "证明文件上传无效。" in page
+    assert "不接受 &#x27;application/zip&#x27; 文件；应为 PDF、PNG、JPEG、纯文本或 CSV。" in page
+    assert api.json()["extra"]["fields"]["file"] == [
+        "'application/zip' files are not accepted; expected PDF, PNG, JPEG, plain text or CSV."
+    ]
