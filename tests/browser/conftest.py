@@ -60,9 +60,10 @@ def visit(live_server: Any) -> Visit:
     return Visit(base_url=live_server.url)
 
 
-@pytest.fixture
-def page(browser: Any, visit: Visit) -> Iterator[Any]:
-    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+def new_tab(browser: Any, visit: Visit, locale: str = "en-GB") -> Any:
+    """A person's browser (a context of its own: cookies, language) whose foreign requests,
+    failed subresources and errors are recorded in ``visit`` for :func:`check_page`."""
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
     tab = context.new_page()
     tab.set_default_timeout(15_000)
 
@@ -72,8 +73,8 @@ def page(browser: Any, visit: Visit) -> Iterator[Any]:
             visit.foreign_requests.append(url)
 
     def on_response(response: Any) -> None:
-        # A page answering 400 with its form's errors is right; a missing stylesheet, script,
-        # image or fragment is not.
+        # A missing stylesheet, script, image or fragment is an error; the page itself may
+        # answer 404 or 403 on purpose.
         if response.status >= 400 and response.request.resource_type != "document":
             visit.errors.append(f"{response.status} {response.url}")
 
@@ -85,8 +86,14 @@ def page(browser: Any, visit: Visit) -> Iterator[Any]:
     tab.on("response", on_response)
     tab.on("console", on_console)
     tab.on("pageerror", lambda exc: visit.errors.append(str(exc)))
+    return tab
+
+
+@pytest.fixture
+def page(browser: Any, visit: Visit) -> Iterator[Any]:
+    tab = new_tab(browser, visit)
     yield tab
-    context.close()
+    tab.context.close()
 
 
 def _axe_source() -> str:

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import OrganisationKind, Role
 from suppliers.models import Footprint, FootprintStatus
-from tests.browser.conftest import Visit, check_page, log_in
+from tests.browser.conftest import Visit, check_page, log_in, new_tab, snap
 from tests.core.worker import WorkerGroup, celery_on_redis, redis_test_client, unique_queue
 from tests.factories import MembershipFactory, OrganisationFactory
 
@@ -81,29 +81,17 @@ def fill_draft(page: Any, direct_emissions: str = "250000") -> None:
 
 
 def open_tab(browser: Any, visit: Visit, locale: str) -> Any:
-    """Another person's browser (the ``page`` fixture's checks: foreign requests, errors)."""
-    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    tab.on(
-        "request",
-        lambda r: (
-            None
-            if r.url.startswith((visit.base_url, "data:", "about:"))
-            else visit.foreign_requests.append(r.url)
-        ),
-    )
-    tab.on("console", lambda m: visit.errors.append(m.text) if m.type == "error" else None)
-    tab.on("pageerror", lambda exc: visit.errors.append(str(exc)))
-    return tab
+    """Another person's browser, with the ``page`` fixture's checks."""
+    return new_tab(browser, visit, locale)
 
 
 def test_a_preparer_enters_a_footprint_in_chinese_and_a_reviewer_publishes_it(
-    page, visit, browser, worker
+    page, visit, browser, worker, tmp_path
 ):
     organisation = tangshan_steel()
     preparer = person(organisation, Role.PREPARER, "zhang.wei@example.cn")
     person(organisation, Role.REVIEWER, "li.na@example.cn")
+    person(organisation, Role.ADMIN, "wang.fang@example.cn")
     base = f"{visit.base_url}/o/{organisation.slug}"
 
     # The preparer logs in and works in Chinese.
@@ -146,11 +134,26 @@ def test_a_preparer_enters_a_footprint_in_chinese_and_a_reviewer_publishes_it(
     assert "7208 39 00" in page.locator("table").inner_text()
     check_page(page, visit)
 
-    # A draft footprint, first with a decimal comma: the error is at its field, in Chinese.
+    # A draft footprint: a unit slip caught while typing, a decimal comma caught when saving,
+    # both at their fields, in Chinese.
     page.click("header nav >> text=碳足迹")
     check_page(page, visit)
     page.click("text=新建碳足迹")
-    fill_draft(page, direct_emissions="250000,5")
+    fill_draft(page)
+    # Natural gas typed in thousands of Nm3 although the meter reads Nm3: 1000 times too much.
+    # The live check says so beside the field, in Chinese, before anything is saved.
+    page.select_option("#id_natural_gas_unit", "1000Nm3")
+    page.fill("#id_natural_gas", "40000000")
+    beside_gas = page.locator("#live-natural_gas")
+    expect(beside_gas).to_contain_text("CBAM-UNIT-004")
+    expect(beside_gas).to_contain_text("单位可能混淆")
+    assert not Footprint.objects.exists()
+    check_page(page, visit)
+    snap(page, "footprint-editor-zh")
+    page.select_option("#id_natural_gas_unit", "Nm3")
+    expect(beside_gas).to_have_text("")
+    # Then a decimal comma: refused at its field when saving.
+    page.fill("#id_attributed_direct_emissions", "250000,5")
     page.fill("#id_verification__verifier_name", "Nordic Emissions Verification AB")
     page.fill("#id_verification__accreditation_number", "SWEDAC 1234")
     page.fill("#id_verification__statement_date", "2027-02-15")
@@ -188,11 +191,46 @@ def test_a_preparer_enters_a_footprint_in_chinese_and_a_reviewer_publishes_it(
     reviewer.click("text=Approve")
     assert reviewer.locator("#status").inner_text() == "Approved"
     check_page(reviewer, visit)
-    reviewer.click("text=Publish (sign)")
-    assert reviewer.locator("#status").inner_text() == "Published"
-    assert "Download the signed document (JSON)" in reviewer.content()
-    check_page(reviewer, visit)
     reviewer.context.close()
+
+    # An admin publishes (signs) it, downloads the document and its signature, and checks
+    # them on the public verification page; one changed byte is invalid.
+    admin = open_tab(browser, visit, "en-GB")
+    log_in(admin, visit, "wang.fang@example.cn", PASSWORD)
+    admin.wait_for_url(f"{base}/")
+    admin.goto(f"{base}/footprints/{footprint.pk}/")
+    admin.click("text=Publish (sign)")
+    assert admin.locator("#status").inner_text() == "Published"
+    check_page(admin, visit)
+    snap(admin, "footprint-published-en")
+    with admin.expect_download() as document_download:
+        admin.click("text=Download the signed document (JSON)")
+    with admin.expect_download() as signature_download:
+        admin.click("text=Download its signature (JWS)")
+    document_path = tmp_path / "footprint.json"
+    signature_path = tmp_path / "footprint.jws"
+    document_download.value.save_as(document_path)
+    signature_download.value.save_as(signature_path)
+    footprint.refresh_from_db()
+    assert document_path.read_bytes() == bytes(footprint.signed_document)
+
+    admin.goto(f"{visit.base_url}/verify/")
+    admin.set_input_files("#id_document_file", str(document_path))
+    admin.set_input_files("#id_signature_file", str(signature_path))
+    admin.click("main form button[type=submit]")
+    assert admin.locator("#verdict-h").inner_text() == (
+        "Valid: the document is exactly as it was signed."
+    )
+    check_page(admin, visit)
+    changed = bytearray(document_path.read_bytes())
+    changed[changed.index(b'"status"') + 1] ^= 0x20  # one byte: "status" -> "Status"
+    document_path.write_bytes(bytes(changed))
+    admin.set_input_files("#id_document_file", str(document_path))
+    admin.set_input_files("#id_signature_file", str(signature_path))
+    admin.click("main form button[type=submit]")
+    assert admin.locator("#verdict-h").inner_text() == "Invalid: do not rely on this document."
+    check_page(admin, visit)
+    admin.context.close()
 
     footprint.refresh_from_db()
     assert footprint.status == FootprintStatus.PUBLISHED

@@ -58,6 +58,7 @@ def test_a_reviewer_sees_what_waits_for_review_and_no_drafts(mill):
     html = _client(mill, Role.REVIEWER).get("/o/mill/").content.decode()
     assert '<span class="count">0</span></h2>' in html.split('id="drafts-h"')[1][:80]
     assert '<h2 id="review-h">Waiting for your review <span class="count">2</span></h2>' in html
+    assert 'href="/o/mill/review/"' in html
 
 
 @pytest.mark.parametrize("rows", [1, 8])
