@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import Promise
@@ -52,6 +52,7 @@ from suppliers.services.workflow import (
     four_eyes_refusal,
 )
 from suppliers.validation.runs import footprint_revalidate
+from suppliers.validation.selectors import newest_runs
 
 #: Footprints per page of the list.
 PAGE_SIZE = 50
@@ -117,6 +118,18 @@ class FootprintListPage(OrganisationPage):
             .select_related(None)
             .select_related("product", "installation")
             .only(*LIST_COLUMNS)
+            # Only the newest validation run's status and error count are shown: no
+            # precursors, evidence or findings.
+            .prefetch_related(None)
+            .prefetch_related(
+                Prefetch(
+                    "validation_runs",
+                    queryset=newest_runs().only(
+                        "id", "footprint_id", "status", "error_count", "created_at"
+                    ),
+                    to_attr="latest_validation_runs",
+                )
+            )
         )
         paginator = Paginator(footprints, PAGE_SIZE)
         page = paginator.get_page(int(number) if number.isascii() and number.isdigit() else 1)

@@ -28,18 +28,22 @@ def latest_validation_prefetch() -> Prefetch[Any, Any, Any]:
     """For footprint querysets: each footprint's newest run (with its findings) in
     ``latest_validation_runs`` (a list of at most one), in two queries for any number of
     footprints."""
+    runs = newest_runs().prefetch_related("findings")
+    return Prefetch("validation_runs", queryset=runs, to_attr="latest_validation_runs")
+
+
+def newest_runs() -> QuerySet[ValidationRun]:
+    """Each footprint's newest validation run (one row per footprint), for a ``Prefetch``."""
     newest_first = Window(
         RowNumber(),
         partition_by=[F("footprint_id")],
         order_by=[F("created_at").desc(), F("id").desc()],
     )
-    runs = (
+    return (
         ValidationRun.objects.annotate(newest=newest_first)
         .filter(newest=1)
-        .prefetch_related("findings")
         .order_by("footprint_id")
     )
-    return Prefetch("validation_runs", queryset=runs, to_attr="latest_validation_runs")
 
 
 def validation_batches_visible_to(*, organisation: Organisation) -> QuerySet[ValidationBatch]:

@@ -337,9 +337,8 @@ def test_the_list_filters_by_status_and_costs_the_same_queries_for_many_rows(
         with_finding(FootprintFactory(organisation=producer.organisation, status="in_review"))
     url = page_url(producer, "footprints/?status=in_review")
 
-    # session, user, membership, count, footprints, precursors, evidence, latest runs,
-    # their findings
-    with django_assert_num_queries(9):
+    # session, user, membership, count, footprints, latest runs (status and error count)
+    with django_assert_num_queries(6):
         answer = viewer.get(url, **EN)
 
     html = answer.content.decode()
