@@ -351,11 +351,12 @@ def floor_form(request: HttpRequest, org_slug: str, footprint_id: str = "") -> H
 def floor_review_queue(request: HttpRequest, org_slug: str) -> HttpResponse:
     """The footprints in review (what a review queue shows at the least), as the list."""
     from suppliers.models import Footprint
+    from suppliers.pages.review import REVIEW_PAGE_SIZE
 
     rows = list(
         Footprint.objects.filter(organisation__slug=org_slug, status="in_review")
         .order_by("submitted_at", "id")
-        .values(*LIST_ROW)[:PAGE_SIZE]
+        .values(*LIST_ROW)[:REVIEW_PAGE_SIZE]
     )
     context = {"slug": org_slug, "rows": rows, "pages": 1}
     return HttpResponse(FLOORS.footprint_list.render(context, request))

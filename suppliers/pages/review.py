@@ -24,7 +24,7 @@ from accounts.roles import REVIEW_ROLES
 from suppliers.inputs import QUANTITIES
 from suppliers.models import Footprint, FootprintPrecursor, FootprintStatus
 from suppliers.pages.footprint_form import LABELS
-from suppliers.pages.footprints import PAGE_SIZE, latest_run, review_refusal
+from suppliers.pages.footprints import latest_run, review_refusal
 from suppliers.selectors import footprints_owned_by
 
 
@@ -131,6 +131,11 @@ def _is_number(*values: Any) -> bool:
     return True
 
 
+#: Footprints per page of the queue: each comes with its changes and its approve/reject forms,
+#: and a reviewer works through a few at a time.
+REVIEW_PAGE_SIZE = 20
+
+
 class ReviewQueuePage(OrganisationPage):
     """The footprints in review, oldest submission first."""
 
@@ -146,7 +151,7 @@ class ReviewQueuePage(OrganisationPage):
             .order_by("submitted_at", "created_at", "id")
         )
         number = request.GET.get("page", "1")
-        page = Paginator(queue, PAGE_SIZE).get_page(
+        page = Paginator(queue, REVIEW_PAGE_SIZE).get_page(
             int(number) if number.isascii() and number.isdigit() else 1
         )
         items = [
