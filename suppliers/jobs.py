@@ -6,6 +6,7 @@ from typing import Any
 
 from core.jobs import JobHooks, register_job_handler
 from core.models import Job
+from suppliers.services import eu_template_import  # noqa: F401 - registers its work-row kind
 from suppliers.services.workflow import VALIDATE_JOB
 from suppliers.validation.chunks import validation_chunk_result, validation_runs_execute
 from suppliers.validation.runs import (

@@ -521,3 +521,34 @@ class DefaultValueDecisionRecord(models.Model):
     def __str__(self) -> str:
         use = "actual data" if self.actual_data_allowed else "default value"
         return f"decision for {self.footprint_id}: {use}"
+
+
+class CommunicationTemplateImport(models.Model):
+    """An EU communication template uploaded by an organisation, keyed by the file's SHA-256:
+    the same file again returns ``report`` and writes nothing. ``content`` holds the upload
+    until the work row (``job_id``) has read it; ``report`` is null until then."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="communication_template_imports"
+    )
+    sha256 = models.CharField(max_length=64)
+    file_name = models.CharField(max_length=255, blank=True)
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    report = models.JSONField(null=True, blank=True)
+    job_id = models.BigIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=("organisation", "sha256"), name="communication_template_once_per_file"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"communication template {self.sha256[:12]} of {self.organisation_id}"
