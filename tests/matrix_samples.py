@@ -8,13 +8,20 @@ this table fails the matrix with a message pointing here.
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.files.base import ContentFile
 
 from accounts.models import Organisation
 from accounts.roles import Role
 from accounts.services.registration import sign_up_token
 from accounts.services.signing_keys import signing_key_active
-from suppliers.models import EvidenceFile, ValidationBatch, ValidationRun
+from suppliers.models import (
+    CommunicationTemplateImport,
+    EvidenceFile,
+    ValidationBatch,
+    ValidationRun,
+)
 from tests.exchange.boms.matrix_samples import SAMPLES as BOMS_SAMPLES
 from tests.exchange.declarations.matrix_samples import SAMPLES as DECLARATIONS_SAMPLES
 from tests.exchange.declarations.matrix_samples import VALUE_PARAMS as DECLARATIONS_VALUE_PARAMS
@@ -51,6 +58,33 @@ def _validation_batch(org: Organisation) -> str:
     return str(ValidationBatch.objects.create(organisation=org, total=0).pk)
 
 
+def _communication_template_import(org: Organisation) -> str:
+    """A refused upload: its report names the problem; nothing else was written."""
+    row = CommunicationTemplateImport.objects.create(
+        organisation=org,
+        sha256=uuid.uuid4().hex * 2,
+        file_name="template.xlsx",
+        report={
+            "template_version": None,
+            "installation": None,
+            "reporting_period": None,
+            "goods": [],
+            "problems": [
+                {
+                    "cell": "file",
+                    "code": "not_xlsx",
+                    "severity": "error",
+                    "message_en": "The file is not an xlsx workbook.",
+                    "message_zh": "该文件不是 xlsx 工作簿。",
+                }
+            ],
+            "imported": False,
+            "dry_run": False,
+        },
+    )
+    return str(row.pk)
+
+
 SAMPLES: dict[str, SampleMaker] = {
     "membership_id": lambda org: str(MembershipFactory(organisation=org, role=Role.VIEWER).pk),
     "invitation_id": lambda org: str(InvitationFactory(organisation=org).pk),
@@ -64,6 +98,7 @@ SAMPLES: dict[str, SampleMaker] = {
     "run_id": _validation_run,
     "evidence_id": _evidence,
     "batch_id": _validation_batch,
+    "import_id": _communication_template_import,
     # A footprint of another producer that names ``org`` as its verifier, in review.
     "request_id": lambda org: str(
         FootprintFactory(verifier_organisation=org, status="in_review").pk

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from suppliers.api import catalogue, decisions, footprints, validation
+from suppliers.api import catalogue, communication_template, decisions, footprints, validation
 
 org = "orgs/<slug:org_slug>/"
 fp = f"{org}footprints/<str:footprint_id>/"
@@ -27,6 +27,16 @@ urlpatterns = [
         name="footprints-validate-dry-run",
     ),
     path(fp, footprints.FootprintDetailApi.as_view(), name="footprint"),
+    path(
+        f"{org}communication-templates/",
+        communication_template.CommunicationTemplateListApi.as_view(),
+        name="communication-templates",
+    ),
+    path(
+        f"{org}communication-templates/<str:import_id>/",
+        communication_template.CommunicationTemplateDetailApi.as_view(),
+        name="communication-template",
+    ),
     path(f"{fp}submit/", footprints.FootprintSubmitApi.as_view(), name="footprint-submit"),
     path(f"{fp}withdraw/", footprints.FootprintWithdrawApi.as_view(), name="footprint-withdraw"),
     path(

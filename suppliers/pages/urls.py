@@ -2,7 +2,14 @@
 
 from django.urls import URLPattern, path
 
-from suppliers.pages import catalogue, downloads, footprints, live_check, review
+from suppliers.pages import (
+    catalogue,
+    communication_template,
+    downloads,
+    footprints,
+    live_check,
+    review,
+)
 
 urlpatterns: list[URLPattern] = [
     path("installations/", catalogue.InstallationListPage.as_view(), name="installations"),
@@ -28,6 +35,21 @@ fp = "footprints/<str:footprint_id>/"
 urlpatterns += [
     path("footprints/", footprints.FootprintListPage.as_view(), name="footprints"),
     path("footprints/new/", footprints.FootprintCreatePage.as_view(), name="footprint-create"),
+    path(
+        "footprints/import/",
+        communication_template.TemplateImportPage.as_view(),
+        name="template-import",
+    ),
+    path(
+        "footprints/import/<str:import_id>/",
+        communication_template.TemplateImportStatusPage.as_view(),
+        name="template-import-status",
+    ),
+    path(
+        "footprints/import/<str:import_id>/progress/",
+        communication_template.TemplateImportProgressPage.as_view(),
+        name="template-import-progress",
+    ),
     path(
         "footprints/new/check/",
         live_check.FootprintCheckPage.as_view(),
