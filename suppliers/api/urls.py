@@ -1,6 +1,13 @@
 from django.urls import path
 
-from suppliers.api import catalogue, communication_template, decisions, footprints, validation
+from suppliers.api import (
+    catalogue,
+    communication_template,
+    communication_template_export,
+    decisions,
+    footprints,
+    validation,
+)
 
 org = "orgs/<slug:org_slug>/"
 fp = f"{org}footprints/<str:footprint_id>/"
@@ -54,6 +61,11 @@ urlpatterns = [
     path(f"{fp}document/", footprints.FootprintDocumentApi.as_view(), name="footprint-document"),
     path(f"{fp}signature/", footprints.FootprintSignatureApi.as_view(), name="footprint-signature"),
     path(f"{fp}decision/", decisions.FootprintDecisionApi.as_view(), name="footprint-decision"),
+    path(
+        f"{fp}communication-template.xlsx",
+        communication_template_export.FootprintCommunicationTemplateApi.as_view(),
+        name="footprint-communication-template",
+    ),
     path(
         f"{fp}validation-runs/",
         validation.FootprintValidationRunListApi.as_view(),

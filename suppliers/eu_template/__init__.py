@@ -1,6 +1,6 @@
 """The EU "Communication template for installations" (v2.x): read a filled workbook, compute
 every good's SEE with the engine, compare with the workbook's own results; write a footprint
-into the blank template (``writing``). Pure: openpyxl and the engine, no Django. The service
+into the blank template (``export``). Pure: openpyxl and the engine, no Django. The service
 that writes to the database is ``suppliers.services.eu_template_import``.
 """
 

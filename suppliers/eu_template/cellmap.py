@@ -7,7 +7,8 @@ workbook of that version (``SUPPORTED_VERSIONS``).
 
 The map names input cells only: what an operator types. Results (``Summary_Processes``,
 ``Summary_Products``) are read as the workbook's cached values, for comparison, never used.
-docs/eu-template.md lists every cell read and written.
+The export (``suppliers.eu_template.export``) writes into the same cells. docs/eu-template.md
+lists every cell read and written.
 """
 
 from __future__ import annotations
@@ -141,6 +142,8 @@ class CellMap:
     purchased_see_direct_offset: int = 35  # (e)i. L49, source in M49
     purchased_electricity_offset: int = 36  # (e)ii. L50 MWh/t, source in M50
     purchased_factor_offset: int = 37  # (e)iii. L51 tCO2/MWh, source in M51
+    purchased_value_col: str = "L"
+    purchased_source_col: str = "M"  # (e)i./ii. Measured, Default or Unknown
 
     # Summary_Products: goods rows 10-109, process D, CN code F, name H; cached SEE I, J, K.
     goods_rows: tuple[int, int] = (10, 109)

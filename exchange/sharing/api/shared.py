@@ -26,9 +26,11 @@ from exchange.sharing.services.reading import (
     shared_footprint_decision,
     shared_footprint_verification,
 )
+from suppliers.api.communication_template_export import communication_template_response
 from suppliers.api.footprints import signature_response, signed_document_response
 from suppliers.api.validation import DecisionOutput
 from suppliers.models import Footprint, FootprintStatus
+from suppliers.services.eu_template_export import CONTENT_TYPE
 
 
 class SharedProductOutput(serializers.Serializer):
@@ -216,3 +218,14 @@ class SharedFootprintSignatureApi(_SharedFootprintApi):
     @extend_schema(responses={(200, "application/jose"): OpenApiTypes.STR})
     def get(self, request: Request, org_slug: str, shared_footprint_id: str) -> HttpResponse:
         return signature_response(self.shared(shared_footprint_id))
+
+
+class SharedFootprintCommunicationTemplateApi(_SharedFootprintApi):
+    """The shared version written into the EU communication template (v2.1.1), as its owner
+    would download it; the signature and verification are on the sheet ``CBAM Exchange``."""
+
+    role_map = {"GET": ALL_ROLES}
+
+    @extend_schema(responses={(200, CONTENT_TYPE): OpenApiTypes.BINARY})
+    def get(self, request: Request, org_slug: str, shared_footprint_id: str) -> HttpResponse:
+        return communication_template_response(self.shared(shared_footprint_id))

@@ -54,6 +54,11 @@ urlpatterns = [
         shared.SharedFootprintSignatureApi.as_view(),
         name="shared-footprint-signature",
     ),
+    path(
+        f"{sf}communication-template.xlsx",
+        shared.SharedFootprintCommunicationTemplateApi.as_view(),
+        name="shared-footprint-communication-template",
+    ),
     # Notifications.
     path(f"{org}notifications/", notifications.NotificationListApi.as_view(), name="notifications"),
     path(
