@@ -15,7 +15,6 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
@@ -195,23 +194,8 @@ class FootprintDetailPage(FootprintPage):
             and self.role in WRITER_ROLES,
             evidence_kinds=EvidenceKind.choices,
             published=footprint.status in (FootprintStatus.PUBLISHED, FootprintStatus.DEPRECATED),
-            template_export=template_export_available(self.organisation.slug, footprint.pk),
         )
         return render(request, "suppliers/pages/footprint_detail.html", context)
-
-
-#: The URL name of the EU communication template download (the export's API endpoint).
-TEMPLATE_EXPORT_URL_NAME = "suppliers-api:footprint-communication-template"
-
-
-def template_export_available(org_slug: str, footprint_id: Any) -> bool:
-    """Whether the download of a footprint as an EU communication template exists in this
-    build (the export's endpoint): the footprint's page offers the button only then."""
-    try:
-        reverse(TEMPLATE_EXPORT_URL_NAME, args=[org_slug, footprint_id])
-    except NoReverseMatch:
-        return False
-    return True
 
 
 def review_refusal(page: OrganisationPage, footprint: Footprint) -> str:

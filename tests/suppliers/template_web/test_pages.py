@@ -9,10 +9,8 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
 
 from suppliers.models import CommunicationTemplateImport, Footprint
-from suppliers.pages.footprints import template_export_available
 from tests.factories import FootprintFactory, OrganisationFactory
 from tests.suppliers.pages.conftest import EN, ZH, page_url
 
@@ -146,17 +144,9 @@ def test_the_footprint_list_links_to_the_import_for_writers_only(producer, prepa
     assert link not in viewer.get(page_url(producer, "footprints/"), **EN).content.decode()
 
 
-def test_the_footprint_page_offers_the_template_download_only_once_the_export_exists(
-    producer, preparer
-):
+def test_the_footprint_page_offers_the_template_download(producer, preparer):
     footprint = FootprintFactory(organisation=producer.organisation, product=producer.product)
-    url = page_url(producer, f"footprints/{footprint.pk}/")
-
-    assert template_export_available(producer.organisation.slug, footprint.pk) is False
-    assert 'id="template-download"' not in preparer.get(url, **EN).content.decode()
-
-    with override_settings(ROOT_URLCONF="tests.suppliers.template_web.urls_with_export"):
-        html = preparer.get(url, **ZH).content.decode()
+    html = preparer.get(page_url(producer, f"footprints/{footprint.pk}/"), **ZH).content.decode()
 
     expected = (
         f"/api/v1/orgs/{producer.organisation.slug}/footprints/{footprint.pk}"
