@@ -18,9 +18,12 @@ cached results, so Excel or LibreOffice computes Summary_Products from the input
 
 from __future__ import annotations
 
+import functools
+import html
 import io
 import re
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -129,28 +132,47 @@ def _open(content: bytes) -> Any:
         return load_workbook(io.BytesIO(content), keep_vba=False, keep_links=True)
 
 
-def preservation_of(book: Any) -> Preservation:
-    formulas = sum(
-        1
-        for row in book[FORMULA_SHEET].iter_rows()
-        for cell in row
-        if isinstance(cell.value, str) and cell.value.startswith("=")
+_SHEET = re.compile(rb'<sheet [^>]*name="([^"]*)"[^>]*r:id="([^"]*)"')
+_TARGET = re.compile(rb'<Relationship [^>]*Id="([^"]*)"[^>]*Target="([^"]*)"')
+_TARGET_FIRST = re.compile(rb'<Relationship [^>]*Target="([^"]*)"[^>]*Id="([^"]*)"')
+_FORMULA = re.compile(rb"<f[ >/]")
+_PROTECTED = re.compile(rb'<sheetProtection [^>]*sheet="(1|true)"')
+
+
+def _sheet_xml(content: bytes) -> dict[str, bytes]:
+    """Each worksheet's XML by sheet name, straight from the saved zip (no openpyxl)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+        targets = {rid: target for rid, target in _TARGET.findall(rels)}
+        targets.update({rid: target for target, rid in _TARGET_FIRST.findall(rels)})
+        out: dict[str, bytes] = {}
+        for name, rid in _SHEET.findall(archive.read("xl/workbook.xml")):
+            target = targets[rid].decode().lstrip("/")
+            path = target if target.startswith("xl/") else f"xl/{target}"
+            out[html.unescape(name.decode())] = archive.read(path)
+    return out
+
+
+def preservation_of(content: bytes) -> Preservation:
+    """Formulas of Summary_Products, data validations and protected sheets of the EU's sheets,
+    counted in the file's XML (cheap: no second load of the workbook)."""
+    sheets = {name: xml for name, xml in _sheet_xml(content).items() if name != PLATFORM_SHEET}
+    return Preservation(
+        formulas=len(_FORMULA.findall(sheets.get(FORMULA_SHEET, b""))),
+        validations=sum(xml.count(b"<dataValidation ") for xml in sheets.values()),
+        protected=tuple(name for name, xml in sheets.items() if _PROTECTED.search(xml)),
     )
-    validations = sum(
-        len(book[name].data_validations.dataValidation)
-        for name in book.sheetnames
-        if name != PLATFORM_SHEET
-    )
-    protected = tuple(
-        name for name in book.sheetnames if name != PLATFORM_SHEET and book[name].protection.sheet
-    )
-    return Preservation(formulas=formulas, validations=validations, protected=protected)
+
+
+@functools.lru_cache(maxsize=4)
+def _blank_preservation(content: bytes) -> Preservation:
+    return preservation_of(content)
 
 
 def check_preserved(blank: Preservation, content: bytes) -> None:
     """Raise ``AssertionError`` when the saved workbook lost formulas, validations or
     protection of the EU's sheets."""
-    after = preservation_of(_open(content))
+    after = preservation_of(content)
     if after != blank:
         raise AssertionError(f"the EU template was altered on saving: {blank} -> {after}")
 
@@ -208,8 +230,8 @@ def write_template(
             f"{len(purchased)} purchased precursors; the template holds at most {m.purchased_count}"
         )
     content = blank if blank is not None else BLANK_TEMPLATE.read_bytes()
+    before = _blank_preservation(content)
     book = _open(content)
-    before = preservation_of(book)
     _write_installation(book, m, data)
     for index, process in enumerate(data.processes, start=1):
         _write_process(book, m, data, index, process)

@@ -72,8 +72,14 @@ def _5dp(value: object) -> Decimal:
 
 
 def summary_see(book, row: int) -> tuple[Decimal, Decimal, Decimal]:
-    sheet = book["Summary_Products"]
-    return tuple(_5dp(sheet[f"{col}{row}"].value) for col in "IJK")  # type: ignore[return-value]
+    """Summary_Products I/J/K of ``row`` (goods from row 10), 5 dp; Summary_Communication,
+    the sheet an importer reads (goods from row 26), must show the same."""
+    products = tuple(_5dp(book["Summary_Products"][f"{col}{row}"].value) for col in "IJK")
+    communication = tuple(
+        _5dp(book["Summary_Communication"][f"{col}{row + 16}"].value) for col in "IJK"
+    )
+    assert communication == products
+    return products  # type: ignore[return-value]
 
 
 def test_a_steel_footprint_with_a_precursor_recalculates_to_the_platform_see(producer):
