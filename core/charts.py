@@ -130,7 +130,7 @@ class LineChart:
         return self.left - 6
 
     @property
-    def rows(self) -> list[tuple[str, list[Decimal]]]:
+    def rows(self) -> list[tuple[str, list[Decimal | None]]]:
         """The data table: one row per x label, one column per series."""
         labels: list[str] = []
         for series in self.series:
