@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import (
     ApiClient,
@@ -14,9 +14,11 @@ from accounts.models import (
     Invitation,
     Membership,
     Organisation,
+    OrganisationKindAssignment,
     SigningKey,
     User,
 )
+from accounts.roles import OrganisationKind
 from accounts.signing import (
     PublishedKey,
     b64url_decode,
@@ -27,11 +29,28 @@ from accounts.signing import (
 
 
 def membership_of(*, user: User, organisation_slug: str) -> Membership | None:
-    return (
+    """The user's membership of the organisation, or None. It carries the organisation's kinds
+    (``organisation_kinds``, a frozenset) in the same query: pages arrange navigation by them."""
+    membership = (
         Membership.objects.select_related("organisation")
         .filter(user=user, organisation__slug=organisation_slug)
+        .annotate(
+            **{
+                f"is_{kind}": Exists(
+                    OrganisationKindAssignment.objects.filter(
+                        organisation=OuterRef("organisation"), kind=kind
+                    )
+                )
+                for kind in OrganisationKind.values
+            }
+        )
         .first()
     )
+    if membership is not None:
+        membership.organisation_kinds = frozenset(  # type: ignore[attr-defined]
+            kind for kind in OrganisationKind.values if getattr(membership, f"is_{kind}")
+        )
+    return membership
 
 
 def memberships_of_user(*, user: User) -> QuerySet[Membership]:

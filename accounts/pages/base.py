@@ -23,7 +23,7 @@ from django.views import View
 
 from accounts.audit import Actor
 from accounts.models import Organisation, User
-from accounts.roles import Role
+from accounts.roles import OrganisationKind, Role
 from accounts.selectors import membership_of
 
 
@@ -78,6 +78,7 @@ class OrganisationPage(PersonPage):
             raise Http404("No such organisation.")
         self.organisation = membership.organisation
         self.role = membership.role
+        self.kinds: frozenset[str] = membership.organisation_kinds  # type: ignore[attr-defined]
         self.actor = Actor(user=self.user)
         method = "GET" if request.method in ("HEAD", "OPTIONS") else (request.method or "")
         if self.role not in self.role_map.get(method, frozenset()):
@@ -93,6 +94,9 @@ class OrganisationPage(PersonPage):
             "organisation": self.organisation,
             "role": self.role,
             "role_label": Role(self.role).label,
+            # the organisation's kinds (producer, manufacturer, importer, ...): navigation shows
+            # each kind's pages; an organisation without kinds sees every page
+            "kinds": self.kinds or frozenset(OrganisationKind.values),
             "page": self,
             **extra,
         }
