@@ -483,3 +483,34 @@ def effort_suppliers(*, buyer: Organisation) -> list[SupplierEfforts]:
         key=lambda line: (line.last_activity or timezone.now(), line.key),
         reverse=True,
     )
+
+
+def requests_to_supplier(
+    requests: QuerySet[FootprintRequest], key: str
+) -> QuerySet[FootprintRequest]:
+    """``requests`` narrowed to the supplier ``key`` (see ``supplier_key_of``)."""
+    return _for_supplier(requests, key)
+
+
+def supplier_choices(*, buyer: Organisation) -> list[tuple[str, str]]:
+    """(key, name) of every supplier ``buyer`` sent a request to, by name: a filter's
+    choices. One query."""
+    rows = (
+        FootprintRequest.objects.filter(buyer=buyer)
+        .values_list(
+            "supplier__slug",
+            "supplier__legal_name",
+            "supplier__legal_name_latin",
+            "supplier_email",
+            "supplier_name",
+        )
+        .distinct()
+    )
+    choices: dict[str, str] = {}
+    for slug, name, latin, email, invited_name in rows:
+        if slug:
+            shown = name or latin
+            choices[slug] = f"{shown} ({latin})" if latin and latin != shown else shown
+        else:
+            choices.setdefault(email, f"{invited_name} <{email}>" if invited_name else email)
+    return sorted(choices.items(), key=lambda item: (item[1].lower(), item[0]))

@@ -59,7 +59,8 @@ def test_the_supplier_is_reminded_in_each_members_language(buyer, supplier):
         f"CN 72139110, 2026, due on {due.isoformat()}.\n"
     )
     assert chinese.subject == (
-        f"来自 Screw Maker GmbH 的提醒：CN 72139110，2026年，截止 {due.year}年{due.month}月{due.day}日"
+        "来自 Screw Maker GmbH 的提醒：CN 72139110，2026年，"
+        f"截止 {due.year}年{due.month}月{due.day}日"
     )
     assert f"/o/wire-rod-mill/requests/{asked.pk}/" in english.body
 
@@ -75,8 +76,7 @@ def test_a_second_reminder_the_same_day_is_refused_and_changes_nothing(buyer, su
     assert refused.value.code == "reminder_too_soon"
     assert refused.value.extra == {"next_reminder_on": tomorrow.isoformat()}
     assert refused.value.message.startswith(
-        "You already reminded the supplier of this request today; the next reminder can be "
-        "sent on "
+        "You already reminded the supplier of this request today; the next reminder can be sent on "
     )
     assert AuditEvent.objects.filter(action="footprint_request.buyer_reminded").count() == 1
     assert Notification.objects.filter(kind="request.reminded").count() == 1

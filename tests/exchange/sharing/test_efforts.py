@@ -145,7 +145,9 @@ def test_the_log_holds_every_step_of_every_request_in_order_with_persons(buyer, 
 
 
 def test_the_log_of_an_invited_company_shows_the_invitation_emails(buyer):
-    asked = _send(buyer, supplier="", supplier_email="Sales@NewMill.example", supplier_name="New Mill")
+    asked = _send(
+        buyer, supplier="", supplier_email="Sales@NewMill.example", supplier_name="New Mill"
+    )
     run_jobs()
     with transaction.atomic():
         request_remind(actor=Actor(user=buyer.users["owner"]), request=asked)
@@ -207,7 +209,8 @@ def test_the_period_keeps_the_events_dated_within_it(buyer, supplier):
         buyer=buyer.organisation, key="wire-rod-mill", end=today - timedelta(days=1)
     )
 
-    assert today_only is not None and before is not None
+    assert today_only is not None
+    assert before is not None
     assert len(today_only.events) == 18
     assert (today_only.covered_from, today_only.covered_to) == (today, today)
     assert before.events == []
@@ -223,7 +226,9 @@ def test_another_buyers_requests_and_unknown_suppliers_give_no_log(buyer, suppli
 
 def test_the_index_counts_per_supplier_latest_activity_first(buyer, supplier):
     _world(buyer, supplier)
-    invited = _send(buyer, supplier="", supplier_email="sales@newmill.example", supplier_name="New Mill")
+    invited = _send(
+        buyer, supplier="", supplier_email="sales@newmill.example", supplier_name="New Mill"
+    )
     open_request(OrganisationFactory(), supplier.organisation)  # another buyer's
 
     lines = effort_suppliers(buyer=buyer.organisation)
@@ -250,7 +255,7 @@ def test_the_index_counts_per_supplier_latest_activity_first(buyer, supplier):
 
 
 def test_the_csv_has_a_byte_order_mark_its_header_lines_and_one_row_per_event(buyer, supplier):
-    answered, refused, *_ = _world(buyer, supplier)
+    _answered, refused, *_ = _world(buyer, supplier)
     log = effort_log(buyer=buyer.organisation, key="wire-rod-mill")
     assert log is not None
 
@@ -312,7 +317,7 @@ def _pdf_text(data: bytes) -> str:
 
 
 def test_the_pdf_names_buyer_supplier_period_time_and_each_event(buyer, supplier):
-    answered, refused, withdrawn, lapsed = _world(buyer, supplier)
+    _answered, refused, *_ = _world(buyer, supplier)
     log = effort_log(buyer=buyer.organisation, key="wire-rod-mill")
     assert log is not None
 
@@ -359,7 +364,8 @@ def test_the_pdf_in_chinese_carries_chinese_headings(buyer, supplier):
         text = _pdf_text(effort_log_pdf(log))
 
     assert text.startswith(
-        "CBAM Exchange · 为获取实际排放数据所做努力的证明 · 第 1 页\n为获取实际排放数据所做努力的证明\n"
+        "CBAM Exchange · 为获取实际排放数据所做努力的证明 · 第 1 页\n"
+        "为获取实际排放数据所做努力的证明\n"
     )
     assert "买方 Screw Maker GmbH" in text
     assert "已发送请求" in text
