@@ -168,8 +168,8 @@ def test_errors_are_named_at_their_fields_in_chinese_and_nothing_is_sent(buyer, 
     )
     html = _html(service)
     assert (
-        '<p class="errors" id="id_cn_code_error">&#x27;7213&#x27; 不是 CN 编码；应为 8 位数字，例如 72083900。</p>'
-        in html
+        '<p class="errors" id="id_cn_code_error">&#x27;7213&#x27; 不是 CN 编码；'
+        "应为 8 位数字，例如 72083900。</p>" in html
     )
     assert (
         '<p class="errors" id="id_period_end_error">期间结束日（2025-12-31）早于开始日'
