@@ -368,7 +368,8 @@ def test_the_pdf_in_chinese_carries_chinese_headings(buyer, supplier):
         text = _pdf_text(effort_log_pdf(log))
 
     assert text.startswith(
-        "CBAM Exchange · 为获取实际排放数据所做努力的证明 · 第 1 页 为获取实际排放数据所做努力的证明 "
+        "CBAM Exchange · 为获取实际排放数据所做努力的证明 · 第 1 页 "
+        "为获取实际排放数据所做努力的证明 "
     )
     assert "买方 Screw Maker GmbH" in text
     assert "已发送请求" in text
