@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.audit import Actor
 from accounts.models import AuditEvent, User
@@ -69,7 +69,7 @@ def test_a_second_reminder_the_same_day_is_refused_and_changes_nothing(buyer, su
     asked = open_request(buyer.organisation, supplier.organisation)
     first = _remind(buyer, asked)
 
-    with pytest.raises(ReminderTooSoon) as refused:
+    with translation.override("en"), pytest.raises(ReminderTooSoon) as refused:
         _remind(buyer, asked)
 
     tomorrow = timezone.localdate() + timedelta(days=1)
