@@ -200,6 +200,15 @@ class _SentRequestPage(OrganisationPage):
         )
         return render(request, "exchange/pages/buyer_request_detail.html", context)
 
+    def back_to(self, request: HttpRequest, sent: FootprintRequest, done: str) -> HttpResponseBase:
+        """After a change: the request's page, saying what was done."""
+        messages.success(request, done)
+        return redirect(
+            "exchange-pages:sent-request",
+            org_slug=self.organisation.slug,
+            footprint_request_id=sent.pk,
+        )
+
 
 class SentRequestDetailPage(_SentRequestPage):
     """``sent-requests/<id>/``: what was asked, the timeline, withdraw and remind."""
@@ -230,14 +239,8 @@ class SentRequestWithdrawPage(_SentRequestPage):
             except ApplicationError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(
-                    request, _("Withdrawn: the supplier is told nothing more is needed.")
-                )
-                return redirect(
-                    "exchange-pages:sent-request",
-                    org_slug=self.organisation.slug,
-                    footprint_request_id=sent.pk,
-                )
+                done = _("Withdrawn: the supplier is told nothing more is needed.")
+                return self.back_to(request, sent, done)
         return self.render_detail(request, self.sent(footprint_request_id), withdraw_form=form)
 
 
@@ -257,12 +260,7 @@ class SentRequestRemindPage(_SentRequestPage):
         except ReminderTooSoon as error:
             problem = error.message
         else:
-            messages.success(request, _reminded_message(reminded))
-            return redirect(
-                "exchange-pages:sent-request",
-                org_slug=self.organisation.slug,
-                footprint_request_id=sent.pk,
-            )
+            return self.back_to(request, sent, _reminded_message(reminded))
         # The page again with the problem, answered 200 as a form shown again is.
         return self.render_detail(request, self.sent(footprint_request_id), remind_error=problem)
 

@@ -42,7 +42,7 @@ from xml.sax.saxutils import escape
 from django.utils.translation import gettext as _
 
 from core.spreadsheet import csv_writer
-from exchange.sharing.efforts import EVENT_LABELS, EffortLog, supplier_display
+from exchange.sharing.efforts import EVENT_LABELS, EffortLog, supplier_display, supplier_named
 from exchange.sharing.texts import organisation_display, request_facts, request_what
 
 EFFORT_COLUMNS = (
@@ -74,11 +74,7 @@ def effort_log_title() -> str:
 def effort_log_supplier(log: EffortLog) -> str:
     """The supplier as the files name it: the organisation, or the invited company and its
     address."""
-    if log.supplier is not None:
-        return organisation_display(log.supplier)
-    if log.supplier_name:
-        return f"{log.supplier_name} <{log.supplier_email}>"
-    return log.supplier_email
+    return supplier_named(log.supplier, log.supplier_name, log.supplier_email)
 
 
 def effort_log_period(log: EffortLog) -> str:

@@ -160,11 +160,15 @@ class EffortEvent:
 def supplier_display(request: FootprintRequest) -> str:
     """The supplier of a request as the pages name it: the organisation (original script,
     Latin name in brackets when it differs), or the invited company and its address."""
-    if request.supplier is not None:
-        return organisation_display(request.supplier)
-    if request.supplier_name:
-        return f"{request.supplier_name} <{request.supplier_email}>"
-    return request.supplier_email
+    return supplier_named(request.supplier, request.supplier_name, request.supplier_email)
+
+
+def supplier_named(organisation: Organisation | None, name: str, email: str) -> str:
+    """An organisation's name (``texts.organisation_display``), else ``Name <address>`` of
+    a company invited by e-mail (the address alone when it was given no name)."""
+    if organisation is not None:
+        return organisation_display(organisation)
+    return f"{name} <{email}>" if name else email
 
 
 def _person(event: AuditEvent) -> str:
