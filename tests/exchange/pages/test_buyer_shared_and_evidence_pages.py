@@ -241,3 +241,34 @@ def test_the_evidence_pages_cost_the_same_queries_whatever_the_rows(
         csv_file = client.get(page_url(buyer, "efforts/wire-rod-mill/evidence.csv"))
 
     assert index.status_code == log.status_code == csv_file.status_code == 200
+
+
+def test_the_shared_detail_costs_the_same_queries_and_names_a_deprecated_versions_successor(
+    buyer, supplier, django_assert_num_queries
+):
+    old = wire_rod(supplier)
+    grant_of(supplier.organisation, buyer.organisation, old)
+    newer = published_footprint(
+        supplier.organisation,
+        product=old.product,
+        installation=old.installation,
+        lineage=old.lineage,
+        preceding=old,
+    )
+    type(old).objects.filter(pk=old.pk).update(status="deprecated")
+    client = person(buyer, "viewer", language="en")
+
+    # The first view records the footprint's decision (as the API's detail does); then:
+    # session, user, membership; the footprint + successors; the key; the decision's check
+    # (footprint, precursors, evidence, keys, reference versions, record) in a savepoint.
+    client.get(page_url(buyer, f"shared-footprints/{old.pk}/"))
+    with django_assert_num_queries(14):
+        html = _html(client.get(page_url(buyer, f"shared-footprints/{old.pk}/")))
+
+    assert '<span class="badge warning">deprecated</span>' in html
+    assert (
+        "This version is deprecated: the supplier published a correction. "
+        f'<a href="/o/screw-maker/shared-footprints/{newer.pk}/">Read the version that replaced '
+        "it</a>" in html
+    )
+    assert '<h2 id="decision-h">Actual data or default value</h2>' in html
