@@ -2,7 +2,15 @@
 
 from django.urls import URLPattern, path
 
-from exchange.pages import footprint_access, grants, notifications, requests
+from exchange.pages import (
+    evidence,
+    footprint_access,
+    grants,
+    notifications,
+    requests,
+    sent_requests,
+    shared_footprints,
+)
 
 urlpatterns: list[URLPattern] = [
     # The supplier's inbox of footprint requests.
@@ -48,5 +56,67 @@ urlpatterns: list[URLPattern] = [
         "notifications/<uuid:notification_id>/read/",
         notifications.NotificationReadPage.as_view(),
         name="notification-read",
+    ),
+]
+
+# The buyer's side: requests sent, footprints shared with us, evidence of efforts.
+urlpatterns += [
+    path("sent-requests/", sent_requests.SentRequestListPage.as_view(), name="sent-requests"),
+    path("sent-requests/new/", sent_requests.SendRequestPage.as_view(), name="sent-request-new"),
+    path(
+        "sent-requests/<uuid:footprint_request_id>/",
+        sent_requests.SentRequestDetailPage.as_view(),
+        name="sent-request",
+    ),
+    path(
+        "sent-requests/<uuid:footprint_request_id>/withdraw/",
+        sent_requests.SentRequestWithdrawPage.as_view(),
+        name="sent-request-withdraw",
+    ),
+    path(
+        "sent-requests/<uuid:footprint_request_id>/remind/",
+        sent_requests.SentRequestRemindPage.as_view(),
+        name="sent-request-remind",
+    ),
+    path(
+        "shared-footprints/",
+        shared_footprints.SharedFootprintListPage.as_view(),
+        name="shared-footprints",
+    ),
+    path(
+        "shared-footprints/<str:shared_footprint_id>/",
+        shared_footprints.SharedFootprintDetailPage.as_view(),
+        name="shared-footprint",
+    ),
+    path(
+        "shared-footprints/<str:shared_footprint_id>/document/",
+        shared_footprints.SharedFootprintDocumentPage.as_view(),
+        name="shared-footprint-document",
+    ),
+    path(
+        "shared-footprints/<str:shared_footprint_id>/signature/",
+        shared_footprints.SharedFootprintSignaturePage.as_view(),
+        name="shared-footprint-signature",
+    ),
+    path(
+        "shared-footprints/<str:shared_footprint_id>/communication-template.xlsx",
+        shared_footprints.SharedFootprintTemplatePage.as_view(),
+        name="shared-footprint-template",
+    ),
+    path("efforts/", evidence.EvidenceIndexPage.as_view(), name="evidence"),
+    path(
+        "efforts/<str:effort_supplier>/",
+        evidence.EvidenceLogPage.as_view(),
+        name="evidence-log",
+    ),
+    path(
+        "efforts/<str:effort_supplier>/evidence.csv",
+        evidence.EvidenceCsvPage.as_view(),
+        name="evidence-csv",
+    ),
+    path(
+        "efforts/<str:effort_supplier>/evidence.pdf",
+        evidence.EvidencePdfPage.as_view(),
+        name="evidence-pdf",
     ),
 ]

@@ -8,3 +8,9 @@ from core.errors import Conflict
 
 class GrantAlreadyRevoked(Conflict):
     code = "grant_revoked"
+
+
+class ReminderTooSoon(Conflict):
+    """The buyer already reminded the supplier of this request today (one a day)."""
+
+    code = "reminder_too_soon"

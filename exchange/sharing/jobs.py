@@ -31,10 +31,12 @@ def email_notification(job: Job) -> dict[str, Any]:
 
 @register_job_handler(INVITATION_JOB)
 def send_request_invitation(job: Job) -> dict[str, Any]:
-    """E-mail the invitation of a supplier not on the platform; a mail server that is down is
-    retried with backoff."""
+    """E-mail the invitation of a supplier not on the platform (again, as the buyer's reminder,
+    with ``reminder`` in the payload); a mail server that is down is retried with backoff."""
     try:
-        sent = request_invitation_email_send(request_id=job.payload["request_id"])
+        sent = request_invitation_email_send(
+            request_id=job.payload["request_id"], reminder=bool(job.payload.get("reminder"))
+        )
     except (smtplib.SMTPException, OSError) as exc:
         raise TransientJobError(f"mail server: {exc}") from exc
     return {"sent": sent}

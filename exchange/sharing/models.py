@@ -92,6 +92,9 @@ class FootprintRequest(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # The buyer's last manual reminder ("send a reminder now"), at most one a day; every one
+    # of them is an audit event (``footprint_request.buyer_reminded``).
+    buyer_reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-created_at", "id")
@@ -189,6 +192,7 @@ class GrantedFootprint(models.Model):
 class NotificationKind(models.TextChoices):
     REQUEST_RECEIVED = "request.received", _("New footprint request")
     REQUEST_DUE_SOON = "request.due_soon", _("Request due soon")
+    REQUEST_REMINDED = "request.reminded", _("Reminder from a buyer")
     REQUEST_FULFILLED = "request.fulfilled", _("Request fulfilled")
     REQUEST_REJECTED = "request.rejected", _("Request rejected")
     REQUEST_EXPIRED = "request.expired", _("Request expired")

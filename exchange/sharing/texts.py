@@ -187,6 +187,25 @@ def _request_due_soon(data: dict[str, Any]) -> Text:
     )
 
 
+def _request_reminded(data: dict[str, Any]) -> Text:
+    words = _request_words(data)
+    return (
+        _("Reminder from %(buyer)s: %(what)s, due %(due)s") % words,
+        _paragraphs(
+            _(
+                "%(buyer)s reminds you of its request for the product carbon footprint of "
+                "%(what)s, due on %(due)s."
+            )
+            % words,
+            _(
+                "Answer it in the requests inbox: fulfil it with your published footprints, or "
+                "reject it with a reason. Without your data, EU default values (with a mark-up) "
+                "apply to these goods."
+            ),
+        ),
+    )
+
+
 def _request_fulfilled(data: dict[str, Any]) -> Text:
     words = _request_words(data)
     names = data["footprint_names"]
@@ -349,6 +368,7 @@ def _grant_revoked(data: dict[str, Any]) -> Text:
 _WRITERS: dict[str, Callable[[dict[str, Any]], Text]] = {
     NotificationKind.REQUEST_RECEIVED: _request_received,
     NotificationKind.REQUEST_DUE_SOON: _request_due_soon,
+    NotificationKind.REQUEST_REMINDED: _request_reminded,
     NotificationKind.REQUEST_FULFILLED: _request_fulfilled,
     NotificationKind.REQUEST_REJECTED: _request_rejected,
     NotificationKind.REQUEST_EXPIRED: _request_expired,
@@ -392,15 +412,24 @@ _ON_THE_REQUEST_PAGE = frozenset(
     {
         NotificationKind.REQUEST_RECEIVED,
         NotificationKind.REQUEST_DUE_SOON,
+        NotificationKind.REQUEST_REMINDED,
         NotificationKind.REQUEST_WITHDRAWN,
+    }
+)
+#: Notifications a buyer reads about its own request: its page among the sent requests.
+_ON_THE_SENT_REQUEST_PAGE = frozenset(
+    {
+        NotificationKind.REQUEST_FULFILLED,
+        NotificationKind.REQUEST_REJECTED,
     }
 )
 
 
 def notification_page(notification: Any, *, organisation_slug: str) -> str | None:
     """The path of the page where the notification's organisation acts upon it (the
-    request's page in the inbox, or the inbox for a request to claim); None when there is
-    no such page of its own (the notifications list is then the place)."""
+    request's page in the inbox, the inbox for a request to claim, the buyer's page of a
+    request it sent); None when there is no such page of its own (the notifications list is
+    then the place)."""
     data = notification.data or {}
     request_id = data.get("request")
     if not request_id:
@@ -410,6 +439,14 @@ def notification_page(notification: Any, *, organisation_slug: str) -> str | Non
     supplier_side = notification.kind in _ON_THE_REQUEST_PAGE or (
         notification.kind == NotificationKind.REQUEST_EXPIRED and data.get("side") == "supplier"
     )
+    buyer_side = notification.kind in _ON_THE_SENT_REQUEST_PAGE or (
+        notification.kind == NotificationKind.REQUEST_EXPIRED and data.get("side") == "buyer"
+    )
+    if buyer_side:
+        return reverse(
+            "exchange-pages:sent-request",
+            kwargs={"org_slug": organisation_slug, "footprint_request_id": request_id},
+        )
     if not supplier_side:
         return None
     return reverse(

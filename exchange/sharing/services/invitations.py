@@ -28,8 +28,9 @@ def _answer_url(request: FootprintRequest) -> str:
     return sign_up_url(email=request.supplier_email, organisation_name=request.supplier_name)
 
 
-def _invitation_email(request: FootprintRequest) -> tuple[str, str]:
-    """Subject and body of the invitation in the active language."""
+def _invitation_email(request: FootprintRequest, *, reminder: bool = False) -> tuple[str, str]:
+    """Subject and body of the invitation in the active language (``reminder``: the buyer
+    sends it again, "send a reminder now")."""
     facts = request_facts(request)
     words = {
         "buyer": organisation_name(facts, "buyer"),
@@ -57,14 +58,17 @@ def _invitation_email(request: FootprintRequest) -> tuple[str, str]:
         % words,
     ]
     subject = _("%(buyer)s asks for a product carbon footprint (CBAM)") % words
+    if reminder:
+        subject = _("Reminder: %(subject)s") % {"subject": subject}
     return subject, "\n\n".join(p for p in paragraphs if p) + "\n"
 
 
-def request_invitation_email_send(*, request_id: str) -> bool:
+def request_invitation_email_send(*, request_id: str, reminder: bool = False) -> bool:
     """E-mail the invitation of a supplier not on the platform (the work row's one call), in
     the language the person chose if they have an account, else in Chinese and English: the
     company's country is not known yet. Sends nothing (False) when the request has been
-    claimed or closed meanwhile."""
+    claimed or closed meanwhile. ``reminder``: the buyer's reminder, the same e-mail with a
+    subject that says so."""
     request = (
         FootprintRequest.objects.select_related("buyer", "supplier_product")
         .filter(pk=request_id)
@@ -74,7 +78,7 @@ def request_invitation_email_send(*, request_id: str) -> bool:
         return False
     person = User.objects.filter(email__iexact=request.supplier_email).first()
     languages = email_languages(language=person.language if person else "", country=None)
-    subject, body = email_written(languages, lambda: _invitation_email(request))
+    subject, body = email_written(languages, lambda: _invitation_email(request, reminder=reminder))
     send_mail(
         subject=subject, message=body, from_email=None, recipient_list=[request.supplier_email]
     )

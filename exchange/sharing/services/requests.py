@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.audit import Actor, audit_record
@@ -32,6 +33,7 @@ from cbam.cn_codes import is_cn_code, normalise_cn_code
 from core.errors import ValidationFailed
 from core.jobs import job_create
 from core.workflows import IllegalTransition
+from exchange.sharing.errors import ReminderTooSoon
 from exchange.sharing.models import (
     REQUEST_TRANSITIONS,
     FootprintRequest,
@@ -45,6 +47,9 @@ from exchange.sharing.texts import footprint_name, request_facts, request_what
 from suppliers.models import Installation, Product
 
 INVITATION_JOB = "sharing.send_request_invitation"
+#: The buyer's own reminder ("send a reminder now"); the periodic one is
+#: ``footprint_request.reminded`` (``exchange.sharing.services.deadlines``).
+REQUEST_BUYER_REMINDED = "footprint_request.buyer_reminded"
 SYSTEM = Actor.platform("sharing")
 
 
@@ -130,32 +135,42 @@ def _resolve_supplier(
     email = data.supplier_email.strip().lower()
     if slug and email:
         errors["supplier"] = [
-            "Give either supplier (an organisation on the platform) or supplier_email (to "
-            "invite a company that is not on it), not both."
+            _(
+                "Give either supplier (an organisation on the platform) or supplier_email (to "
+                "invite a company that is not on it), not both."
+            )
         ]
         return None
     if not slug and not email:
         errors["supplier"] = [
-            "Name the supplier: the slug of its organisation on the platform (supplier), or "
-            "the e-mail address of someone there to invite (supplier_email)."
+            _(
+                "Name the supplier: the slug of its organisation on the platform (supplier), or "
+                "the e-mail address of someone there to invite (supplier_email)."
+            )
         ]
         return None
     if email:
         if Membership.objects.filter(organisation=buyer, user__email__iexact=email).exists():
             errors["supplier_email"] = [
-                f"{email} belongs to a member of your own organisation; expected someone at "
-                "the supplier."
+                _(
+                    "%(email)s belongs to a member of your own organisation; expected someone "
+                    "at the supplier."
+                )
+                % {"email": email}
             ]
         return None
     supplier = Organisation.objects.filter(slug=slug).first()
     if supplier is None:
         errors["supplier"] = [
-            f"There is no organisation {slug!r} on the platform; to invite a company that is "
-            "not on it, send supplier_email (and supplier_name) instead."
+            _(
+                "There is no organisation %(slug)r on the platform; to invite a company that "
+                "is not on it, send supplier_email (and supplier_name) instead."
+            )
+            % {"slug": slug}
         ]
     elif supplier.pk == buyer.pk:
         errors["supplier"] = [
-            "This is your own organisation; a request goes to another organisation."
+            _("This is your own organisation; a request goes to another organisation.")
         ]
         return None
     return supplier
@@ -192,7 +207,8 @@ def request_send(
     cn_code = normalise_cn_code(data.cn_code.strip())
     if cn_code and not is_cn_code(cn_code):
         errors["cn_code"] = [
-            f"{data.cn_code!r} is not a CN code; expected 8 digits, e.g. 72083900."
+            _("%(value)r is not a CN code; expected 8 digits, e.g. 72083900.")
+            % {"value": data.cn_code}
         ]
     elif cn_code and product is not None and product.cn_code != cn_code:
         errors["cn_code"] = [
@@ -202,8 +218,10 @@ def request_send(
     description = data.description.strip()
     if data.supplier_product is None and not cn_code and not description:
         errors["product"] = [
-            "Say what you buy: supplier_product (the supplier's product id), cn_code (8 "
-            "digits) or description (free text)."
+            _(
+                "Say what you buy: supplier_product (the supplier's product id), cn_code (8 "
+                "digits) or description (free text)."
+            )
         ]
 
     installation: Installation | None = None
@@ -225,20 +243,27 @@ def request_send(
 
     if data.period_end < data.period_start:
         errors["period_end"] = [
-            f"The period ends ({data.period_end}) before it starts ({data.period_start}); "
-            f"expected {data.period_start} or later."
+            _(
+                "The period ends (%(end)s) before it starts (%(start)s); expected %(start)s or "
+                "later."
+            )
+            % {"end": data.period_end, "start": data.period_start}
         ]
     if data.due_date < today:
         errors["due_date"] = [
-            f"{data.due_date} is in the past; expected today ({today}) or a later date."
+            _("%(due)s is in the past; expected today (%(today)s) or a later date.")
+            % {"due": data.due_date, "today": today}
         ]
     if data.quantity_t is not None and data.quantity_t <= 0:
         errors["quantity_t"] = [
-            f"{data.quantity_t.normalize():f} t is not a quantity bought; expected a positive "
-            "number of tonnes, or leave it empty."
+            _(
+                "%(quantity)s t is not a quantity bought; expected a positive number of "
+                "tonnes, or leave it empty."
+            )
+            % {"quantity": f"{data.quantity_t.normalize():f}"}
         ]
     if errors:
-        raise ValidationFailed("The request cannot be sent.", fields=errors)
+        raise ValidationFailed(_("The request cannot be sent."), fields=errors)
 
     request = FootprintRequest.objects.create(
         buyer=buyer,
@@ -378,6 +403,74 @@ def request_withdraw(
             data={**request_facts(withdrawn), "reason": reason},
         )
     return withdrawn
+
+
+def request_reminder_possible_on(request: FootprintRequest) -> date:
+    """The first day the buyer may remind the supplier of ``request`` by hand: today, or
+    tomorrow when it already did today (days in ``settings.TIME_ZONE``)."""
+    today = timezone.localdate()
+    if request.buyer_reminded_at is not None and (
+        timezone.localdate(request.buyer_reminded_at) >= today
+    ):
+        return today + timedelta(days=1)
+    return today
+
+
+@transaction.atomic
+def request_remind(*, actor: Actor, request: FootprintRequest) -> FootprintRequest:
+    """The buyer reminds the supplier of an open request now, at most once a (calendar) day.
+
+    A supplier on the platform gets a ``request.reminded`` notification (shown and e-mailed
+    to each member in their own language, ``exchange.sharing.texts``); a company invited by
+    e-mail gets the invitation again, marked as a reminder. Audited in the buyer's log as
+    ``footprint_request.buyer_reminded`` (the evidence of efforts counts these). The row is
+    locked, so two clicks at once remind once: the second raises ``ReminderTooSoon``."""
+    locked = _request_lock(request)
+    if locked.status != RequestStatus.OPEN:
+        raise IllegalTransition(
+            _("This request is %(status)s; only an open request can be reminded.")
+            % {"status": locked.get_status_display().lower()},
+            extra={"status": locked.status},
+        )
+    next_day = request_reminder_possible_on(locked)
+    if next_day > timezone.localdate():
+        raise ReminderTooSoon(
+            _(
+                "You already reminded the supplier of this request today; the next reminder "
+                "can be sent on %(date)s."
+            )
+            % {"date": date_format(next_day, "DATE_FORMAT")},
+            extra={"next_reminder_on": next_day.isoformat()},
+        )
+    now = timezone.now()
+    locked.buyer_reminded_at = now
+    locked.save(update_fields=["buyer_reminded_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        organisation=locked.buyer,
+        action=REQUEST_BUYER_REMINDED,
+        obj=locked,
+        after={**request_summary(locked), "reminded_at": now.isoformat()},
+    )
+    # One notification (or invitation e-mail) per reminder: the lock and the day's check
+    # above make each reminder's time unique to it.
+    stamp = now.isoformat()
+    if locked.supplier is not None:
+        notification_create(
+            organisation=locked.supplier,
+            kind=NotificationKind.REQUEST_REMINDED,
+            dedupe_key=f"request.reminded:{locked.pk}:{stamp}",
+            obj=locked,
+            data=request_facts(locked),
+        )
+    else:
+        job_create(
+            kind=INVITATION_JOB,
+            payload={"request_id": str(locked.pk), "reminder": True},
+            organisation_id=locked.buyer_id,
+            idempotency_key=f"{INVITATION_JOB}:{locked.pk}:reminder:{stamp}",
+        )
+    return locked
 
 
 @transaction.atomic

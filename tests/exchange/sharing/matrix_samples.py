@@ -38,6 +38,11 @@ def _grant(org: Organisation) -> str:
     return str(grant_of(org, OrganisationFactory(), published_footprint(org)).pk)
 
 
+def _effort_supplier(org: Organisation) -> str:
+    """A supplier ``org`` (as buyer) asked for data: its evidence of efforts' key."""
+    return open_request(buyer=org, supplier=OrganisationFactory()).supplier.slug
+
+
 SAMPLES: dict[str, SampleMaker] = {
     "footprint_request_id": _sent_request,
     "incoming_request_id": _incoming_request,
@@ -46,4 +51,5 @@ SAMPLES: dict[str, SampleMaker] = {
     # A footprint of another organisation shared *with* ``org``.
     "shared_footprint_id": lambda org: str(shared_with(org).pk),
     "notification_id": lambda org: str(notification_for(org).pk),
+    "effort_supplier": _effort_supplier,
 }
