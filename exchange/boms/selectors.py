@@ -246,6 +246,13 @@ class ProductOverview:
     computed_at: datetime | None
     stale: bool
 
+    @property
+    def default_share_pct(self) -> Decimal | None:
+        """The share from default values in per cent, one decimal."""
+        if self.default_share is None:
+            return None
+        return (self.default_share * 100).quantize(Decimal("0.1"))
+
 
 def _decimal(raw: Any) -> Decimal | None:
     return None if raw in (None, "") else Decimal(str(raw))

@@ -171,7 +171,6 @@ class BomDetailPage(_ProductPage):
                 else None,
             }
         context = self.get_context_data(
-            product=product,
             result=result,
             see=see,
             rows=_line_rows(lines, result),
