@@ -254,8 +254,9 @@ class ProductOverview:
         return (self.default_share * 100).quantize(Decimal("0.1"))
 
 
-def _decimal(raw: Any) -> Decimal | None:
-    return None if raw in (None, "") else Decimal(str(raw))
+def _cents(raw: Any) -> Decimal | None:
+    """A stored euro figure (text in the exposure document) as Decimal cents."""
+    return None if raw in (None, "") else round_money(Decimal(str(raw)))
 
 
 def buyer_products_overview(*, organisation: Organisation) -> list[ProductOverview]:
@@ -305,11 +306,11 @@ def buyer_products_overview(*, organisation: Organisation) -> list[ProductOvervi
                 default_share=row["aggregation__default_share"],
                 year=row["aggregation__year"],
                 certificate_price_eur=row["aggregation__certificate_price_eur"],
-                cost_eur_per_t=_decimal(row["aggregation__exposure__current__cost_eur_per_t"]),
-                cost_all_defaults_eur_per_t=_decimal(
+                cost_eur_per_t=_cents(row["aggregation__exposure__current__cost_eur_per_t"]),
+                cost_all_defaults_eur_per_t=_cents(
                     row["aggregation__exposure__current__cost_all_defaults_eur_per_t"]
                 ),
-                saving_eur_per_t=_decimal(row["aggregation__exposure__current__saving_eur_per_t"]),
+                saving_eur_per_t=_cents(row["aggregation__exposure__current__saving_eur_per_t"]),
                 computed_at=computed_at,
                 stale=computed_at is None or row["updated_at"] > computed_at,
             )

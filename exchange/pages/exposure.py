@@ -63,11 +63,19 @@ def _decimal(raw: Any) -> Decimal | None:
 
 
 def chase_action(
-    requests: list[OpenRequest], *, supplier_id: int | None, supplier_name: str, cn_code: str
+    requests: list[OpenRequest],
+    *,
+    supplier_id: int | None,
+    supplier_name: str,
+    cn_code: str,
+    use: str = "default",
 ) -> tuple[str, OpenRequest | None]:
-    """What chasing a line means now: ``remind`` (an open request asks the supplier for this CN
-    code), ``request`` (the supplier is on the platform), ``invite`` (a named supplier that is
-    not), or ``name`` (no supplier named yet)."""
+    """What chasing a line means now: ``in_use`` (its supplier's actual data is used: the
+    saving is already made), ``remind`` (an open request asks the supplier for this CN code),
+    ``request`` (the supplier is on the platform), ``invite`` (a named supplier that is not),
+    or ``name`` (no supplier named yet)."""
+    if use == "actual":
+        return "in_use", None
     found = open_request_for(
         requests, supplier_id=supplier_id, supplier_name=supplier_name, cn_code=cn_code
     )
@@ -85,6 +93,7 @@ def action_label(action: str, request: OpenRequest | None) -> str:
         "request": gettext("Request their footprint"),
         "invite": gettext("Invite the supplier"),
         "name": gettext("Name the supplier"),
+        "in_use": gettext("Their data is in use"),
     }.get(action, "")
 
 
@@ -106,6 +115,7 @@ class BuyerExposurePage(OrganisationPage):
                 supplier_id=entry.supplier_id,
                 supplier_name=entry.supplier_name,
                 cn_code=entry.cn_code,
+                use=entry.use,
             )
             supplier = entry.supplier_name or gettext("(no supplier named)")
             bars.append(
@@ -221,6 +231,7 @@ class ProductExposurePage(_ProductPage):
                 supplier_id=data.get("supplier_id"),
                 supplier_name=line["supplier_name"],
                 cn_code=line["cn_code"],
+                use=line["use"],
             )
             href = reverse(
                 "exchange-pages:bom-chase",
@@ -379,9 +390,10 @@ class _ChasePage(_ProductPage):
             supplier_id=line.supplier_id,
             supplier_name=line.supplier_name,
             cn_code=line.cn_code,
+            use=stored.get("use", "default"),
         )
         today = timezone.localdate()
-        if form is None and found is None:
+        if form is None and found is None and action != "in_use":
             form = RequestForm(
                 initial=self.initial(product, line, result.year if result else today.year, saving),
                 invited=line.supplier_id is None,
