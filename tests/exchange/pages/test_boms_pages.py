@@ -109,7 +109,8 @@ def test_the_exposure_page_in_chinese(demo):
     page = text(response)
     assert "您的产品的 CBAM 成本敞口" in page
     assert "按 2026 年每张证书 75.28 欧元计价。" in page
-    assert "192.00" in page and "223.09" in page
+    assert "192.00" in page
+    assert "223.09" in page
     assert "提醒：请求截止于" in page
 
 
@@ -128,7 +129,7 @@ def test_a_products_exposure_charts_the_years_and_the_lines_savings(demo):
     first, last = result.exposure["projection"][0], result.exposure["projection"][-1]
     assert (first["year"], last["year"]) == (2026, 2034)
     assert (
-        f'<tr><th scope="row">2026</th><td class="num">192.00</td><td class="num">223.09</td></tr>'
+        '<tr><th scope="row">2026</th><td class="num">192.00</td><td class="num">223.09</td></tr>'
         in page
     )
     assert (
@@ -155,7 +156,9 @@ def test_the_bill_shows_each_lines_decision_row_and_the_provenance(demo):
         "IR 2026/1740) line 46"
     ) in page
     assert "3.16900 / 0.00000" in page
-    assert "173.66" in page and "25.53" in page and "about 170.92 at a typical plant" in page
+    assert "173.66" in page
+    assert "25.53" in page
+    assert "about 170.92 at a typical plant" in page
     # The provenance tree names each source, its row and its rule.
     assert '<span class="badge">EU default value</span> precursors[0]: CN 72139170' in page
     assert "default value of CN 7213 (4-digit row; row for CN)" in page
@@ -216,7 +219,8 @@ def test_recompute_shows_running_then_done(demo):
     assert "Recomputing" in text(running)
     assert 'hx-trigger="every 2s"' in text(running)
     job = Job.objects.filter(kind="boms.recompute").order_by("-id").first()
-    assert job is not None and job.payload["product_ids"] == [str(washers.pk)]
+    assert job is not None
+    assert job.payload["product_ids"] == [str(washers.pk)]
     job_execute(job_id=job.pk)
     done = client.get(f"{ORG}boms/{washers.pk}/recompute/status/")
     assert "Done" in text(done)
