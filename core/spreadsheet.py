@@ -86,9 +86,9 @@ def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
     keeps its digits), dates as dates, None empty; the header row bold and frozen."""
     from io import BytesIO
 
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
 
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
@@ -114,7 +114,7 @@ def _xlsx_cell(sheet: object, value: Cell) -> object:
     if value is None or isinstance(value, (Decimal, date)) or type(value) is int:
         return value
     if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=neutralise_cell(value))  # type: ignore[arg-type]
+        cell = WriteOnlyCell(sheet, value=neutralise_cell(value))
         cell.data_type = "s"
         return cell
     raise TypeError(

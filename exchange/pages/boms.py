@@ -23,7 +23,7 @@ from accounts.roles import ALL_ROLES, WRITER_ROLES
 from cbam.rounding import round_money, round_see
 from core.errors import ApplicationError, ValidationFailed
 from core.messages import engine_message, localise
-from exchange.boms.models import AggregationResult, BomLine, BuyerProduct
+from exchange.boms.models import AggregationResult, BomLine, BuyerProduct, LineSource
 from exchange.boms.selectors import (
     aggregation_reference_superseded,
     aggregation_result_of,
@@ -105,7 +105,7 @@ def _line_rows(lines: list[BomLine], result: AggregationResult | None) -> list[d
     rows = []
     for line in lines:
         data = stored.get(str(line.pk))
-        row: dict[str, Any] = {"line": line, "source_label": SOURCES.get(line.source, "")}
+        row: dict[str, Any] = {"line": line, "source_label": SOURCES.get(LineSource(line.source))}
         if data is not None:
             see = data.get("see_used") or {}
             contribution = data.get("contribution") or {}

@@ -381,7 +381,7 @@ class _ChasePage(_ProductPage):
         form: RequestForm | None = None,
     ) -> HttpResponse:
         result = aggregation_result_of(product=product)
-        stored = next(
+        stored: dict[str, Any] = next(
             (item for item in (result.lines if result else []) if item["id"] == str(line.pk)), {}
         )
         saving = stored.get("saving") or {}
