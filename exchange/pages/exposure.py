@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import io
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import messages
@@ -579,31 +580,35 @@ class _ExportPage(OrganisationPage):
         return f"{self.organisation.slug}-{what}-{timezone.localdate().isoformat()}"
 
 
-class ProductsCsvPage(_ExportPage):
+class _CsvPage(_ExportPage):
+    #: The table (``exchange.boms.exports``) and the file name's word for it.
+    table: ClassVar[Callable[..., Table]]
+    what: ClassVar[str]
+
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        table = type(self).table(organisation=self.organisation)
+        return _csv_response(table, self.file_name(self.what) + ".csv")
+
+
+class ProductsCsvPage(_CsvPage):
     """``boms/export/products.csv``."""
 
-    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        return _csv_response(
-            products_table(organisation=self.organisation), self.file_name("products") + ".csv"
-        )
+    table = staticmethod(products_table)
+    what = "products"
 
 
-class LinesCsvPage(_ExportPage):
+class LinesCsvPage(_CsvPage):
     """``boms/export/lines.csv``."""
 
-    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        return _csv_response(
-            lines_table(organisation=self.organisation), self.file_name("bom-lines") + ".csv"
-        )
+    table = staticmethod(lines_table)
+    what = "bom-lines"
 
 
-class ExposureCsvPage(_ExportPage):
+class ExposureCsvPage(_CsvPage):
     """``boms/export/exposure.csv``."""
 
-    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        return _csv_response(
-            exposure_table(organisation=self.organisation), self.file_name("exposure") + ".csv"
-        )
+    table = staticmethod(exposure_table)
+    what = "exposure"
 
 
 class BomsXlsxPage(_ExportPage):
