@@ -41,8 +41,7 @@ from exchange.boms.selectors import (
     buyer_product_exposure,
     buyer_products_overview,
     buyer_products_visible_to,
-    chase_list,
-    chase_suppliers,
+    chase_ranking,
     open_request_for,
     open_requests_of,
 )
@@ -107,10 +106,10 @@ class BuyerExposurePage(OrganisationPage):
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         slug = self.organisation.slug
         products = buyer_products_overview(organisation=self.organisation)
-        entries = chase_list(organisation=self.organisation)
+        ranking = chase_ranking(organisation=self.organisation, shown=CHASE_BARS)
         requests = open_requests_of(buyer=self.organisation)
         bars = []
-        for entry in entries[:CHASE_BARS]:
+        for entry in ranking.top:
             action, found = chase_action(
                 requests,
                 supplier_id=entry.supplier_id,
@@ -151,9 +150,9 @@ class BuyerExposurePage(OrganisationPage):
         context = self.get_context_data(
             products=products,
             chart=chart,
-            chase_total=len(entries),
+            chase_total=ranking.total,
             shown=len(bars),
-            suppliers=chase_suppliers(entries),
+            suppliers=ranking.suppliers,
             year=next((p.year for p in computed), None),
             price=next((p.certificate_price_eur for p in computed), None),
         )

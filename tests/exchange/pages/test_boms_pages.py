@@ -23,6 +23,7 @@ from accounts.roles import Role
 from core.jobs import job_execute
 from core.models import Job
 from exchange.boms.models import AggregationResult, BomLine, BuyerProduct, LineSource
+from exchange.boms.selectors import chase_list, chase_ranking, chase_suppliers
 from exchange.boms.services.aggregation import products_recompute
 from exchange.sharing.models import FootprintRequest
 from tests.demo.conftest import TODAY
@@ -388,7 +389,7 @@ def queries_of(client: Client, url: str) -> int:
 
 PAGES = [
     ("boms/", 5),
-    ("exposure/", 6),
+    ("exposure/", 7),
     ("boms/export/products.csv", 4),
     ("boms/export/lines.csv", 5),
     ("boms/export/exposure.csv", 4),
@@ -417,3 +418,16 @@ def test_each_page_takes_a_fixed_number_of_queries_whatever_the_rows(
         url = f"/o/{buyer.slug}/" + path.format(product=first.pk, line=line.pk)
         counts.append(queries_of(client, url))
     assert counts == [queries, queries]
+
+
+def test_the_exposure_pages_ranking_is_the_chase_lists(reference_data, today):
+    buyer, _client = buyer_with("ranked", 3, 7)
+
+    ranking = chase_ranking(organisation=buyer, shown=5)
+    entries = chase_list(organisation=buyer)
+
+    assert ranking.total == len(entries) == 21
+    assert [(e.product_id, e.line_id, e.saving_eur_per_t) for e in ranking.top] == [
+        (e.product_id, e.line_id, e.saving_eur_per_t) for e in entries[:5]
+    ]
+    assert ranking.suppliers == chase_suppliers(entries)
