@@ -114,6 +114,7 @@ class Floors:
     dashboard: Any = None
     footprint_list: Any = None
     form: Any = None
+    exposure: Any = None
 
 
 FLOORS = Floors()
@@ -369,6 +370,152 @@ urlpatterns = [
     path("bare/<slug:org_slug>/footprints/<str:footprint_id>/edit/", floor_form),
     path("bare/<slug:org_slug>/review/", floor_review_queue),
 ]
+
+
+# --------------------------------------------------------------------------- exposure (issue 15)
+#
+# A buyer (the demo's screw maker ``ningbo-fasteners``) grown to ``--boms-products`` products
+# (200) of ``--boms-lines`` lines (20): every other line on the mill's coil footprint the buyer
+# holds a grant on, the others on the default value of wire rod bought from one of eight named
+# suppliers; all computed by the real aggregation (``products_recompute``). Measured: the
+# exposure page ``/o/<buyer>/exposure/`` (every product's cost now and on all defaults, the
+# chase list's 15 largest savings as bars with their action, the savings per supplier) against
+# a floor that reads the same figures with ``.values()`` (the products' headline figures, every
+# result's lines to rank them) and renders the same rows with a bare template.
+
+BOMS_BUYER = "ningbo-fasteners"
+BOMS_VIEWER = "preparer@ningbo-fasteners.example"
+CHASE_SHOWN = 15
+
+EXPOSURE_FLOOR = """<h1>Exposure</h1><table>{% for e in chase %}<tr><td><a href="/o/{{ slug }}/boms/{{ e.0 }}/lines/{{ e.1 }}/chase/">{{ e.2 }} · {{ e.3 }} · {{ e.4 }}</a></td><td>{{ e.5 }}</td></tr>{% endfor %}</table>
+<table>{% for s in suppliers %}<tr><th>{{ s.0 }}</th><td>{{ s.1 }}</td><td>{{ s.2 }}</td></tr>{% endfor %}</table>
+<table>{% for p in products %}<tr><th><a href="/o/{{ slug }}/boms/{{ p.id }}/exposure/">{{ p.name }}</a></th><td>{{ p.cn_code }}</td><td>{{ p.cost }}</td><td>{{ p.all_defaults }}</td><td>{{ p.saving }}</td><td>{{ p.share }}</td></tr>{% endfor %}</table>"""  # noqa: E501
+
+
+def floor_exposure(request: HttpRequest, org_slug: str) -> HttpResponse:
+    from decimal import Decimal
+
+    from exchange.boms.models import AggregationResult, BuyerProduct
+
+    products = list(
+        BuyerProduct.objects.filter(organisation__slug=org_slug)
+        .order_by("name", "id")
+        .values(
+            "id",
+            "name",
+            "cn_code",
+            cost=models_key("aggregation__exposure__current__cost_eur_per_t"),
+            all_defaults=models_key("aggregation__exposure__current__cost_all_defaults_eur_per_t"),
+            saving=models_key("aggregation__exposure__current__saving_eur_per_t"),
+            share=models_key("aggregation__default_share"),
+        )
+    )
+    lines = []
+    for product_id, name, stored in AggregationResult.objects.filter(
+        product__organisation__slug=org_slug
+    ).values_list("product_id", "product__name", "lines"):
+        for line in stored:
+            sure = (line.get("saving") or {}).get("sure_eur_per_t")
+            if line["use"] != "own_product" and sure is not None:
+                lines.append(
+                    (
+                        product_id,
+                        line["id"],
+                        line.get("supplier_name") or "",
+                        line["cn_code"],
+                        name,
+                        Decimal(sure),
+                    )
+                )
+    lines.sort(key=lambda e: -e[5])
+    totals: dict[str, list[Any]] = {}
+    for entry in lines:
+        found = totals.setdefault(entry[2], [0, Decimal(0)])
+        found[0] += 1
+        found[1] += entry[5]
+    suppliers = sorted(((k, n, t) for k, (n, t) in totals.items()), key=lambda s: -s[2])
+    context = {"slug": org_slug, "products": products, "chase": lines[:CHASE_SHOWN]}
+    context["suppliers"] = suppliers
+    return HttpResponse(FLOORS.exposure.render(context, request))
+
+
+def models_key(path: str) -> Any:
+    from django.db.models import F
+
+    return F(path)
+
+
+urlpatterns.append(path("bare/<slug:org_slug>/exposure/", floor_exposure))
+#: The exposure page's own goal (issue 15): within 2x its floor and under 200 ms median.
+MEDIAN_GOAL_MS = {"exposure (buyer)": 200}
+
+
+def seed_boms_buyer(products: int, lines: int) -> int:
+    """Grow the demo buyer to ``products`` x ``lines`` and compute every product; returns the
+    number of lines."""
+    from decimal import Decimal
+
+    from accounts.models import Organisation
+    from exchange.boms.models import BomLine, BuyerProduct, LineSource
+    from exchange.boms.services.aggregation import products_recompute
+
+    buyer = Organisation.objects.get(slug=BOMS_BUYER)
+    coil = BomLine.objects.get(product__organisation=buyer, footprint__isnull=False)
+    rows = []
+    made = BuyerProduct.objects.bulk_create(
+        BuyerProduct(
+            organisation=buyer,
+            name=f"Bench bolts {index:03d}",
+            cn_code="73181588",
+            country_of_production="CN",
+            production_route="C",
+            direct_tco2e_per_t=Decimal("0.085"),
+            electricity_mwh_per_t=Decimal("0.46"),
+        )
+        for index in range(products)
+    )
+    for product in made:
+        for position in range(1, lines + 1):
+            mass = Decimal(position) / 100
+            if position % 2:
+                rows.append(
+                    BomLine(
+                        product=product,
+                        position=position,
+                        cn_code=coil.cn_code,
+                        mass_t_per_t=mass,
+                        country_of_origin="CN",
+                        source=LineSource.SUPPLIER_FOOTPRINT,
+                        footprint_id=coil.footprint_id,
+                        lineage=coil.lineage,
+                        supplier_id=coil.supplier_id,
+                        supplier_name=coil.supplier_name,
+                    )
+                )
+            else:
+                rows.append(
+                    BomLine(
+                        product=product,
+                        position=position,
+                        cn_code="72139170",
+                        mass_t_per_t=mass,
+                        country_of_origin="CN",
+                        source=LineSource.DEFAULT_VALUE,
+                        supplier_name=f"Wire rod supplier {position % 8}",
+                    )
+                )
+    BomLine.objects.bulk_create(rows, batch_size=2000)
+    products_recompute(organisation_id=buyer.pk)
+    return len(rows)
+
+
+def exposure_pages(client: Client, products: int, lines: int) -> list[tuple[str, str, str]]:
+    """Seed the scenario, log ``client`` in as the buyer's preparer; the pages to measure."""
+    from accounts.models import User
+
+    seed_boms_buyer(products, lines)
+    client.force_login(User.objects.get(email=BOMS_VIEWER))
+    return [("exposure (buyer)", f"/o/{BOMS_BUYER}/exposure/", f"/bare/{BOMS_BUYER}/exposure/")]
 
 
 # --------------------------------------------------------------------------- seed
@@ -804,6 +951,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="measurements of each page")
     parser.add_argument("--seed", type=int, default=20261206)
     parser.add_argument("--profile", action="store_true", help="cProfile and SQL of each page")
+    parser.add_argument(
+        "--boms-products", type=int, default=200, help="the buyer's products (0: no exposure)"
+    )
+    parser.add_argument("--boms-lines", type=int, default=20)
     args = parser.parse_args()
 
     root = Path(__file__).resolve().parent.parent
@@ -819,6 +970,7 @@ def main() -> None:
     FLOORS.dashboard = _template(DASHBOARD_FLOOR)
     FLOORS.footprint_list = _template(LIST_FLOOR)
     FLOORS.form = _template(FORM_FLOOR)
+    FLOORS.exposure = _template(EXPOSURE_FLOOR)
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     results: dict[str, list[tuple[Sample, Sample]]] = {}
     notes: list[str] = []
@@ -860,10 +1012,17 @@ def main() -> None:
             )
         else:
             pages.append(("review queue", queue, f"/bare/{slug}/review/"))
+        clients = {name: client for name, _url, _floor in pages}
+        if args.boms_products:
+            buyer = Client()
+            for entry in exposure_pages(buyer, args.boms_products, args.boms_lines):
+                pages.append(entry)
+                clients[entry[0]] = buyer
+            notes.append(f"exposure: {args.boms_products} products x {args.boms_lines} lines")
         for round_ in range(args.rounds):
             for name, url, floor_url in pages:
-                floor = measure(client, floor_url, args.repeat, args.warmup)
-                ours = measure(client, url, args.repeat, args.warmup)
+                floor = measure(clients[name], floor_url, args.repeat, args.warmup)
+                ours = measure(clients[name], url, args.repeat, args.warmup)
                 results.setdefault(name, []).append((floor, ours))
                 print(
                     f"round {round_ + 1} {name:<24} floor {floor.median:7.2f} ms "
@@ -873,7 +1032,7 @@ def main() -> None:
         if args.profile:
             for name, url, _floor in pages:
                 print(f"\n=== profile: {name} ({url}) ===")
-                print(profile(client, url, args.repeat))
+                print(profile(clients[name], url, args.repeat))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
@@ -905,12 +1064,12 @@ def main() -> None:
             )
     for note in notes:
         print(note)
-    print("goal: every page within 2x its floor and under 150 ms median")
+    print("goal: every page within 2x its floor and under 150 ms median (exposure: 200 ms)")
     failing = [
         name
         for name, rounds in results.items()
         if statistics.median(o.median / f.median for f, o in rounds) > 2
-        or statistics.median(o.median for _f, o in rounds) > 150
+        or statistics.median(o.median for _f, o in rounds) > MEDIAN_GOAL_MS.get(name, 150)
     ]
     print("goal met" if not failing else f"goal missed by: {', '.join(failing)}")
 

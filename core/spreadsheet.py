@@ -10,8 +10,9 @@ injection, such text gets a leading apostrophe: the spreadsheet shows it as text
 Only **text** is neutralised. Figures the code formats itself (``Decimal``, ``int``) are
 written as they are, so ``-1.5`` stays a number; a float is refused (figures are Decimal).
 
-Every CSV export writes through ``csv_writer``. An XLSX export, should one be added, writes
-each text cell as ``neutralise_cell(text)`` with the cell's type set to text, never a formula.
+Every CSV export writes through ``csv_writer``; every XLSX export through ``xlsx_bytes``, which
+writes each text cell as ``neutralise_cell(text)`` with the cell's type set to text, never a
+formula.
 """
 
 from __future__ import annotations
@@ -73,3 +74,49 @@ class CsvWriter:
 def csv_writer(out: TextIO) -> CsvWriter:
     """The writer every CSV export uses (see the module docstring)."""
     return CsvWriter(out)
+
+
+#: One sheet of an XLSX export: its title, its header and its rows.
+Sheet = tuple[str, list[str], list[list[Cell]]]
+
+
+def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
+    """A workbook of ``sheets`` (openpyxl, write-only): every text cell neutralised
+    (``neutralise_cell``) and typed as text, never a formula; figures as numbers (a Decimal
+    keeps its digits), dates as dates, None empty; the header row bold and frozen."""
+    from io import BytesIO
+
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title=title[:31])
+        sheet.freeze_panes = "A2"
+        heading = []
+        for text in header:
+            cell = WriteOnlyCell(sheet, value=neutralise_cell(text))
+            cell.font = bold
+            heading.append(cell)
+        sheet.append(heading)
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _xlsx_cell(sheet: object, value: Cell) -> object:
+    from openpyxl.cell import WriteOnlyCell
+
+    if value is None or isinstance(value, (Decimal, date)) or type(value) is int:
+        return value
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=neutralise_cell(value))
+        cell.data_type = "s"
+        return cell
+    raise TypeError(
+        f"a spreadsheet cell takes text, Decimal, int or date, not {type(value).__name__}"
+    )

@@ -3,7 +3,9 @@
 from django.urls import URLPattern, path
 
 from exchange.pages import (
+    boms,
     evidence,
+    exposure,
     footprint_access,
     grants,
     notifications,
@@ -11,6 +13,9 @@ from exchange.pages import (
     sent_requests,
     shared_footprints,
 )
+
+BOM = "boms/<uuid:buyer_product_id>/"
+BOM_LINE = f"{BOM}lines/<uuid:bom_line_id>/"
 
 urlpatterns: list[URLPattern] = [
     # The supplier's inbox of footprint requests.
@@ -57,6 +62,33 @@ urlpatterns: list[URLPattern] = [
         notifications.NotificationReadPage.as_view(),
         name="notification-read",
     ),
+    # A buyer's bills of materials, their exposure and the chase list (issue 15).
+    path("boms/", boms.BomListPage.as_view(), name="boms"),
+    path("boms/new/", boms.BomCreatePage.as_view(), name="bom-new"),
+    path(
+        "boms/export/products.csv", exposure.ProductsCsvPage.as_view(), name="boms-export-products"
+    ),
+    path("boms/export/lines.csv", exposure.LinesCsvPage.as_view(), name="boms-export-lines"),
+    path(
+        "boms/export/exposure.csv", exposure.ExposureCsvPage.as_view(), name="boms-export-exposure"
+    ),
+    path("boms/export/boms.xlsx", exposure.BomsXlsxPage.as_view(), name="boms-export-xlsx"),
+    path(f"{BOM}", boms.BomDetailPage.as_view(), name="bom"),
+    path(f"{BOM}edit/", boms.BomEditPage.as_view(), name="bom-edit"),
+    path(f"{BOM}delete/", boms.BomDeletePage.as_view(), name="bom-delete"),
+    path(f"{BOM}recompute/", boms.BomRecomputePage.as_view(), name="bom-recompute"),
+    path(
+        f"{BOM}recompute/status/",
+        boms.BomRecomputeStatusPage.as_view(),
+        name="bom-recompute-status",
+    ),
+    path(f"{BOM}exposure/", exposure.ProductExposurePage.as_view(), name="bom-exposure"),
+    path(f"{BOM}lines/new/", boms.BomLineCreatePage.as_view(), name="bom-line-new"),
+    path(f"{BOM_LINE}edit/", boms.BomLineEditPage.as_view(), name="bom-line-edit"),
+    path(f"{BOM_LINE}delete/", boms.BomLineDeletePage.as_view(), name="bom-line-delete"),
+    path(f"{BOM_LINE}chase/", exposure.ChasePage.as_view(), name="bom-chase"),
+    path(f"{BOM_LINE}chase/remind/", exposure.ChaseRemindPage.as_view(), name="bom-chase-remind"),
+    path("exposure/", exposure.BuyerExposurePage.as_view(), name="exposure"),
 ]
 
 # The buyer's side: requests sent, footprints shared with us, evidence of efforts.

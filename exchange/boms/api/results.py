@@ -18,8 +18,10 @@ from exchange.boms.models import AggregationResult, BuyerProduct
 from exchange.boms.selectors import (
     aggregation_reference_superseded,
     aggregation_result_of,
+    buyer_product_exposure,
     buyer_products_visible_to,
     chase_list,
+    chase_suppliers,
 )
 from exchange.boms.services.recompute import buyer_product_recompute_request
 
@@ -34,10 +36,6 @@ ASSUMPTIONS = {
 
 def _see(value: Decimal | None) -> str | None:
     return None if value is None else str(round_see(value))
-
-
-def _money(raw: str | None) -> str | None:
-    return None if raw is None else str(round_money(Decimal(raw)))
 
 
 class ReferenceSupersededOutput(serializers.Serializer):
@@ -173,58 +171,16 @@ class ExposureOutput(serializers.Serializer):
     problems = serializers.JSONField()
 
 
-def _exposure(product: BuyerProduct, result: AggregationResult | None) -> dict[str, Any]:
-    exposure = result.exposure if result is not None else {}
-    current = exposure.get("current") or {}
-    lines = []
-    for line in result.lines if result is not None else []:
-        saving = line.get("saving") or {}
-        lines.append(
-            {
-                "line": line["id"],
-                "position": line["position"],
-                "cn_code": line["cn_code"],
-                "supplier_name": line.get("supplier_name") or "",
-                "use": line["use"],
-                "reasons": line["decision"]["reasons"],
-                "cost_eur_per_t": _money(line.get("cost_eur_per_t")),
-                "saving_eur_per_t": _money(saving.get("sure_eur_per_t")),
-                "saving_estimate_eur_per_t": _money(saving.get("estimate_eur_per_t")),
-                "assumption": saving.get("assumption"),
-                "note": saving.get("note") or "",
-            }
-        )
-    lines.sort(
-        key=lambda x: (
-            -Decimal(x["saving_eur_per_t"]) if x["saving_eur_per_t"] is not None else 1,
-            x["position"],
-        )
-    )
-    return {
-        "product": product.pk,
-        "status": "pending" if result is None else result.status,
-        "year": exposure.get("year"),
-        "certificate_price_eur": exposure.get("certificate_price_eur"),
-        "certificate_price": exposure.get("certificate_price"),
-        "cost_eur_per_t": current.get("cost_eur_per_t"),
-        "cost_all_defaults_eur_per_t": current.get("cost_all_defaults_eur_per_t"),
-        "saving_eur_per_t": current.get("saving_eur_per_t"),
-        "projection": exposure.get("projection", []),
-        "lines": lines,
-        "assumptions": ASSUMPTIONS,
-        "problems": result.problems if result is not None else [],
-    }
-
-
 class ExposureApi(_ProductBase):
     role_map = {"GET": ALL_ROLES}
 
     @extend_schema(responses=ExposureOutput)
     def get(self, request: Request, org_slug: str, buyer_product_id: str) -> Response:
         product = self._product(buyer_product_id)
-        return Response(
-            ExposureOutput(_exposure(product, aggregation_result_of(product=product))).data
+        exposure = buyer_product_exposure(
+            product=product, result=aggregation_result_of(product=product)
         )
+        return Response(ExposureOutput({**exposure, "assumptions": ASSUMPTIONS}).data)
 
 
 class RecomputeOutput(serializers.Serializer):
@@ -285,19 +241,14 @@ class ChaseListApi(OrganisationAPIView):
     @extend_schema(responses=ChaseListOutput)
     def get(self, request: Request, org_slug: str) -> Response:
         entries = chase_list(organisation=self.organisation)
-        totals: dict[str, list[Any]] = {}
-        for entry in entries:
-            name = entry.supplier_name or "(no supplier named)"
-            found = totals.setdefault(name, [0, Decimal(0)])
-            found[0] += 1
-            found[1] += entry.saving_eur_per_t
-        suppliers = sorted(
-            (
-                {"supplier_name": name, "lines": count, "saving_eur_per_t": str(round_money(total))}
-                for name, (count, total) in totals.items()
-            ),
-            key=lambda s: (-Decimal(s["saving_eur_per_t"]), s["supplier_name"]),
-        )
+        suppliers = [
+            {
+                "supplier_name": s.supplier_name or "(no supplier named)",
+                "lines": s.lines,
+                "saving_eur_per_t": str(s.saving_eur_per_t),
+            }
+            for s in chase_suppliers(entries)
+        ]
         return Response(
             ChaseListOutput(
                 {"lines": entries, "suppliers": suppliers, "assumptions": ASSUMPTIONS}

@@ -19,13 +19,17 @@ from django.utils import timezone
 from accounts.audit import Actor, audit_record, changes
 from accounts.models import Organisation
 from cbam.defaults import match_default_value, no_default_value_message
+from cbam.messages import gettext_noop
 from cbam.numbers import shown
 from cbam.statutory import ORIGIN_UNKNOWN
 from core.errors import Conflict, ValidationFailed
 from core.inputs import InputError, parse_integer
+from core.messages import engine_message
 from exchange.boms.inputs import BOM_LINE_INPUT
 from exchange.boms.models import BomLine, BuyerProduct, LineSource
 from exchange.boms.services.products import (
+    REQUIRED,
+    UNITS,
     cn_code_clean,
     country_clean,
     decimal_clean,
@@ -72,8 +76,11 @@ def _footprint_for(buyer: Organisation, raw: Any, errors: dict[str, list[str]]) 
         or not lineage_is_granted(buyer=buyer, lineage=footprint.lineage)
     ):
         errors["footprint"] = [
-            f"No footprint {raw} shared with you: you need a live grant from its supplier; "
-            "request the footprint, or use source 'default_value' meanwhile."
+            gettext_noop(
+                "No footprint %(id)s shared with you: you need a live grant from its supplier; "
+                "request the footprint, or use source 'default_value' meanwhile.",
+                id=str(raw),
+            )
         ]
         return None
     return footprint
@@ -113,18 +120,22 @@ def _line_clean(
     source = data.get("source", line.source if line else None)
     if not isinstance(source, str) or source not in LineSource.values:
         errors["source"] = [
-            f"{shown(source)} is not a source; expected one of {', '.join(LineSource.values)}."
+            gettext_noop(
+                "%(value)s is not a source; expected one of %(sources)s.",
+                value=shown(source),
+                sources=", ".join(LineSource.values),
+            )
         ]
     values["source"] = source
     if creating and data.get("mass_t_per_t") in (None, ""):
-        errors["mass_t_per_t"] = ["This field is required."]
+        errors["mass_t_per_t"] = [REQUIRED]
     _origin_clean(data, line, values, errors)
     if data.get("mass_t_per_t") not in (None, ""):
         values["mass_t_per_t"] = decimal_clean(
             data["mass_t_per_t"],
             errors,
             "mass_t_per_t",
-            unit=BOM_LINE_INPUT.field("mass_t_per_t").help,
+            unit=UNITS["mass_t_per_t"],
             positive=True,
         )
     for field in ("description", "supplier_name"):
@@ -134,17 +145,21 @@ def _line_clean(
         try:
             values["position"] = parse_integer(BOM_LINE_INPUT.field("position"), data["position"])
         except InputError as exc:
-            errors["position"] = [f"{exc}."]
+            errors["position"] = [gettext_noop("%(problem)s.", problem=exc.message)]
         else:
             if values["position"] < 1:
-                errors["position"] = ["Ensure this value is greater than or equal to 1."]
+                errors["position"] = [
+                    gettext_noop("Ensure this value is greater than or equal to 1.")
+                ]
 
     footprint = None
     own = None
     if source == LineSource.SUPPLIER_FOOTPRINT:
         raw = data.get("footprint", line.footprint_id if line else None)
         if raw in (None, ""):
-            errors["footprint"] = ["Required with source 'supplier_footprint': a footprint id."]
+            errors["footprint"] = [
+                gettext_noop("Required with source 'supplier_footprint': a footprint id.")
+            ]
         else:
             footprint = _footprint_for(product.organisation, raw, errors)
         values.update(footprint=footprint, lineage=footprint.lineage if footprint else None)
@@ -162,17 +177,24 @@ def _line_clean(
             own = None
         if own is None:
             errors["own_product"] = [
-                f"No product {raw} of yours; expected the id of one of your buyer products."
+                gettext_noop(
+                    "No product %(id)s of yours; expected the id of one of your buyer products.",
+                    id=str(raw),
+                )
             ]
         elif own.pk == product.pk:
-            errors["own_product"] = [f"{product.name} cannot be made from itself."]
+            errors["own_product"] = [
+                gettext_noop("%(name)s cannot be made from itself.", name=product.name)
+            ]
         else:
             chain = _reaches(own, product.pk)
             if chain is not None:
                 errors["own_product"] = [
-                    "This would make a cycle: "
-                    + " → ".join([product.name, *chain])
-                    + "; a product cannot be (indirectly) made from itself."
+                    gettext_noop(
+                        "This would make a cycle: %(chain)s; a product cannot be (indirectly) "
+                        "made from itself.",
+                        chain=" → ".join([product.name, *chain]),
+                    )
                 ]
         values.update(own_product=own, footprint=None, lineage=None, supplier=None)
         if own is not None:
@@ -184,9 +206,11 @@ def _line_clean(
         "origin_unknown", line.origin_unknown if line else False
     ):
         errors["origin_unknown"] = [
-            "Origin unknown (IR 2025/2621 Art. 1(5), Annex IV) is for a line on the default "
-            "value; a supplier footprint or own product has a known country of production: "
-            "give country_of_origin instead."
+            gettext_noop(
+                "Origin unknown (IR 2025/2621 Art. 1(5), Annex IV) is for a line on the default "
+                "value; a supplier footprint or own product has a known country of production: "
+                "give country_of_origin instead."
+            )
         ]
 
     if data.get("cn_code") not in (None, ""):
@@ -194,16 +218,27 @@ def _line_clean(
     elif footprint is not None:
         values["cn_code"] = footprint.product.cn_code
     elif creating and "cn_code" not in values:
-        errors["cn_code"] = ["This field is required (8-digit CN code of the precursor)."]
+        errors["cn_code"] = [
+            gettext_noop("This field is required (8-digit CN code of the precursor).")
+        ]
     cn_code = values.get("cn_code") or (line.cn_code if line else None)
     if footprint is not None and cn_code and cn_code != footprint.product.cn_code:
         errors["cn_code"] = [
-            f"The footprint is for CN {footprint.product.cn_code}, the line says {cn_code}; "
-            "expected the footprint's CN code."
+            gettext_noop(
+                "The footprint is for CN %(expected)s, the line says %(code)s; expected the "
+                "footprint's CN code.",
+                expected=footprint.product.cn_code,
+                code=cn_code,
+            )
         ]
     if own is not None and cn_code and cn_code != own.cn_code:
         errors["cn_code"] = [
-            f"{own.name} has CN {own.cn_code}, the line says {cn_code}; expected {own.cn_code}."
+            gettext_noop(
+                "%(name)s has CN %(expected)s, the line says %(code)s; expected %(expected)s.",
+                name=own.name,
+                expected=own.cn_code,
+                code=cn_code,
+            )
         ]
     if not errors and values.get("origin_unknown", line.origin_unknown if line else False):
         _unknown_origin_value_check(cn_code or "", errors)
@@ -224,12 +259,18 @@ def _origin_clean(
     country = data.get("country_of_origin")
     unknown = data.get("origin_unknown")
     if unknown is not None and not isinstance(unknown, bool):
-        errors["origin_unknown"] = [f"{shown(unknown)} is not true or false; expected a boolean."]
+        errors["origin_unknown"] = [
+            gettext_noop(
+                "%(value)s is not true or false; expected a boolean.", value=shown(unknown)
+            )
+        ]
         return
     if unknown and country not in (None, ""):
         errors["origin_unknown"] = [
-            "Give either country_of_origin or origin_unknown: true, not both: origin_unknown is "
-            "for a precursor whose country of production cannot be identified."
+            gettext_noop(
+                "Give either country_of_origin or origin_unknown: true, not both: origin_unknown "
+                "is for a precursor whose country of production cannot be identified."
+            )
         ]
     elif unknown:
         values.update(origin_unknown=True, country_of_origin="")
@@ -239,8 +280,10 @@ def _origin_clean(
     elif line is None or (unknown is False and line.origin_unknown):
         # A new line, or one no longer of unknown origin, needs its country.
         errors["country_of_origin"] = [
-            "This field is required (ISO 3166 code of where the precursor was produced), "
-            "or origin_unknown: true when it cannot be identified."
+            gettext_noop(
+                "This field is required (ISO 3166 code of where the precursor was produced), "
+                "or origin_unknown: true when it cannot be identified."
+            )
         ]
 
 
@@ -251,7 +294,12 @@ def _unknown_origin_value_check(cn_code: str, errors: dict[str, list[str]]) -> N
     year = decision_year(timezone.localdate())
     snapshot = reference_snapshot_for(on=date(year, 12, 31))
     if match_default_value(snapshot, cn_code, ORIGIN_UNKNOWN) is None:
-        errors["origin_unknown"] = [no_default_value_message(cn_code, ORIGIN_UNKNOWN) + "."]
+        errors["origin_unknown"] = [
+            gettext_noop(
+                "%(problem)s.",
+                problem=engine_message(no_default_value_message(cn_code, ORIGIN_UNKNOWN)),
+            )
+        ]
 
 
 def _snapshot(line: BomLine) -> dict[str, Any]:
@@ -264,8 +312,15 @@ def _save(line: BomLine) -> None:
             line.save()
     except IntegrityError:
         raise Conflict(
-            f"Position {line.position} is taken in this bill of materials; choose another.",
-            extra={"fields": {"position": ["Already used by another line of this product."]}},
+            gettext_noop(
+                "Position %(position)s is taken in this bill of materials; choose another.",
+                position=str(line.position),
+            ),
+            extra={
+                "fields": {
+                    "position": [gettext_noop("Already used by another line of this product.")]
+                }
+            },
         ) from None
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.audit import Actor, audit_record, changes
 from accounts.models import Organisation
 from cbam.cn_codes import is_cn_code, normalise_cn_code
+from cbam.messages import gettext_noop
 from cbam.numbers import SPECIFIC, NumberError, parse_number
 from core.countries import normalise_country
 from core.errors import Conflict, ValidationFailed
@@ -25,6 +26,7 @@ from exchange.boms.services.recompute import recompute_enqueue
 from reference.selectors import cn_code_category
 
 _ROUTES = set(ROUTES)
+REQUIRED = gettext_noop("This field is required.")
 PRODUCT_FIELDS = tuple(f.name for f in BUYER_PRODUCT_INPUT.fields)
 
 
@@ -33,13 +35,20 @@ def cn_code_clean(raw: Any, errors: dict[str, list[str]], field: str) -> str | N
     or None with the problem in ``errors[field]``."""
     cn_code = normalise_cn_code(str(raw or ""))[:40]
     if not is_cn_code(cn_code):
-        errors[field] = [f"{raw!r} is not a CN code; expected 8 digits, e.g. 73181595."]
+        errors[field] = [
+            gettext_noop(
+                "%(value)s is not a CN code; expected 8 digits, e.g. 73181595.", value=repr(raw)
+            )
+        ]
         return None
     if cn_code_category(cn_code=cn_code, on=timezone.localdate()) is None:
         errors[field] = [
-            f"CN code {cn_code} is not a CBAM good (Annex I of Reg. 2023/956); expected a "
-            "code of the CBAM CN list (iron and steel, aluminium, cement, fertilisers, "
-            "hydrogen, electricity)."
+            gettext_noop(
+                "CN code %(code)s is not a CBAM good (Annex I of Reg. 2023/956); expected a "
+                "code of the CBAM CN list (iron and steel, aluminium, cement, fertilisers, "
+                "hydrogen, electricity).",
+                code=cn_code,
+            )
         ]
         return None
     return cn_code
@@ -48,7 +57,12 @@ def cn_code_clean(raw: Any, errors: dict[str, list[str]], field: str) -> str | N
 def country_clean(raw: Any, errors: dict[str, list[str]], field: str) -> str | None:
     code = normalise_country(str(raw or ""))
     if code is None:
-        errors[field] = [f"{raw!r} is not an ISO 3166-1 alpha-2 country code; expected e.g. CN."]
+        errors[field] = [
+            gettext_noop(
+                "%(value)s is not an ISO 3166-1 alpha-2 country code; expected e.g. CN.",
+                value=repr(raw),
+            )
+        ]
     return code
 
 
@@ -58,8 +72,20 @@ def text_clean(spec: Input, raw: Any, errors: dict[str, list[str]], field: str) 
     try:
         return parse_text(spec.field(field), raw)
     except InputError as exc:
-        errors[field] = [f"{exc}."]
+        errors[field] = [gettext_noop("%(problem)s.", problem=exc.message)]
         return ""
+
+
+#: The units the per-tonne figures are expected in, as the input declarations' help texts
+#: say them (``exchange.boms.inputs``), translatable where a page shows the message.
+UNITS: dict[str, str] = {
+    "direct_tco2e_per_t": gettext_noop("tCO2e per tonne of product"),
+    "electricity_mwh_per_t": gettext_noop("MWh per tonne of product"),
+    "electricity_factor_tco2_per_mwh": gettext_noop("tCO2/MWh"),
+    "mass_t_per_t": gettext_noop(
+        "tonnes consumed per tonne of product, scrap and cut-offs included"
+    ),
+}
 
 
 def decimal_clean(
@@ -69,13 +95,27 @@ def decimal_clean(
     try:
         value = parse_number(raw, SPECIFIC)
     except NumberError as exc:
-        errors[field] = [f"{exc.reason}; expected {unit}, e.g. 1.05."]
+        errors[field] = [
+            gettext_noop("%(reason)s; expected %(unit)s, e.g. 1.05.", reason=exc.reason, unit=unit)
+        ]
         return None
     if positive and value <= 0:
-        errors[field] = [f"Must be greater than zero (got {value}); expected {unit}."]
+        errors[field] = [
+            gettext_noop(
+                "Must be greater than zero (got %(value)s); expected %(unit)s.",
+                value=str(value),
+                unit=unit,
+            )
+        ]
         return None
     if value < 0:
-        errors[field] = [f"Must not be negative (got {value}); expected {unit}."]
+        errors[field] = [
+            gettext_noop(
+                "Must not be negative (got %(value)s); expected %(unit)s.",
+                value=str(value),
+                unit=unit,
+            )
+        ]
         return None
     return value
 
@@ -86,11 +126,11 @@ def _product_clean(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     if creating:
         for required in ("name", "cn_code", "country_of_production"):
             if data.get(required) in (None, ""):
-                errors[required] = ["This field is required."]
+                errors[required] = [REQUIRED]
     if data.get("name") not in (None, ""):
         name = text_clean(BUYER_PRODUCT_INPUT, data["name"], errors, "name")
         if not name and "name" not in errors:
-            errors["name"] = ["Must not be blank."]
+            errors["name"] = [gettext_noop("Must not be blank.")]
         values["name"] = name
     if data.get("cn_code") not in (None, ""):
         values["cn_code"] = cn_code_clean(data["cn_code"], errors, "cn_code")
@@ -108,20 +148,28 @@ def _product_clean(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         ).upper()
         if route and route not in _ROUTES:
             errors["production_route"] = [
-                f"{route!r} is not a benchmark route letter; expected one of "
-                f"{', '.join(sorted(_ROUTES))} (IR 2025/2620), or empty."
+                gettext_noop(
+                    "%(value)s is not a benchmark route letter; expected one of %(routes)s "
+                    "(IR 2025/2620), or empty.",
+                    value=repr(route),
+                    routes=", ".join(sorted(_ROUTES)),
+                )
             ]
         values["production_route"] = route
     for field in ("direct_tco2e_per_t", "electricity_mwh_per_t"):
         if data.get(field) is not None:
-            unit = BUYER_PRODUCT_INPUT.field(field).help
-            values[field] = decimal_clean(data[field], errors, field, unit=unit)
+            values[field] = decimal_clean(data[field], errors, field, unit=UNITS[field])
     if "electricity_factor_tco2_per_mwh" in data:
         raw = data["electricity_factor_tco2_per_mwh"]
         values["electricity_factor_tco2_per_mwh"] = (
             None
             if raw in (None, "")
-            else decimal_clean(raw, errors, "electricity_factor_tco2_per_mwh", unit="tCO2/MWh")
+            else decimal_clean(
+                raw,
+                errors,
+                "electricity_factor_tco2_per_mwh",
+                unit=UNITS["electricity_factor_tco2_per_mwh"],
+            )
         )
     if errors:
         raise ValidationFailed("The product data is invalid.", fields=errors)
@@ -184,7 +232,11 @@ def buyer_product_delete(*, actor: Actor, product: BuyerProduct) -> None:
     users = sorted({line.product.name for line in product.used_in.select_related("product").all()})
     if users:
         raise Conflict(
-            f"{product.name} is a line of {', '.join(users)}; remove those lines first.",
+            gettext_noop(
+                "%(name)s is a line of %(users)s; remove those lines first.",
+                name=product.name,
+                users=", ".join(users),
+            ),
             extra={"used_in": users},
         )
     before = _snapshot(product)
