@@ -2,7 +2,16 @@
 
 from django.urls import URLPattern, path
 
-from exchange.pages import footprint_access, grants, notifications, requests
+from exchange.pages import (
+    declaration,
+    footprint_access,
+    grants,
+    notifications,
+    requests,
+    shipment_uploads,
+    shipments,
+    threshold,
+)
 
 urlpatterns: list[URLPattern] = [
     # The supplier's inbox of footprint requests.
@@ -48,5 +57,41 @@ urlpatterns: list[URLPattern] = [
         "notifications/<uuid:notification_id>/read/",
         notifications.NotificationReadPage.as_view(),
         name="notification-read",
+    ),
+    # The importer: shipments (list, one by hand, CSV uploads), the threshold, the declaration.
+    path("shipments/", shipments.ShipmentListPage.as_view(), name="shipments"),
+    path("shipments/new/", shipments.ShipmentCreatePage.as_view(), name="shipment-new"),
+    path(
+        "shipments/upload/",
+        shipment_uploads.ShipmentUploadPage.as_view(),
+        name="shipments-upload",
+    ),
+    path(
+        "shipments/uploads/<uuid:shipment_import_id>/",
+        shipment_uploads.ShipmentUploadStatusPage.as_view(),
+        name="shipment-upload",
+    ),
+    path(
+        "shipments/uploads/<uuid:shipment_import_id>/progress/",
+        shipment_uploads.ShipmentUploadProgressPage.as_view(),
+        name="shipment-upload-progress",
+    ),
+    path("shipments/<uuid:shipment_id>/", shipments.ShipmentDetailPage.as_view(), name="shipment"),
+    path(
+        "shipments/<uuid:shipment_id>/delete/",
+        shipments.ShipmentDeletePage.as_view(),
+        name="shipment-delete",
+    ),
+    path("threshold/", threshold.ThresholdPage.as_view(), name="threshold"),
+    path("declaration/", declaration.DeclarationPage.as_view(), name="declaration"),
+    path(
+        "declaration/<int:year>/summary.csv",
+        declaration.DeclarationCsvPage.as_view(),
+        name="declaration-csv",
+    ),
+    path(
+        "declaration/<int:year>/summary.json",
+        declaration.DeclarationJsonPage.as_view(),
+        name="declaration-json",
     ),
 ]

@@ -538,7 +538,7 @@ def shipments_upload(
                 kind=IMPORT_JOB,
                 payload={
                     "import_id": str(record.pk),
-                    "user_id": actor.user.pk if actor.user is not None else None,
+                    "user_id": str(actor.user.pk) if actor.user is not None else None,
                 },
                 organisation_id=organisation.pk,
             )
