@@ -171,17 +171,17 @@ class ImportState:
 
 def shipment_imports_listed(*, organisation: Organisation) -> QuerySet[ShipmentImport]:
     """The organisation's uploads, newest first, without their content and reports (large):
-    ``is_done`` says whether the report is there."""
+    ``has_report`` says whether the report is there."""
     return (
         shipment_imports_visible_to(organisation=organisation)
         .defer("content", "report")
-        .annotate(is_done=ExpressionWrapper(Q(report__isnull=False), output_field=BooleanField()))
+        .annotate(has_report=ExpressionWrapper(Q(report__isnull=False), output_field=BooleanField()))
     )
 
 
 def shipment_import_state(*, record: ShipmentImport) -> ImportState:
     """The state of one upload: no query once it is done, else one (its work row)."""
-    done = getattr(record, "is_done", None)
+    done = getattr(record, "has_report", None)
     if done if done is not None else record.report is not None:
         return ImportState("done", record.rows_total, record.rows_total)
     job = (

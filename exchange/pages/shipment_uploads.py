@@ -47,7 +47,10 @@ def problem_parts(problem: dict[str, Any]) -> tuple[str, str]:
     expectation gets the column's."""
     message = message_from_json(problem.get("text", problem.get("message", "")))
     if isinstance(message, Message) and message.template in _SPLIT:
-        return localise(str(message.params["problem"])), localise(str(message.params["expected"]))
+        wrong, expected = message.params["problem"], message.params["expected"]
+        return localise(wrong) if isinstance(wrong, str) else str(wrong), (
+            localise(expected) if isinstance(expected, str) else str(expected)
+        )
     said = localise(message)
     column = str(problem.get("column", ""))
     expected = EXPECTED.get(column) if "expected" not in str(message) else None

@@ -157,7 +157,10 @@ class ShipmentDetailPage(_ShipmentFormPage):
 
     def get(self, request: HttpRequest, shipment_id: uuid.UUID, **kwargs: Any) -> HttpResponse:
         shipment = self.shipment(shipment_id)
-        form = self.form(initial=shipment_stored_data(shipment))
+        initial = shipment_stored_data(shipment)
+        if not shipment.quantity_as_entered:  # recorded without the text typed: no 10 decimals
+            initial["quantity"] = format(shipment.quantity.normalize(), "f")
+        form = self.form(initial=initial)
         return self.render_form(request, form, shipment)
 
     def post(self, request: HttpRequest, shipment_id: uuid.UUID, **kwargs: Any) -> HttpResponseBase:

@@ -40,14 +40,16 @@ def run_imports() -> list[str]:
     return [str(job_execute(job_id=job.pk).status) for job in pending.order_by("pk")]
 
 
-def ramp(who: Party, tonnes: list[str], start: date = date(2026, 1, 5)) -> list[Shipment]:
+def ramp(
+    who: Party, tonnes: list[str], start: date = date(2026, 1, 5), prefix: str = "R"
+) -> list[Shipment]:
     """Shipments of hot-rolled coil from China on consecutive weeks, referenced R1, R2, …"""
     return [
         make_shipment(
             who.organisation,
             quantity,
             date.fromordinal(start.toordinal() + 7 * i),
-            reference=f"R{i + 1}",
+            reference=f"{prefix}{i + 1}",
             supplier_name="Hebei Steel",
             installation_name="Tangshan works",
         )
