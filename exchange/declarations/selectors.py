@@ -175,7 +175,9 @@ def shipment_imports_listed(*, organisation: Organisation) -> QuerySet[ShipmentI
     return (
         shipment_imports_visible_to(organisation=organisation)
         .defer("content", "report")
-        .annotate(has_report=ExpressionWrapper(Q(report__isnull=False), output_field=BooleanField()))
+        .annotate(
+            has_report=ExpressionWrapper(Q(report__isnull=False), output_field=BooleanField())
+        )
     )
 
 

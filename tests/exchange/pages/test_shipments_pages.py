@@ -17,7 +17,6 @@ from tests.exchange.pages.importer import (
     EXAMPLE,
     client_of,
     csv_file,
-    importer,  # noqa: F401
     ramp,
     run_imports,
     url,
@@ -218,7 +217,8 @@ def test_an_upload_is_checked_by_its_work_row_and_reports_every_bad_row(importer
     record = ShipmentImport.objects.get()
     assert uploaded.status_code == 302
     assert uploaded["Location"] == url(importer, f"shipments/uploads/{record.pk}/")
-    assert record.report is None and record.rows_total == 10
+    assert record.report is None
+    assert record.rows_total == 10
     waiting = client.get(uploaded["Location"]).content.decode()
     assert "文件已上传：正在检查其 10 行。" in waiting
     assert "待检查 10 行" in waiting

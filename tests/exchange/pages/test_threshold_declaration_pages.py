@@ -17,7 +17,7 @@ from django.test import Client
 
 from accounts.models import User
 from tests.demo.conftest import today  # noqa: F401
-from tests.exchange.pages.importer import client_of, importer, ramp, url  # noqa: F401
+from tests.exchange.pages.importer import client_of, ramp, url
 
 pytestmark = pytest.mark.django_db
 
@@ -183,7 +183,8 @@ def test_the_downloads_are_the_services_documents_with_file_names(demo):
     assert document["totals"]["cost_eur"] == "11329.37"
     assert document["totals"]["certificates_to_surrender"] == 151
     lines = list(csv.reader(io.StringIO(csv_answer.content.decode())))
-    assert lines[-1][0] == "TOTAL" and lines[-1][-1] == "11329.37"
+    assert lines[-1][0] == "TOTAL"
+    assert lines[-1][-1] == "11329.37"
     assert demo.get("/o/rhein-import/declaration/1999/summary.csv").status_code == 400
 
 
