@@ -67,7 +67,7 @@ class ShipmentListPage(OrganisationPage):
 
 def _kept(query: QueryDict) -> dict[str, str]:
     """The filters that are set, to carry from page to page."""
-    return {name: value for name, value in query.items() if value}
+    return {name: str(value) for name, value in query.items() if value}
 
 
 def _footprint_choices(page: OrganisationPage) -> list[tuple[str, str]]:
