@@ -467,6 +467,19 @@ def _reference_taken(organisation: Organisation, reference: str, exclude: Any = 
     return taken.exists()
 
 
+def _reference_in_use(cleaned: Cleaned) -> None:
+    cleaned.error(
+        "reference",
+        wrong(
+            gettext_noop(
+                "%(value)s is already used by another shipment",
+                value=repr(cleaned.values["reference"]),
+            ),
+            gettext_noop("a reference unique within your organisation (or none)"),
+        ),
+    )
+
+
 def _raise(cleaned: Cleaned) -> None:
     if cleaned.errors:
         first = next(iter(cleaned.errors.items()))
@@ -485,16 +498,7 @@ def shipment_create(
     today = timezone.localdate()
     cleaned = shipment_clean(organisation=organisation, data=data, today=today)
     if _reference_taken(organisation, cleaned.values["reference"]):
-        cleaned.error(
-            "reference",
-            wrong(
-                gettext_noop(
-                    "%(value)s is already used by another shipment",
-                    value=repr(cleaned.values["reference"]),
-                ),
-                gettext_noop("a reference unique within your organisation (or none)"),
-            ),
-        )
+        _reference_in_use(cleaned)
     _raise(cleaned)
     try:
         with transaction.atomic():
@@ -546,16 +550,7 @@ def shipment_update(*, actor: Actor, shipment: Shipment, data: Mapping[str, Any]
         stored=shipment,
     )
     if _reference_taken(shipment.organisation, cleaned.values["reference"], exclude=shipment.pk):
-        cleaned.error(
-            "reference",
-            wrong(
-                gettext_noop(
-                    "%(value)s is already used by another shipment",
-                    value=repr(cleaned.values["reference"]),
-                ),
-                gettext_noop("a reference unique within your organisation (or none)"),
-            ),
-        )
+        _reference_in_use(cleaned)
     _raise(cleaned)
     with transaction.atomic():
         locked = Shipment.objects.select_for_update().get(pk=shipment.pk)
