@@ -117,3 +117,35 @@ def localise(text: str) -> str:
         for name, value in text.params.items()
     }
     return translated % params
+
+
+def message_json(text: str) -> object:
+    """``text`` as stored JSON that can still be said in another language later: a ``Message``
+    as its template and parameters (parameters that are messages, the same way), a plain
+    ``str`` as it is. A report written now is read later in its reader's language."""
+    if not isinstance(text, Message):
+        return str(text)
+    return {
+        "template": text.template,
+        "params": {
+            name: message_json(value) if isinstance(value, Message) else str(value)
+            for name, value in text.params.items()
+        },
+    }
+
+
+def message_from_json(value: object) -> str:
+    """The message :func:`message_json` stored (a ``Message`` that :func:`localise` translates);
+    anything else as text. A template the parameters do not fill gives its English as it is."""
+    if isinstance(value, dict) and isinstance(value.get("template"), str):
+        params = value.get("params")
+        filled = (
+            {str(name): message_from_json(v) for name, v in params.items()}
+            if isinstance(params, dict)
+            else {}
+        )
+        try:
+            return Message(value["template"], filled)
+        except (KeyError, ValueError, TypeError):
+            return value["template"]
+    return "" if value is None else str(value)

@@ -49,12 +49,13 @@ def _upload(
         upload = SimpleUploadedFile(name, shipments_csv(name, footprints), content_type="text/csv")
         actor = demo_actor(importer, "preparer")
         record, new = shipments_import_csv(actor=actor, organisation=importer, upload=upload)
-    imported = record.report.get("imported", [])
-    failed = record.report.get("failed", [])
+    stored = record.report or {}  # an upload from the pages is done by its work row
+    imported = stored.get("imported", [])
+    failed = stored.get("failed", [])
     if failed:
         first = failed[0]["problems"][0]["message"]
         raise DemoSeedError(f"{len(failed)} row(s) of {name} failed to import; first: {first}")
-    already = record.report.get("already_present", [])
+    already = stored.get("already_present", [])
     if new:
         report.created.append(
             f"{importer.slug}: uploaded {record.file_name}: {len(imported)} shipment(s) "

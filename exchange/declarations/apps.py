@@ -7,3 +7,8 @@ class DeclarationsConfig(AppConfig):
     name = "exchange.declarations"
     label = "declarations"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The work row of an upload from the pages (web processes check the kind, workers
+        # run it).
+        from exchange.declarations import jobs  # noqa: F401

@@ -25,7 +25,13 @@ from accounts.models import Organisation
 
 
 class ShipmentImport(models.Model):
-    """One uploaded CSV of shipments and what became of each row (``report``)."""
+    """One uploaded CSV of shipments and what became of each row (``report``).
+
+    An upload from the pages is checked as a whole at once (size, UTF-8, header, row count)
+    and kept here with its ``content`` until its work row (``job_id``) has checked and written
+    its rows: ``report`` is null until then, and ``content`` is emptied once it is there. The
+    API and the command import in the request and store the report at once.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(
@@ -38,7 +44,9 @@ class ShipmentImport(models.Model):
     rows_imported = models.PositiveIntegerField()
     rows_already_present = models.PositiveIntegerField()
     rows_failed = models.PositiveIntegerField()
-    report = models.JSONField(default=dict)
+    report = models.JSONField(null=True, blank=True, default=dict)
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    job_id = models.BigIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -55,6 +63,11 @@ class ShipmentImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.rows_imported}/{self.rows_total} rows imported)"
+
+    @property
+    def is_done(self) -> bool:
+        """Whether its rows were checked and written (the report is there)."""
+        return self.report is not None
 
 
 class Shipment(models.Model):

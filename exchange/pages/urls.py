@@ -4,6 +4,7 @@ from django.urls import URLPattern, path
 
 from exchange.pages import (
     boms,
+    declaration,
     evidence,
     exposure,
     footprint_access,
@@ -12,6 +13,9 @@ from exchange.pages import (
     requests,
     sent_requests,
     shared_footprints,
+    shipment_uploads,
+    shipments,
+    threshold,
 )
 
 BOM = "boms/<uuid:buyer_product_id>/"
@@ -150,5 +154,44 @@ urlpatterns += [
         "efforts/<str:effort_supplier>/evidence.pdf",
         evidence.EvidencePdfPage.as_view(),
         name="evidence-pdf",
+    ),
+]
+
+urlpatterns += [
+    # The importer: shipments (list, one by hand, CSV uploads), the threshold, the declaration.
+    path("shipments/", shipments.ShipmentListPage.as_view(), name="shipments"),
+    path("shipments/new/", shipments.ShipmentCreatePage.as_view(), name="shipment-new"),
+    path(
+        "shipments/upload/",
+        shipment_uploads.ShipmentUploadPage.as_view(),
+        name="shipments-upload",
+    ),
+    path(
+        "shipments/uploads/<uuid:shipment_import_id>/",
+        shipment_uploads.ShipmentUploadStatusPage.as_view(),
+        name="shipment-upload",
+    ),
+    path(
+        "shipments/uploads/<uuid:shipment_import_id>/progress/",
+        shipment_uploads.ShipmentUploadProgressPage.as_view(),
+        name="shipment-upload-progress",
+    ),
+    path("shipments/<uuid:shipment_id>/", shipments.ShipmentDetailPage.as_view(), name="shipment"),
+    path(
+        "shipments/<uuid:shipment_id>/delete/",
+        shipments.ShipmentDeletePage.as_view(),
+        name="shipment-delete",
+    ),
+    path("threshold/", threshold.ThresholdPage.as_view(), name="threshold"),
+    path("declaration/", declaration.DeclarationPage.as_view(), name="declaration"),
+    path(
+        "declaration/<int:year>/summary.csv",
+        declaration.DeclarationCsvPage.as_view(),
+        name="declaration-csv",
+    ),
+    path(
+        "declaration/<int:year>/summary.json",
+        declaration.DeclarationJsonPage.as_view(),
+        name="declaration-json",
     ),
 ]

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from cbam.messages import gettext_noop
 from exchange.declarations.calculations.threshold import (
     DE_MINIMIS_THRESHOLD_T,
     ThresholdShipment,
@@ -80,12 +81,17 @@ def headroom_hugging(
     names = tuple(s.reference or s.shipment_id for s in hugging)
     return SplittingWarning(
         code="headroom_hugging",
-        message=(
-            f"Possible splitting: {len(hugging)} consignments in {year} each took at least "
-            f"{_fmt(share * 100)} % of the headroom left under the {_fmt(threshold_t)} t de "
-            f"minimis threshold without crossing it ({', '.join(names)}). Splitting imports to "
-            "stay below the threshold is prohibited; if these are separate orders, keep the "
-            "evidence. Otherwise declare the whole year."
+        message=gettext_noop(
+            "Possible splitting: %(count)s consignments in %(year)s each took at least "
+            "%(share)s %% of the headroom left under the %(limit)s t de minimis threshold "
+            "without crossing it (%(shipments)s). Splitting imports to stay below the threshold "
+            "is prohibited; if these are separate orders, keep the evidence. Otherwise declare "
+            "the whole year.",
+            count=len(hugging),
+            year=year,
+            share=_fmt(share * 100),
+            limit=_fmt(threshold_t),
+            shipments=", ".join(names),
         ),
         shipments=names,
     )
@@ -131,14 +137,18 @@ def spread_across_related(
     others = ", ".join(f"{r.name} ({_fmt(r.total_t)} t)" for r in involved)
     return SplittingWarning(
         code="related_importers",
-        message=(
-            f"Possible splitting across related importers: in {year} you imported "
-            f"{_fmt(own.total_t)} t and {others} imported the same CN codes "
-            f"({', '.join(shared)}); together {_fmt(combined)} t, above the "
-            f"{_fmt(threshold_t)} t de minimis threshold, while your own imports stay at or "
-            "below it. "
-            "Spreading the same goods across related importers to stay below the threshold "
-            "is prohibited."
+        message=gettext_noop(
+            "Possible splitting across related importers: in %(year)s you imported %(own)s t "
+            "and %(others)s imported the same CN codes (%(codes)s); together %(combined)s t, "
+            "above the %(limit)s t de minimis threshold, while your own imports stay at or "
+            "below it. Spreading the same goods across related importers to stay below the "
+            "threshold is prohibited.",
+            year=year,
+            own=_fmt(own.total_t),
+            others=others,
+            codes=", ".join(shared),
+            combined=_fmt(combined),
+            limit=_fmt(threshold_t),
         ),
         organisations=tuple(r.slug for r in involved),
         cn_codes=tuple(shared),

@@ -43,6 +43,7 @@ from cbam import CalculationError, ObligationInput, compute_obligation
 from cbam.benchmarks import column_b_fallback
 from cbam.certificate_prices import AppliedCertificatePrice
 from cbam.defaults import mark_up_for
+from cbam.messages import gettext_noop
 from cbam.reference import ReferenceSnapshot
 from cbam.rounding import CALCULATION_CONTEXT
 from cbam.types import ONE, ZERO, PrecursorBenchmarkInput
@@ -393,21 +394,34 @@ def declaration_summary(
         price = period_price.price
         if price.basis == "assumption":
             notes.append(
-                f"{period_price.shipments} shipment(s) of "
-                f"{price.period.label if price.period else 'an unknown period'} priced on an "
-                f"assumption: {price.label}. Replace it with the published price when the "
-                "Commission publishes it (a new certificate_prices version)."
+                gettext_noop(
+                    "%(count)s shipment(s) of %(period)s priced on an assumption: %(label)s. "
+                    "Replace it with the published price when the Commission publishes it (a new "
+                    "certificate_prices version).",
+                    count=period_price.shipments,
+                    period=price.period.label
+                    if price.period
+                    else gettext_noop("an unknown period"),
+                    label=price.label,
+                )
             )
     if year < QUARTERLY_HOLDING_FROM_YEAR:
         notes.append(
-            f"No quarterly holding for {year}: the requirement to hold 50 % of the certificates "
-            "due at the end of each quarter applies from 2027 (Art. 22(2) of Reg. 2023/956 as "
-            "amended by Reg. 2025/2083); certificate sales start on 1 February 2027."
+            gettext_noop(
+                "No quarterly holding for %(year)s: the requirement to hold 50 %% of the "
+                "certificates due at the end of each quarter applies from 2027 (Art. 22(2) of "
+                "Reg. 2023/956 as amended by Reg. 2025/2083); certificate sales start on 1 "
+                "February 2027.",
+                year=year,
+            )
         )
     if unresolved:
         notes.append(
-            f"{len(unresolved)} shipment(s) could not be computed and are not in the totals: "
-            "the declaration is incomplete until they are resolved (see unresolved)."
+            gettext_noop(
+                "%(count)s shipment(s) could not be computed and are not in the totals: the "
+                "declaration is incomplete until they are resolved (see unresolved).",
+                count=len(unresolved),
+            )
         )
     return replace(summary, notes=tuple(notes))
 

@@ -24,6 +24,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+from cbam.messages import gettext_noop
+
 #: Art. 2(3a) of Reg. 2023/956 (as amended by Reg. 2025/2083): tonnes of net mass per year.
 DE_MINIMIS_THRESHOLD_T = Decimal(50)
 #: Sectors (goods-category table, column ``sector``) whose goods the threshold leaves out.
@@ -164,51 +166,113 @@ def threshold_status(
     return _with_messages(status)
 
 
+SOURCE = gettext_noop("Art. 2(3a) of Reg. (EU) 2023/956 as amended by Reg. (EU) 2025/2083")
+
+
 def _with_messages(s: ThresholdStatus) -> ThresholdStatus:
-    source = "Art. 2(3a) of Reg. (EU) 2023/956 as amended by Reg. (EU) 2025/2083"
     limit = _fmt(s.threshold_t)
     mass = _fmt(s.counted_mass_t)
     percent = _fmt((s.share * 100).quantize(Decimal("0.1")))
     messages: list[str] = []
     if s.exceeded:
         assert s.crossed_by is not None
-        who = s.crossed_by.reference or s.crossed_by.shipment_id
         messages.append(
-            f"Threshold exceeded: {mass} t of CBAM goods imported in {s.year} is above the de "
-            f"minimis threshold of {limit} t since {s.crossed_on:%Y-%m-%d} (shipment {who}). "
-            f"The CBAM obligations apply to the whole year: to every shipment of {s.year}, "
-            f"including the {_fmt(s.mass_before_crossing_t)} t imported before the threshold "
-            f"was crossed ({source}). You need the status of authorised CBAM declarant, must "
-            f"declare the embedded emissions of all {s.year} imports by 30 September "
-            f"{s.year + 1} and surrender the certificates."
+            gettext_noop(
+                "Threshold exceeded: %(mass)s t of CBAM goods imported in %(year)s is above the "
+                "de minimis threshold of %(limit)s t since %(date)s (shipment %(shipment)s). "
+                "The CBAM obligations apply to the whole year: to every shipment of %(year)s, "
+                "including the %(before)s t imported before the threshold was crossed "
+                "(%(source)s). You need the status of authorised CBAM declarant, must declare "
+                "the embedded emissions of all %(year)s imports by 30 September %(next)s and "
+                "surrender the certificates.",
+                mass=mass,
+                year=s.year,
+                limit=limit,
+                date=f"{s.crossed_on:%Y-%m-%d}",
+                shipment=s.crossed_by.reference or s.crossed_by.shipment_id,
+                before=_fmt(s.mass_before_crossing_t),
+                source=SOURCE,
+                next=s.year + 1,
+            )
         )
     elif s.level == "warning_90":
         at_limit = (
-            f" At exactly {limit} t you are still exempt (the exemption covers a cumulated mass "
-            f"that does not exceed {limit} t); any further import makes the whole year subject."
+            gettext_noop(
+                " At exactly %(limit)s t you are still exempt (the exemption covers a cumulated "
+                "mass that does not exceed %(limit)s t); any further import makes the whole "
+                "year subject.",
+                limit=limit,
+            )
             if s.counted_mass_t == s.threshold_t
             else ""
         )
         messages.append(
-            f"Warning: {mass} t imported in {s.year}, {percent} % of the de minimis threshold of "
-            f"{limit} t ({source}); {_fmt(s.headroom_t)} t of headroom left. The Commission "
-            f"monitors importers above 90 % of the threshold.{at_limit} If the threshold is "
-            f"exceeded, the obligations apply to every shipment of {s.year}."
+            gettext_noop(
+                "Warning: %(mass)s t imported in %(year)s, %(percent)s %% of the de minimis "
+                "threshold of %(limit)s t (%(source)s); %(headroom)s t of headroom left. The "
+                "Commission monitors importers above 90 %% of the threshold.%(at_limit)s If the "
+                "threshold is exceeded, the obligations apply to every shipment of %(year)s.",
+                mass=mass,
+                year=s.year,
+                percent=percent,
+                limit=limit,
+                source=SOURCE,
+                headroom=_fmt(s.headroom_t),
+                at_limit=at_limit,
+            )
         )
     elif s.level == "warning_80":
         messages.append(
-            f"Warning: {mass} t imported in {s.year}, {percent} % of the de minimis threshold of "
-            f"{limit} t ({source}); {_fmt(s.headroom_t)} t of headroom left. If the threshold "
-            f"is exceeded, the obligations apply to every shipment of {s.year}."
+            gettext_noop(
+                "Warning: %(mass)s t imported in %(year)s, %(percent)s %% of the de minimis "
+                "threshold of %(limit)s t (%(source)s); %(headroom)s t of headroom left. If the "
+                "threshold is exceeded, the obligations apply to every shipment of %(year)s.",
+                mass=mass,
+                year=s.year,
+                percent=percent,
+                limit=limit,
+                source=SOURCE,
+                headroom=_fmt(s.headroom_t),
+            )
         )
     else:
         messages.append(
-            f"{mass} t imported in {s.year}, {percent} % of the de minimis threshold of {limit} t "
-            f"({source}): exempt so far."
+            gettext_noop(
+                "%(mass)s t imported in %(year)s, %(percent)s %% of the de minimis threshold of "
+                "%(limit)s t (%(source)s): exempt so far.",
+                mass=mass,
+                year=s.year,
+                percent=percent,
+                limit=limit,
+                source=SOURCE,
+            )
         )
     if s.excluded_shipments:
         messages.append(
-            f"{s.excluded_shipments} shipment(s) of electricity or hydrogen are not counted: "
-            "the threshold does not apply to them and they are always subject to CBAM."
+            gettext_noop(
+                "%(count)s shipment(s) of electricity or hydrogen are not counted: the threshold "
+                "does not apply to them and they are always subject to CBAM.",
+                count=s.excluded_shipments,
+            )
         )
     return replace(s, messages=tuple(messages))
+
+
+def cumulative_mass(
+    *, year: int, shipments: Iterable[ThresholdShipment]
+) -> tuple[tuple[date, Decimal], ...]:
+    """The counted net mass of ``year`` as it grew: for each import date with counted goods,
+    the total imported up to and including that day (tonnes, exact), in date order; what
+    ``threshold_status`` sums, day by day."""
+    per_day: dict[date, Decimal] = {}
+    for shipment in shipments:
+        if shipment.import_date.year == year and shipment.counts:
+            per_day[shipment.import_date] = (
+                per_day.get(shipment.import_date, Decimal(0)) + shipment.quantity
+            )
+    total = Decimal(0)
+    points = []
+    for day in sorted(per_day):
+        total += per_day[day]
+        points.append((day, total))
+    return tuple(points)

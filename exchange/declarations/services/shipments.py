@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.audit import Actor, audit_record
 from accounts.models import Organisation
 from cbam.cn_codes import is_cn_code, normalise_cn_code
+from cbam.messages import Message, gettext_noop
 from cbam.numbers import QUANTITY, NumberError, parse_number
 from cbam.reference import ReferenceSnapshot
 from core.countries import normalise_country
@@ -57,6 +58,16 @@ class ShipmentInvalid(ValidationFailed):
     code = "shipment_invalid"
 
 
+#: What a required field says when it is empty (a page adds the field's expectation).
+IS_REQUIRED = gettext_noop("is required")
+
+
+def wrong(problem: str, expected: str) -> Message:
+    """A problem and what is expected, as one translatable message (the same English as
+    ``core.inputs``: "<problem>; expected <what>"); a page may show the two apart."""
+    return gettext_noop("%(problem)s; expected %(expected)s", problem=problem, expected=expected)
+
+
 @dataclass
 class ReferenceCache:
     """Reference data by date, read once per date during one request or upload."""
@@ -86,7 +97,7 @@ def _text(name: str, raw: Any, cleaned: Cleaned) -> str:
     try:
         return clean_text(raw, max_length=_MAX_LENGTH[name])
     except TextError as exc:
-        cleaned.error(name, str(exc))
+        cleaned.error(name, exc.message)
         return ""
 
 
@@ -94,13 +105,17 @@ def _quantity(raw: str, cleaned: Cleaned) -> Decimal | None:
     try:
         value = parse_number(raw, QUANTITY)
     except NumberError as exc:
-        cleaned.error("quantity", f"{exc.reason}; expected the net mass as a number, e.g. 12.5")
+        cleaned.error(
+            "quantity", wrong(exc.reason, gettext_noop("the net mass as a number, e.g. 12.5"))
+        )
         return None
     if value <= 0:
         cleaned.error(
             "quantity",
-            f"must be greater than zero (got {raw}); expected the net mass of the consignment, "
-            "e.g. 12.5",
+            wrong(
+                gettext_noop("must be greater than zero (got %(value)s)", value=raw),
+                gettext_noop("the net mass of the consignment, e.g. 12.5"),
+            ),
         )
         return None
     _sign, digits, exponent = value.as_tuple()
@@ -108,8 +123,14 @@ def _quantity(raw: str, cleaned: Cleaned) -> Decimal | None:
     if -exponent > _MAX_DECIMALS or len(digits) + exponent > _MAX_DIGITS_BEFORE_POINT:
         cleaned.error(
             "quantity",
-            f"{raw!r} has too many digits; expected at most {_MAX_DIGITS_BEFORE_POINT} digits "
-            f"before and {_MAX_DECIMALS} after the decimal point",
+            wrong(
+                gettext_noop("%(value)s has too many digits", value=repr(raw)),
+                gettext_noop(
+                    "at most %(before)s digits before and %(after)s after the decimal point",
+                    before=_MAX_DIGITS_BEFORE_POINT,
+                    after=_MAX_DECIMALS,
+                ),
+            ),
         )
         return None
     return value
@@ -119,13 +140,25 @@ def _date(raw: str, today: date, cleaned: Cleaned) -> date | None:
     try:
         day = date.fromisoformat(raw)
     except ValueError:
-        cleaned.error("import_date", f"{raw!r} is not a date; expected YYYY-MM-DD, e.g. 2026-03-31")
+        cleaned.error(
+            "import_date",
+            wrong(
+                gettext_noop("%(value)s is not a date", value=repr(raw)),
+                gettext_noop("YYYY-MM-DD, e.g. 2026-03-31"),
+            ),
+        )
         return None
     if day > today:
         cleaned.error(
             "import_date",
-            f"{day.isoformat()} is in the future (today is {today.isoformat()}); expected the "
-            "date the goods were imported, today or earlier",
+            wrong(
+                gettext_noop(
+                    "%(date)s is in the future (today is %(today)s)",
+                    date=day.isoformat(),
+                    today=today.isoformat(),
+                ),
+                gettext_noop("the date the goods were imported, today or earlier"),
+            ),
         )
         return None
     return day
@@ -160,7 +193,7 @@ def shipment_clean(
     raw = {name: _text(name, data.get(name), cleaned) for name in FIELDS}
     for name in REQUIRED:
         if not raw[name] and name not in cleaned.errors:
-            cleaned.error(name, "is required")
+            cleaned.error(name, IS_REQUIRED)
     values = cleaned.values
     for name in ("reference", "supplier_name", "installation_name"):
         values[name] = raw[name]
@@ -168,8 +201,13 @@ def shipment_clean(
     if not _PROCEDURE.match(procedure):
         cleaned.error(
             "customs_procedure",
-            f"{procedure!r} is not a customs procedure code; expected its two digits, e.g. 40 "
-            "(release for free circulation) or 51 (inward processing)",
+            wrong(
+                gettext_noop("%(value)s is not a customs procedure code", value=repr(procedure)),
+                gettext_noop(
+                    "its two digits, e.g. 40 (release for free circulation) or 51 (inward "
+                    "processing)"
+                ),
+            ),
         )
     values["customs_procedure"] = procedure
 
@@ -177,8 +215,11 @@ def shipment_clean(
     if cn_code and not is_cn_code(cn_code):
         cleaned.error(
             "cn_code",
-            f"unknown CN code {raw['cn_code']!r}: expected the 8 digits of the Combined "
-            "Nomenclature, e.g. 73181542",
+            gettext_noop(
+                "%(problem)s: expected %(expected)s",
+                problem=gettext_noop("unknown CN code %(value)s", value=repr(raw["cn_code"])),
+                expected=gettext_noop("the 8 digits of the Combined Nomenclature, e.g. 73181542"),
+            ),
         )
         cn_code = ""
     values["cn_code"] = cn_code
@@ -189,8 +230,12 @@ def shipment_clean(
         if not country:
             cleaned.error(
                 "country_of_origin",
-                f"{raw['country_of_origin']!r} is not a country code; expected an ISO 3166 "
-                "alpha-2 code, e.g. CN",
+                wrong(
+                    gettext_noop(
+                        "%(value)s is not a country code", value=repr(raw["country_of_origin"])
+                    ),
+                    gettext_noop("an ISO 3166 alpha-2 code, e.g. CN"),
+                ),
             )
     values["country_of_origin"] = country
 
@@ -204,24 +249,41 @@ def shipment_clean(
         except ReferenceDataMissing:
             cleaned.error(
                 "import_date",
-                f"{day.isoformat()}: no CBAM reference data is valid on that date; expected an "
-                "import date in the definitive period (from 2026-01-01)",
+                wrong(
+                    gettext_noop(
+                        "%(date)s: no CBAM reference data is valid on that date",
+                        date=day.isoformat(),
+                    ),
+                    gettext_noop("an import date in the definitive period (from 2026-01-01)"),
+                ),
             )
     if snapshot is not None and units is not None and day is not None:
         values["import_date"] = day
         if country and snapshot.is_exempt(country):
             cleaned.error(
                 "country_of_origin",
-                f"goods originating in {country} are not subject to CBAM (an EU member state, "
-                "or a country in Annex III of Reg. 2023/956); expected the country of origin of "
-                "goods imported from outside the EU",
+                wrong(
+                    gettext_noop(
+                        "goods originating in %(country)s are not subject to CBAM (an EU member "
+                        "state, or a country in Annex III of Reg. 2023/956)",
+                        country=country,
+                    ),
+                    gettext_noop("the country of origin of goods imported from outside the EU"),
+                ),
             )
         category = snapshot.category(cn_code) if cn_code else None
         if cn_code and category is None:
             cleaned.error(
                 "cn_code",
-                f"CN code {cn_code} is not a CBAM good (Annex I of Reg. 2023/956, list valid on "
-                f"{day.isoformat()}); expected the code of a CBAM good, e.g. 72083900",
+                wrong(
+                    gettext_noop(
+                        "CN code %(code)s is not a CBAM good (Annex I of Reg. 2023/956, list "
+                        "valid on %(date)s)",
+                        code=cn_code,
+                        date=day.isoformat(),
+                    ),
+                    gettext_noop("the code of a CBAM good, e.g. 72083900"),
+                ),
             )
         if category is not None:
             values["goods_category"] = category
@@ -230,10 +292,20 @@ def shipment_clean(
             factors = UNITS.get(unit, {unit: Decimal(1)})
             values["unit"] = unit
             if raw["unit"] and raw["unit"] not in factors:
+                first, *others = factors
                 cleaned.error(
                     "unit",
-                    f"{raw['unit']!r} is not a unit of CN {cn_code} ({category}); expected "
-                    f"{' or '.join(factors)}",
+                    wrong(
+                        gettext_noop(
+                            "%(value)s is not a unit of CN %(code)s (%(category)s)",
+                            value=repr(raw["unit"]),
+                            code=cn_code,
+                            category=category,
+                        ),
+                        gettext_noop("%(first)s or %(second)s", first=first, second=others[0])
+                        if len(others) == 1
+                        else " or ".join(factors),
+                    ),
                 )
             elif raw["unit"] and quantity is not None:
                 values["quantity"] = quantity * factors[raw["unit"]]
@@ -253,8 +325,10 @@ def _links(
     if raw["footprint_id"] and raw["buyer_product_id"]:
         cleaned.error(
             "buyer_product_id",
-            "give either footprint_id or buyer_product_id, not both: a shipment's embedded "
-            "emissions come from one source",
+            gettext_noop(
+                "give either footprint_id or buyer_product_id, not both: a shipment's embedded "
+                "emissions come from one source"
+            ),
         )
         return
     cn_code, country = values.get("cn_code"), values.get("country_of_origin")
@@ -274,22 +348,39 @@ def _links(
         if footprint is None:
             cleaned.error(
                 "footprint_id",
-                f"no published footprint {raw['footprint_id']!r} is visible to your "
-                "organisation; expected the id of your own or a shared, published footprint",
+                wrong(
+                    gettext_noop(
+                        "no published footprint %(value)s is visible to your organisation",
+                        value=repr(raw["footprint_id"]),
+                    ),
+                    gettext_noop("the id of your own or a shared, published footprint"),
+                ),
             )
             return
         if cn_code and footprint.product.cn_code != cn_code:
             cleaned.error(
                 "footprint_id",
-                f"the footprint is for CN {footprint.product.cn_code}, the shipment is CN "
-                f"{cn_code}; expected a footprint of the good shipped",
+                wrong(
+                    gettext_noop(
+                        "the footprint is for CN %(footprint)s, the shipment is CN %(shipment)s",
+                        footprint=footprint.product.cn_code,
+                        shipment=cn_code,
+                    ),
+                    gettext_noop("a footprint of the good shipped"),
+                ),
             )
         if country and footprint.installation.country != country:
             cleaned.error(
                 "footprint_id",
-                f"the footprint's installation is in {footprint.installation.country}, the "
-                f"shipment's country of origin is {country}; expected a footprint of the "
-                "installation that made the goods",
+                wrong(
+                    gettext_noop(
+                        "the footprint's installation is in %(footprint)s, the shipment's "
+                        "country of origin is %(shipment)s",
+                        footprint=footprint.installation.country,
+                        shipment=country,
+                    ),
+                    gettext_noop("a footprint of the installation that made the goods"),
+                ),
             )
         values["footprint"] = footprint
     if raw["buyer_product_id"]:
@@ -302,21 +393,36 @@ def _links(
         if product is None:
             cleaned.error(
                 "buyer_product_id",
-                f"no product {raw['buyer_product_id']!r} in your organisation; expected the id "
-                "of one of your products",
+                wrong(
+                    gettext_noop(
+                        "no product %(value)s in your organisation",
+                        value=repr(raw["buyer_product_id"]),
+                    ),
+                    gettext_noop("the id of one of your products"),
+                ),
             )
             return
         if cn_code and product.cn_code != cn_code:
             cleaned.error(
                 "buyer_product_id",
-                f"the product is CN {product.cn_code}, the shipment is CN {cn_code}; expected "
-                "the product shipped",
+                wrong(
+                    gettext_noop(
+                        "the product is CN %(product)s, the shipment is CN %(shipment)s",
+                        product=product.cn_code,
+                        shipment=cn_code,
+                    ),
+                    gettext_noop("the product shipped"),
+                ),
             )
         if country and product.country_of_production != country:
             cleaned.error(
                 "buyer_product_id",
-                f"the product is made in {product.country_of_production}, the shipment's "
-                f"country of origin is {country}",
+                gettext_noop(
+                    "the product is made in %(product)s, the shipment's country of origin is "
+                    "%(shipment)s",
+                    product=product.country_of_production,
+                    shipment=country,
+                ),
             )
         values["buyer_product"] = product
 
@@ -329,9 +435,16 @@ def _keep_hidden_footprint(stored: Shipment, values: dict[str, Any], cleaned: Cl
     if (cn_code and cn_code != stored.cn_code) or (country and country != stored.country_of_origin):
         cleaned.error(
             "footprint_id",
-            f"footprint {stored.footprint_id} is no longer visible to your organisation, so it "
-            "cannot be checked against a new CN code or country of origin; expected "
-            "footprint_id empty (the default value) or a footprint visible to you",
+            wrong(
+                gettext_noop(
+                    "footprint %(footprint)s is no longer visible to your organisation, so it "
+                    "cannot be checked against a new CN code or country of origin",
+                    footprint=stored.footprint_id,
+                ),
+                gettext_noop(
+                    "footprint_id empty (the default value) or a footprint visible to you"
+                ),
+            ),
         )
         return
     del values["footprint"]
@@ -354,6 +467,19 @@ def _reference_taken(organisation: Organisation, reference: str, exclude: Any = 
     return taken.exists()
 
 
+def _reference_in_use(cleaned: Cleaned) -> None:
+    cleaned.error(
+        "reference",
+        wrong(
+            gettext_noop(
+                "%(value)s is already used by another shipment",
+                value=repr(cleaned.values["reference"]),
+            ),
+            gettext_noop("a reference unique within your organisation (or none)"),
+        ),
+    )
+
+
 def _raise(cleaned: Cleaned) -> None:
     if cleaned.errors:
         first = next(iter(cleaned.errors.items()))
@@ -372,11 +498,7 @@ def shipment_create(
     today = timezone.localdate()
     cleaned = shipment_clean(organisation=organisation, data=data, today=today)
     if _reference_taken(organisation, cleaned.values["reference"]):
-        cleaned.error(
-            "reference",
-            f"{cleaned.values['reference']!r} is already used by another shipment; expected a "
-            "reference unique within your organisation (or none)",
-        )
+        _reference_in_use(cleaned)
     _raise(cleaned)
     try:
         with transaction.atomic():
@@ -392,8 +514,8 @@ def shipment_create(
             )
     except IntegrityError:
         raise Conflict(
-            "Another shipment with this reference was recorded at the same moment.",
-            extra={"fields": {"reference": ["is already used by another shipment"]}},
+            gettext_noop("Another shipment with this reference was recorded at the same moment."),
+            extra={"fields": {"reference": [gettext_noop("is already used by another shipment")]}},
         ) from None
     return shipment
 
@@ -428,7 +550,7 @@ def shipment_update(*, actor: Actor, shipment: Shipment, data: Mapping[str, Any]
         stored=shipment,
     )
     if _reference_taken(shipment.organisation, cleaned.values["reference"], exclude=shipment.pk):
-        cleaned.error("reference", "is already used by another shipment")
+        _reference_in_use(cleaned)
     _raise(cleaned)
     with transaction.atomic():
         locked = Shipment.objects.select_for_update().get(pk=shipment.pk)
@@ -439,7 +561,12 @@ def shipment_update(*, actor: Actor, shipment: Shipment, data: Mapping[str, Any]
             with transaction.atomic():
                 locked.save()
         except IntegrityError:
-            raise Conflict("Another shipment already uses this reference.") from None
+            raise Conflict(
+                gettext_noop("Another shipment already uses this reference."),
+                extra={
+                    "fields": {"reference": [gettext_noop("is already used by another shipment")]}
+                },
+            ) from None
         after = locked.snapshot()
         if after != before:
             audit_record(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from accounts.models import Organisation, User
@@ -23,6 +24,7 @@ from exchange.declarations.calculations.threshold import (
     EXCLUDED_SECTORS,
     ThresholdShipment,
     ThresholdStatus,
+    cumulative_mass,
     threshold_status,
 )
 from exchange.declarations.models import Shipment
@@ -31,8 +33,12 @@ from exchange.declarations.selectors import shipments_visible_to
 
 @dataclass(frozen=True)
 class ThresholdReport:
+    """The status of the year, the splitting warnings, and the counted net mass as it grew
+    (``cumulative``: per import date, the tonnes imported up to that day)."""
+
     status: ThresholdStatus
     splitting_warnings: tuple[SplittingWarning, ...]
+    cumulative: tuple[tuple[date, Decimal], ...] = ()
 
 
 def threshold_shipments(shipments: Iterable[Shipment]) -> list[ThresholdShipment]:
@@ -102,4 +108,8 @@ def threshold_report(
         )
         if spread is not None:
             warnings.append(spread)
-    return ThresholdReport(status=status, splitting_warnings=tuple(warnings))
+    return ThresholdReport(
+        status=status,
+        splitting_warnings=tuple(warnings),
+        cumulative=cumulative_mass(year=year, shipments=shipments),
+    )

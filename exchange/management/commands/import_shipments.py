@@ -83,7 +83,12 @@ class Command(BaseCommand):
                 f"{path.name}: this file was imported before (import {record.pk}, "
                 f"{record.created_at:%Y-%m-%d %H:%M} UTC); nothing imported now."
             )
-        for failure in record.report.get("failed", []):
+        if record.report is None:
+            self.stdout.write(
+                f"{path.name}: this file was uploaded on the pages (import {record.pk}) and its "
+                "rows are still being checked there; nothing imported now."
+            )
+        for failure in (record.report or {}).get("failed", []):
             for problem in failure["problems"]:
                 self.stderr.write(problem["message"])
         self.stdout.write(

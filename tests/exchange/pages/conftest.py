@@ -12,6 +12,9 @@ from django.utils import timezone
 from accounts.models import User
 from exchange.sharing.models import FootprintRequest
 from suppliers.models import Footprint
+
+# The EU importer of the importer's pages (tests/exchange/pages/importer.py).
+from tests.exchange.pages.importer import importer  # noqa: F401
 from tests.exchange.sharing.builders import open_request, published_footprint
 
 # The buyer (in Germany) and the Chinese supplier of the sharing tests.
