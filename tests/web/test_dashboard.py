@@ -69,3 +69,63 @@ def test_the_dashboard_costs_the_same_queries_for_one_or_many_rows(
     client = _client(mill, Role.OWNER)
     with django_assert_num_queries(13):
         assert client.get("/o/mill/").status_code == 200
+
+
+# --------------------------------------------------------------------------- buyers, importers
+
+
+def _buyer_with_requests(n):
+    buyer = OrganisationFactory(
+        slug="fasteners", legal_name_latin="Fasteners", kinds=["manufacturer"]
+    )
+    supplier = OrganisationFactory(legal_name="邯郸钢铁", legal_name_latin="Handan Steel")
+    today = timezone.localdate()
+    overdue = [
+        open_request(buyer, supplier, due_date=today - timedelta(days=1 + i)) for i in range(n)
+    ]
+    open_request(buyer, None, supplier_email="sales@wire.example", due_date=today)
+    return buyer, overdue
+
+
+def test_a_buyer_sees_its_requests_past_due_and_no_producer_parts():
+    buyer, overdue = _buyer_with_requests(2)
+    html = _client(buyer, Role.PREPARER).get("/o/fasteners/", HTTP_ACCEPT_LANGUAGE="en").content
+    html = html.decode()
+    assert (
+        '<h2 id="sent-h">Requests sent, past their due date <span class="count">2</span></h2>'
+        in html
+    )
+    assert "3 requests sent are still open." in html
+    for request in overdue:
+        assert f'href="/o/fasteners/sent-requests/{request.pk}/">邯郸钢铁 · 7208 39 00</a>' in html
+    assert "No computed bill of materials yet." in html
+    assert 'id="drafts-h"' not in html
+    assert 'id="keys-h"' not in html
+    assert 'id="threshold-h"' not in html
+
+
+@pytest.mark.parametrize("rows", [1, 8])
+def test_a_buyers_dashboard_costs_the_same_queries_for_one_or_many_requests(
+    rows, django_assert_num_queries
+):
+    buyer, _ = _buyer_with_requests(rows)
+    client = _client(buyer, Role.OWNER)
+    with django_assert_num_queries(11):
+        assert client.get("/o/fasteners/").status_code == 200
+
+
+def test_an_importer_sees_its_threshold_gauge_and_the_declaration_deadline(reference_data):
+    from tests.exchange.pages.importer import ramp
+    from tests.exchange.sharing.conftest import party
+
+    importer = party("rhein", "Rhein Import GmbH", "importer", country="DE")
+    ramp(importer, ["20", "20", "15"])
+    client = Client()
+    client.force_login(importer.users[Role.VIEWER])
+    html = client.get("/o/rhein/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<figcaption>Net mass imported in 2026: 55.000 t / 50 t (110.0 %)</figcaption>" in html
+    assert 'class="chart gauge gauge-over"' in html
+    assert 'href="/o/rhein/threshold/"' in html
+    assert 'href="/o/rhein/declaration/">The declaration is due on 2027-09-30</a>' in html
+    zh = client.get("/o/rhein/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "申报截止日期为 2027年9月30日" in zh
