@@ -179,7 +179,18 @@ def footprints_submit_locked(
                 footprint=footprint,
                 to=FootprintStatus.SUBMITTED,
                 action=events.FOOTPRINT_SUBMITTED,
-                changes={"submitted_by": actor.user, "submitted_at": now},
+                # A submission is answered afresh by the platform verifier it names (an answer
+                # was for the figures submitted then); the audit event names that verifier, so
+                # that whoever tells it needs no read (``exchange.sharing.listeners``).
+                changes={
+                    "submitted_by": actor.user,
+                    "submitted_at": now,
+                    "verifier_confirmed_at": None,
+                    "verifier_declined_at": None,
+                },
+                note={"verifier_id": footprint.verifier_organisation_id}
+                if footprint.verifier_organisation_id is not None
+                else None,
             )
             for footprint in footprints
         ],
