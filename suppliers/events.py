@@ -6,7 +6,7 @@ every action someone listens for is recorded somewhere.
 
 Listened to today: ``FOOTPRINT_PUBLISHED`` (exchange.boms), ``FOOTPRINT_DEPRECATED``
 (exchange.sharing, exchange.boms), ``FOOTPRINT_DECISION_CHANGED`` (exchange.boms),
-``FOOTPRINT_SUBMITTED``, ``FOOTPRINT_VERIFICATION_CONFIRMED`` and
+``FOOTPRINT_VALIDATION_PASSED``, ``FOOTPRINT_VERIFICATION_CONFIRMED`` and
 ``FOOTPRINT_VERIFICATION_DECLINED`` (exchange.sharing: the verifier and the producer are told).
 """
 

@@ -26,10 +26,11 @@ from accounts.throttle import throttle_hit
 from core.crypto import encrypt, sha256_hex
 from core.errors import NotFound, ValidationFailed
 from core.jobs import job_create
+from core.links import absolute_url
 
 
 def password_reset_url(raw_token: str) -> str:
-    return f"{settings.SITE_URL}/accounts/password-reset/{raw_token}/"
+    return absolute_url(f"/accounts/password-reset/{raw_token}/")
 
 
 def password_reset_ttl_minutes() -> int:
