@@ -151,9 +151,11 @@ def _send_reset_mail(token: PasswordResetToken, raw_token: str) -> None:
             )
             % {"email": token.user.email}
             + f"\n\n{password_reset_url(raw_token)}\n\n"
-            + password_reset_validity_text()
-            + " "
-            + gettext("If you did not ask, ignore this e-mail: your password stays as it is.")
+            # One sentence pair, so that Chinese joins them without a space.
+            + gettext(
+                "%(validity)s If you did not ask, ignore this e-mail: your password stays as it is."
+            )
+            % {"validity": password_reset_validity_text()}
             + "\n"
         ),
         from_email=None,
