@@ -230,21 +230,26 @@ def verifier_did_not_decline(ctx: RuleContext) -> Iterator[Finding]:
     Warning at ``verification``, default value required, until a new submission is answered
     otherwise (submitting again asks the verifier again)."""
     facts = ctx.facts
-    if not in_definitive_period(facts) or verification_gap(facts, ctx.today) != "declined":
+    verifier = facts.verifier_organisation_slug
+    if (
+        not in_definitive_period(facts)
+        or verification_gap(facts, ctx.today) != "declined"
+        or verifier is None  # only a platform verifier declines
+    ):
         return
     yield Finding(
         code="CBAM-VERIFY-006",
         severity="warning",
         path="verification",
         message_en=(
-            f"The verifier {facts.verifier_organisation_slug} declined to confirm the "
+            f"The verifier {verifier} declined to confirm the "
             "verification statement on the platform: buyers must use the default value until "
             "a new submission is confirmed."
         ),
         message_zh=(
-            f"核查机构 {facts.verifier_organisation_slug} 在平台上拒绝确认该核查声明："
+            f"核查机构 {verifier} 在平台上不予确认该核查声明："
             "在新提交的版本获得确认之前，买方必须采用默认值。"
         ),
-        evidence={"verifier_organisation": facts.verifier_organisation_slug},
+        evidence={"verifier_organisation": verifier},
         default_value_required=True,
     )

@@ -137,7 +137,7 @@ def test_a_declined_verification_forces_the_default_value_and_nothing_else_is_sa
         "platform: buyers must use the default value until a new submission is confirmed."
     )
     assert finding.message_zh == (
-        "核查机构 nordic-verification 在平台上拒绝确认该核查声明：在新提交的版本获得确认之前，"
+        "核查机构 nordic-verification 在平台上不予确认该核查声明：在新提交的版本获得确认之前，"
         "买方必须采用默认值。"
     )
 
