@@ -178,6 +178,7 @@ def test_a_viewer_reads_a_request_without_the_answer_forms(producer: Producer, v
         .content.decode()
     )
 
+    assert f"<dd>{when(SUBMITTED)}</dd>" in html  # the submission's time
     assert "verification-confirm" not in html
     assert f"/verification/{footprint.pk}/decline/" not in html
     assert "Reviewers, administrators and owners answer verification requests" in html
@@ -448,15 +449,3 @@ def test_the_nav_leads_to_the_verification_inbox(verifier: Verifier):
         '<li><a href="/o/nordic-verification/verification/" aria-current="page">Verification</a>'
         in html
     )
-
-
-def test_submitted_at_is_shown_in_the_verifiers_time_format(producer: Producer, verifier: Verifier):
-    footprint = named_footprint(producer, verifier)
-
-    html = (
-        verifier.client("viewer")
-        .get(verifier.page(f"verification/{footprint.pk}/"), **EN)
-        .content.decode()
-    )
-
-    assert f"<dd>{when(SUBMITTED)}</dd>" in html
