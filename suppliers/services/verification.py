@@ -15,6 +15,8 @@ rule CBAM-VERIFY-006 then requires the default value downstream.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -98,16 +100,18 @@ def _locked_open_request(*, verifier: Organisation, footprint: Footprint) -> Foo
 
 def _decide(
     *, actor: Actor, verifier: Organisation, footprint: Footprint, outcome: str, comment: str
-) -> VerificationDecision:
+) -> tuple[VerificationDecision, dict[str, Any]]:
+    """Record the answer (the footprint's field and the decision row); returns the decision
+    and what its audit events say. The callers record those events, by name, in both
+    organisations' logs."""
     locked = _locked_open_request(verifier=verifier, footprint=footprint)
     now = timezone.now()
     if outcome == VerificationOutcome.CONFIRMED:
         locked.verifier_confirmed_at = now
-        field, action = "verifier_confirmed_at", events.FOOTPRINT_VERIFICATION_CONFIRMED
+        locked.save(update_fields=["verifier_confirmed_at", "updated_at"])
     else:
         locked.verifier_declined_at = now
-        field, action = "verifier_declined_at", events.FOOTPRINT_VERIFICATION_DECLINED
-    locked.save(update_fields=[field, "updated_at"])
+        locked.save(update_fields=["verifier_declined_at", "updated_at"])
     decision = VerificationDecision.objects.create(
         footprint=locked,
         verifier=verifier,
@@ -121,7 +125,7 @@ def _decide(
         see_indirect=locked.see_indirect,
         see_total=locked.see_total,
     )
-    after = {
+    after: dict[str, Any] = {
         "verifier": verifier.slug,
         "producer": locked.organisation.slug,
         "producer_id": locked.organisation_id,
@@ -130,9 +134,7 @@ def _decide(
     }
     if comment:
         after["comment"] = comment
-    for organisation in (verifier, locked.organisation):
-        audit_record(actor=actor, organisation=organisation, action=action, obj=locked, after=after)
-    return decision
+    return decision, after
 
 
 @transaction.atomic
@@ -142,13 +144,21 @@ def footprint_verification_confirm(
     """``verifier`` confirms the verification of the footprint's current submission (an
     optional ``comment``). Refused (``Conflict``) unless the footprint names ``verifier``, is
     submitted, in review or approved, and this submission is not answered yet."""
-    decision = _decide(
+    decision, after = _decide(
         actor=actor,
         verifier=verifier,
         footprint=footprint,
         outcome=VerificationOutcome.CONFIRMED,
         comment=_comment(comment, required=False),
     )
+    for organisation in (verifier, decision.footprint.organisation):
+        audit_record(
+            actor=actor,
+            organisation=organisation,
+            action=events.FOOTPRINT_VERIFICATION_CONFIRMED,
+            obj=decision.footprint,
+            after=after,
+        )
     return decision.footprint
 
 
@@ -160,11 +170,19 @@ def footprint_verification_decline(
     why in ``comment`` (required: ``ValidationFailed`` at ``comment``); the producer is told
     (``exchange.sharing`` listens to the audit event) and CBAM-VERIFY-006 then requires the
     default value. Refused as :func:`footprint_verification_confirm` is."""
-    cleaned = _comment(comment, required=True)
-    return _decide(
+    decision, after = _decide(
         actor=actor,
         verifier=verifier,
         footprint=footprint,
         outcome=VerificationOutcome.DECLINED,
-        comment=cleaned,
+        comment=_comment(comment, required=True),
     )
+    for organisation in (verifier, decision.footprint.organisation):
+        audit_record(
+            actor=actor,
+            organisation=organisation,
+            action=events.FOOTPRINT_VERIFICATION_DECLINED,
+            obj=decision.footprint,
+            after=after,
+        )
+    return decision
