@@ -6,6 +6,7 @@ Another verifier's request and the producer itself answer 404; roles that may no
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.utils import translation
@@ -449,3 +450,24 @@ def test_the_nav_leads_to_the_verification_inbox(verifier: Verifier):
         '<li><a href="/o/nordic-verification/verification/" aria-current="page">Verification</a>'
         in html
     )
+
+
+def test_the_producers_footprint_page_reads_the_answers_in_one_query(
+    producer: Producer, verifier: Verifier, django_assert_num_queries
+):
+    footprint = named_footprint(producer, verifier)
+    answer = verifier.page(f"verification/{footprint.pk}/decline/")
+    verifier.client("reviewer").post(answer, {"decline-comment": REASON})
+    # Submitted again (the service's way is tested in test_verification_answers.py).
+    Footprint.objects.filter(pk=footprint.pk).update(
+        verifier_declined_at=None, submitted_at=SUBMITTED + timedelta(days=3)
+    )
+    verifier.client("owner").post(answer, {"decline-comment": "Still wrong."})
+    client = client_of(producer.users["viewer"])
+    url = page_url(producer, f"footprints/{footprint.pk}/")
+
+    # session, user, membership, footprint (with people and decision), precursors, evidence,
+    # latest run, its versions, the verifier's answers (its findings: no run, no query)
+    with django_assert_num_queries(9):
+        html = client.get(url, **EN).content.decode()
+    assert text(html, "verification-answers").count("Declined") == 2
