@@ -4,7 +4,7 @@ producer of tests/suppliers/conftest.py that name it, as a submission leaves the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -70,7 +70,7 @@ def named_footprint(
         "verification_statement_date": date(2027, 2, 15),
         "assurance_level": "reasonable",
         "status": FootprintStatus.IN_REVIEW,
-        "submitted_at": SUBMITTED.replace(day=SUBMITTED.day + day),
+        "submitted_at": SUBMITTED + timedelta(days=day),
         "submitted_by": producer.users["preparer"],
         **fields,
     }
