@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 ADDR ?= 127.0.0.1:8000
+# The address e-mails link to: where `make demo` / `make run` serve, unless set.
+SITE_URL ?= http://$(ADDR)
 
 .DEFAULT_GOAL := help
 .PHONY: help install messages screenshots demo run worker migrate seed test test-fast lint format typecheck contracts check deploy-check lock ci clean
@@ -31,11 +33,11 @@ seed: migrate ## Load reference data and the demo world of demo/data/ (idempoten
 	$(PY) manage.py seed_demo_footprints
 	$(PY) manage.py seed_demo_exchange
 
-demo: seed ## Set up everything and run the platform (web on $(ADDR) + a worker) on SQLite
-	$(PY) manage.py run_platform $(ADDR)
+demo: seed ## Set up everything and run the platform (web on $(ADDR) + a worker) on SQLite; e-mails link to $(SITE_URL)
+	SITE_URL=$(SITE_URL) $(PY) manage.py run_platform $(ADDR)
 
-run: migrate ## Run web server and worker without re-seeding
-	$(PY) manage.py run_platform $(ADDR)
+run: migrate ## Run web server and worker without re-seeding (e-mail links: $(SITE_URL))
+	SITE_URL=$(SITE_URL) $(PY) manage.py run_platform $(ADDR)
 
 worker: install ## Run a Celery worker with the beat scheduler
 	$(PY) -m celery -A config worker --beat --schedule=var/celerybeat-schedule --loglevel=INFO -Q cbam
@@ -69,6 +71,7 @@ deploy-check: install ## `check --deploy` with production-like settings
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cbam} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} ALLOWED_HOSTS=cbam.example.com \
+	SITE_URL=https://cbam.example.com \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 check: lint typecheck contracts deploy-check ## Lint, types, import contracts, migrations up to date, deploy check

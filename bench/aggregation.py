@@ -72,6 +72,7 @@ def django_setup(bench_url: str, var_dir: Path) -> None:
     )
     os.environ.setdefault("FIELD_ENCRYPTION_KEY", "ZGV2LW9ubHktZmllbGQtZW5jcnlwdGlvbi1rZXktMzI=")
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+    os.environ.setdefault("SITE_URL", "https://127.0.0.1")
     # Production settings need a broker; nothing is published (the recompute runs in process).
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
     os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/13")

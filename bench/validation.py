@@ -321,6 +321,7 @@ def django_setup(args: argparse.Namespace, bench_url: str, queue: str, var_dir: 
         )
         os.environ["REDIS_URL"] = args.redis_url
         os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+        os.environ.setdefault("SITE_URL", "https://127.0.0.1")
     import django
 
     django.setup()

@@ -79,13 +79,17 @@ REDIS_URL = _require("REDIS_URL", "")
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 if not DEBUG and "ALLOWED_HOSTS" not in os.environ:
     _missing.append("ALLOWED_HOSTS")
+# The public address people open the platform at: every link an e-mail carries starts with it
+# (``core.links.absolute_url``). Development serves on 127.0.0.1:8000 (``make demo`` and
+# ``make run`` set it from ``ADDR``); production must say it (and ``check --deploy`` checks
+# that it is an https address of a host in ALLOWED_HOSTS, ``core.checks``).
+SITE_URL = _require("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 if _missing:
     raise ImproperlyConfigured(
         "DEBUG=false (production) needs these environment variables: " + ", ".join(_missing)
     )
 
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 PLATFORM_HOST = os.environ.get("PLATFORM_HOST", "cbam-exchange.local")
 
 INSTALLED_APPS = [

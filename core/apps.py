@@ -6,3 +6,7 @@ class CoreConfig(AppConfig):
 
     name = "core"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The deployment's own system checks (``check --deploy``).
+        from core import checks  # noqa: F401

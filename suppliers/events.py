@@ -5,7 +5,9 @@ names, so an action cannot be renamed on one side only; ``tests/test_events.py``
 every action someone listens for is recorded somewhere.
 
 Listened to today: ``FOOTPRINT_PUBLISHED`` (exchange.boms), ``FOOTPRINT_DEPRECATED``
-(exchange.sharing, exchange.boms), ``FOOTPRINT_DECISION_CHANGED`` (exchange.boms).
+(exchange.sharing, exchange.boms), ``FOOTPRINT_DECISION_CHANGED`` (exchange.boms),
+``FOOTPRINT_VALIDATION_PASSED``, ``FOOTPRINT_VERIFICATION_CONFIRMED`` and
+``FOOTPRINT_VERIFICATION_DECLINED`` (exchange.sharing: the verifier and the producer are told).
 """
 
 from __future__ import annotations
@@ -22,6 +24,11 @@ FOOTPRINT_REOPENED = "footprint.reopened"
 FOOTPRINT_PUBLISHED = "footprint.published"
 FOOTPRINT_DEPRECATED = "footprint.deprecated"
 FOOTPRINT_CORRECTION_STARTED = "footprint.correction_started"
+
+# The platform verifier's answer (suppliers.services.verification), recorded in the verifier's
+# and in the producer's audit log.
+FOOTPRINT_VERIFICATION_CONFIRMED = "footprint.verification_confirmed"
+FOOTPRINT_VERIFICATION_DECLINED = "footprint.verification_declined"
 
 #: A stored "default value must be used" decision changed its outcome (allowed ↔ default, or
 #: its reasons): a revoked key, a deprecation, a verification added, new reference data.

@@ -105,6 +105,14 @@ FOOTPRINT_TRANSITIONS = StatusMachine(
 )
 
 IMMUTABLE_STATUSES = frozenset({FootprintStatus.PUBLISHED, FootprintStatus.DEPRECATED})
+#: A footprint naming a platform verifier is shared with it once submitted: not as a draft (or
+#: rejected, on its way back to draft).
+HIDDEN_FROM_VERIFIER = frozenset({FootprintStatus.DRAFT, FootprintStatus.REJECTED})
+#: The statuses in which the verifier answers (before publication: a published footprint is
+#: immutable).
+VERIFIABLE_STATUSES = frozenset(
+    {FootprintStatus.SUBMITTED, FootprintStatus.IN_REVIEW, FootprintStatus.APPROVED}
+)
 
 
 class ElectricityFactorSource(models.TextChoices):
@@ -190,6 +198,9 @@ class Footprint(models.Model):
     verification_statement_date = models.DateField(null=True, blank=True)
     assurance_level = models.CharField(max_length=20, choices=AssuranceLevel.choices, blank=True)
     verifier_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the platform verifier declines this submission (``VerificationDecision`` keeps
+    # the comment); a new submission asks the verifier again and clears both.
+    verifier_declined_at = models.DateTimeField(null=True, blank=True)
 
     # Data quality and method.
     primary_data_share_pct = models.DecimalField(
@@ -331,6 +342,54 @@ class EvidenceFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.original_name}"
+
+
+class VerificationOutcome(models.TextChoices):
+    CONFIRMED = "confirmed", pgettext_lazy("verification", "Confirmed")
+    DECLINED = "declined", pgettext_lazy("verification", "Declined")
+
+
+class VerificationDecision(models.Model):
+    """A platform verifier's answer to one submission of a footprint that names it: confirmed
+    or declined (with the reason), by whom and when, and the figures it answered for (the SEE
+    as they stood then). Written by ``suppliers.services.verification``, never changed: the
+    verifier's record of its work and the producer's record of the answer."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    footprint = models.ForeignKey(
+        Footprint, on_delete=models.PROTECT, related_name="verification_decisions"
+    )
+    verifier = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="verification_decisions"
+    )
+    outcome = models.CharField(max_length=10, choices=VerificationOutcome.choices)
+    comment = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+    # The submission answered (the footprint's ``submitted_at`` then) and its figures.
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    footprint_status = models.CharField(max_length=20, choices=FootprintStatus.choices)
+    see_direct = models.DecimalField(max_digits=20, decimal_places=5, null=True, blank=True)
+    see_indirect = models.DecimalField(max_digits=20, decimal_places=5, null=True, blank=True)
+    see_total = models.DecimalField(max_digits=20, decimal_places=5, null=True, blank=True)
+
+    class Meta:
+        ordering = ("-decided_at", "id")
+        indexes = [
+            models.Index(fields=("verifier", "-decided_at"), name="verificationdecision_verifier"),
+        ]
+        constraints = [
+            # One answer per submission: a second confirm or decline of the same one is refused
+            # by the service, and by the database should two arrive at once.
+            models.UniqueConstraint(
+                fields=("footprint", "submitted_at"), name="verification_decision_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} {self.footprint_id} by {self.verifier_id}"
 
 
 # --------------------------------------------------------------------------- validation

@@ -13,7 +13,15 @@ from core.text import TextError, clean_text
 from reference.models import CnCode, Dataset
 from reference.selectors import reference_version_valid_on
 from suppliers.events import FOOTPRINT_DEPRECATED
-from suppliers.models import EvidenceFile, Footprint, Installation, Product
+from suppliers.models import (
+    HIDDEN_FROM_VERIFIER,
+    VERIFIABLE_STATUSES,
+    EvidenceFile,
+    Footprint,
+    Installation,
+    Product,
+    VerificationDecision,
+)
 from suppliers.validation.selectors import latest_validation_prefetch
 
 
@@ -62,6 +70,73 @@ def evidence_visible_to(*, organisation: Organisation) -> QuerySet[EvidenceFile]
     return EvidenceFile.objects.filter(footprint__organisation=organisation).order_by(
         "uploaded_at", "id"
     )
+
+
+# --------------------------------------------------------------------------- verification
+
+
+def verification_requests_visible_to(*, organisation: Organisation) -> QuerySet[Footprint]:
+    """Footprints of any producer that name ``organisation`` as their platform verifier, once
+    submitted (``HIDDEN_FROM_VERIFIER``: the producer shares a footprint with its verifier by
+    submitting it), newest first."""
+    return (
+        Footprint.objects.filter(verifier_organisation=organisation)
+        .exclude(status__in=HIDDEN_FROM_VERIFIER)
+        .select_related("organisation", "product", "installation")
+        .order_by("-created_at", "id")
+    )
+
+
+def verification_request_is_visible(footprint: Footprint, *, organisation: Organisation) -> bool:
+    """Whether ``organisation`` sees ``footprint`` as a verification request now (the rule of
+    :func:`verification_requests_visible_to`, for a row already loaded)."""
+    return (
+        footprint.verifier_organisation_id == organisation.pk
+        and footprint.status not in HIDDEN_FROM_VERIFIER
+    )
+
+
+def verification_requests_open(*, organisation: Organisation) -> QuerySet[Footprint]:
+    """The verifier's inbox: requests it can answer now (submitted, in review or approved, this
+    submission neither confirmed nor declined), the longest waiting first."""
+    return (
+        verification_requests_visible_to(organisation=organisation)
+        .filter(
+            status__in=VERIFIABLE_STATUSES,
+            verifier_confirmed_at__isnull=True,
+            verifier_declined_at__isnull=True,
+        )
+        .order_by("submitted_at", "created_at", "id")
+    )
+
+
+def verification_decisions_of(*, organisation: Organisation) -> QuerySet[VerificationDecision]:
+    """Every answer ``organisation`` gave as a verifier, newest first, with the footprint, its
+    producer, product and installation, and the person who answered."""
+    return (
+        VerificationDecision.objects.filter(verifier=organisation)
+        .select_related(
+            "footprint__organisation", "footprint__product", "footprint__installation", "decided_by"
+        )
+        .order_by("-decided_at", "id")
+    )
+
+
+def verification_decisions_of_footprint(*, footprint: Footprint) -> QuerySet[VerificationDecision]:
+    """The verifier's answers to ``footprint``'s submissions, newest first (the producer's
+    record of them)."""
+    return (
+        VerificationDecision.objects.filter(footprint=footprint)
+        .select_related("verifier", "decided_by")
+        .order_by("-decided_at", "id")
+    )
+
+
+def verification_evidence_visible_to(*, organisation: Organisation) -> QuerySet[EvidenceFile]:
+    """The evidence files of the footprints ``organisation`` sees as their verifier."""
+    return EvidenceFile.objects.filter(
+        footprint__in=verification_requests_visible_to(organisation=organisation).values("pk")
+    ).order_by("uploaded_at", "id")
 
 
 @dataclass(frozen=True)

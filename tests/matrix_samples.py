@@ -41,9 +41,9 @@ def _validation_run(org: Organisation) -> str:
     return str(ValidationRun.objects.create(footprint=FootprintFactory(organisation=org)).pk)
 
 
-def _evidence(org: Organisation) -> str:
+def _evidence(org: Organisation, **footprint: object) -> str:
     evidence = EvidenceFile.objects.create(
-        footprint=FootprintFactory(organisation=org),
+        footprint=FootprintFactory(**(footprint or {"organisation": org})),
         kind="verification",
         file=ContentFile(b"%PDF-1.4 statement", name="statement.pdf"),
         original_name="statement.pdf",
@@ -52,6 +52,11 @@ def _evidence(org: Organisation) -> str:
         sha256="0" * 64,
     )
     return str(evidence.pk)
+
+
+def _verification_evidence(org: Organisation) -> str:
+    """An evidence file of another producer's footprint that names ``org`` as its verifier."""
+    return _evidence(org, verifier_organisation=org, status="in_review")
 
 
 def _validation_batch(org: Organisation) -> str:
@@ -103,6 +108,7 @@ SAMPLES: dict[str, SampleMaker] = {
     "request_id": lambda org: str(
         FootprintFactory(verifier_organisation=org, status="in_review").pk
     ),
+    "verification_evidence_id": _verification_evidence,
 }
 
 # Each area of the exchange keeps its samples beside its tests; a name registered twice is a

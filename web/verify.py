@@ -13,7 +13,6 @@ import json
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext, gettext_lazy
@@ -22,6 +21,7 @@ from accounts.pages.base import PublicPage
 from accounts.services.signing_keys import document_verify
 from accounts.signing import canonicalize
 from accounts.throttle import client_ip, throttle_hit
+from core.links import absolute_url
 
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
 MAX_SIGNATURE_CHARS = 4096
@@ -154,6 +154,6 @@ class VerifyPage(PublicPage):
             "form": VerifyForm(),
             "result": result,
             "signed": _what_was_signed(payload) if result.valid else None,
-            "jwks_url": f"{settings.SITE_URL}/.well-known/jwks.json",
+            "jwks_url": absolute_url("/.well-known/jwks.json"),
         }
         return render(request, "web/verify.html", context)

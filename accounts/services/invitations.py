@@ -18,10 +18,11 @@ from accounts.services.memberships import membership_create
 from core.crypto import encrypt, sha256_hex
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.jobs import job_create
+from core.links import absolute_url
 
 
 def invitation_accept_url(raw_token: str) -> str:
-    return f"{settings.SITE_URL}/accounts/invitations/{raw_token}/"
+    return absolute_url(f"/accounts/invitations/{raw_token}/")
 
 
 def invitation_status_label(status: str) -> str:

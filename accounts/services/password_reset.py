@@ -26,10 +26,11 @@ from accounts.throttle import throttle_hit
 from core.crypto import encrypt, sha256_hex
 from core.errors import NotFound, ValidationFailed
 from core.jobs import job_create
+from core.links import absolute_url
 
 
 def password_reset_url(raw_token: str) -> str:
-    return f"{settings.SITE_URL}/accounts/password-reset/{raw_token}/"
+    return absolute_url(f"/accounts/password-reset/{raw_token}/")
 
 
 def password_reset_ttl_minutes() -> int:
@@ -150,9 +151,11 @@ def _send_reset_mail(token: PasswordResetToken, raw_token: str) -> None:
             )
             % {"email": token.user.email}
             + f"\n\n{password_reset_url(raw_token)}\n\n"
-            + password_reset_validity_text()
-            + " "
-            + gettext("If you did not ask, ignore this e-mail: your password stays as it is.")
+            # One sentence pair, so that Chinese joins them without a space.
+            + gettext(
+                "%(validity)s If you did not ask, ignore this e-mail: your password stays as it is."
+            )
+            % {"validity": password_reset_validity_text()}
             + "\n"
         ),
         from_email=None,

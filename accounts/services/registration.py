@@ -41,6 +41,7 @@ from accounts.models import Organisation, User
 from accounts.roles import Role
 from accounts.services.organisations import organisation_create, organisation_values_check
 from core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
+from core.links import absolute_url
 
 SIGN_UP_SALT = "accounts.sign_up"
 #: How long a sign-up link works: long enough for a supplier to find the e-mail, ask around
@@ -78,7 +79,7 @@ def sign_up_token(*, email: str, organisation_name: str = "") -> str:
 def sign_up_url(*, email: str, organisation_name: str = "") -> str:
     """The link an e-mail to a company not on the platform carries (absolute, ``SITE_URL``)."""
     token = sign_up_token(email=email, organisation_name=organisation_name)
-    return f"{settings.SITE_URL}/sign-up/{token}/"
+    return absolute_url(f"/sign-up/{token}/")
 
 
 def _link_used(email: str) -> SignUpLinkUsed:

@@ -17,8 +17,12 @@ from exchange.sharing.services.reactions import (
     FOOTPRINT_DEPRECATED_JOB,
     INVITED_REQUESTS_JOB,
     SIGNING_KEY_REVOKED_JOB,
+    VERIFICATION_ANSWERED_JOB,
+    VERIFICATION_REQUESTED_JOB,
     buyers_notify_footprint_deprecated,
     buyers_notify_signing_key_revoked,
+    producer_notify_verification_answered,
+    verifier_notify_requested,
 )
 from exchange.sharing.services.requests import INVITATION_JOB
 
@@ -60,3 +64,17 @@ def notify_signing_key_revoked(job: Job) -> dict[str, Any]:
 def announce_invited_requests(job: Job) -> dict[str, Any]:
     """Tell an organisation about requests sent by e-mail to its members."""
     return {"notified": invited_requests_announce(organisation_id=job.payload["organisation_id"])}
+
+
+@register_job_handler(VERIFICATION_REQUESTED_JOB)
+def notify_verification_requested(job: Job) -> dict[str, Any]:
+    """Tell a platform verifier that a submission naming it waits for its answer."""
+    return {"notified": verifier_notify_requested(footprint_id=job.payload["footprint_id"])}
+
+
+@register_job_handler(VERIFICATION_ANSWERED_JOB)
+def notify_verification_answered(job: Job) -> dict[str, Any]:
+    """Tell a producer that its platform verifier confirmed or declined a submission."""
+    return {
+        "notified": producer_notify_verification_answered(decision_id=job.payload["decision_id"])
+    }

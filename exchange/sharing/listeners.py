@@ -3,8 +3,9 @@
 Each runs inside the transaction that records the event, so it only enqueues a work row;
 the work happens after commit (``exchange.sharing.jobs``). Before enqueuing, one indexed
 read checks that someone may need telling (a live grant on the footprint's lineage, an
-invitation waiting for a member's address): the common case, nothing shared, creates no work
-row at all. The idempotency keys make a repeated event enqueue nothing new.
+invitation waiting for a member's address; a footprint's verifier is named by the event
+itself): the common case, nothing shared, creates no work row at all. The idempotency keys
+make a repeated event enqueue nothing new.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from exchange.sharing.services.reactions import (
     FOOTPRINT_DEPRECATED_JOB,
     INVITED_REQUESTS_JOB,
     SIGNING_KEY_REVOKED_JOB,
+    VERIFICATION_ANSWERED_JOB,
+    VERIFICATION_REQUESTED_JOB,
 )
 from suppliers import events as suppliers_events
 from suppliers.models import Footprint
@@ -76,3 +79,34 @@ def on_member_arrived(event: AuditEvent) -> None:
             payload={"organisation_id": event.organisation_id},
             organisation_id=event.organisation_id,
         )
+
+
+@audit_listen(suppliers_events.FOOTPRINT_VALIDATION_PASSED)
+def on_footprint_in_review(event: AuditEvent) -> None:
+    """A submission naming a platform verifier passed validation: the verifier is asked."""
+    verifier_id = (event.after or {}).get("verifier_id")
+    if verifier_id is None:
+        return
+    job_create(
+        kind=VERIFICATION_REQUESTED_JOB,
+        payload={"footprint_id": event.object_id},
+        organisation_id=verifier_id,
+    )
+
+
+@audit_listen(
+    suppliers_events.FOOTPRINT_VERIFICATION_CONFIRMED,
+    suppliers_events.FOOTPRINT_VERIFICATION_DECLINED,
+)
+def on_verification_answered(event: AuditEvent) -> None:
+    """The verifier answered: the producer is told (the answer is recorded in both
+    organisations' logs; the producer's event enqueues the work)."""
+    after = event.after or {}
+    if after.get("producer_id") != event.organisation_id or not after.get("decision"):
+        return
+    job_create(
+        kind=VERIFICATION_ANSWERED_JOB,
+        payload={"decision_id": after["decision"]},
+        organisation_id=event.organisation_id,
+        idempotency_key=f"{VERIFICATION_ANSWERED_JOB}:{after['decision']}",
+    )

@@ -201,6 +201,9 @@ class NotificationKind(models.TextChoices):
     FOOTPRINT_DEPRECATED = "footprint.deprecated", _("A shared footprint was deprecated")
     KEY_REVOKED = "signing_key.revoked", _("A signing key of a shared footprint was revoked")
     GRANT_REVOKED = "grant.revoked", _("A grant was revoked")
+    VERIFICATION_REQUESTED = "verification.requested", _("Verification requested")
+    VERIFICATION_CONFIRMED = "verification.confirmed", _("Verification confirmed")
+    VERIFICATION_DECLINED = "verification.declined", _("Verification declined")
 
 
 class Notification(models.Model):

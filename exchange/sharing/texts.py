@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from django.utils.translation import ngettext, pgettext
 
 from accounts.models import Organisation
 from exchange.sharing.models import FootprintRequest, NotificationKind
+from suppliers.models import Footprint
 
 # --------------------------------------------------------------------------- facts recorded
 
@@ -62,6 +63,17 @@ def request_facts(request: FootprintRequest) -> dict[str, Any]:
         "supplier_email": request.supplier_email,
         "quantity_t": str(request.quantity_t) if request.quantity_t is not None else None,
         "message": request.message,
+    }
+
+
+def footprint_facts(footprint: Footprint) -> dict[str, Any]:
+    """What a notification about ``footprint`` needs: its id, product, CN code and period."""
+    return {
+        "footprint": str(footprint.pk),
+        "product_name": footprint.product.name,
+        "cn_code": footprint.product.cn_code,
+        "period_start": footprint.period_start.isoformat(),
+        "period_end": footprint.period_end.isoformat(),
     }
 
 
@@ -365,6 +377,64 @@ def _grant_revoked(data: dict[str, Any]) -> Text:
     )
 
 
+def _verification_requested(data: dict[str, Any]) -> Text:
+    words = {"producer": organisation_name(data, "producer"), "what": request_what(data)}
+    statement = (
+        _("Its verification statement is dated %(date)s.") % {"date": _date(data["statement_date"])}
+        if data.get("statement_date")
+        else ""
+    )
+    return (
+        _("%(producer)s asks you to confirm a verification: %(what)s") % words,
+        _paragraphs(
+            _("%(producer)s names your organisation as the verifier of its footprint of %(what)s.")
+            % words,
+            statement,
+        )
+        + "\n\n"
+        + _(
+            "Check its figures and evidence in your verification inbox, then confirm the "
+            "verification or decline it with a comment."
+        ),
+    )
+
+
+def _comment(data: dict[str, Any]) -> str:
+    return (
+        pgettext("verifier's words", "Comment: %(comment)s") % {"comment": data["comment"]}
+        if data.get("comment")
+        else ""
+    )
+
+
+def _verification_confirmed(data: dict[str, Any]) -> Text:
+    words = {"verifier": organisation_name(data, "verifier"), "what": request_what(data)}
+    return (
+        _("%(verifier)s confirmed the verification: %(what)s") % words,
+        _paragraphs(
+            _("%(verifier)s confirmed the verification of your footprint of %(what)s.") % words,
+            _comment(data),
+        ),
+    )
+
+
+def _verification_declined(data: dict[str, Any]) -> Text:
+    words = {"verifier": organisation_name(data, "verifier"), "what": request_what(data)}
+    return (
+        _("%(verifier)s declined the verification: %(what)s") % words,
+        _paragraphs(
+            _("%(verifier)s declined to confirm the verification of your footprint of %(what)s.")
+            % words,
+            _comment(data),
+            _(
+                "Until a new submission is confirmed, buyers must use the default value instead "
+                "of its figures. Correct the footprint and submit it again: the verifier is "
+                "asked again."
+            ),
+        ),
+    )
+
+
 _WRITERS: dict[str, Callable[[dict[str, Any]], Text]] = {
     NotificationKind.REQUEST_RECEIVED: _request_received,
     NotificationKind.REQUEST_DUE_SOON: _request_due_soon,
@@ -377,6 +447,9 @@ _WRITERS: dict[str, Callable[[dict[str, Any]], Text]] = {
     NotificationKind.FOOTPRINT_DEPRECATED: _footprint_deprecated,
     NotificationKind.KEY_REVOKED: _key_revoked,
     NotificationKind.GRANT_REVOKED: _grant_revoked,
+    NotificationKind.VERIFICATION_REQUESTED: _verification_requested,
+    NotificationKind.VERIFICATION_CONFIRMED: _verification_confirmed,
+    NotificationKind.VERIFICATION_DECLINED: _verification_declined,
 }
 
 
@@ -407,15 +480,6 @@ def notification_text(notification: Any) -> Text:
     )
 
 
-#: Notifications a supplier acts upon on the request's own page.
-_ON_THE_REQUEST_PAGE = frozenset(
-    {
-        NotificationKind.REQUEST_RECEIVED,
-        NotificationKind.REQUEST_DUE_SOON,
-        NotificationKind.REQUEST_REMINDED,
-        NotificationKind.REQUEST_WITHDRAWN,
-    }
-)
 #: Notifications a buyer reads about its own request: its page among the sent requests.
 _ON_THE_SENT_REQUEST_PAGE = frozenset(
     {
@@ -425,31 +489,70 @@ _ON_THE_SENT_REQUEST_PAGE = frozenset(
 )
 
 
-def notification_page(notification: Any, *, organisation_slug: str) -> str | None:
-    """The path of the page where the notification's organisation acts upon it (the
-    request's page in the inbox, the inbox for a request to claim, the buyer's page of a
-    request it sent); None when there is no such page of its own (the notifications list is
-    then the place)."""
-    data = notification.data or {}
-    request_id = data.get("request")
-    if not request_id:
+def _request_page(notification: Any, data: dict[str, Any], slug: str) -> str | None:
+    """A request's page: in the supplier's inbox (the inbox itself for a request e-mailed
+    before the organisation joined, to claim), or among the buyer's requests sent for what
+    the buyer reads about its own request (answered, or expired on its side)."""
+    if not data.get("request"):
         return None
     if data.get("invited"):
-        return reverse("exchange-pages:requests", kwargs={"org_slug": organisation_slug})
-    supplier_side = notification.kind in _ON_THE_REQUEST_PAGE or (
-        notification.kind == NotificationKind.REQUEST_EXPIRED and data.get("side") == "supplier"
-    )
+        return reverse("exchange-pages:requests", kwargs={"org_slug": slug})
     buyer_side = notification.kind in _ON_THE_SENT_REQUEST_PAGE or (
         notification.kind == NotificationKind.REQUEST_EXPIRED and data.get("side") == "buyer"
     )
     if buyer_side:
         return reverse(
             "exchange-pages:sent-request",
-            kwargs={"org_slug": organisation_slug, "footprint_request_id": request_id},
+            kwargs={"org_slug": slug, "footprint_request_id": data["request"]},
         )
-    if not supplier_side:
+    if notification.kind == NotificationKind.REQUEST_EXPIRED and data.get("side") != "supplier":
         return None
     return reverse(
         "exchange-pages:request",
-        kwargs={"org_slug": organisation_slug, "incoming_request_id": request_id},
+        kwargs={"org_slug": slug, "incoming_request_id": data["request"]},
     )
+
+
+def _verification_request_page(notification: Any, data: dict[str, Any], slug: str) -> str:
+    """The request's page in the verifier's inbox."""
+    return reverse(
+        "suppliers-pages:verification-request",
+        kwargs={"org_slug": slug, "request_id": data["footprint"]},
+    )
+
+
+def _footprint_page(notification: Any, data: dict[str, Any], slug: str) -> str:
+    """The producer's own page of the footprint."""
+    return reverse(
+        "suppliers-pages:footprint", kwargs={"org_slug": slug, "footprint_id": data["footprint"]}
+    )
+
+
+#: Where each kind of notification is acted upon, for the organisation it was sent to. The
+#: kinds a buyer receives about footprints (shared, deprecated, its key revoked, a grant
+#: revoked) have no page of their own: the notifications list is then the place.
+_PAGES: dict[str, Callable[[Any, dict[str, Any], str], str | None]] = {
+    NotificationKind.REQUEST_RECEIVED: _request_page,
+    NotificationKind.REQUEST_DUE_SOON: _request_page,
+    NotificationKind.REQUEST_REMINDED: _request_page,
+    NotificationKind.REQUEST_WITHDRAWN: _request_page,
+    NotificationKind.REQUEST_FULFILLED: _request_page,
+    NotificationKind.REQUEST_REJECTED: _request_page,
+    NotificationKind.REQUEST_EXPIRED: _request_page,
+    NotificationKind.VERIFICATION_REQUESTED: _verification_request_page,
+    NotificationKind.VERIFICATION_CONFIRMED: _footprint_page,
+    NotificationKind.VERIFICATION_DECLINED: _footprint_page,
+}
+
+
+def notification_page(notification: Any, *, organisation_slug: str) -> str | None:
+    """The path of the page where the notification's organisation acts upon it (see
+    ``_PAGES``); None when there is no such page of its own (the notifications list is then
+    the place) or the notification lacks the fact the page needs."""
+    page = _PAGES.get(notification.kind)
+    if page is None:
+        return None
+    try:
+        return page(notification, notification.data or {}, organisation_slug)
+    except (KeyError, NoReverseMatch):
+        return None

@@ -1,4 +1,5 @@
-"""The verifier's inbox: footprints that name this organisation as verifier, and confirming."""
+"""The verifier's inbox: footprints that name this organisation as verifier; confirming or
+declining (with a comment) each submission; the history of its answers."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from rest_framework.response import Response
 
 from accounts.api.base import OrganisationAPIView
 from accounts.roles import ALL_ROLES, REVIEW_ROLES
+from suppliers.api.footprints import CommentInput
+from suppliers.models import Footprint
+from suppliers.selectors import verification_decisions_of, verification_requests_visible_to
 from suppliers.services.verification import (
     footprint_verification_confirm,
-    verification_requests_visible_to,
+    footprint_verification_decline,
 )
 
 
@@ -36,6 +40,25 @@ class VerificationRequestOutput(serializers.Serializer):
     verification_statement_date = serializers.DateField(allow_null=True)
     assurance_level = serializers.CharField()
     verifier_confirmed_at = serializers.DateTimeField(allow_null=True)
+    verifier_declined_at = serializers.DateTimeField(allow_null=True)
+
+
+class VerificationDecisionOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    footprint = serializers.UUIDField(source="footprint_id")
+    producer = serializers.SlugField(source="footprint.organisation.slug")
+    product_name = serializers.CharField(source="footprint.product.name")
+    cn_code = serializers.CharField(source="footprint.product.cn_code")
+    period_start = serializers.DateField(source="footprint.period_start")
+    period_end = serializers.DateField(source="footprint.period_end")
+    outcome = serializers.CharField()
+    comment = serializers.CharField()
+    decided_by = serializers.EmailField(source="decided_by.email", allow_null=True)
+    decided_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    see_direct = serializers.DecimalField(max_digits=20, decimal_places=5, allow_null=True)
+    see_indirect = serializers.DecimalField(max_digits=20, decimal_places=5, allow_null=True)
+    see_total = serializers.DecimalField(max_digits=20, decimal_places=5, allow_null=True)
 
 
 class VerificationRequestListApi(OrganisationAPIView):
@@ -62,20 +85,50 @@ class VerificationRequestDetailApi(OrganisationAPIView):
         return Response(VerificationRequestOutput(footprint).data)
 
 
-class VerificationConfirmApi(OrganisationAPIView):
+class _VerificationAnswerApi(OrganisationAPIView):
     role_map = {"POST": REVIEW_ROLES}
     scope_area = "footprints"
     people_only = True
 
-    @extend_schema(request=None, responses=VerificationRequestOutput)
+    def answer(self, footprint: Footprint, comment: str) -> None:
+        raise NotImplementedError
+
+    @extend_schema(request=CommentInput, responses=VerificationRequestOutput)
     def post(self, request: Request, org_slug: str, request_id: str) -> Response:
-        footprint = self.get_object_or_404(
-            verification_requests_visible_to(organisation=self.organisation), pk=request_id
+        serializer = CommentInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        visible = verification_requests_visible_to(organisation=self.organisation)
+        footprint = self.get_object_or_404(visible, pk=request_id)
+        self.answer(footprint, serializer.validated_data["comment"])
+        return Response(VerificationRequestOutput(visible.get(pk=footprint.pk)).data)
+
+
+class VerificationConfirmApi(_VerificationAnswerApi):
+    """Confirm the verification of the footprint's current submission (optional comment)."""
+
+    def answer(self, footprint: Footprint, comment: str) -> None:
+        footprint_verification_confirm(
+            actor=self.actor, verifier=self.organisation, footprint=footprint, comment=comment
         )
-        footprint = footprint_verification_confirm(
-            actor=self.actor, verifier=self.organisation, footprint=footprint
+
+
+class VerificationDeclineApi(_VerificationAnswerApi):
+    """Decline it, saying why in ``comment`` (required); the producer is told."""
+
+    def answer(self, footprint: Footprint, comment: str) -> None:
+        footprint_verification_decline(
+            actor=self.actor, verifier=self.organisation, footprint=footprint, comment=comment
         )
-        fresh = verification_requests_visible_to(organisation=self.organisation).get(
-            pk=footprint.pk
+
+
+class VerificationDecisionListApi(OrganisationAPIView):
+    """Every answer this organisation gave as a verifier, newest first."""
+
+    role_map = {"GET": ALL_ROLES}
+    scope_area = "footprints"
+
+    @extend_schema(responses=VerificationDecisionOutput(many=True))
+    def get(self, request: Request, org_slug: str) -> Response:
+        return self.paginated(
+            verification_decisions_of(organisation=self.organisation), VerificationDecisionOutput
         )
-        return Response(VerificationRequestOutput(fresh).data)

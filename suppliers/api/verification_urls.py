@@ -11,6 +11,11 @@ urlpatterns = [
         name="verification-requests",
     ),
     path(
+        f"{org}verification-decisions/",
+        verification.VerificationDecisionListApi.as_view(),
+        name="verification-decisions",
+    ),
+    path(
         f"{org}verification-requests/<str:request_id>/",
         verification.VerificationRequestDetailApi.as_view(),
         name="verification-request",
@@ -19,5 +24,10 @@ urlpatterns = [
         f"{org}verification-requests/<str:request_id>/confirm/",
         verification.VerificationConfirmApi.as_view(),
         name="verification-confirm",
+    ),
+    path(
+        f"{org}verification-requests/<str:request_id>/decline/",
+        verification.VerificationDeclineApi.as_view(),
+        name="verification-decline",
     ),
 ]

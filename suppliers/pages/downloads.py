@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from accounts.pages.base import OrganisationPage
 from accounts.roles import ALL_ROLES
 from suppliers.api.footprints import signature_response
-from suppliers.models import FootprintStatus
+from suppliers.models import EvidenceFile, FootprintStatus
 from suppliers.pages.footprints import FootprintPage
 from suppliers.selectors import evidence_visible_to
 
@@ -46,12 +46,15 @@ class EvidenceDownloadPage(OrganisationPage):
         evidence = get_object_or_404(
             evidence_visible_to(organisation=self.organisation), pk=kwargs["evidence_id"]
         )
-        # Files are small (``MAX_EVIDENCE_BYTES``): answered whole, with their length.
-        with evidence.file.open("rb") as stored:
-            response = HttpResponse(stored.read(), content_type=evidence.content_type)
-        disposition = content_disposition_header(
-            as_attachment=True, filename=evidence.original_name
-        )
-        if disposition is not None:
-            response["Content-Disposition"] = disposition
-        return response
+        return evidence_response(evidence)
+
+
+def evidence_response(evidence: EvidenceFile) -> HttpResponse:
+    """An evidence file as uploaded: an attachment under its original name, whole (files are
+    small, ``MAX_EVIDENCE_BYTES``), with its length."""
+    with evidence.file.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type=evidence.content_type)
+    disposition = content_disposition_header(as_attachment=True, filename=evidence.original_name)
+    if disposition is not None:
+        response["Content-Disposition"] = disposition
+    return response

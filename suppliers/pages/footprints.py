@@ -26,6 +26,7 @@ from core.text import TextError, clean_text
 from suppliers.api.footprints import signed_document_response
 from suppliers.inputs import QUANTITIES
 from suppliers.models import (
+    VERIFIABLE_STATUSES,
     EvidenceKind,
     Footprint,
     FootprintStatus,
@@ -38,6 +39,7 @@ from suppliers.selectors import (
     footprints_owned_by,
     installations_visible_to,
     products_visible_to,
+    verification_decisions_of_footprint,
 )
 from suppliers.services.evidence import evidence_add
 from suppliers.services.footprints import footprint_create, footprint_update
@@ -179,7 +181,7 @@ class FootprintDetailPage(FootprintPage):
         context = self.get_context_data(
             footprint=footprint,
             run=latest_run(footprint),
-            inputs=_inputs_shown(footprint),
+            inputs=inputs_shown(footprint),
             calculation=footprint.calculation or {},
             timeline=_timeline(footprint),
             actions=[
@@ -194,6 +196,13 @@ class FootprintDetailPage(FootprintPage):
             and self.role in WRITER_ROLES,
             evidence_kinds=EvidenceKind.choices,
             published=footprint.status in (FootprintStatus.PUBLISHED, FootprintStatus.DEPRECATED),
+            # The platform verifier's answers (one query, only when one is named).
+            verification_answers=list(verification_decisions_of_footprint(footprint=footprint))
+            if footprint.verifier_organisation_id is not None
+            else [],
+            verification_waiting=footprint.status in VERIFIABLE_STATUSES
+            and footprint.verifier_confirmed_at is None
+            and footprint.verifier_declined_at is None,
         )
         return render(request, "suppliers/pages/footprint_detail.html", context)
 
@@ -208,7 +217,7 @@ def review_refusal(page: OrganisationPage, footprint: Footprint) -> str:
     return localise(refusal) if refusal is not None else ""
 
 
-def _inputs_shown(footprint: Footprint) -> list[dict[str, Any]]:
+def inputs_shown(footprint: Footprint) -> list[dict[str, Any]]:
     """Each quantity as entered (value and unit) beside its stored, normalised value."""
     entered = footprint.inputs_as_entered or {}
     rows = []

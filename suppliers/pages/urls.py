@@ -9,6 +9,7 @@ from suppliers.pages import (
     footprints,
     live_check,
     review,
+    verification,
 )
 
 urlpatterns: list[URLPattern] = [
@@ -78,5 +79,32 @@ urlpatterns += [
             name=action.url_name,
         )
         for action in footprints.ACTIONS
+    ),
+]
+
+# A platform verifier's pages: the requests that name this organisation, its answers.
+vr = "verification/<uuid:request_id>/"
+urlpatterns += [
+    path("verification/", verification.VerificationInboxPage.as_view(), name="verification"),
+    path(
+        "verification/history/",
+        verification.VerificationHistoryPage.as_view(),
+        name="verification-history",
+    ),
+    path(
+        "verification/evidence/<uuid:verification_evidence_id>/",
+        verification.VerificationEvidenceDownloadPage.as_view(),
+        name="verification-evidence",
+    ),
+    path(vr, verification.VerificationRequestPage.as_view(), name="verification-request"),
+    path(
+        f"{vr}confirm/",
+        verification.VerificationConfirmPage.as_view(),
+        name="verification-confirm",
+    ),
+    path(
+        f"{vr}decline/",
+        verification.VerificationDeclinePage.as_view(),
+        name="verification-decline",
     ),
 ]

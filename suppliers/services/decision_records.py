@@ -2,10 +2,10 @@
 
 The decision (``suppliers.calculations.default_value_decision.decide``, pure) is taken on the
 rules run *now* over the footprint's current facts: a key revoked, a footprint deprecated, a
-verification added or confirmed, new reference data or a new year all change it. Each record
-stores the digest of those inputs; ``decisions_refresh`` (a periodic task) recomputes the
-records whose digest changed, and the validation pipeline refreshes a footprint's record when
-its run finishes.
+verification added, confirmed or declined, new reference data or a new year all change it.
+Each record stores the digest of those inputs; ``decisions_refresh`` (a periodic task)
+recomputes the records whose digest changed, and the validation pipeline refreshes a
+footprint's record when its run finishes.
 """
 
 from __future__ import annotations
@@ -96,6 +96,9 @@ def decision_inputs_fingerprint(
         "own_key": [footprint.signing_kid, revoked(footprint.signing_kid)],
         "confirmed": footprint.verifier_confirmed_at.isoformat()
         if footprint.verifier_confirmed_at
+        else "",
+        "declined": footprint.verifier_declined_at.isoformat()
+        if footprint.verifier_declined_at
         else "",
         "evidence": sorted(e.sha256 for e in footprint.evidence.all()),
         "sources": sorted(

@@ -179,7 +179,14 @@ def footprints_submit_locked(
                 footprint=footprint,
                 to=FootprintStatus.SUBMITTED,
                 action=events.FOOTPRINT_SUBMITTED,
-                changes={"submitted_by": actor.user, "submitted_at": now},
+                # A submission is answered afresh by the platform verifier it names: an answer
+                # was for the figures submitted then.
+                changes={
+                    "submitted_by": actor.user,
+                    "submitted_at": now,
+                    "verifier_confirmed_at": None,
+                    "verifier_declined_at": None,
+                },
             )
             for footprint in footprints
         ],
@@ -208,11 +215,15 @@ def footprint_validation_move(
             },
             note={"problems": len(problems)},
         )
+    # In review, the submission goes to the platform verifier it names: the event says which,
+    # so that whoever tells it needs no read (``exchange.sharing.listeners``).
+    verifier_id = footprint.verifier_organisation_id
     return FootprintMove(
         footprint=footprint,
         to=FootprintStatus.IN_REVIEW,
         action=events.FOOTPRINT_VALIDATION_PASSED,
         changes={**changes, "calculation_problems": []},
+        note={"verifier_id": verifier_id} if verifier_id is not None else None,
     )
 
 

@@ -234,6 +234,7 @@ def _facts(
         if footprint.verifier_organisation
         else None,
         verifier_confirmed=footprint.verifier_confirmed_at is not None,
+        verifier_declined=footprint.verifier_declined_at is not None,
         verification_statement_date=footprint.verification_statement_date,
         assurance_level=footprint.assurance_level,
         evidence_kinds=evidence_kinds,

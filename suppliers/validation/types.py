@@ -126,6 +126,8 @@ class FootprintFacts:
     assurance_level: str
     evidence_kinds: frozenset[str]  # kinds of evidence files attached
     valid_until: date | None
+    # The platform verifier declined this submission (``suppliers.services.verification``).
+    verifier_declined: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ REQUIRED = (
     "CELERY_BROKER_URL",
     "REDIS_URL",
     "ALLOWED_HOSTS",
+    "SITE_URL",
 )
 SETUP = "import django; django.setup(); print('started')"
 
@@ -42,6 +43,7 @@ def _production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
         "REDIS_URL": "redis://127.0.0.1:6379/1",
         "ALLOWED_HOSTS": "cbam.example",
+        "SITE_URL": "https://cbam.example",
     }
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
@@ -77,7 +79,7 @@ def test_production_refuses_to_start_without_its_secrets():
     assert (
         "django.core.exceptions.ImproperlyConfigured: DEBUG=false (production) needs these "
         "environment variables: SECRET_KEY, FIELD_ENCRYPTION_KEY, DATABASE_URL, "
-        "CELERY_BROKER_URL, REDIS_URL, ALLOWED_HOSTS"
+        "CELERY_BROKER_URL, REDIS_URL, ALLOWED_HOSTS, SITE_URL"
     ) in result.stderr
 
 
@@ -122,6 +124,50 @@ def test_production_with_every_secret_starts_and_passes_the_deploy_checks(tmp_pa
     assert started.stdout.strip() == "started"
     assert check.returncode == 0, check.stdout + check.stderr
     assert "System check identified no issues (0 silenced)." in check.stdout
+
+
+@pytest.mark.parametrize(
+    ("site_url", "problem"),
+    [
+        (
+            "http://cbam.example",
+            "(cbam.E001) SITE_URL='http://cbam.example' is not an https address: the links of "
+            "every e-mail start with it.",
+        ),
+        (
+            "https://cbam.example/platform",
+            "(cbam.E002) SITE_URL='https://cbam.example/platform' has a path, query or "
+            "fragment; expected the address alone.",
+        ),
+        (
+            "https://127.0.0.1:8000",
+            "(cbam.E003) SITE_URL's host '127.0.0.1' is not in ALLOWED_HOSTS ['cbam.example']: "
+            "its links would be refused.",
+        ),
+    ],
+)
+def test_the_deploy_check_names_a_site_url_e_mail_links_cannot_use(tmp_path, site_url, problem):
+    env = _production_env(tmp_path, SITE_URL=site_url)
+
+    check = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env=env)
+
+    assert check.returncode == 1
+    assert problem in check.stderr
+    assert "HINT: Set SITE_URL to the address people open the platform at" in check.stderr or (
+        "HINT: Add the host to ALLOWED_HOSTS, or correct SITE_URL." in check.stderr
+    )
+
+
+def test_the_deploy_check_without_site_url_stops_naming_it(tmp_path):
+    env = _production_env(tmp_path)
+    del env["SITE_URL"]
+
+    check = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env=env)
+
+    assert check.returncode == 1
+    assert check.stderr.rstrip().endswith(
+        "ImproperlyConfigured: DEBUG=false (production) needs these environment variables: SITE_URL"
+    )
 
 
 # --- health probes ------------------------------------------------------------------------

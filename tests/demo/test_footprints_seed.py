@@ -11,10 +11,13 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, Organisation
 from accounts.services.signing_keys import document_verify
+from core.jobs import job_execute
 from core.models import Job
+from exchange.sharing.models import Notification
 from suppliers.models import Footprint, Installation, Product
+from suppliers.selectors import verification_requests_open
 from tests.demo.counts import FOOTPRINT_MODELS, SIDE_MODELS, model_counts
 
 pytestmark = pytest.mark.django_db
@@ -132,11 +135,31 @@ def test_the_demo_users_ran_the_workflow_with_four_eyes(seeded):
                 "footprint.approved",
                 "footprint.published",
             ]
-    # Every validation job ran in-process and succeeded: nothing is left for a worker.
+    # Every validation job ran in-process and succeeded; what is left for the worker is telling
+    # the platform verifier of each submission naming it (2 published, answered by nobody, and
+    # the half-year coil, still in review: only that one is announced).
     assert set(Job.objects.values_list("kind", "status")) == {
-        ("suppliers.validate_footprint", "succeeded")
+        ("suppliers.validate_footprint", "succeeded"),
+        ("sharing.notify_verification_requested", "pending"),
     }
-    assert Job.objects.count() == 6  # submitted: 4 published + 2 in review
+    assert Job.objects.filter(kind="suppliers.validate_footprint").count() == 6  # 4 + 2 in review
+    assert Job.objects.filter(kind="sharing.notify_verification_requested").count() == 3
+
+
+def test_the_platform_verifier_is_asked_about_the_half_year_coil(seeded):
+    for job in Job.objects.filter(kind="sharing.notify_verification_requested"):
+        assert job_execute(job_id=job.pk).status == "succeeded"
+
+    verifier = Organisation.objects.get(slug="nordic-verification")
+    coil = Footprint.objects.get(
+        organisation__slug="hebei-steel", product__cn_code="72083900", status="in_review"
+    )
+    assert list(verification_requests_open(organisation=verifier)) == [coil]
+    (notification,) = Notification.objects.filter(organisation=verifier)
+    assert (notification.kind, notification.data["footprint"]) == (
+        "verification.requested",
+        str(coil.pk),
+    )
 
 
 def test_the_documents_show_a_carbon_price_a_verifier_and_default_values(seeded):

@@ -80,3 +80,48 @@ def test_the_producer_cannot_reach_the_verifiers_inbox(verifier):
 
     assert response.status_code == 404
     assert Footprint.objects.get(pk=footprint.pk).verifier_confirmed_at is None
+
+
+def test_a_verifier_declines_with_a_comment_over_the_api(verifier):
+    footprint = FootprintFactory(verifier_organisation=verifier, status="in_review")
+    api = _client(verifier, Role.REVIEWER)
+    url = f"/api/v1/orgs/nordic-verification/verification-requests/{footprint.pk}/decline/"
+
+    refused = api.post(url, {}, format="json")
+    declined = api.post(url, {"comment": "The gas figure is wrong."}, format="json")
+
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "code": "invalid",
+        "message": "A declined verification needs a comment.",
+        "extra": {
+            "fields": {
+                "comment": [
+                    "Say why the verification is declined and what the producer must change; "
+                    "the producer reads it."
+                ]
+            }
+        },
+    }
+    assert declined.status_code == 200
+    body = declined.json()
+    assert body["verifier_confirmed_at"] is None
+    assert body["verifier_declined_at"] is not None
+    history = api.get("/api/v1/orgs/nordic-verification/verification-decisions/").json()
+    assert [
+        (row["footprint"], row["outcome"], row["comment"], row["see_total"])
+        for row in history["results"]
+    ] == [(str(footprint.pk), "declined", "The gas figure is wrong.", "1.80000")]
+
+
+def test_a_viewer_of_the_verifier_cannot_decline(verifier):
+    footprint = FootprintFactory(verifier_organisation=verifier, status="in_review")
+
+    response = _client(verifier, Role.VIEWER).post(
+        f"/api/v1/orgs/nordic-verification/verification-requests/{footprint.pk}/decline/",
+        {"comment": "No."},
+        format="json",
+    )
+
+    assert response.status_code == 403
+    assert Footprint.objects.get(pk=footprint.pk).verifier_declined_at is None

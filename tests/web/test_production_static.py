@@ -42,6 +42,7 @@ def test_collectstatic_then_gunicorn_serves_the_hashed_static_files(tmp_path):
         "CELERY_BROKER_URL": "memory://",
         "REDIS_URL": "redis://127.0.0.1:6379/15",
         "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "https://127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "CBAM_VAR_DIR": str(tmp_path),
     }

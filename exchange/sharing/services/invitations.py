@@ -3,13 +3,13 @@ and, once the company has joined, the announcement of the requests waiting for i
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from accounts.services.registration import sign_up_url
+from core.links import absolute_url
 from exchange.sharing.models import (
     FootprintRequest,
     NotificationKind,
@@ -24,7 +24,7 @@ def _answer_url(request: FootprintRequest) -> str:
     """Where the e-mail sends the person: the sign-up page (a link signed for this address,
     accounts.services.registration), or the login page when the address has an account."""
     if User.objects.filter(email__iexact=request.supplier_email).exists():
-        return f"{settings.SITE_URL}/login/?next=/dashboard/"
+        return absolute_url("/login/?next=/dashboard/")
     return sign_up_url(email=request.supplier_email, organisation_name=request.supplier_name)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import smtplib
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import QuerySet
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import Actor, audit_record
 from accounts.models import Membership, Organisation
 from core.jobs import TransientJobError, job_create
+from core.links import absolute_url
 from exchange.sharing.models import Notification
 from exchange.sharing.services.mail import ENGLISH, email_languages, email_written
 from exchange.sharing.texts import (
@@ -106,9 +106,9 @@ def _notification_email(notification: Notification, organisation: Organisation) 
         % {"organisation": organisation_display(organisation)},
     ]
     if page is not None:
-        lines.append(_("Open it: %(link)s") % {"link": f"{settings.SITE_URL}{page}"})
+        lines.append(_("Open it: %(link)s") % {"link": absolute_url(page)})
     notifications = reverse("exchange-pages:notifications", kwargs={"org_slug": organisation.slug})
-    lines.append(_("All notifications: %(link)s") % {"link": f"{settings.SITE_URL}{notifications}"})
+    lines.append(_("All notifications: %(link)s") % {"link": absolute_url(notifications)})
     return subject, body + "\n".join(lines) + "\n"
 
 

@@ -2,10 +2,12 @@
 
 ``exchange.sharing.listeners`` listens to audit actions recorded elsewhere
 (``footprint.deprecated``, ``signing_key.revoked``, ``organisation.created``,
-``membership.created``). A listener runs inside the transaction of that change, so it only
-creates a work row (``core.jobs.job_create``); the row's handler calls one function here,
-after commit, in a worker. Notifications are deduplicated per organisation and event, so a
-work row run twice notifies once.
+``membership.created``, and the platform verifier's part: ``footprint.validation_passed`` of a
+footprint naming one, ``footprint.verification_confirmed`` / ``_declined``). A listener runs
+inside the transaction of that change, so it only creates a work row
+(``core.jobs.job_create``); the row's handler calls one function here, after commit, in a
+worker. Notifications are deduplicated per organisation and event, so a work row run twice
+notifies once.
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ from accounts.models import Organisation
 from exchange.sharing.models import NotificationKind
 from exchange.sharing.selectors import SHAREABLE_STATUSES, buyers_with_live_grants
 from exchange.sharing.services.notifications import notification_create
-from exchange.sharing.texts import footprint_name, organisation_facts
-from suppliers.models import Footprint, FootprintStatus
+from exchange.sharing.texts import footprint_facts, footprint_name, organisation_facts
+from suppliers.models import Footprint, FootprintStatus, VerificationDecision, VerificationOutcome
+from suppliers.selectors import verification_requests_open
 
 FOOTPRINT_DEPRECATED_JOB = "sharing.notify_footprint_deprecated"
 SIGNING_KEY_REVOKED_JOB = "sharing.notify_signing_key_revoked"
 INVITED_REQUESTS_JOB = "sharing.announce_invited_requests"
+VERIFICATION_REQUESTED_JOB = "sharing.notify_verification_requested"
+VERIFICATION_ANSWERED_JOB = "sharing.notify_verification_answered"
 
 
 @transaction.atomic
@@ -106,3 +111,69 @@ def buyers_notify_signing_key_revoked(*, kid: str) -> int:
         )
         created += notification is not None
     return created
+
+
+@transaction.atomic
+def verifier_notify_requested(*, footprint_id: str) -> int:
+    """Tell the platform verifier a footprint names that one of its submissions waits for its
+    answer (the footprint passed validation and is in review): once per submission. Nothing
+    when the request is no longer open (answered, withdrawn, rejected meanwhile). Returns how
+    many notifications were new (0 or 1)."""
+    footprint = (
+        Footprint.objects.select_related("verifier_organisation")
+        .filter(pk=footprint_id, verifier_organisation__isnull=False)
+        .first()
+    )
+    if footprint is None or footprint.verifier_organisation is None:
+        return 0
+    verifier = footprint.verifier_organisation
+    request = verification_requests_open(organisation=verifier).filter(pk=footprint.pk).first()
+    if request is None:
+        return 0
+    submitted = request.submitted_at.isoformat() if request.submitted_at else ""
+    notification = notification_create(
+        organisation=verifier,
+        kind=NotificationKind.VERIFICATION_REQUESTED,
+        dedupe_key=f"verification.requested:{request.pk}:{submitted}",
+        obj=request,
+        data={
+            **footprint_facts(request),
+            **organisation_facts("producer", request.organisation),
+            "statement_date": request.verification_statement_date.isoformat()
+            if request.verification_statement_date
+            else "",
+        },
+    )
+    return int(notification is not None)
+
+
+@transaction.atomic
+def producer_notify_verification_answered(*, decision_id: str) -> int:
+    """Tell the producer that the platform verifier confirmed or declined (with its comment)
+    a submission of its footprint: once per answer. Returns how many notifications were new."""
+    decision = (
+        VerificationDecision.objects.select_related(
+            "verifier", "footprint__organisation", "footprint__product"
+        )
+        .filter(pk=decision_id)
+        .first()
+    )
+    if decision is None:
+        return 0
+    footprint = decision.footprint
+    declined = decision.outcome == VerificationOutcome.DECLINED
+    notification = notification_create(
+        organisation=footprint.organisation,
+        kind=NotificationKind.VERIFICATION_DECLINED
+        if declined
+        else NotificationKind.VERIFICATION_CONFIRMED,
+        dedupe_key=f"verification.{decision.outcome}:{decision.pk}",
+        obj=footprint,
+        data={
+            **footprint_facts(footprint),
+            **organisation_facts("verifier", decision.verifier),
+            "decision": str(decision.pk),
+            "comment": decision.comment,
+        },
+    )
+    return int(notification is not None)

@@ -19,7 +19,7 @@ from suppliers.validation.types import Finding, FootprintFacts, RuleContext
 
 _SOURCE = "Reg. (EU) 2023/956 Art. 8 and Annex VI"
 
-Gap = Literal["missing", "date", "verifier"]
+Gap = Literal["missing", "date", "verifier", "declined"]
 
 
 def verifier_named(facts: FootprintFacts) -> bool:
@@ -28,7 +28,8 @@ def verifier_named(facts: FootprintFacts) -> bool:
 
 def verification_gap(facts: FootprintFacts, today: date) -> Gap | None:
     """Why the statement cannot back the actual values: no statement, a date that cannot cover
-    the period (on or before its start, or in the future), no verifier named; None when it can.
+    the period (on or before its start, or in the future), no verifier named, the platform
+    verifier named declined this submission; None when it can.
     """
     statement = facts.verification_statement_date
     if statement is None:
@@ -37,6 +38,8 @@ def verification_gap(facts: FootprintFacts, today: date) -> Gap | None:
         return "date"
     if not verifier_named(facts):
         return "verifier"
+    if facts.verifier_declined:
+        return "declined"
     return None
 
 
@@ -212,4 +215,41 @@ def verifier_confirmed(ctx: RuleContext) -> Iterator[Finding]:
         ),
         message_zh=f"核查机构 {facts.verifier_organisation_slug} 尚未在平台上确认该核查声明。",
         evidence={"verifier_organisation": facts.verifier_organisation_slug},
+    )
+
+
+@rule(
+    code="CBAM-VERIFY-006",
+    title="The platform verifier did not decline the statement",
+    legal_source=_SOURCE,
+)
+def verifier_did_not_decline(ctx: RuleContext) -> Iterator[Finding]:
+    """The statement is the verifier's (Reg. (EU) 2023/956 Art. 8 and Annex VI): once the
+    platform verifier named has declined to confirm this submission, it backs nothing.
+
+    Warning at ``verification``, default value required, until a new submission is answered
+    otherwise (submitting again asks the verifier again)."""
+    facts = ctx.facts
+    verifier = facts.verifier_organisation_slug
+    if (
+        not in_definitive_period(facts)
+        or verification_gap(facts, ctx.today) != "declined"
+        or verifier is None  # only a platform verifier declines
+    ):
+        return
+    yield Finding(
+        code="CBAM-VERIFY-006",
+        severity="warning",
+        path="verification",
+        message_en=(
+            f"The verifier {verifier} declined to confirm the "
+            "verification statement on the platform: buyers must use the default value until "
+            "a new submission is confirmed."
+        ),
+        message_zh=(
+            f"核查机构 {verifier} 在平台上不予确认该核查声明："
+            "在新提交的版本获得确认之前，买方必须采用默认值。"
+        ),
+        evidence={"verifier_organisation": verifier},
+        default_value_required=True,
     )

@@ -8,7 +8,7 @@ from datetime import date
 
 from tests.suppliers.validation.facts_builder import check, hot_rolled_coil
 
-CODES = tuple(f"CBAM-VERIFY-00{n}" for n in range(1, 6))
+CODES = tuple(f"CBAM-VERIFY-00{n}" for n in range(1, 7))
 UNVERIFIED = {
     "verification_statement_date": None,
     "verifier_name": "",
@@ -120,3 +120,34 @@ def test_a_platform_verifier_that_has_not_confirmed_is_pointed_out():
         "verification",
     )
     assert finding.evidence == {"verifier_organisation": "nordic-verification"}
+
+
+def test_a_declined_verification_forces_the_default_value_and_nothing_else_is_said():
+    [finding] = findings(hot_rolled_coil(verifier_confirmed=False, verifier_declined=True))
+
+    assert (finding.code, finding.severity, finding.path) == (
+        "CBAM-VERIFY-006",
+        "warning",
+        "verification",
+    )
+    assert finding.default_value_required is True
+    assert finding.evidence == {"verifier_organisation": "nordic-verification"}
+    assert finding.message_en == (
+        "The verifier nordic-verification declined to confirm the verification statement on the "
+        "platform: buyers must use the default value until a new submission is confirmed."
+    )
+    assert finding.message_zh == (
+        "核查机构 nordic-verification 在平台上不予确认该核查声明：在新提交的版本获得确认之前，"
+        "买方必须采用默认值。"
+    )
+
+
+def test_a_declined_verification_in_the_transitional_period_is_not_needed_anyway():
+    facts = hot_rolled_coil(
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 12, 31),
+        verifier_confirmed=False,
+        verifier_declined=True,
+    )
+
+    assert findings(facts, today=date(2026, 3, 1)) == []
