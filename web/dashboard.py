@@ -3,9 +3,9 @@
 What it lists depends on the viewer's role (a reviewer sees what waits for review, a preparer
 the drafts that have findings) and on what the organisation does (its kinds: a producer's
 drafts, reviews, requests received and keys; a buyer's requests sent and largest savings; an
-importer's threshold and declaration deadline); counts come from the same selectors as the
-API, so the dashboard never disagrees with the lists it links to. Each part's queries run only
-for the kinds that show it.
+importer's threshold and declaration deadline; a verifier's requests waiting for an answer);
+counts come from the same selectors as the API, so the dashboard never disagrees with the
+lists it links to. Each part's queries run only for the kinds that show it.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from exchange.sharing.selectors import requests_received_by, requests_sent_by
 from exchange.sharing.services.notifications import notifications_visible_to
 from exchange.sharing.texts import notification_text
 from suppliers.models import Footprint, FootprintStatus
-from suppliers.selectors import footprints_owned_by
+from suppliers.selectors import footprints_owned_by, verification_requests_open
 
 #: Items of each list shown on the dashboard (the list page shows them all).
 SHOWN = 5
@@ -51,6 +51,8 @@ class OrganisationDashboardPage(OrganisationPage):
         if OrganisationKind.IMPORTER in kinds:
             user = request.user if isinstance(request.user, User) else None
             context.update(importer_part(self.organisation, user, context["today"]))
+        if OrganisationKind.VERIFIER in kinds:
+            context.update(verifier_part(self.organisation))
         return render(request, "web/dashboard.html", context)
 
 
@@ -105,6 +107,16 @@ def importer_part(organisation: Organisation, user: User | None, today: date) ->
         "threshold_gauge": threshold_gauge(status),
         "threshold_year": today.year,
         "declaration_due": date(today.year + 1, 9, 30),
+    }
+
+
+def verifier_part(organisation: Organisation) -> dict[str, Any]:
+    """Verification requests waiting for an answer, the longest waiting first."""
+    waiting = verification_requests_open(organisation=organisation)
+    return {
+        "verifier": True,
+        "verification_waiting": list(waiting[:SHOWN]),
+        "verification_waiting_count": waiting.count(),
     }
 
 

@@ -129,3 +129,25 @@ def test_an_importer_sees_its_threshold_gauge_and_the_declaration_deadline(refer
     assert 'href="/o/rhein/declaration/">The declaration is due on 2027-09-30</a>' in html
     zh = client.get("/o/rhein/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "申报截止日期为 2027年9月30日" in zh
+
+
+def test_a_verifier_sees_the_requests_waiting_for_its_answer():
+    verifier = OrganisationFactory(slug="tuv", legal_name_latin="TUV Test", kinds=["verifier"])
+    producer = OrganisationFactory(legal_name="邯郸钢铁", legal_name_latin="Handan Steel")
+    product = ProductFactory(organisation=producer, name="热轧卷 Q235", cn_code="72083900")
+    waiting = FootprintFactory(
+        organisation=producer, product=product, status="in_review", verifier_organisation=verifier
+    )
+    FootprintFactory(
+        organisation=producer, product=product, status="draft", verifier_organisation=verifier
+    )
+    html = _client(verifier, Role.VIEWER).get("/o/tuv/", HTTP_ACCEPT_LANGUAGE="en")
+    html = html.content.decode()
+    assert (
+        '<h2 id="verification-h">Verification requests waiting for your answer '
+        '<span class="count">1</span></h2>'
+    ) in html
+    assert (
+        f'href="/o/tuv/verification/{waiting.pk}/">邯郸钢铁 · 热轧卷 Q235 · 7208 39 00</a>' in html
+    )
+    assert 'id="drafts-h"' not in html
