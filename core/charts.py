@@ -87,6 +87,11 @@ class Marker:
     x: Decimal
     y: Decimal
     label: str
+    anchor: str = "start"  # "end" for a marker in the right part: its label reads leftwards
+
+    @property
+    def label_dx(self) -> int:
+        return -4 if self.anchor == "end" else 4
 
 
 @dataclass(frozen=True)
@@ -211,7 +216,15 @@ def line_chart(
         x_ticks=tuple((px_x(x), label) for x, label in x_ticks),
         series=built,
         rules=tuple(Rule(y=px_y(v), label=label, value=v) for v, label in rules or []),
-        markers=tuple(Marker(x=px_x(x), y=px_y(v), label=label) for x, v, label in markers or []),
+        markers=tuple(
+            Marker(
+                x=px_x(x),
+                y=px_y(v),
+                label=label,
+                anchor="end" if px_x(x) > left + plot_w / 2 else "start",
+            )
+            for x, v, label in markers or []
+        ),
         id=id,
     )
 
@@ -308,6 +321,11 @@ class GaugeMark:
     value: Decimal
     position: Decimal
     label: str
+    above: bool = False  # labels alternate above and below the bar, so close marks stay legible
+
+    @property
+    def label_y(self) -> int:
+        return 12 if self.above else 68
 
 
 @dataclass(frozen=True)
@@ -366,7 +384,10 @@ def gauge(
         left=left,
         bar_width=bar_w,
         fill=_px(max(value, Decimal(0)) / scale * bar_w),
-        marks=tuple(GaugeMark(value=v, position=at(v), label=label) for v, label in marks),
+        marks=tuple(
+            GaugeMark(value=v, position=at(v), label=label, above=bool(i % 2))
+            for i, (v, label) in enumerate(marks)
+        ),
         state=state,
         id=id,
     )

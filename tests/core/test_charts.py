@@ -114,3 +114,19 @@ def test_rendered_bar_chart_links_each_bar_to_its_action() -> None:
     html = render_to_string("core/charts/bar.html", {"chart": chart, "places": 0})
     assert html.count('href="/request/1"') == 2  # the bar and the table's row
     assert '<td class="num">3,100</td>' in html
+
+
+def test_close_marks_and_markers_keep_their_labels_legible() -> None:
+    marks = [(D(40), "80 %"), (D(45), "90 %"), (D(50), "50 t")]
+    chart = gauge(title="t", summary="s", unit="t", value=D("54.5"), maximum=D(50), marks=marks)
+    assert [m.label_y for m in chart.marks] == [68, 12, 68]
+    assert _cost_chart().markers[0].anchor == "start"  # 2027 of 2026-2028: the middle
+    late = line_chart(
+        title="t",
+        summary="s",
+        x_title="x",
+        y_title="y",
+        series=[("a", [(D(1), "1", D(1)), (D(10), "10", D(2))])],
+        markers=[(D(9), D(2), "crossed")],
+    )
+    assert (late.markers[0].anchor, late.markers[0].label_dx) == ("end", -4)
