@@ -39,13 +39,13 @@ def test_the_threshold_page_shows_the_crossing_in_chinese(importer):
     assert "<dt>达到 80 %（40 吨）的日期</dt><dd>2026-01-19</dd>" in html
     # The gauge: its marks at 40, 45 and 50 t, the fill past the end.
     assert 'class="chart gauge gauge-over" id="threshold-gauge"' in html
-    assert '<text x="458.2" y="64" text-anchor="middle">80 % · 40 吨</text>' in html
-    assert '<text x="513.5" y="64" text-anchor="middle">90 % · 45 吨</text>' in html
-    assert '<text x="568.7" y="64" text-anchor="middle">阈值 · 50 吨</text>' in html
+    assert '<text x="458.2" y="68" text-anchor="middle">80 % · 40 吨</text>' in html
+    assert '<text x="513.5" y="12" text-anchor="middle">90 % · 45 吨</text>' in html
+    assert '<text x="568.7" y="68" text-anchor="middle">阈值 · 50 吨</text>' in html
     assert "<figcaption>2026 年进口的净质量: 55.000 t / 50 t (110.0 %)</figcaption>" in html
     # The cumulative chart: the threshold as a rule, the crossing day marked.
     assert '<text x="624" y="58.7" dy="-4" text-anchor="end">阈值 50 吨</text>' in html
-    assert '<text x="102.5" y="16" dy="12" dx="4">2026年1月26日 超过 · R4</text>' in html
+    assert '<text x="102.5" y="16" dy="12" dx="4" text-anchor="start">2026年1月26日 超过 · R4</text>' in html
     assert '<tr><th scope="row">2026年1月26日</th><td class="num">51.000</td></tr>' in html
     assert "未发现拆分模式。" in html
 
