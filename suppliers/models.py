@@ -583,9 +583,13 @@ class DefaultValueDecisionRecord(models.Model):
 
 
 class CommunicationTemplateImport(models.Model):
-    """An EU communication template uploaded by an organisation, keyed by the file's SHA-256:
-    the same file again returns ``report`` and writes nothing. ``content`` holds the upload
-    until the work row (``job_id``) has read it; ``report`` is null until then."""
+    """An EU communication template uploaded by an organisation, keyed by the file's SHA-256
+    and the "import what is valid" choice (``import_valid``): the same file with the same
+    choice again returns ``report`` and writes nothing, so a file refused whole may still be
+    run once with the choice. Whatever the choice, a file is written at most once
+    (``imported``: this run wrote its drafts; one such row per file, a database constraint);
+    any later run of it returns that report. ``content`` holds the upload until the work row
+    (``job_id``) has read it; ``report`` is null until then."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(
@@ -595,6 +599,8 @@ class CommunicationTemplateImport(models.Model):
     file_name = models.CharField(max_length=255, blank=True)
     content = models.BinaryField(null=True, blank=True, editable=False)
     report = models.JSONField(null=True, blank=True)
+    import_valid = models.BooleanField(default=False)
+    imported = models.BooleanField(default=False)
     job_id = models.BigIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -605,8 +611,14 @@ class CommunicationTemplateImport(models.Model):
         ordering = ("-created_at",)
         constraints = [
             models.UniqueConstraint(
-                fields=("organisation", "sha256"), name="communication_template_once_per_file"
-            )
+                fields=("organisation", "sha256", "import_valid"),
+                name="communication_template_once_per_file_and_choice",
+            ),
+            models.UniqueConstraint(
+                fields=("organisation", "sha256"),
+                condition=models.Q(imported=True),
+                name="communication_template_written_once",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,11 +1,13 @@
 """EU communication template imports: upload a filled workbook (kept, then read by a work row
 with progress), poll the import, read its report; a dry run answers the report at once and
-keeps nothing.
+keeps nothing; ``import_valid=true`` imports what is valid, leaving out the processes,
+precursors and goods with problems (the report's ``left_out``) rather than refusing the file.
 
 The report is the contract of ``manage.py import_communication_template``
 (``suppliers.eu_template.report``): a bad file answers its problems (``cell``, ``message_en``,
-``message_zh``), never a 500. The same file again answers the row of its first upload (the
-service's digest rule). A body over the upload limit is refused with 413 before it is read
+``message_zh``), never a 500. The same file again answers the row of its first upload with
+the same choice, or of the upload that wrote it (the service's digest rule). A body over the
+upload limit is refused with 413 before it is read
 (``core.middleware.RequestSizeLimitMiddleware``).
 """
 
@@ -35,7 +37,7 @@ from suppliers.services.eu_template_import import (
 )
 
 #: What a list or a poll reads of an import (never the kept upload itself).
-IMPORT_COLUMNS = ("id", "file_name", "sha256", "report", "job_id", "created_at")
+IMPORT_COLUMNS = ("id", "file_name", "sha256", "import_valid", "report", "job_id", "created_at")
 
 
 def communication_template_imports_of(
@@ -98,7 +100,13 @@ class ProgressOutput(serializers.Serializer):
 class ImportOutput(serializers.Serializer):
     id = serializers.UUIDField(allow_null=True, help_text="Null for a dry run (nothing kept)")
     file_name = serializers.CharField()
-    sha256 = serializers.CharField(help_text="SHA-256 of the file: the same file, the same row")
+    sha256 = serializers.CharField(
+        help_text="SHA-256 of the file: the same file with the same choice, the same row"
+    )
+    import_valid = serializers.BooleanField(
+        help_text="The 'import what is valid' choice of this upload: leave out the processes, "
+        "precursors and goods with problems instead of refusing the file"
+    )
     status = serializers.ChoiceField(
         choices=["pending", "running", "done", "failed"],
         help_text="done: the report is there; failed: the work row gave up (see error)",
@@ -112,7 +120,10 @@ class ImportOutput(serializers.Serializer):
             "Null until done. template_version, installation, reporting_period, goods (each "
             "process, cn_code, see_direct, see_indirect, see_total as 5-dp strings, workbook: "
             "the workbook's own values and cells, footprint: the created draft's id), "
-            "problems (each cell, code, severity, message_en, message_zh), imported, dry_run"
+            "problems (each cell, code, severity, message_en, message_zh), left_out (with "
+            "import_valid: each good, process or purchased precursor left out: row, process, "
+            "cn_code, product_name, precursor, cells, problems), imported, dry_run, "
+            "import_valid"
         ),
     )
 
@@ -124,6 +135,7 @@ def import_output(row: CommunicationTemplateImport, state: ImportState) -> dict[
                 "id": row.pk,
                 "file_name": row.file_name,
                 "sha256": row.sha256,
+                "import_valid": row.import_valid,
                 "status": state.status,
                 "progress": {"done": state.done, "total": state.total},
                 "error": state.error,
@@ -150,13 +162,19 @@ UPLOAD_SCHEMA = {
                 "type": "boolean",
                 "description": "Read and compute only: answer the report at once, keep nothing",
             },
+            "import_valid": {
+                "type": "boolean",
+                "description": "Import what is valid: leave out the processes, purchased "
+                "precursors and goods with problems (the report's left_out says what and why) "
+                "instead of refusing the whole file",
+            },
         },
         "required": ["file"],
     }
 }
 
 
-def _dry_run(raw: Any) -> bool:
+def _boolean(raw: Any, field: str) -> bool:
     text = str(raw if raw is not None else "").strip().lower()
     if text in _TRUE:
         return True
@@ -164,13 +182,14 @@ def _dry_run(raw: Any) -> bool:
         return False
     raise ValidationFailed(
         gettext_noop("The upload is invalid."),
-        fields={"dry_run": [gettext_noop("Expected true or false.")]},
+        fields={field: [gettext_noop("Expected true or false.")]},
     )
 
 
 class CommunicationTemplateListApi(OrganisationAPIView):
     """Upload an EU communication template (multipart field ``file``) to import it: 202 with
-    the import to poll; ``dry_run=true`` answers the report at once (200) and keeps nothing.
+    the import to poll; ``dry_run=true`` answers the report at once (200) and keeps nothing;
+    ``import_valid=true`` imports what is valid.
     GET lists the organisation's imports, newest first."""
 
     role_map = {"GET": ALL_ROLES, "POST": WRITER_ROLES}
@@ -191,7 +210,8 @@ class CommunicationTemplateListApi(OrganisationAPIView):
     @extend_schema(request=UPLOAD_SCHEMA, responses={202: ImportOutput, 200: ImportOutput})
     def post(self, request: Request, org_slug: str) -> Response:
         upload = request.FILES.get("file")
-        dry_run = _dry_run(request.data.get("dry_run"))
+        dry_run = _boolean(request.data.get("dry_run"), "dry_run")
+        import_valid = _boolean(request.data.get("import_valid"), "import_valid")
         if upload is None:
             raise ValidationFailed(
                 gettext_noop("The upload is invalid."),
@@ -208,6 +228,7 @@ class CommunicationTemplateListApi(OrganisationAPIView):
                 content=content,
                 file_name=file_name,
                 dry_run=True,
+                import_valid=import_valid,
             )
             return Response(
                 ImportOutput(
@@ -215,6 +236,7 @@ class CommunicationTemplateListApi(OrganisationAPIView):
                         "id": None,
                         "file_name": file_name[:255],
                         "sha256": file_digest(content),
+                        "import_valid": import_valid,
                         "status": "done",
                         "progress": None,
                         "error": "",
@@ -225,7 +247,11 @@ class CommunicationTemplateListApi(OrganisationAPIView):
                 status=status.HTTP_200_OK,
             )
         row = communication_template_upload(
-            actor=self.actor, organisation=self.organisation, content=content, file_name=file_name
+            actor=self.actor,
+            organisation=self.organisation,
+            content=content,
+            file_name=file_name,
+            import_valid=import_valid,
         )
         fresh = communication_template_imports_of(organisation=self.organisation).get(pk=row.pk)
         return Response(

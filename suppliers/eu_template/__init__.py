@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from suppliers.eu_template.cellmap import SUPPORTED_VERSIONS
 from suppliers.eu_template.computing import Computation, compute_template
+from suppliers.eu_template.leaving_out import LeftOut
 from suppliers.eu_template.problems import Problem, TemplateRefused
 from suppliers.eu_template.reading import TemplateData, read_template
 from suppliers.eu_template.report import is_refused, refusal_report, report_of
@@ -15,6 +16,7 @@ from suppliers.eu_template.report import is_refused, refusal_report, report_of
 __all__ = [
     "SUPPORTED_VERSIONS",
     "Computation",
+    "LeftOut",
     "Problem",
     "TemplateData",
     "TemplateRefused",

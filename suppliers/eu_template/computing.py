@@ -30,12 +30,14 @@ from cbam.errors import CalculationError
 from cbam.reference import ReferenceSnapshot
 from cbam.rounding import round_see
 from cbam.types import PrecursorInput, SeeResult
+from cbam.validation import cn_code_problem
 from suppliers.eu_template.cellmap import (
     CATEGORY_CN_CODES,
     NATURAL_GAS_FACTOR_TCO2_PER_TJ,
     WASTE_GAS_EXPORT_SHARE,
 )
-from suppliers.eu_template.problems import Problem, TemplateRefused
+from suppliers.eu_template.leaving_out import Kept, LeftOut, keep_valid
+from suppliers.eu_template.problems import Problem, Subject, TemplateRefused, shown
 from suppliers.eu_template.reading import GoodRow, ProcessData, TemplateData
 from suppliers.eu_template.workbook import Num
 
@@ -88,7 +90,11 @@ class Computation:
     goods: list[GoodOutcome]
     processes: dict[int, SeeResult]
     precursors: dict[int, list[PrecursorUse]]
+    #: Warnings: the workbook's own results that differ from the engine's.
     findings: list[Problem]
+    #: With the "import what is valid" choice: what is left out, and every error why.
+    left_out: tuple[LeftOut, ...] = ()
+    errors: tuple[Problem, ...] = ()
 
 
 def _process_cn_code(process: ProcessData, goods: list[GoodRow]) -> str | None:
@@ -98,8 +104,12 @@ def _process_cn_code(process: ProcessData, goods: list[GoodRow]) -> str | None:
     return CATEGORY_CN_CODES.get(process.category.strip())
 
 
-def precursors_of(data: TemplateData) -> tuple[dict[int, list[PrecursorUse]], list[Problem]]:
-    """Every precursor consumed by each process (by process index)."""
+def precursors_of(
+    data: TemplateData, *, goods: list[GoodRow] | None = None
+) -> tuple[dict[int, list[PrecursorUse]], list[Problem]]:
+    """Every precursor consumed by each process (by process index); an internal one's CN code
+    is that of the first of ``goods`` (default: all) its process makes."""
+    goods = data.goods if goods is None else goods
     uses: dict[int, list[PrecursorUse]] = {p.index: [] for p in data.processes}
     problems: list[Problem] = []
     by_index = {p.index: p for p in data.processes}
@@ -115,6 +125,7 @@ def precursors_of(data: TemplateData) -> tuple[dict[int, list[PrecursorUse]], li
                         "listed process.",
                         message_zh=f"{mass.cell}：{source.name!r} 被用于第 {target} 个生产工艺，"
                         "但该工艺未在 A_InstData 第 4(b) 节列出。",
+                        subject=Subject("process", source.index),
                     )
                 )
                 continue
@@ -123,7 +134,7 @@ def precursors_of(data: TemplateData) -> tuple[dict[int, list[PrecursorUse]], li
                     name=source.name,
                     mass_t=mass.value,
                     mass_cell=mass.cell,
-                    cn_code=_process_cn_code(source, data.goods) or "",
+                    cn_code=_process_cn_code(source, goods) or "",
                     country=data.country_code,
                     internal_process=source.index,
                     see_direct=None,
@@ -136,12 +147,13 @@ def precursors_of(data: TemplateData) -> tuple[dict[int, list[PrecursorUse]], li
         if cn_code is None:
             problems.append(
                 Problem(
-                    cell="A_InstData!E",
+                    cell=bought.category_cell or "A_InstData!E",
                     code="category",
                     message_en=f"Purchased precursor {bought.name!r} has the category "
                     f"{bought.category!r}; expected one of {', '.join(CATEGORY_CN_CODES)}.",
                     message_zh=f"外购前体 {bought.name!r} 的类别为 {bought.category!r}；"
                     f"应为以下之一：{', '.join(CATEGORY_CN_CODES)}。",
+                    subject=Subject("purchased", bought.index),
                 )
             )
             continue
@@ -170,10 +182,15 @@ def precursors_of(data: TemplateData) -> tuple[dict[int, list[PrecursorUse]], li
     return uses, problems
 
 
-def engine_goods(data: TemplateData, uses: dict[int, list[PrecursorUse]]) -> list[GoodInput]:
-    """One engine good per production process, id ``P<index>``."""
+def engine_goods(
+    data: TemplateData, uses: dict[int, list[PrecursorUse]], kept: Kept | None = None
+) -> list[GoodInput]:
+    """One engine good per production process (those ``kept``, default all), id ``P<index>``."""
+    processes, listed = (
+        (data.processes, data.goods) if kept is None else (kept.processes, kept.goods)
+    )
     goods: list[GoodInput] = []
-    for process in data.processes:
+    for process in processes:
         precursors = tuple(
             PrecursorInput(
                 mass_t=use.mass_t,
@@ -188,7 +205,7 @@ def engine_goods(data: TemplateData, uses: dict[int, list[PrecursorUse]]) -> lis
         goods.append(
             GoodInput(
                 id=f"P{process.index}",
-                cn_code=_process_cn_code(process, data.goods) or "",
+                cn_code=_process_cn_code(process, listed) or "",
                 activity_level_t=process.activity_level,
                 attributed_direct_tco2e=process_direct_emissions(process),
                 country_of_origin=data.country_code,
@@ -202,39 +219,32 @@ def engine_goods(data: TemplateData, uses: dict[int, list[PrecursorUse]]) -> lis
     return goods
 
 
-def compute_template(data: TemplateData, snapshot: ReferenceSnapshot) -> Computation:
+def compute_template(
+    data: TemplateData, snapshot: ReferenceSnapshot, *, leave_out: bool = False
+) -> Computation:
     """The engine's SEE of every process and good; refuses (``TemplateRefused``) what the
-    engine cannot compute, each problem at the process's name cell."""
-    uses, problems = precursors_of(data)
-    if problems:
-        raise TemplateRefused(problems, template_version=data.version)
-    goods = engine_goods(data, uses)
-    try:
-        calculation = compute_see(goods, snapshot)
-    except CalculationError as error:
-        by_position = {f"goods[{i}]": p for i, p in enumerate(data.processes)}
-        refused: list[Problem] = []
-        for problem in error.problems:
-            head = problem.path.split(".")[0]
-            process = by_position.get(head)
-            cell = process.name_cell if process is not None else "D_Processes"
-            name = process.name if process is not None else problem.path
-            refused.append(
-                Problem(
-                    cell=cell,
-                    code="not_computable",
-                    message_en=f"{cell}: process {name!r} cannot be computed ({problem.path}: "
-                    f"{problem.message}).",
-                    message_zh=f"{cell}：生产工艺 {name!r} 无法计算"
-                    f"（{problem.path}：{problem.message}）。",
-                )
-            )
-        raise TemplateRefused(refused, template_version=data.version) from None
-    results = {p.index: calculation[f"P{p.index}"] for p in data.processes}
-    by_name = {p.name: p for p in data.processes}
+    engine cannot compute, each problem at the process's name cell. With ``leave_out`` (the
+    "import what is valid" choice) the processes, precursors and goods with problems are left
+    out instead (``leaving_out.keep_valid``), and so is a process the engine cannot compute,
+    with everything that depends on it."""
+    _uses, problems = precursors_of(data)
+    problems = [*data.problems, *problems, *_goods_outside_cbam(data, snapshot)]
+    while True:
+        if problems and not leave_out:
+            raise TemplateRefused(problems, template_version=data.version)
+        kept = keep_valid(data, problems)
+        uses, _ = precursors_of(data, goods=kept.goods)
+        try:
+            calculation = compute_see(engine_goods(data, uses, kept), snapshot)
+        except CalculationError as error:
+            problems = [*problems, *_not_computable(error, kept.processes)]
+            continue
+        break
+    results = {p.index: calculation[f"P{p.index}"] for p in kept.processes}
+    by_name = {p.name: p for p in kept.processes}
     outcomes = [
         GoodOutcome(good=g, process=by_name[g.process], result=results[by_name[g.process].index])
-        for g in data.goods
+        for g in kept.goods
     ]
     findings: list[Problem] = []
     for outcome in outcomes:
@@ -248,7 +258,7 @@ def compute_template(data: TemplateData, snapshot: ReferenceSnapshot) -> Computa
         ):
             if theirs is not None and abs(mine - theirs) > TOLERANCE:
                 findings.append(_difference(cell, label, mine, theirs))
-    for process in data.processes:
+    for process in kept.processes:
         cached = data.process_summary.get(process.name)
         if cached is None:
             continue
@@ -260,7 +270,66 @@ def compute_template(data: TemplateData, snapshot: ReferenceSnapshot) -> Computa
         ):
             if theirs is not None and abs(mine - theirs) > TOLERANCE:
                 findings.append(_difference(cell, label, mine, theirs))
-    return Computation(goods=outcomes, processes=results, precursors=uses, findings=findings)
+    return Computation(
+        goods=outcomes,
+        processes=results,
+        precursors=uses,
+        findings=findings,
+        left_out=tuple(kept.left_out),
+        errors=tuple(kept.errors),
+    )
+
+
+def _goods_outside_cbam(data: TemplateData, snapshot: ReferenceSnapshot) -> list[Problem]:
+    """A good whose CN code is not a CBAM good (Annex I), at its Summary_Products cell."""
+    problems: list[Problem] = []
+    for good in data.goods:
+        if cn_code_problem(good.cn_code, snapshot, "cn_code") is None:
+            continue
+        cell = f"Summary_Products!F{good.row}"
+        problems.append(
+            Problem(
+                cell=cell,
+                code="cn_code_not_cbam",
+                message_en=f"{cell} holds {shown(good.cn_code)}; expected the CN code of a CBAM "
+                "good (Annex I of Reg. 2023/956).",
+                message_zh=f"{cell} 的内容为 {shown(good.cn_code)}；"
+                "应为 CBAM 货物的 CN 编码（第 2023/956 号条例附件一）。",
+                subject=Subject("good", good.row),
+            )
+        )
+    return problems
+
+
+def _not_computable(error: CalculationError, processes: list[ProcessData]) -> list[Problem]:
+    """The engine's problems, each at the name cell of the process it concerns (of the whole
+    file when it names none)."""
+    by_position = {f"goods[{i}]": p for i, p in enumerate(processes)}
+    problems: list[Problem] = []
+    for problem in error.problems:
+        head = problem.path.split(".")[0]
+        process = by_position.get(head)
+        cell = process.name_cell if process is not None else "D_Processes"
+        name = process.name if process is not None else problem.path
+        problems.append(
+            Problem(
+                cell=cell,
+                code="not_computable",
+                message_en=f"{cell}: process {name!r} cannot be computed ({problem.path}: "
+                f"{problem.message}).",
+                message_zh=f"{cell}：生产工艺 {name!r} 无法计算"
+                f"（{problem.path}：{problem.message}）。",
+                subject=Subject("process", process.index) if process is not None else None,
+            )
+        )
+    return problems or [
+        Problem(
+            cell="D_Processes",
+            code="not_computable",
+            message_en=f"D_Processes: the processes cannot be computed ({error}).",
+            message_zh=f"D_Processes：生产工艺无法计算（{error}）。",
+        )
+    ]
 
 
 def _difference(cell: str, label: str, ours: Decimal, theirs: Decimal) -> Problem:

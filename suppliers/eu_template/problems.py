@@ -1,8 +1,11 @@
 """What is wrong with a workbook, cell by cell, in English and Simplified Chinese.
 
 A :class:`Problem` names its cell as ``sheet!cell`` (or the file, a sheet), what was found and
-what was expected. Severity ``error`` refuses the file (nothing is written); ``warning`` is
-reported and the import goes on (the workbook's own result differs from the engine's).
+what was expected. Severity ``error`` refuses the file (nothing is written), or, with the
+"import what is valid" choice, leaves out what it concerns (its :class:`Subject`: a production
+process, a purchased precursor or a good; a problem without one concerns the whole file and
+still refuses it); ``warning`` is reported and the import goes on (the workbook's own result
+differs from the engine's).
 """
 
 from __future__ import annotations
@@ -11,6 +14,17 @@ from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+SubjectKind = Literal["process", "purchased", "good"]
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """What a problem concerns when it is not the whole file: production process P<index>
+    (1-10), purchased precursor PP<index> (1-20) or the good of Summary_Products row
+    ``index``."""
+
+    kind: SubjectKind
+    index: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +34,8 @@ class Problem:
     message_en: str
     message_zh: str
     severity: Severity = "error"
+    #: None: the whole file (never left out, always refused).
+    subject: Subject | None = None
 
     def as_dict(self) -> dict[str, str]:
         return {

@@ -4,17 +4,20 @@
 (``0_Versions``, the last version listed in column E), picks its :class:`CellMap` and reads the
 installation, its period, source streams, balances, production processes, purchased precursors
 and the goods of each process. Every problem is collected; if any is an error the whole file is
-refused with all of them (``TemplateRefused``).
+refused with all of them (``TemplateRefused``). With ``leave_out`` (the "import what is valid"
+choice) only problems of the whole file refuse it; the others, each about one process,
+purchased precursor or good (``Problem.subject``), come back in ``TemplateData.problems`` for
+``suppliers.eu_template.leaving_out`` to decide what is left out.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
 from suppliers.eu_template.cellmap import CELL_MAPS, SUPPORTED_VERSIONS, CellMap
-from suppliers.eu_template.problems import Problem, TemplateRefused, shown
+from suppliers.eu_template.problems import Problem, Subject, TemplateRefused, shown
 from suppliers.eu_template.workbook import (
     MAX_FILE_BYTES,
     CellReader,
@@ -78,6 +81,7 @@ class PurchasedData:
     see_direct_source: str | None
     specific_electricity: Num | None
     electricity_factor: Num | None
+    category_cell: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,17 @@ class GoodRow:
     product_name: str | None
     cached_see: tuple[Decimal | None, Decimal | None, Decimal | None]
     see_cells: tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class ListedGood:
+    """A row of Summary_Products that cannot be used (an unknown process, an unusable CN code):
+    what it holds, as typed, for the report of what was left out."""
+
+    row: int
+    process: str | None
+    cn_code: str | None
+    product_name: str | None
 
 
 @dataclass(frozen=True)
@@ -108,6 +123,10 @@ class TemplateData:
     goods: list[GoodRow]
     #: Summary_Processes cached SEE (direct, indirect) by process name, with its cells.
     process_summary: dict[str, tuple[Decimal | None, Decimal | None, str, str]]
+    #: Rows of Summary_Products that could not be read as goods (each has a problem).
+    unusable_goods: tuple[ListedGood, ...] = ()
+    #: With ``leave_out``: the problems of single processes, precursors and goods.
+    problems: tuple[Problem, ...] = ()
 
 
 def template_version(sheets: Sheets) -> str | None:
@@ -125,8 +144,12 @@ def template_version(sheets: Sheets) -> str | None:
 _READ_SHEETS = (*CellMap(version="").sheets, CODE_LISTS)
 
 
-def read_template(content: bytes, *, max_bytes: int = MAX_FILE_BYTES) -> TemplateData:
-    """The inputs of a filled workbook; raises ``TemplateRefused`` with every problem."""
+def read_template(
+    content: bytes, *, max_bytes: int = MAX_FILE_BYTES, leave_out: bool = False
+) -> TemplateData:
+    """The inputs of a filled workbook; raises ``TemplateRefused`` with every problem, or, with
+    ``leave_out``, only when a problem concerns the whole file (the others are returned in
+    ``problems``)."""
     check_file(content, max_bytes=max_bytes)
     sheets = open_workbook(content, _READ_SHEETS)
     if VERSIONS_SHEET not in sheets.names:
@@ -154,9 +177,11 @@ def read_template(content: bytes, *, max_bytes: int = MAX_FILE_BYTES) -> Templat
         raise TemplateRefused(missing, template_version=version)
     reader = CellReader(sheets)
     data = _read(reader, cellmap)
-    if reader.problems or data is None:
+    if data is None or (reader.problems and not leave_out):
         raise TemplateRefused(reader.problems, template_version=version)
-    return data
+    if any(p.subject is None for p in reader.problems):
+        raise TemplateRefused(reader.problems, template_version=version)
+    return replace(data, problems=tuple(reader.problems))
 
 
 def _missing_sheet(name: str, found: tuple[str, ...]) -> Problem:
@@ -204,12 +229,12 @@ def _read(reader: CellReader, m: CellMap) -> TemplateData | None:
     quality = _texts(reader, "C_Emissions&Energy", m.quality)
     streams = _source_streams(reader, m)
     process_names = _process_names(reader, m)
-    processes = [
-        _process(reader, m, index, name, category, cell)
-        for index, (name, category, cell) in process_names.items()
-    ]
+    processes = []
+    for index, (name, category, cell) in process_names.items():
+        with reader.about(Subject("process", index)):
+            processes.append(_process(reader, m, index, name, category, cell))
     purchased = _purchased(reader, m, process_names)
-    goods = _goods(reader, m, {p.name for p in processes})
+    goods, unusable_goods = _goods(reader, m, {p.name for p in processes})
     summary = _process_summary(reader, m, process_names)
     if not processes:
         cell = f"{A}!{m.process_category_col}{m.process_rows[0]}"
@@ -244,6 +269,7 @@ def _read(reader: CellReader, m: CellMap) -> TemplateData | None:
         purchased=purchased,
         goods=goods,
         process_summary=summary,
+        unusable_goods=tuple(unusable_goods),
     )
 
 
@@ -324,7 +350,8 @@ def _process_names(reader: CellReader, m: CellMap) -> dict[int, tuple[str, str, 
         category = reader.text(A, f"{m.process_category_col}{row}")
         if category is None:
             continue
-        name = reader.text(A, f"{m.process_name_col}{row}") or f"P{index} - {category}"
+        with reader.about(Subject("process", index)):
+            name = reader.text(A, f"{m.process_name_col}{row}") or f"P{index} - {category}"
         out[index] = (name, category.strip(), f"{A}!{m.process_name_col}{row}")
     return out
 
@@ -402,118 +429,149 @@ def _purchased(
         category = reader.text(A, f"{m.purchased_category_col}{row}")
         if category is None:
             continue
-        name = reader.text(A, f"{m.purchased_name_col}{row}") or f"PP{index} - {category}"
-        country = reader.text(A, f"{m.purchased_country_col}{row}")
-        top = m.purchased_row(index - 1)
-
-        def num(offset: int, top: int = top) -> Num | None:
-            return reader.number(E, f"L{top + offset}")
-
-        amounts = tuple(
-            n
-            for offset in range(m.purchased_amount_offsets[0], m.purchased_amount_offsets[1] + 1)
-            if (n := num(offset))
-        )
-        consumed: dict[int, Num] = {}
-        for k, offset in enumerate(
-            range(m.purchased_consumed_offsets[0], m.purchased_consumed_offsets[1] + 1), start=1
-        ):
-            n = num(offset)
-            if n is not None and n.value != 0:
-                consumed[k] = n
-        for k in consumed:
-            if k not in processes:
-                cell = consumed[k].cell
-                reader.problem(
-                    cell,
-                    "unknown_process",
-                    f"{cell}: {shown(name)} is consumed in production process {k}, which is not "
-                    "listed in A_InstData 4(b); expected a listed process.",
-                    f"{cell}：{shown(name)} 被用于第 {k} 个生产工艺，"
-                    "但该工艺未在 A_InstData 第 4(b) 节列出。",
-                )
-        amount_cell = f"{E}!L{top + m.purchased_amount_offsets[0]}"
-        if not consumed:
-            reader.problem(
-                amount_cell,
-                "precursor_without_mass",
-                f"{amount_cell}: purchased precursor {shown(name)} has no mass consumed in a "
-                f"production process (E_PurchPrec rows {top + m.purchased_consumed_offsets[0]}-"
-                f"{top + m.purchased_consumed_offsets[1]}); expected the tonnes consumed.",
-                f"{amount_cell}：外购前体 {shown(name)} 没有填写在生产工艺中消耗的质量"
-                f"（E_PurchPrec 第 {top + m.purchased_consumed_offsets[0]}-"
-                f"{top + m.purchased_consumed_offsets[1]} 行）；应填写消耗的吨数。",
-            )
-        if country is None:
-            cell = f"{A}!{m.purchased_country_col}{row}"
-            reader.problem(
-                cell,
-                "missing",
-                f"{cell}: purchased precursor {shown(name)} has no country of production; "
-                "expected an ISO country code.",
-                f"{cell}：外购前体 {shown(name)} 未填写生产国；应填写 ISO 国家代码。",
-            )
-        out.append(
-            PurchasedData(
-                index=index,
-                name=name,
-                category=category.strip(),
-                country=country.upper() if country else None,
-                amounts=amounts,
-                consumed_in=consumed,
-                see_direct=num(m.purchased_see_direct_offset),
-                see_direct_source=reader.text(E, f"M{top + m.purchased_see_direct_offset}"),
-                specific_electricity=num(m.purchased_electricity_offset),
-                electricity_factor=num(m.purchased_factor_offset),
-            )
-        )
+        with reader.about(Subject("purchased", index)):
+            out.append(_purchased_one(reader, m, index, row, category, processes))
     return out
 
 
-def _goods(reader: CellReader, m: CellMap, process_names: set[str]) -> list[GoodRow]:
-    sheet = "Summary_Products"
-    goods: list[GoodRow] = []
-    for row in range(m.goods_rows[0], m.goods_rows[1] + 1):
-        process = reader.text(sheet, f"{m.goods_process_col}{row}")
-        cn_raw = reader.text(sheet, f"{m.goods_cn_col}{row}")
-        if process is None and cn_raw is None:
-            continue
-        cell = f"{sheet}!{m.goods_process_col}{row}"
-        if process is None or process not in process_names:
+def _purchased_one(
+    reader: CellReader,
+    m: CellMap,
+    index: int,
+    row: int,
+    category: str,
+    processes: dict[int, tuple[str, str, str]],
+) -> PurchasedData:
+    """Purchased precursor PP<index>; a problem with its mass consumed in a listed process
+    concerns that process."""
+    name = reader.text(A, f"{m.purchased_name_col}{row}") or f"PP{index} - {category}"
+    country = reader.text(A, f"{m.purchased_country_col}{row}")
+    top = m.purchased_row(index - 1)
+
+    def num(offset: int) -> Num | None:
+        return reader.number(E, f"L{top + offset}")
+
+    amounts = tuple(
+        n
+        for offset in range(m.purchased_amount_offsets[0], m.purchased_amount_offsets[1] + 1)
+        if (n := num(offset))
+    )
+    consumed: dict[int, Num] = {}
+    for k, offset in enumerate(
+        range(m.purchased_consumed_offsets[0], m.purchased_consumed_offsets[1] + 1), start=1
+    ):
+        if k in processes:
+            with reader.about(Subject("process", k)):
+                n = num(offset)
+        else:
+            n = num(offset)
+        if n is not None and n.value != 0:
+            consumed[k] = n
+    for k in consumed:
+        if k not in processes:
+            cell = consumed[k].cell
             reader.problem(
                 cell,
                 "unknown_process",
-                f"{cell} holds {shown(process or '')}; expected the name of a production process "
-                f"of A_InstData 4(b) ({', '.join(sorted(process_names))}).",
-                f"{cell} 的内容为 {shown(process or '')}；"
-                "应为 A_InstData 第 4(b) 节中的生产工艺名称"
-                f"（{', '.join(sorted(process_names))}）。",
+                f"{cell}: {shown(name)} is consumed in production process {k}, which is not "
+                "listed in A_InstData 4(b); expected a listed process.",
+                f"{cell}：{shown(name)} 被用于第 {k} 个生产工艺，"
+                "但该工艺未在 A_InstData 第 4(b) 节列出。",
             )
-            continue
-        cn = (cn_raw or "").replace(" ", "")
-        cn_cell = f"{sheet}!{m.goods_cn_col}{row}"
-        if not (len(cn) == 8 and cn.isdigit()):
-            reader.problem(
-                cn_cell,
-                "cn_code",
-                f"{cn_cell} holds {shown(cn_raw or '')}; expected an 8-digit CN code.",
-                f"{cn_cell} 的内容为 {shown(cn_raw or '')}；应为 8 位 CN 编码。",
-            )
-            continue
-        see_cells = tuple(f"{sheet}!{col}{row}" for col in m.goods_see_cols)
-        goods.append(
-            GoodRow(
-                row=row,
-                process=process,
-                cn_code=cn,
-                product_name=reader.text(sheet, f"{m.goods_name_col}{row}"),
-                cached_see=tuple(
-                    _cached(reader.sheets, sheet, f"{col}{row}") for col in m.goods_see_cols
-                ),  # type: ignore[arg-type]
-                see_cells=see_cells,  # type: ignore[arg-type]
-            )
+    amount_cell = f"{E}!L{top + m.purchased_amount_offsets[0]}"
+    if not consumed:
+        reader.problem(
+            amount_cell,
+            "precursor_without_mass",
+            f"{amount_cell}: purchased precursor {shown(name)} has no mass consumed in a "
+            f"production process (E_PurchPrec rows {top + m.purchased_consumed_offsets[0]}-"
+            f"{top + m.purchased_consumed_offsets[1]}); expected the tonnes consumed.",
+            f"{amount_cell}：外购前体 {shown(name)} 没有填写在生产工艺中消耗的质量"
+            f"（E_PurchPrec 第 {top + m.purchased_consumed_offsets[0]}-"
+            f"{top + m.purchased_consumed_offsets[1]} 行）；应填写消耗的吨数。",
         )
-    return goods
+    if country is None:
+        cell = f"{A}!{m.purchased_country_col}{row}"
+        reader.problem(
+            cell,
+            "missing",
+            f"{cell}: purchased precursor {shown(name)} has no country of production; "
+            "expected an ISO country code.",
+            f"{cell}：外购前体 {shown(name)} 未填写生产国；应填写 ISO 国家代码。",
+        )
+    return PurchasedData(
+        index=index,
+        name=name,
+        category=category.strip(),
+        country=country.upper() if country else None,
+        amounts=amounts,
+        consumed_in=consumed,
+        see_direct=num(m.purchased_see_direct_offset),
+        see_direct_source=reader.text(E, f"M{top + m.purchased_see_direct_offset}"),
+        specific_electricity=num(m.purchased_electricity_offset),
+        electricity_factor=num(m.purchased_factor_offset),
+        category_cell=f"{A}!{m.purchased_category_col}{row}",
+    )
+
+
+def _goods(
+    reader: CellReader, m: CellMap, process_names: set[str]
+) -> tuple[list[GoodRow], list[ListedGood]]:
+    """The goods of Summary_Products, and the rows that cannot be used (with their problems,
+    each about its row)."""
+    goods: list[GoodRow] = []
+    unusable: list[ListedGood] = []
+    for row in range(m.goods_rows[0], m.goods_rows[1] + 1):
+        with reader.about(Subject("good", row)):
+            before = len(reader.problems)
+            good = _good(reader, m, row, process_names)
+            if isinstance(good, GoodRow):
+                goods.append(good)
+            elif len(reader.problems) > before:
+                unusable.append(good or ListedGood(row, None, None, None))
+    return goods, unusable
+
+
+def _good(
+    reader: CellReader, m: CellMap, row: int, process_names: set[str]
+) -> GoodRow | ListedGood | None:
+    """Row ``row`` of Summary_Products: a good, a row that cannot be used, or None (empty)."""
+    sheet = "Summary_Products"
+    process = reader.text(sheet, f"{m.goods_process_col}{row}")
+    cn_raw = reader.text(sheet, f"{m.goods_cn_col}{row}")
+    if process is None and cn_raw is None:
+        return None
+    name = reader.text(sheet, f"{m.goods_name_col}{row}")
+    cell = f"{sheet}!{m.goods_process_col}{row}"
+    if process is None or process not in process_names:
+        reader.problem(
+            cell,
+            "unknown_process",
+            f"{cell} holds {shown(process or '')}; expected the name of a production process "
+            f"of A_InstData 4(b) ({', '.join(sorted(process_names))}).",
+            f"{cell} 的内容为 {shown(process or '')}；"
+            "应为 A_InstData 第 4(b) 节中的生产工艺名称"
+            f"（{', '.join(sorted(process_names))}）。",
+        )
+        return ListedGood(row, process, cn_raw, name)
+    cn = (cn_raw or "").replace(" ", "")
+    cn_cell = f"{sheet}!{m.goods_cn_col}{row}"
+    if not (len(cn) == 8 and cn.isdigit()):
+        reader.problem(
+            cn_cell,
+            "cn_code",
+            f"{cn_cell} holds {shown(cn_raw or '')}; expected an 8-digit CN code.",
+            f"{cn_cell} 的内容为 {shown(cn_raw or '')}；应为 8 位 CN 编码。",
+        )
+        return ListedGood(row, process, cn_raw, name)
+    return GoodRow(
+        row=row,
+        process=process,
+        cn_code=cn,
+        product_name=name,
+        cached_see=tuple(_cached(reader.sheets, sheet, f"{col}{row}") for col in m.goods_see_cols),  # type: ignore[arg-type]
+        see_cells=tuple(f"{sheet}!{col}{row}" for col in m.goods_see_cols),  # type: ignore[arg-type]
+    )
 
 
 def _cached(sheets: Sheets, sheet: str, ref: str) -> Decimal | None:

@@ -4,7 +4,10 @@
 ``cn_code``, ``see_direct``, ``see_indirect``, ``see_total`` as 5-dp strings, the workbook's
 own values under ``workbook`` where it holds them, and ``footprint``: the created draft's id,
 null in a dry run or when refused), ``problems`` (each with ``cell``, ``message_en``,
-``message_zh``, plus ``code`` and ``severity``), ``imported`` and ``dry_run``.
+``message_zh``, plus ``code`` and ``severity``), ``left_out`` (with the "import what is valid"
+choice: each good, process or purchased precursor left out, with the ``cells`` and
+``problems`` why; see ``leaving_out.LeftOut``), ``imported``, ``dry_run`` and
+``import_valid`` (the choice).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ def report_of(
     *,
     footprints: dict[int, str] | None = None,
     dry_run: bool,
+    import_valid: bool = False,
 ) -> dict[str, Any]:
     """The report of an importable workbook; ``footprints`` maps a good's Summary_Products row
     to the id of the draft created for it."""
@@ -67,13 +71,17 @@ def report_of(
             "end": data.period_end.isoformat(),
         },
         "goods": goods,
-        "problems": [p.as_dict() for p in computation.findings],
+        "problems": [p.as_dict() for p in (*computation.errors, *computation.findings)],
+        "left_out": [entry.as_dict() for entry in computation.left_out],
         "imported": bool(footprints) and not dry_run,
         "dry_run": dry_run,
+        "import_valid": import_valid,
     }
 
 
-def refusal_report(refused: TemplateRefused, *, dry_run: bool) -> dict[str, Any]:
+def refusal_report(
+    refused: TemplateRefused, *, dry_run: bool, import_valid: bool = False
+) -> dict[str, Any]:
     """The report of a workbook that cannot be imported: nothing but its problems."""
     return {
         "template_version": refused.template_version,
@@ -81,13 +89,18 @@ def refusal_report(refused: TemplateRefused, *, dry_run: bool) -> dict[str, Any]
         "reporting_period": None,
         "goods": [],
         "problems": [p.as_dict() for p in refused.problems],
+        "left_out": [],
         "imported": False,
         "dry_run": dry_run,
+        "import_valid": import_valid,
     }
 
 
 def is_refused(report: dict[str, Any]) -> bool:
-    return any(p.get("severity") == "error" for p in report.get("problems", []))
+    """Nothing can be imported: an error and no good (with the "import what is valid" choice,
+    errors that only left something out do not refuse the file)."""
+    errors = any(p.get("severity") == "error" for p in report.get("problems", []))
+    return errors and not report.get("goods")
 
 
 __all__ = ["Problem", "is_refused", "refusal_report", "report_of"]

@@ -8,10 +8,11 @@ not need (translations, parameters) are never parsed.
 
 ``CellReader`` turns a cell into a ``Decimal``, a text or a date, and records a
 :class:`~suppliers.eu_template.problems.Problem` naming ``sheet!cell``, what was found and what
-was expected when it cannot. A number typed as a formula (``=1255000/0.95``, as in the
-Commission's example) is the operator's input: its cached result is used, and a workbook saved
-without results (by a tool that does not calculate) has it evaluated here when it is plain
-arithmetic over numbers and cells of the same sheet.
+was expected when it cannot; inside ``about(subject)`` a problem concerns that process,
+purchased precursor or good rather than the whole file. A number typed as a formula
+(``=1255000/0.95``, as in the Commission's example) is the operator's input: its cached result
+is used, and a workbook saved without results (by a tool that does not calculate) has it
+evaluated here when it is plain arithmetic over numbers and cells of the same sheet.
 """
 
 from __future__ import annotations
@@ -21,15 +22,16 @@ import operator
 import re
 import warnings
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal, DivisionByZero, InvalidOperation, localcontext
 from typing import Any
 
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
-from suppliers.eu_template.problems import Problem, TemplateRefused, shown
+from suppliers.eu_template.problems import Problem, Subject, TemplateRefused, shown
 
 #: The largest file accepted (the blank template is 1.3 MB).
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -214,9 +216,24 @@ class CellReader:
     def __init__(self, sheets: Sheets) -> None:
         self.sheets = sheets
         self.problems: list[Problem] = []
+        self.subject: Subject | None = None
+
+    @contextmanager
+    def about(self, subject: Subject) -> Iterator[None]:
+        """Problems recorded meanwhile concern ``subject`` (not the whole file)."""
+        outer, self.subject = self.subject, subject
+        try:
+            yield
+        finally:
+            self.subject = outer
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(
+            replace(problem, subject=self.subject) if problem.subject is None else problem
+        )
 
     def problem(self, cell: str, code: str, en: str, zh: str) -> None:
-        self.problems.append(Problem(cell=cell, code=code, message_en=en, message_zh=zh))
+        self.add(Problem(cell=cell, code=code, message_en=en, message_zh=zh))
 
     # ---- text
 
@@ -292,7 +309,7 @@ class CellReader:
             return self._number(sheet, ref, depth=0)
         except _CellProblem as problem:
             if not (informative and problem.problem.code == "formula_without_result"):
-                self.problems.append(problem.problem)
+                self.add(problem.problem)
             return None
 
     def _number(self, sheet: str, ref: str, *, depth: int) -> Num | None:
@@ -378,7 +395,7 @@ class CellReader:
         )
 
     def _error_value(self, cell: str, raw: str, expected: str) -> None:
-        self.problems.append(self._error_problem(cell, raw, expected))
+        self.add(self._error_problem(cell, raw, expected))
 
 
 class _CellProblem(Exception):

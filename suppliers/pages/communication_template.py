@@ -3,9 +3,10 @@ page, whose progress fragment htmx polls every 2 s until the report is there (pe
 code, process, the engine's SEE beside the workbook's own, the drafts created; the problems at
 their ``sheet!cell`` in the page's language).
 
-The upload goes through ``communication_template_upload`` (a work row reads the file); the
-same file again leads to the import of its first upload, whose report it shows (the service's
-digest rule).
+The upload goes through ``communication_template_upload`` (a work row reads the file), with
+the "import what is valid" choice when ticked (the report then lists, per good, what was left
+out and why); the same file again leads to the import of its first upload with the same choice,
+or of the upload that wrote it, whose report it shows (the service's digest rule).
 """
 
 from __future__ import annotations
@@ -44,6 +45,15 @@ class TemplateUploadForm(forms.Form):
         ),
         error_messages={"required": gettext_lazy("Choose the workbook to import.")},
     )
+    import_valid = forms.BooleanField(
+        required=False,
+        label=gettext_lazy("Import what is valid (leave out the processes with problems)"),
+        help_text=gettext_lazy(
+            "Without this choice a file with any problem is refused whole. With it, the goods "
+            "of the processes without problems are imported, and the report lists each good, "
+            "process and purchased precursor left out, with the cells why."
+        ),
+    )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -77,10 +87,14 @@ def _report_shown(report: dict[str, Any] | None) -> dict[str, Any] | None:
             }
         )
     problems = report.get("problems", [])
+    left_out = report.get("left_out") or []
     return {
         **report,
         "goods": goods,
-        "errors": [p for p in problems if p.get("severity") == "error"],
+        "left_out_goods": [e for e in left_out if e.get("row") is not None],
+        "left_out_others": [e for e in left_out if e.get("row") is None],
+        # With left_out, the errors are shown with what each left out, not as a refusal.
+        "errors": [] if left_out else [p for p in problems if p.get("severity") == "error"],
         "warnings": [p for p in problems if p.get("severity") != "error"],
     }
 
@@ -111,21 +125,24 @@ class TemplateImportPage(OrganisationPage):
             return self.render_form(request, form)
         upload = form.cleaned_data["file"]
         content = upload.read()
-        seen = CommunicationTemplateImport.objects.filter(
-            organisation=self.organisation, sha256=file_digest(content)
-        ).exists()
+        seen = set(
+            CommunicationTemplateImport.objects.filter(
+                organisation=self.organisation, sha256=file_digest(content)
+            ).values_list("pk", flat=True)
+        )
         try:
             row = communication_template_upload(
                 actor=self.actor,
                 organisation=self.organisation,
                 content=content,
                 file_name=str(upload.name or ""),
+                import_valid=form.cleaned_data["import_valid"],
             )
         except ApplicationError as exc:
             for message in error_messages(exc):
                 form.add_error("file", message)
             return self.render_form(request, form)
-        if seen:
+        if row.pk in seen:
             messages.info(
                 request,
                 gettext("This file was uploaded before: here is its first import's report."),

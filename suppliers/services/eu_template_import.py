@@ -7,8 +7,15 @@ updates the installation (matched by its English name and country), creates the 
 lacks (matched by CN code and name) and creates each good's draft through
 ``footprint_create`` (so the drafts go through the normal validation and four-eyes workflow).
 Every quantity goes with its unit; ``inputs_as_entered["provenance"]`` names the ``sheet!cell``
-of each. Idempotent by file digest: the same file for the same organisation returns the first
-report and writes nothing (``CommunicationTemplateImport``).
+of each. With ``import_valid`` (the "import what is valid" choice) the processes, precursors and
+goods with problems are left out (``suppliers.eu_template.leaving_out``) and the rest is
+written; the report's ``left_out`` says what and why.
+
+Idempotent by file digest and choice: the same file for the same organisation with the same
+choice returns the first report and writes nothing; a file refused whole may be run once more
+with the choice. A file is written at most once whatever the choice: once a run wrote it, every
+later run returns that run's report (``CommunicationTemplateImport``, whose constraint lets one
+row per file be ``imported``).
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from reference.errors import ReferenceDataMissing
 from reference.selectors import reference_snapshot_for
 from suppliers.eu_template import (
     Computation,
+    LeftOut,
     Problem,
     TemplateData,
     TemplateRefused,
@@ -66,34 +74,42 @@ def communication_template_import(
     content: bytes,
     file_name: str = "",
     dry_run: bool = False,
+    import_valid: bool = False,
 ) -> dict[str, Any]:
     """The import report (``suppliers.eu_template.report``); writes only when the whole file is
-    usable and ``dry_run`` is false. A file imported before returns its first report."""
+    usable, or with ``import_valid`` what is usable, and ``dry_run`` is false. A file run
+    before with the same choice, or written before, returns that run's report."""
     digest = file_digest(content)
     if not dry_run:
-        earlier = (
-            CommunicationTemplateImport.objects.filter(organisation=organisation, sha256=digest)
-            .exclude(report=None)
-            .values_list("report", flat=True)
-            .first()
-        )
+        earlier = _earlier_report(organisation, digest, import_valid)
         if earlier is not None:
-            return dict(earlier)
+            return _answer_waiting(organisation, digest, import_valid, earlier)
     try:
-        data = read_template(content)
-        computation = compute_template(data, _snapshot(data))
+        data = read_template(content, leave_out=import_valid)
+        computation = compute_template(data, _snapshot(data), leave_out=import_valid)
     except TemplateRefused as refused:
-        report = refusal_report(refused, dry_run=dry_run)
-        if not dry_run:
-            _record(organisation, actor, digest, file_name, report)
-        return report
+        report = refusal_report(refused, dry_run=dry_run, import_valid=import_valid)
+        if dry_run:
+            return report
+        return _finish(organisation, actor, digest, file_name, import_valid, report)
     if dry_run:
-        return report_of(data, computation, dry_run=True)
+        return report_of(data, computation, dry_run=True, import_valid=import_valid)
     try:
         with transaction.atomic():
+            row = _claim(organisation, actor, digest, file_name, import_valid)
+            if row is None:
+                raise _WrittenBefore
             footprints = _write(actor, organisation, data, computation)
-            report = report_of(data, computation, footprints=footprints, dry_run=False)
-            row = _record(organisation, actor, digest, file_name, report)
+            report = report_of(
+                data,
+                computation,
+                footprints=footprints,
+                dry_run=False,
+                import_valid=import_valid,
+            )
+            row.report = report
+            row.content = None
+            row.save(update_fields=["report", "content"])
             audit_record(
                 actor=actor,
                 organisation=organisation,
@@ -102,15 +118,59 @@ def communication_template_import(
                 after={
                     "sha256": digest,
                     "template_version": data.version,
+                    "import_valid": import_valid,
                     "footprints": sorted(footprints.values()),
+                    "left_out": [_left_out_name(entry) for entry in computation.left_out],
                 },
             )
+    except _WrittenBefore:
+        written = _earlier_report(organisation, digest, import_valid)
+        assert written is not None  # the claim saw a written or finished row
+        return _answer_waiting(organisation, digest, import_valid, written)
     except ValidationFailed as failed:
         report = refusal_report(
             TemplateRefused(_problems_of(failed, data), template_version=data.version),
             dry_run=False,
+            import_valid=import_valid,
         )
-        _record(organisation, actor, digest, file_name, report)
+        return _finish(organisation, actor, digest, file_name, import_valid, report)
+    return report
+
+
+class _WrittenBefore(Exception):
+    """Another run wrote this file, or finished this run's row, while this one computed."""
+
+
+def _left_out_name(entry: LeftOut) -> str:
+    if entry.row is not None:
+        return f"Summary_Products row {entry.row} ({entry.cn_code}, {entry.process})"
+    if entry.process is not None:
+        return f"process {entry.process}"
+    return f"purchased precursor {entry.precursor}"
+
+
+def _earlier_report(
+    organisation: Organisation, digest: str, import_valid: bool
+) -> dict[str, Any] | None:
+    """The report that answers a run of this file with this choice: that of the run that
+    wrote the file, else that of an earlier run with the same choice; None: run it."""
+    rows = CommunicationTemplateImport.objects.filter(
+        organisation=organisation, sha256=digest, report__isnull=False
+    ).only("report", "imported", "import_valid")
+    for row in sorted(rows, key=lambda r: not r.imported):
+        if row.report is not None and (row.imported or row.import_valid == import_valid):
+            return dict(row.report)
+    return None
+
+
+def _answer_waiting(
+    organisation: Organisation, digest: str, import_valid: bool, report: dict[str, Any]
+) -> dict[str, Any]:
+    """An upload of this file with this choice still waiting for its report gets ``report``
+    (that of the run that answers it), so that it is done; returns ``report``."""
+    CommunicationTemplateImport.objects.filter(
+        organisation=organisation, sha256=digest, import_valid=import_valid, report__isnull=True
+    ).update(report=report, content=None)
     return report
 
 
@@ -136,22 +196,54 @@ def _snapshot(data: TemplateData) -> ReferenceSnapshot:
         ) from None
 
 
-def _record(
-    organisation: Organisation, actor: Actor, digest: str, file_name: str, report: dict[str, Any]
+def _row(
+    organisation: Organisation, actor: Actor, digest: str, file_name: str, import_valid: bool
 ) -> CommunicationTemplateImport:
-    """Store the report under the file's digest (an upload waiting for its work row is
-    completed; a second report for the same file keeps the first)."""
+    """This file's row for this choice, locked (created for a run without an upload)."""
+    row, _ = CommunicationTemplateImport.objects.select_for_update().get_or_create(
+        organisation=organisation,
+        sha256=digest,
+        import_valid=import_valid,
+        defaults={"file_name": file_name[:255], "created_by": actor.user},
+    )
+    return row
+
+
+def _claim(
+    organisation: Organisation, actor: Actor, digest: str, file_name: str, import_valid: bool
+) -> CommunicationTemplateImport | None:
+    """Lock this run's row and mark it as the one that writes the file; None when the row has
+    its report already or another row wrote the file (the partial unique constraint: a
+    concurrent claim waits for ours to commit, then fails)."""
+    row = _row(organisation, actor, digest, file_name, import_valid)
+    if row.report is not None:
+        return None
+    try:
+        with transaction.atomic():
+            CommunicationTemplateImport.objects.filter(pk=row.pk).update(imported=True)
+    except IntegrityError:
+        return None
+    row.imported = True
+    return row
+
+
+def _finish(
+    organisation: Organisation,
+    actor: Actor,
+    digest: str,
+    file_name: str,
+    import_valid: bool,
+    report: dict[str, Any],
+) -> dict[str, Any]:
+    """Store ``report`` as the report of this file's run with this choice (a waiting upload is
+    completed); a row that has one keeps it and answers it."""
     with transaction.atomic():
-        row, _ = CommunicationTemplateImport.objects.select_for_update().get_or_create(
-            organisation=organisation,
-            sha256=digest,
-            defaults={"file_name": file_name[:255], "created_by": actor.user},
-        )
+        row = _row(organisation, actor, digest, file_name, import_valid)
         if row.report is None:
             row.report = report
             row.content = None
             row.save(update_fields=["report", "content"])
-    return row
+    return dict(row.report)
 
 
 def _problems_of(failed: ValidationFailed, data: TemplateData) -> list[Problem]:
@@ -350,15 +442,19 @@ def _provenance(
 
 
 def communication_template_upload(
-    *, actor: Actor, organisation: Organisation, content: bytes, file_name: str = ""
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    content: bytes,
+    file_name: str = "",
+    import_valid: bool = False,
 ) -> CommunicationTemplateImport:
     """Keep an upload for its work row (``suppliers.import_communication_template``); the same
-    file again returns the existing row (and its report, once done)."""
+    file again returns the row that wrote it, else the row of the same choice (and its report,
+    once done)."""
     digest = file_digest(content)
     with transaction.atomic():
-        existing = CommunicationTemplateImport.objects.filter(
-            organisation=organisation, sha256=digest
-        ).first()
+        existing = _upload_of(organisation, digest, import_valid)
         if existing is not None:
             return existing
         try:
@@ -366,12 +462,15 @@ def communication_template_upload(
                 row = CommunicationTemplateImport.objects.create(
                     organisation=organisation,
                     sha256=digest,
+                    import_valid=import_valid,
                     file_name=file_name[:255],
                     content=content,
                     created_by=actor.user,
                 )
         except IntegrityError:  # the same file uploaded at the same moment
-            return CommunicationTemplateImport.objects.get(organisation=organisation, sha256=digest)
+            existing = _upload_of(organisation, digest, import_valid)
+            assert existing is not None
+            return existing
         job = job_create(
             kind=IMPORT_JOB,
             payload={
@@ -385,6 +484,15 @@ def communication_template_upload(
     return row
 
 
+def _upload_of(
+    organisation: Organisation, digest: str, import_valid: bool
+) -> CommunicationTemplateImport | None:
+    """The row an upload of this file with this choice leads to: the one that wrote the file,
+    else the one of the same choice."""
+    rows = CommunicationTemplateImport.objects.filter(organisation=organisation, sha256=digest)
+    return rows.filter(imported=True).first() or rows.filter(import_valid=import_valid).first()
+
+
 def communication_template_run(*, import_id: str, actor: Actor) -> dict[str, Any]:
     """Run the import of a kept upload (the work row's handler). Safe to run twice: a row
     with a report answers it."""
@@ -393,7 +501,11 @@ def communication_template_run(*, import_id: str, actor: Actor) -> dict[str, Any
         return dict(row.report)
     content = bytes(row.content or b"")
     return communication_template_import(
-        actor=actor, organisation=row.organisation, content=content, file_name=row.file_name
+        actor=actor,
+        organisation=row.organisation,
+        content=content,
+        file_name=row.file_name,
+        import_valid=row.import_valid,
     )
 
 

@@ -3,10 +3,11 @@ Chinese: from the footprint list to the upload form (an empty form answers its e
 field), the Commission's cement example (its period moved to 2026) uploaded, the progress
 shown while the work row waits, then, without a reload by hand, the report (the engine's SEE
 beside the workbook's own), and the draft it created opened. A bad file's problem is shown at
-its cell, in Chinese. The work row runs in this process (``core.jobs.job_execute``, as
-tests/exchange/sharing/conftest.py ``run_jobs`` does) while htmx polls the page; its message
-goes to a queue of this test's own, which no worker reads. Every page visited passes
-``check_page``."""
+its cell, in Chinese; a file with one bad process uploaded with "import what is valid" ticked
+imports the goods without problems and shows, per good left out, its cells and messages. The
+work row runs in this process (``core.jobs.job_execute``, as tests/exchange/sharing/conftest.py
+``run_jobs`` does) while htmx polls the page; its message goes to a queue of this test's own,
+which no worker reads. Every page visited passes ``check_page``."""
 
 from __future__ import annotations
 
@@ -20,7 +21,12 @@ from suppliers.models import CommunicationTemplateImport, Footprint
 from tests.browser.conftest import Visit, check_page, log_in, snap
 from tests.browser.test_supplier_workplace import PASSWORD, person, tangshan_steel
 from tests.core.worker import celery_on_redis, redis_test_client, unique_queue
-from tests.suppliers.template_web.conftest import moved_to_2026, ref_error, run_import
+from tests.suppliers.template_web.conftest import (
+    moved_to_2026,
+    one_bad_process_file,
+    ref_error,
+    run_import,
+)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -46,6 +52,8 @@ def test_a_preparer_imports_the_cement_example_in_chinese(page, visit: Visit, ow
     example.write_bytes(moved_to_2026())
     bad = tmp_path / "cement-ref-error.xlsx"
     bad.write_bytes(ref_error())
+    four = tmp_path / "four-processes.xlsx"
+    four.write_bytes(one_bad_process_file())
 
     log_in(page, visit, preparer.email, PASSWORD)
     page.wait_for_url(f"{base}/")
@@ -116,7 +124,25 @@ def test_a_preparer_imports_the_cement_example_in_chinese(page, visit: Visit, ow
     assert Footprint.objects.filter(organisation=organisation).count() == 1
     check_page(page, visit)
 
-    # Both imports are listed under the form.
+    # Import what is valid: the goods without problems are written, the rest is named.
     page.goto(f"{base}/footprints/import/")
-    assert page.locator("#imports tbody tr").count() == 2
+    page.set_input_files("#id_file", str(four))
+    page.check("#id_import_valid")
+    page.click("main form button[type=submit]")
+    partial = CommunicationTemplateImport.objects.get(organisation=organisation, import_valid=True)
+    page.wait_for_url(f"{base}/footprints/import/{partial.pk}/")
+    run_import(str(partial.pk))
+    expect(page.locator("#template-left-out")).to_be_visible(timeout=20_000)
+    expect(page.locator("#template-import")).to_contain_text("部分导入：请查看略去的内容")
+    assert page.locator("#left-out-11 dd").all_inner_texts() == [
+        "Aluminous cement mill",
+        "Summary_Products 11",
+    ]
+    assert page.locator("#left-out-11 tbody td").first.inner_text() == "D_Processes!L98"
+    assert Footprint.objects.filter(organisation=organisation).count() == 3
+    check_page(page, visit)
+
+    # The three imports are listed under the form.
+    page.goto(f"{base}/footprints/import/")
+    assert page.locator("#imports tbody tr").count() == 3
     check_page(page, visit)

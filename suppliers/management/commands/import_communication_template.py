@@ -1,8 +1,12 @@
-"""``manage.py import_communication_template ORG FILE.xlsx --as EMAIL [--dry-run]``: import an
-EU communication template for organisation ORG (its slug) acting as EMAIL (a member), and print
-the JSON report (``suppliers.eu_template.report``) on stdout.
+"""``manage.py import_communication_template ORG FILE.xlsx --as EMAIL [--dry-run]
+[--import-valid]``: import an EU communication template for organisation ORG (its slug) acting
+as EMAIL (a member), and print the JSON report (``suppliers.eu_template.report``) on stdout.
+``--import-valid`` imports what is valid: the processes, purchased precursors and goods with
+problems are left out (the report's ``left_out`` says what and why) instead of the whole file
+being refused.
 
-Exit 0 when imported (or, with ``--dry-run``, importable); 1 when refused (nothing written).
+Exit 0 when something was imported (or, with ``--dry-run``, is importable); 1 when refused
+(nothing written).
 """
 
 from __future__ import annotations
@@ -30,8 +34,23 @@ class Command(BaseCommand):
         parser.add_argument("file", help="The filled workbook (.xlsx)")
         parser.add_argument("--as", dest="email", required=True, help="A member's e-mail")
         parser.add_argument("--dry-run", action="store_true", help="Check and compute only")
+        parser.add_argument(
+            "--import-valid",
+            action="store_true",
+            help="Import what is valid: leave out the processes, precursors and goods with "
+            "problems (listed in the report's left_out) instead of refusing the whole file",
+        )
 
-    def handle(self, *args: Any, org: str, file: str, email: str, dry_run: bool, **_: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        org: str,
+        file: str,
+        email: str,
+        dry_run: bool,
+        import_valid: bool,
+        **_: Any,
+    ) -> None:
         organisation = Organisation.objects.filter(slug=org).first()
         if organisation is None:
             raise CommandError(f"no organisation {org!r}")
@@ -59,6 +78,7 @@ class Command(BaseCommand):
             content=content,
             file_name=path.name,
             dry_run=dry_run,
+            import_valid=import_valid,
         )
         self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
         if is_refused(report):

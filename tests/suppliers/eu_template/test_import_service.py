@@ -246,3 +246,178 @@ def test_a_period_without_reference_data_is_refused(reference_data, preparer, ca
         ("A_InstData!L9", "no_reference_data")
     ]
     assert Footprint.objects.count() == 0
+
+
+# ------------------------------------------------------------------ import what is valid
+
+
+def _drafts() -> dict[str, tuple[str, D, D, D]]:
+    return {
+        f.product.cn_code: (f.status, f.see_direct, f.see_indirect, f.see_total)
+        for f in Footprint.objects.select_related("product")
+    }
+
+
+def test_without_the_choice_a_file_with_one_bad_process_writes_nothing(
+    reference_data, preparer, one_bad_process_2026
+):
+    from .conftest import MISSING_L119, REF_L119
+
+    before = _counts()
+
+    report = _import(preparer, one_bad_process_2026)
+
+    assert (report["problems"], report["goods"], report["left_out"]) == (
+        [REF_L119, MISSING_L119],
+        [],
+        [],
+    )
+    assert (report["imported"], report["import_valid"]) == (False, False)
+    assert _counts() == (*before[:4], before[4] + 1)  # its report only
+
+
+def test_with_the_choice_the_other_goods_are_imported_and_left_out_names_process_row_and_cell(
+    reference_data, preparer, one_bad_process_2026
+):
+    from .conftest import IMPORTED_SEE, LEFT_OUT
+
+    refused = _import(preparer, one_bad_process_2026)  # refused whole first: no obstacle
+
+    report = _import(preparer, one_bad_process_2026, import_valid=True)
+
+    assert (refused["imported"], report["imported"], report["import_valid"]) == (False, True, True)
+    assert report["left_out"] == LEFT_OUT
+    assert {
+        g["row"]: (g["see_direct"], g["see_indirect"], g["see_total"]) for g in report["goods"]
+    } == (IMPORTED_SEE)
+    assert _drafts() == {
+        "25232900": ("draft", D("0.78521"), D("0.12224"), D("0.90746")),
+        "25070080": ("draft", D("0.15000"), D("0.02500"), D("0.17500")),
+    }
+    clay = Footprint.objects.get(product__cn_code="25070080")
+    assert (clay.activity_level_t, clay.attributed_direct_tco2e) == (D("200"), D("30"))
+    assert clay.inputs_as_entered["provenance"]["good"] == {
+        "process": "A_InstData!L86",
+        "cn_code": "Summary_Products!F12",
+    }
+    assert {g["row"]: g["footprint"] for g in report["goods"]} == {
+        10: str(Footprint.objects.get(product__cn_code="25232900").pk),
+        12: str(clay.pk),
+    }
+    rows = CommunicationTemplateImport.objects.order_by("created_at")
+    assert [(r.import_valid, r.imported, r.report["imported"]) for r in rows] == [
+        (False, False, False),
+        (True, True, True),
+    ]
+    event = AuditEvent.objects.get(action="communication_template.imported")
+    assert event.after["left_out"] == [
+        "Summary_Products row 11 (25233000, Aluminous cement mill)",
+        "process Clinker kiln",
+    ]
+
+
+def test_the_same_file_with_the_choice_again_returns_the_first_report_and_writes_nothing(
+    reference_data, preparer, one_bad_process_2026
+):
+    first = _import(preparer, one_bad_process_2026, import_valid=True)
+    before = _counts()
+
+    again = _import(preparer, one_bad_process_2026, import_valid=True)
+    without = _import(preparer, one_bad_process_2026)  # written once: the written report
+
+    assert again == first
+    assert without == first
+    assert _counts() == before
+
+
+def test_a_file_written_whole_answers_a_run_with_the_choice_and_writes_nothing(
+    reference_data, preparer, example_2026
+):
+    first = _import(preparer, example_2026)
+    before = _counts()
+
+    again = _import(preparer, example_2026, import_valid=True)
+
+    assert again == first
+    assert _counts() == before
+
+
+def test_a_dry_run_with_the_choice_reports_what_would_be_left_out_and_writes_nothing(
+    reference_data, preparer, one_bad_process_2026
+):
+    from .conftest import LEFT_OUT
+
+    before = _counts()
+
+    report = _import(preparer, one_bad_process_2026, dry_run=True, import_valid=True)
+
+    assert (report["left_out"], [g["footprint"] for g in report["goods"]]) == (
+        LEFT_OUT,
+        [None, None],
+    )
+    assert _counts() == before
+
+
+def test_the_database_lets_one_run_of_a_file_write_it(reference_data, preparer):
+    from django.db import IntegrityError, transaction
+
+    organisation = preparer.organisation
+    CommunicationTemplateImport.objects.create(
+        organisation=organisation, sha256="a" * 64, import_valid=False, imported=True
+    )
+    other = CommunicationTemplateImport.objects.create(
+        organisation=organisation, sha256="a" * 64, import_valid=True
+    )
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CommunicationTemplateImport.objects.filter(pk=other.pk).update(imported=True)
+
+
+def test_the_command_with_import_valid_imports_what_is_valid_and_exits_0(
+    reference_data, preparer, one_bad_process_2026, tmp_path, capsys
+):
+    from .conftest import LEFT_OUT
+
+    path = tmp_path / "four-processes.xlsx"
+    path.write_bytes(one_bad_process_2026)
+
+    with pytest.raises(SystemExit) as refused:
+        call_command(
+            "import_communication_template", "acme-steel", str(path), "--as", "prep@acme.test"
+        )
+    capsys.readouterr()
+    call_command(
+        "import_communication_template",
+        "acme-steel",
+        str(path),
+        "--as",
+        "prep@acme.test",
+        "--import-valid",
+    )
+
+    report = json.loads(capsys.readouterr().out)
+    assert refused.value.code == 1
+    assert (report["imported"], report["left_out"]) == (True, LEFT_OUT)
+    assert sorted(_drafts()) == ["25070080", "25232900"]
+
+
+def test_an_upload_with_the_choice_runs_as_a_work_row(
+    reference_data, preparer, one_bad_process_2026
+):
+    from accounts.audit import Actor
+
+    from .conftest import LEFT_OUT
+
+    row = communication_template_upload(
+        actor=Actor(user=preparer.user),
+        organisation=preparer.organisation,
+        content=one_bad_process_2026,
+        file_name="four.xlsx",
+        import_valid=True,
+    )
+
+    job_execute(job_id=row.job_id)
+
+    row.refresh_from_db()
+    assert (row.import_valid, row.imported, row.report["left_out"]) == (True, True, LEFT_OUT)
+    assert sorted(_drafts()) == ["25070080", "25232900"]

@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 from core.jobs import job_execute
 from suppliers.models import CommunicationTemplateImport
-from tests.suppliers.eu_template.conftest import EXAMPLE
+from tests.suppliers.eu_template.conftest import EXAMPLE, one_bad_process
 
 # The pages' signed-in clients (fixtures used by test_pages.py).
 from tests.suppliers.pages.conftest import preparer, viewer  # noqa: F401
@@ -80,6 +80,16 @@ def ref_error() -> bytes:
 @pytest.fixture(scope="session")
 def ref_error_2026() -> bytes:
     return ref_error()
+
+
+def one_bad_process_file() -> bytes:
+    """The example with three more processes in 2026, one of them bad (``one_bad_process``)."""
+    return edit_example(one_bad_process)
+
+
+@pytest.fixture(scope="session")
+def one_bad_process_2026() -> bytes:
+    return one_bad_process_file()
 
 
 def run_import(import_id: str) -> None:

@@ -5,6 +5,7 @@ organisation's import is 404; a dry run writes nothing. The work row runs in thi
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -188,3 +189,78 @@ def test_the_list_costs_the_same_queries_for_many_imports(
     rows = answer.json()["results"]
     assert [r["status"] for r in rows] == ["pending"] * 4 + ["done"]
     assert rows[-1]["report"]["goods"][0]["see_total"] == "0.90746"
+
+
+def test_import_valid_imports_what_is_valid_after_the_file_was_refused_whole(
+    producer, one_bad_process_2026
+):
+    from tests.suppliers.eu_template.conftest import IMPORTED_SEE, LEFT_OUT
+
+    refused = upload(producer, one_bad_process_2026).json()
+    run_import(refused["id"])
+    assert poll(producer, refused["id"]).json()["report"]["imported"] is False
+
+    answer = upload(producer, one_bad_process_2026, import_valid="true")
+
+    assert answer.status_code == 202, answer.content
+    body = answer.json()
+    assert body["id"] != refused["id"]
+    assert (body["import_valid"], body["status"]) == (True, "pending")
+    run_import(body["id"])
+    report = poll(producer, body["id"]).json()["report"]
+    assert (report["imported"], report["import_valid"], report["left_out"]) == (
+        True,
+        True,
+        LEFT_OUT,
+    )
+    see = {g["row"]: (g["see_direct"], g["see_indirect"], g["see_total"]) for g in report["goods"]}
+    assert see == IMPORTED_SEE
+    assert sorted(
+        Footprint.objects.filter(organisation=producer.organisation).values_list(
+            "see_total", flat=True
+        )
+    ) == [Decimal("0.17500"), Decimal("0.90746")]
+
+
+def test_the_same_file_with_the_choice_again_answers_its_import_and_writes_nothing(
+    producer, one_bad_process_2026
+):
+    first = upload(producer, one_bad_process_2026, import_valid="true").json()
+    run_import(first["id"])
+    counts = (
+        Footprint.objects.count(),
+        AuditEvent.objects.count(),
+        CommunicationTemplateImport.objects.count(),
+    )
+
+    again = upload(producer, one_bad_process_2026, import_valid="true")
+    without = upload(producer, one_bad_process_2026)  # written once: its import answers
+
+    assert [a.json()["id"] for a in (again, without)] == [first["id"], first["id"]]
+    assert (
+        again.json()["report"]["left_out"]
+        == poll(producer, first["id"]).json()["report"]["left_out"]
+    )
+    assert (
+        Footprint.objects.count(),
+        AuditEvent.objects.count(),
+        CommunicationTemplateImport.objects.count(),
+    ) == counts
+
+
+def test_a_dry_run_with_import_valid_answers_what_would_be_left_out(producer, one_bad_process_2026):
+    from tests.suppliers.eu_template.conftest import LEFT_OUT
+
+    answer = upload(producer, one_bad_process_2026, dry_run="true", import_valid="true")
+
+    assert answer.status_code == 200
+    assert answer.json()["report"]["left_out"] == LEFT_OUT
+    assert (CommunicationTemplateImport.objects.count(), Footprint.objects.count()) == (0, 0)
+
+
+def test_an_import_valid_that_is_not_a_boolean_is_400_naming_the_field(producer, example_2026):
+    answer = upload(producer, example_2026, import_valid="maybe")
+
+    assert answer.status_code == 400
+    assert answer.json()["extra"]["fields"] == {"import_valid": ["Expected true or false."]}
+    assert CommunicationTemplateImport.objects.count() == 0

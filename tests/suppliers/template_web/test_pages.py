@@ -6,6 +6,7 @@ report; links from the footprint list; the export button only once the export ex
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -153,3 +154,67 @@ def test_the_footprint_page_offers_the_template_download(producer, preparer):
         "/communication-template.xlsx"
     )
     assert f'id="template-download" href="{expected}" download>下载为欧盟通报模板（xlsx）' in html
+
+
+def test_the_upload_form_offers_to_import_what_is_valid_in_both_languages(producer, preparer):
+    url = page_url(producer, "footprints/import/")
+
+    english = text_of(preparer.get(url, **EN).content.decode())
+    chinese = text_of(preparer.get(url, **ZH).content.decode())
+
+    assert "Import what is valid (leave out the processes with problems)" in english
+    assert "Without this choice a file with any problem is refused whole." in english
+    assert "导入有效部分（略去有问题的生产过程）" in chinese
+    assert "不选此项时，文件只要有任何问题就会被整体拒绝。" in chinese
+
+
+def test_with_the_choice_the_report_shows_what_was_left_out_per_good_in_chinese(
+    producer, preparer, one_bad_process_2026
+):
+    """The goods imported, then per good left out its process, row, cells and messages."""
+    answer = preparer.post(
+        page_url(producer, "footprints/import/"),
+        {"file": SimpleUploadedFile("four.xlsx", one_bad_process_2026), "import_valid": "on"},
+        **ZH,
+    )
+    row = CommunicationTemplateImport.objects.get()
+    run_import(str(row.pk))
+
+    html = preparer.get(answer["Location"], **ZH).content.decode()
+
+    assert row.import_valid is True
+    assert Footprint.objects.count() == 2
+    text = text_of(html)
+    assert "部分导入：请查看略去的内容" in text
+    assert "文件无法导入的原因" not in text  # errors are shown with what they left out
+    assert "Metakaolin 2507 00 80" in text  # imported, with its SEE
+    assert "直接 0.15000" in text
+    left_out = html[html.index('id="template-left-out"') :]
+    good = left_out[left_out.index('<section class="left-out" id="left-out-11"') :]
+    good = unescape(text_of(good.split("</section>")[0]))
+    assert (
+        good.split()
+        == (
+            "Ciment fondu 25233000 生产过程 Aluminous cement mill 行 Summary_Products 11 "
+            "略去原因 单元格 问题 D_Processes!L98 "
+            "D_Processes!L98：生产工艺 'Aluminous cement mill' "
+            "消耗生产工艺 'Clinker kiln' 的产品，而后者因存在问题（D_Processes!L119）未导入；"
+            "前体须一并导入，因此该工艺及其货物也未导入。"
+        ).split()
+    )
+    assert "生产过程 Clinker kiln（未列出其任何货物）" in text_of(left_out)
+    assert (
+        '<tr class="problem"><td><code>D_Processes!L119</code></td>'
+        "<td>D_Processes!L119 含有 Excel 错误值 #REF!；应为数字。</td></tr>"
+    ) in left_out
+
+
+def test_a_report_that_left_nothing_out_shows_no_left_out_section(producer, preparer, example_2026):
+    post_file(preparer, producer, example_2026)
+    row = CommunicationTemplateImport.objects.get()
+    run_import(str(row.pk))
+
+    html = preparer.get(page_url(producer, f"footprints/import/{row.pk}/"), **EN).content.decode()
+
+    assert 'id="template-left-out"' not in html
+    assert "Imported in part" not in html
