@@ -67,6 +67,36 @@ class RevokeForm(ReasonForm):
         )
 
 
+class PrecursorForm(forms.Form):
+    """One purchased precursor of an import: the draft it belongs to and its position there
+    (hidden fields of each row's buttons)."""
+
+    footprint = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Say which draft footprint; use the page's buttons.")},
+    )
+    position = forms.IntegerField(
+        min_value=0,
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Say which precursor; use the page's buttons.")},
+    )
+
+
+class PrecursorLinkForm(PrecursorForm):
+    source_footprint = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Choose the footprint to link; use its Link button.")},
+    )
+
+
+class PrecursorRequestForm(PrecursorForm):
+    due_date = forms.DateField(
+        label=_("Answer by"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
 def form_errors_add(form: forms.Form, error: ApplicationError) -> None:
     """Put a service's error on the form: each entry of its ``fields`` at the field it names
     (``footprints[2]`` at ``footprints``), anything else above the form."""

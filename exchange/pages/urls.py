@@ -15,6 +15,7 @@ from exchange.pages import (
     shared_footprints,
     shipment_uploads,
     shipments,
+    template_precursors,
     threshold,
 )
 
@@ -53,6 +54,22 @@ urlpatterns: list[URLPattern] = [
         "footprints/<str:footprint_id>/access/",
         footprint_access.FootprintAccessPage.as_view(),
         name="footprint-access",
+    ),
+    # The purchased precursors of an imported communication template (its report links here).
+    path(
+        "footprints/import/<uuid:import_id>/precursors/",
+        template_precursors.TemplatePrecursorsPage.as_view(),
+        name="template-import-precursors",
+    ),
+    path(
+        "footprints/import/<uuid:import_id>/precursors/link/",
+        template_precursors.TemplatePrecursorLinkPage.as_view(),
+        name="template-import-precursor-link",
+    ),
+    path(
+        "footprints/import/<uuid:import_id>/precursors/request/",
+        template_precursors.TemplatePrecursorRequestPage.as_view(),
+        name="template-import-precursor-request",
     ),
     # Notifications.
     path("notifications/", notifications.NotificationListPage.as_view(), name="notifications"),

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from exchange.sharing.api import grants, notifications, requests, shared
+from exchange.sharing.api import grants, notifications, precursor_offers, requests, shared
 
 org = "orgs/<slug:org_slug>/"
 fr = f"{org}footprint-requests/"
 inbox = f"{fr}inbox/<str:incoming_request_id>/"
 grant = f"{org}grants/<str:grant_id>/"
 sf = f"{org}shared-footprints/<str:shared_footprint_id>/"
+# The purchased precursors of an import (suppliers' communication-templates/<import_id>/).
+offers = f"{org}communication-templates/<str:import_id>/precursor-offers/"
 
 urlpatterns = [
     # Requests this organisation sent (buyer).
@@ -58,6 +60,16 @@ urlpatterns = [
         f"{sf}communication-template.xlsx",
         shared.SharedFootprintCommunicationTemplateApi.as_view(),
         name="shared-footprint-communication-template",
+    ),
+    # Purchased precursors of an imported communication template: link or request.
+    path(offers, precursor_offers.PrecursorOffersApi.as_view(), name="precursor-offers"),
+    path(
+        f"{offers}link/", precursor_offers.PrecursorLinkApi.as_view(), name="precursor-offer-link"
+    ),
+    path(
+        f"{offers}request/",
+        precursor_offers.PrecursorRequestApi.as_view(),
+        name="precursor-offer-request",
     ),
     # Notifications.
     path(f"{org}notifications/", notifications.NotificationListApi.as_view(), name="notifications"),

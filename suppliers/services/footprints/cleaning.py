@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db.models import Q, QuerySet
+
 from accounts.models import Organisation
 from accounts.roles import OrganisationKind
 from cbam.cn_codes import normalise_cn_code
@@ -97,8 +99,15 @@ def _date(cleaned: CleanedFootprint, path: str, raw: Any) -> date | None:
 
 
 def clean_footprint_input(
-    *, organisation: Organisation, data: dict[str, Any], partial: bool, current: Footprint | None
+    *,
+    organisation: Organisation,
+    data: dict[str, Any],
+    partial: bool,
+    current: Footprint | None,
+    readable: QuerySet[Footprint] | None = None,
 ) -> CleanedFootprint:
+    """``readable``: other organisations' footprints a precursor may reference besides the
+    organisation's own (what the exchange's grants share with it; this app cannot know them)."""
     cleaned = CleanedFootprint()
     if not partial:
         for key in ("product", "installation", "period_start", "period_end"):
@@ -211,7 +220,7 @@ def clean_footprint_input(
     if "data_quality" in data:
         _clean_data_quality(cleaned, data["data_quality"] or {})
     if "precursors" in data:
-        _clean_precursors(cleaned, organisation, data["precursors"], current)
+        _clean_precursors(cleaned, organisation, data["precursors"], current, readable)
     if "precursors_declared_absent" in data:
         _clean_declared_absent(cleaned, data["precursors_declared_absent"])
     return cleaned
@@ -307,8 +316,15 @@ def _clean_data_quality(cleaned: CleanedFootprint, raw: Any) -> None:
 
 
 def _clean_precursors(
-    cleaned: CleanedFootprint, organisation: Organisation, raw: Any, current: Footprint | None
+    cleaned: CleanedFootprint,
+    organisation: Organisation,
+    raw: Any,
+    current: Footprint | None,
+    readable: QuerySet[Footprint] | None,
 ) -> None:
+    referable = Q(organisation=organisation)
+    if readable is not None:
+        referable |= Q(pk__in=readable.values("pk"))
     if not isinstance(raw, list):
         cleaned.error("precursors", gettext_noop("Expected a list."))
         return
@@ -340,7 +356,7 @@ def _clean_precursors(
         if source == PrecursorSeeSource.PLATFORM_FOOTPRINT:
             referenced = (
                 Footprint.objects.filter(
-                    organisation=organisation,
+                    referable,
                     pk=_uuid(item.get("source_footprint")),
                     status=FootprintStatus.PUBLISHED,
                 )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from accounts.audit import Actor, audit_record
 from accounts.models import Organisation
@@ -19,6 +20,7 @@ from suppliers.models import (
     Footprint,
     FootprintPrecursor,
     FootprintStatus,
+    PrecursorSeeSource,
 )
 from suppliers.services.footprints.cleaning import CleanedFootprint, clean_footprint_input
 from suppliers.services.footprints.computing import compute_footprint, footprint_precursor_rows
@@ -192,8 +194,16 @@ def footprint_create(
 
 
 @transaction.atomic
-def footprint_update(*, actor: Actor, footprint: Footprint, data: dict[str, Any]) -> Footprint:
-    """Edit a draft; the SEE is recomputed. Anything but a draft is refused."""
+def footprint_update(
+    *,
+    actor: Actor,
+    footprint: Footprint,
+    data: dict[str, Any],
+    readable: QuerySet[Footprint] | None = None,
+) -> Footprint:
+    """Edit a draft; the SEE is recomputed. Anything but a draft is refused. ``readable``:
+    other organisations' published footprints its precursors may reference besides its own
+    (the caller's grants: ``exchange.sharing``); None, only its own."""
     footprint = Footprint.objects.select_for_update().get(pk=footprint.pk)
     if footprint.status != FootprintStatus.DRAFT:
         raise FootprintImmutable(
@@ -210,7 +220,11 @@ def footprint_update(*, actor: Actor, footprint: Footprint, data: dict[str, Any]
         )
     before = footprint_summary(footprint)
     cleaned = clean_footprint_input(
-        organisation=footprint.organisation, data=data, partial=True, current=footprint
+        organisation=footprint.organisation,
+        data=data,
+        partial=True,
+        current=footprint,
+        readable=readable,
     )
     if cleaned.errors:
         raise ValidationFailed(INVALID, fields=cleaned.errors)
@@ -224,6 +238,29 @@ def footprint_update(*, actor: Actor, footprint: Footprint, data: dict[str, Any]
         after=footprint_summary(footprint),
     )
     return footprint
+
+
+def footprint_precursor_inputs(footprint: Footprint) -> list[dict[str, Any]]:
+    """The footprint's precursors as ``footprint_update`` takes them (``precursors``), each
+    with the mass as it was entered: a caller changes one and sends the list back."""
+    inputs: list[dict[str, Any]] = []
+    for p in footprint.precursors.all():
+        item: dict[str, Any] = {
+            "cn_code": p.cn_code,
+            "mass_per_t": p.mass_as_entered
+            or {"value": format(p.mass_t_per_t.normalize(), "f"), "unit": "t/t"},
+            "country_of_origin": p.country_of_origin,
+            "see_source": p.see_source,
+        }
+        if p.see_source == PrecursorSeeSource.PLATFORM_FOOTPRINT:
+            item["source_footprint"] = str(p.source_footprint_id)
+        elif p.see_source == PrecursorSeeSource.OWN_VERIFIED:
+            for channel in ("see_direct", "see_indirect"):
+                value = getattr(p, channel)
+                if value is not None:
+                    item[channel] = format(value.normalize(), "f")
+        inputs.append(item)
+    return inputs
 
 
 @transaction.atomic

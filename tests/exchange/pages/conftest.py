@@ -19,7 +19,11 @@ from tests.exchange.sharing.builders import open_request, published_footprint
 
 # The buyer (in Germany) and the Chinese supplier of the sharing tests.
 from tests.exchange.sharing.conftest import Party, buyer, supplier  # noqa: F401
+
+# The steel producer whose imported template names suppliers (tests/exchange/sharing).
+from tests.exchange.sharing.template_world import workbook, world  # noqa: F401
 from tests.factories import InstallationFactory, ProductFactory
+from tests.suppliers.conftest import producer  # noqa: F401
 
 
 def person(party: Party, role: str, language: str = "zh-hans") -> Client:

@@ -45,7 +45,8 @@ def test_the_threshold_page_shows_the_crossing_in_chinese(importer):
     assert "<figcaption>2026 年进口的净质量: 55.000 t / 50 t (110.0 %)</figcaption>" in html
     # The cumulative chart: the threshold as a rule, the crossing day marked.
     assert '<text x="624" y="58.7" dy="-4" text-anchor="end">阈值 50 吨</text>' in html
-    assert '<text x="102.5" y="16" dy="12" dx="4" text-anchor="start">2026年1月26日 超过 · R4</text>' in html
+    crossing = '<text x="102.5" y="16" dy="12" dx="4" text-anchor="start">2026年1月26日 超过 · R4'
+    assert crossing + "</text>" in html
     assert '<tr><th scope="row">2026年1月26日</th><td class="num">51.000</td></tr>' in html
     assert "未发现拆分模式。" in html
 

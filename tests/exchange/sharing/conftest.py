@@ -14,6 +14,9 @@ from core.models import Job
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.suppliers.conftest import producer  # noqa: F401  (the real publishing pipeline)
 
+# An imported communication template whose purchased precursors name suppliers on the platform.
+from .template_world import workbook, world  # noqa: F401
+
 
 @dataclass
 class Party:
