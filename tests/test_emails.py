@@ -130,6 +130,11 @@ CASES: dict[str, Case] = {
         "supplier",
         lambda w: request_facts(w["request"]),
     ),
+    "request.reminded": (
+        NotificationKind.REQUEST_REMINDED,
+        "supplier",
+        lambda w: request_facts(w["request"]),
+    ),
     "request.fulfilled": (
         NotificationKind.REQUEST_FULFILLED,
         "buyer",
@@ -228,15 +233,16 @@ CASES: dict[str, Case] = {
 
 
 #: case → the page its recipient acts upon it on (None: the notifications list is the place,
-#: for the kinds a buyer receives until the buyer's own pages exist).
+#: for what a buyer receives about footprints).
 PAGES: dict[str, str | None] = {
     "request.received": f"/o/wire-rod-mill/requests/{REQUEST_ID}/",
     "request.received (e-mailed before joining)": "/o/wire-rod-mill/requests/",
     "request.due_soon": f"/o/wire-rod-mill/requests/{REQUEST_ID}/",
-    "request.fulfilled": None,
-    "request.rejected": None,
+    "request.reminded": f"/o/wire-rod-mill/requests/{REQUEST_ID}/",
+    "request.fulfilled": f"/o/screw-maker/sent-requests/{REQUEST_ID}/",
+    "request.rejected": f"/o/screw-maker/sent-requests/{REQUEST_ID}/",
     "request.expired (supplier)": f"/o/wire-rod-mill/requests/{REQUEST_ID}/",
-    "request.expired (buyer)": None,
+    "request.expired (buyer)": f"/o/screw-maker/sent-requests/{REQUEST_ID}/",
     "request.withdrawn": f"/o/wire-rod-mill/requests/{REQUEST_ID}/",
     "footprint.shared": None,
     "footprint.deprecated": None,
@@ -358,6 +364,30 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
                 "Screw Maker GmbH 关于 CN 72139110 (Wire rod 5.5 mm)，2026年 的请求将于 "
                 "2026年10月30日 "
                 "到期。请用已发布的碳足迹完成请求，或说明原因后拒绝；未答复的请求将会过期。"
+            ),
+        ),
+    },
+    "request.reminded": {
+        "en": (
+            "Reminder from Screw Maker GmbH: CN 72139110 (Wire rod 5.5 mm), 2026, due 2026-10-30",
+            (
+                "Screw Maker GmbH reminds you of its request for the product carbon footprint of "
+                "CN 72139110 (Wire rod 5.5 mm), 2026, due on 2026-10-30.\n"
+                "Answer it in the requests inbox: fulfil it with your published footprints, or "
+                "reject it with a reason. Without your data, EU default values (with a mark-up) "
+                "apply to these goods."
+            ),
+        ),
+        "zh-hans": (
+            (
+                "来自 Screw Maker GmbH 的提醒：CN 72139110 (Wire rod 5.5 mm)，2026年，"
+                "截止 2026年10月30日"
+            ),
+            (
+                "Screw Maker GmbH 提醒您答复其关于 CN 72139110 (Wire rod 5.5 mm)，2026年 "
+                "产品碳足迹的请求，截止日期为 2026年10月30日。\n"
+                "请在请求收件箱中答复：用已发布的碳足迹完成请求，或说明原因后拒绝。"
+                "没有您的数据，这些货物将适用欧盟默认值（含加成）。"
             ),
         ),
     },
