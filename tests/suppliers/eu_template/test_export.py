@@ -52,10 +52,10 @@ def footprint(producer):
     )
 
 
-def test_the_eu_sheets_keep_formulas_validations_and_protection(footprint):
+def test_the_eu_sheets_keep_formulas_validations_and_protection(steel_export):
     blank_bytes = BLANK_TEMPLATE.read_bytes()
     blank = _book(blank_bytes)
-    content = communication_template_export(footprints=[footprint])
+    content = steel_export.content
 
     check_preserved(preservation_of(blank_bytes), content)
     book = _book(content)
@@ -80,8 +80,9 @@ def test_the_eu_sheets_keep_formulas_validations_and_protection(footprint):
                     assert after[cell.coordinate].protection.locked is False, cell.coordinate
 
 
-def test_the_platform_sheet_says_what_the_template_cannot_carry(footprint):
-    book = _book(communication_template_export(footprints=[footprint]))
+def test_the_platform_sheet_says_what_the_template_cannot_carry(steel_export):
+    [footprint] = steel_export.footprints
+    book = _book(steel_export.content)
     sheet = book[PLATFORM_SHEET]
     labels = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row[0]}
     assert labels["Footprint id (CBAM Exchange)"] == str(footprint.pk)
@@ -93,13 +94,9 @@ def test_the_platform_sheet_says_what_the_template_cannot_carry(footprint):
     )
 
 
-def test_import_of_the_export_gives_back_the_inputs_and_the_see(producer, footprint):
-    # The reader finds the country from the template's name only in a recalculated workbook
-    # (c_CodeLists' cached names), else from the UN/LOCODE: give it one.
-    producer.installation.un_locode = "CNTSN"
-    producer.installation.save()
-    footprint.refresh_from_db()
-    content = communication_template_export(footprints=[footprint])
+def test_import_of_the_export_gives_back_the_inputs_and_the_see(producer, steel_export):
+    [footprint] = steel_export.footprints
+    content = steel_export.content
 
     data = read_template(content)
     [process] = data.processes
