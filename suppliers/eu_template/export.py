@@ -24,7 +24,7 @@ import io
 import re
 import warnings
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -210,7 +210,20 @@ def _purchased(data: ExportData) -> list[tuple[ExportPrecursor, list[tuple[int, 
                 precursor.source,
             )
             blocks.setdefault(key, (precursor, []))[1].append((index, precursor.mass_t))
-    return list(blocks.values())
+    # The template finds a purchased precursor by its name (InputOutput's list of processes
+    # and precursors, compared as Excel compares text: ignoring case): two blocks of the same
+    # name (the same CN code and origin, once with the supplier's SEE and once on the default
+    # value) would each count the consumption of both. Later ones get " (2)", " (3)"...
+    taken = {process.name.casefold() for process in data.processes}
+    unique: list[tuple[ExportPrecursor, list[tuple[int, Decimal]]]] = []
+    for precursor, uses in blocks.values():
+        name, number = precursor.name, 1
+        while name.casefold() in taken:
+            number += 1
+            name = f"{precursor.name} ({number})"
+        taken.add(name.casefold())
+        unique.append((replace(precursor, name=name), uses))
+    return unique
 
 
 def write_template(

@@ -30,6 +30,7 @@ from decimal import Decimal, DivisionByZero, InvalidOperation, localcontext
 from typing import Any
 
 from openpyxl import load_workbook  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from suppliers.eu_template.problems import Problem, Subject, TemplateRefused, shown
 
@@ -126,39 +127,13 @@ class Sheets:
         return self.cached.get(sheet, {}).get(ref)
 
 
-def _read(content: bytes, sheets: tuple[str, ...], *, data_only: bool) -> dict[str, dict[str, Any]]:
-    with warnings.catch_warnings():
-        # openpyxl warns of the extensions it drops (conditional formats): nothing we read.
-        warnings.simplefilter("ignore", UserWarning)
-        return _read_cells(content, sheets, data_only=data_only)
-
-
-def _read_cells(
-    content: bytes, sheets: tuple[str, ...], *, data_only: bool
-) -> dict[str, dict[str, Any]]:
-    book = load_workbook(io.BytesIO(content), read_only=True, data_only=data_only)
-    try:
-        out: dict[str, dict[str, Any]] = {}
-        for name in sheets:
-            if name not in book.sheetnames:
-                continue
-            cells: dict[str, Any] = {}
-            for row in book[name].iter_rows():
-                for cell in row:
-                    value = getattr(cell, "value", None)
-                    if value is not None and value != "":
-                        cells[cell.coordinate] = value
-            out[name] = cells
-        return out
-    finally:
-        book.close()
-
-
-def sheet_names(content: bytes) -> tuple[str, ...]:
+def _load(content: bytes, *, data_only: bool) -> Any:
+    """The workbook in openpyxl's streaming mode; refuses a file openpyxl cannot open."""
     try:
         with warnings.catch_warnings():
+            # openpyxl warns of the extensions it drops (conditional formats): nothing we read.
             warnings.simplefilter("ignore", UserWarning)
-            book = load_workbook(io.BytesIO(content), read_only=True)
+            return load_workbook(io.BytesIO(content), read_only=True, data_only=data_only)
     except Exception:  # openpyxl raises many types for a file it cannot read
         raise _refuse(
             "file",
@@ -167,20 +142,44 @@ def sheet_names(content: bytes) -> tuple[str, ...]:
             "template.",
             "无法作为 .xlsx 工作簿打开该文件；请上传欧盟通报模板。",
         ) from None
-    try:
-        return tuple(book.sheetnames)
-    finally:
-        book.close()
+
+
+def _cells(book: Any, sheets: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    """The non-empty cells of the named sheets, by ``A1`` address."""
+    out: dict[str, dict[str, Any]] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        for name in sheets:
+            if name not in book.sheetnames:
+                continue
+            sheet = book[name]
+            # The Commission's sheets declare 1,024 columns: with that size, iter_rows pads
+            # every row to it (about 4 million empty cells per reading). Without it a row
+            # ends at its last cell.
+            sheet.reset_dimensions()
+            cells: dict[str, Any] = {}
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                for column, value in enumerate(row, start=1):
+                    if value is not None and value != "":
+                        cells[f"{get_column_letter(column)}{number}"] = value
+            out[name] = cells
+    return out
 
 
 def open_workbook(content: bytes, sheets: tuple[str, ...]) -> Sheets:
     """The named sheets' cells, as written and as cached (see module docstring)."""
-    names = sheet_names(content)
-    return Sheets(
-        names=names,
-        written=_read(content, sheets, data_only=False),
-        cached=_read(content, sheets, data_only=True),
-    )
+    written_book = _load(content, data_only=False)
+    try:
+        names = tuple(written_book.sheetnames)
+        written = _cells(written_book, sheets)
+    finally:
+        written_book.close()
+    cached_book = _load(content, data_only=True)
+    try:
+        cached = _cells(cached_book, sheets)
+    finally:
+        cached_book.close()
+    return Sheets(names=names, written=written, cached=cached)
 
 
 # --------------------------------------------------------------------------- cells

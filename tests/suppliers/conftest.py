@@ -33,6 +33,12 @@ class Producer:
 
 @pytest.fixture
 def producer(reference_data: None) -> Producer:
+    return producer_create()
+
+
+def producer_create() -> Producer:
+    """The producer of the fixture above (also for fixtures of a wider scope, which build it
+    in a transaction of their own)."""
     organisation = OrganisationFactory(
         slug="hebei-steel", legal_name_latin="Hebei Steel", kinds=[OrganisationKind.PRODUCER]
     )

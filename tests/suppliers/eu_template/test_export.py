@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -17,7 +18,13 @@ from core.errors import ValidationFailed
 from suppliers.eu_template import read_template
 from suppliers.eu_template.export import (
     BLANK_TEMPLATE,
+    DEFAULT,
     PLATFORM_SHEET,
+    ExportData,
+    ExportInstallation,
+    ExportPrecursor,
+    ExportProcess,
+    _purchased,
     check_preserved,
     preservation_of,
 )
@@ -45,10 +52,10 @@ def footprint(producer):
     )
 
 
-def test_the_eu_sheets_keep_formulas_validations_and_protection(footprint):
+def test_the_eu_sheets_keep_formulas_validations_and_protection(steel_export):
     blank_bytes = BLANK_TEMPLATE.read_bytes()
     blank = _book(blank_bytes)
-    content = communication_template_export(footprints=[footprint])
+    content = steel_export.content
 
     check_preserved(preservation_of(blank_bytes), content)
     book = _book(content)
@@ -73,8 +80,9 @@ def test_the_eu_sheets_keep_formulas_validations_and_protection(footprint):
                     assert after[cell.coordinate].protection.locked is False, cell.coordinate
 
 
-def test_the_platform_sheet_says_what_the_template_cannot_carry(footprint):
-    book = _book(communication_template_export(footprints=[footprint]))
+def test_the_platform_sheet_says_what_the_template_cannot_carry(steel_export):
+    [footprint] = steel_export.footprints
+    book = _book(steel_export.content)
     sheet = book[PLATFORM_SHEET]
     labels = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row[0]}
     assert labels["Footprint id (CBAM Exchange)"] == str(footprint.pk)
@@ -86,13 +94,9 @@ def test_the_platform_sheet_says_what_the_template_cannot_carry(footprint):
     )
 
 
-def test_import_of_the_export_gives_back_the_inputs_and_the_see(producer, footprint):
-    # The reader finds the country from the template's name only in a recalculated workbook
-    # (c_CodeLists' cached names), else from the UN/LOCODE: give it one.
-    producer.installation.un_locode = "CNTSN"
-    producer.installation.save()
-    footprint.refresh_from_db()
-    content = communication_template_export(footprints=[footprint])
+def test_import_of_the_export_gives_back_the_inputs_and_the_see(producer, steel_export):
+    [footprint] = steel_export.footprints
+    content = steel_export.content
 
     data = read_template(content)
     [process] = data.processes
@@ -125,6 +129,45 @@ def test_import_of_the_export_gives_back_the_inputs_and_the_see(producer, footpr
         str(footprint.see_indirect),
         str(footprint.see_total),
     )
+
+
+def test_purchased_precursors_of_the_same_name_are_written_under_names_of_their_own():
+    """The template finds a purchased precursor by its name, ignoring case: the demo's wire
+    rod buys the same billets with the supplier's SEE and on the default value, and under one
+    name each block counted the mass of both (LibreOffice showed 4.64313 for 2.35407)."""
+
+    def billets(mass: str, **see: object) -> ExportPrecursor:
+        return ExportPrecursor(
+            name="Crude steel 72071114 CN",
+            category="Crude steel",
+            country="CN",
+            mass_t=Decimal(mass),
+            **see,  # type: ignore[arg-type]
+        )
+
+    process = ExportProcess(
+        name="crude steel 72071114 cn (2)",
+        category="Iron or steel products",
+        cn_code="72139110",
+        product_name="Wire rod",
+        activity_level_t=Decimal(850000),
+        direct_emissions_tco2e=Decimal(55250),
+        precursors=(
+            billets("731000", see_direct=Decimal("1.98"), see_indirect=Decimal("0.21")),
+            billets("157250", source=DEFAULT),
+        ),
+    )
+    data = ExportData(
+        installation=ExportInstallation(name="钢厂", name_english="Steel works", country="CN"),
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 12, 31),
+        processes=(process,),
+    )
+
+    assert [(p.name, uses) for p, uses in _purchased(data)] == [
+        ("Crude steel 72071114 CN", [(1, Decimal(731000))]),
+        ("Crude steel 72071114 CN (3)", [(1, Decimal(157250))]),
+    ]
 
 
 def test_footprints_of_two_installations_or_periods_do_not_go_into_one_workbook(producer):
