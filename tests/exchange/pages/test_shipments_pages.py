@@ -81,7 +81,7 @@ def test_the_list_filters(importer, query, references):
         .content.decode()
     )
     shown = [s.reference for s in Shipment.objects.all() if f">{s.reference}</a>" in html]
-    order = sorted(shown, key=html.index)
+    order = sorted(shown, key=lambda reference: html.index(f">{reference}</a>"))
     assert order == references
 
 
