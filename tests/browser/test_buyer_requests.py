@@ -33,6 +33,7 @@ def _world():
         legal_name="Screw Maker GmbH",
         legal_name_latin="Screw Maker GmbH",
         country="DE",
+        kinds=["manufacturer"],
     )
     mill = OrganisationFactory(
         slug="jiangsu-wire",
