@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "exchange.sharing",
     "exchange.boms",
     "exchange.declarations",
+    "exchange.pools",
     "web",
     "demo",
 ]

@@ -204,6 +204,9 @@ class NotificationKind(models.TextChoices):
     VERIFICATION_REQUESTED = "verification.requested", _("Verification requested")
     VERIFICATION_CONFIRMED = "verification.confirmed", _("Verification confirmed")
     VERIFICATION_DECLINED = "verification.declined", _("Verification declined")
+    POOL_INVITED = "pool.invited", _("Invitation to a data pool")
+    POOL_JOINED = "pool.joined", _("A company joined your data pool")
+    POOL_LEFT = "pool.left", _("A data pool membership ended")
 
 
 class Notification(models.Model):

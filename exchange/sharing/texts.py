@@ -435,6 +435,63 @@ def _verification_declined(data: dict[str, Any]) -> Text:
     )
 
 
+def _pool_invited(data: dict[str, Any]) -> Text:
+    words = {"association": organisation_name(data, "association"), "pool": data["pool_name"]}
+    return (
+        _("%(association)s invites you to its data pool %(pool)s") % words,
+        _paragraphs(
+            _("%(association)s invites your organisation to join its data pool %(pool)s.")
+            % words,
+            _(
+                "Members contribute signed footprints and see sector statistics that cannot be "
+                "traced back to a company, and where their own footprint stands. The "
+                "association never sees an individual footprint through the pool."
+            ),
+            _("An administrator of your organisation can accept or decline on the pool's page."),
+        ),
+    )
+
+
+def _pool_joined(data: dict[str, Any]) -> Text:
+    words = {"member": organisation_name(data, "member"), "pool": data["pool_name"]}
+    return (
+        _("%(member)s joined your data pool %(pool)s") % words,
+        _("%(member)s accepted your invitation to the data pool %(pool)s.") % words,
+    )
+
+
+def _pool_left(data: dict[str, Any]) -> Text:
+    words = {
+        "member": organisation_name(data, "member"),
+        "association": organisation_name(data, "association"),
+        "pool": data["pool_name"],
+    }
+    if data.get("declined"):
+        return (
+            _("%(member)s declined the invitation to your data pool %(pool)s") % words,
+            _("%(member)s declined your invitation to the data pool %(pool)s.") % words,
+        )
+    if data.get("side") == "association":
+        # Sent to the association: the member ended its membership.
+        return (
+            _("%(member)s left your data pool %(pool)s") % words,
+            _(
+                "%(member)s ended its membership of the data pool %(pool)s. Its contributions "
+                "leave every later statistic; releases already published stay as released."
+            )
+            % words,
+        )
+    return (
+        _("%(association)s ended your membership of its data pool %(pool)s") % words,
+        _(
+            "%(association)s ended your organisation's membership of the data pool %(pool)s. "
+            "Your contributions leave every later statistic; releases already published stay "
+            "as released."
+        )
+        % words,
+    )
+
+
 _WRITERS: dict[str, Callable[[dict[str, Any]], Text]] = {
     NotificationKind.REQUEST_RECEIVED: _request_received,
     NotificationKind.REQUEST_DUE_SOON: _request_due_soon,
@@ -450,6 +507,9 @@ _WRITERS: dict[str, Callable[[dict[str, Any]], Text]] = {
     NotificationKind.VERIFICATION_REQUESTED: _verification_requested,
     NotificationKind.VERIFICATION_CONFIRMED: _verification_confirmed,
     NotificationKind.VERIFICATION_DECLINED: _verification_declined,
+    NotificationKind.POOL_INVITED: _pool_invited,
+    NotificationKind.POOL_JOINED: _pool_joined,
+    NotificationKind.POOL_LEFT: _pool_left,
 }
 
 
@@ -528,6 +588,13 @@ def _footprint_page(notification: Any, data: dict[str, Any], slug: str) -> str:
     )
 
 
+def _pool_page(notification: Any, data: dict[str, Any], slug: str) -> str:
+    """The pool's page on the recipient's side: the association's pool page, or the
+    member's."""
+    name = "exchange-pages:pool" if data["side"] == "association" else "exchange-pages:pool-member"
+    return reverse(name, kwargs={"org_slug": slug, "pool_id": data["pool"]})
+
+
 #: Where each kind of notification is acted upon, for the organisation it was sent to. The
 #: kinds a buyer receives about footprints (shared, deprecated, its key revoked, a grant
 #: revoked) have no page of their own: the notifications list is then the place.
@@ -542,6 +609,9 @@ _PAGES: dict[str, Callable[[Any, dict[str, Any], str], str | None]] = {
     NotificationKind.VERIFICATION_REQUESTED: _verification_request_page,
     NotificationKind.VERIFICATION_CONFIRMED: _footprint_page,
     NotificationKind.VERIFICATION_DECLINED: _footprint_page,
+    NotificationKind.POOL_INVITED: _pool_page,
+    NotificationKind.POOL_JOINED: _pool_page,
+    NotificationKind.POOL_LEFT: _pool_page,
 }
 
 
