@@ -197,10 +197,12 @@ def test_a_release_is_signed_and_records_the_contributions_it_used_by_digest(wor
     assert raw["Digest"] == f"sha-256={detail['digest']}"
 
 
-# The shipped default values v2 (IR 2026/1740) for CN 72083900 from China, with the 2026
-# mark-up; filled from the reference data when the pure reference rule landed.
-EXPECTED_DEFAULT_WITH_MARK_UP: str | None = None
-EXPECTED_GAP: tuple[str | None, str | None] = (None, None)
+# The shipped default values v2 (IR 2026/1740) for CN 72083900 from China: 3.187 tCO2e/t direct
+# (iron and steel: only the direct emissions count), with the 2026 mark-up of 10 %:
+# 3.187 x 1.1 = 3.50570. Gap: median 1.80000 - 3.50570 = -1.70570 tCO2e/t; at EUR 75.00 per
+# certificate -127.9275, to the cent -127.93 EUR/t (the sector emits less than the default).
+EXPECTED_DEFAULT_WITH_MARK_UP = "3.50570"
+EXPECTED_GAP = ("-1.70570", "-127.93")
 
 
 def test_each_member_sees_its_own_position_only(world: World):
@@ -222,12 +224,19 @@ def test_each_member_sees_its_own_position_only(world: World):
     own = str(world.coil[0].footprints[0].pk)
     assert {p["footprint"] for p in first["positions"]} == {own}
     position = next(p for p in first["positions"] if p["cell"] == f"{COIL}||CN|2026")
-    assert (position["value"], position["band"], position["median"], position["to_median_t"]) == (
-        "1.50000",
-        "below_p10",
-        "1.80000",
-        "-0.30000",
-    )
+    # 1.5 - 3.50570 = -2.00570 tCO2e/t below the default; x EUR 75.00 = -150.4275 -> -150.43.
+    assert position == {
+        "footprint": own,
+        "product": world.coil[0].footprints[0].product.name,
+        "cell": f"{COIL}||CN|2026",
+        "value": "1.50000",
+        "band": "below_p10",
+        "median": "1.80000",
+        "to_median_t": "-0.30000",
+        "default_with_mark_up": "3.50570",
+        "to_default_t": "-2.00570",
+        "to_default_eur": "-150.43",
+    }
     assert {p["band"] for p in fifth["positions"]} == {"above_p90"}
     assert {p["to_median_t"] for p in fifth["positions"]} == {"0.60000"}
     # The wire-rod mills' cells are all suppressed: nothing to stand against.
