@@ -21,6 +21,8 @@ from exchange.pools.inputs import POOL_INPUT, SETTINGS_FIELDS
 from exchange.pools.models import MIN_CONTRIBUTORS_FLOOR, Pool
 
 SETTING_FIELDS = ("min_contributors", "max_share_pct", "dominance_n", "dominance_pct")
+#: The percentages' column keeps two decimals (``Pool.max_share_pct``, ``dominance_pct``).
+PERCENT_PLACES = Decimal("0.01")
 
 
 def _setting_help() -> dict[str, str]:
@@ -86,6 +88,18 @@ def _settings_of(values: object, base: DisclosureSettings) -> DisclosureSettings
     for spec in SETTINGS_FIELDS:
         if values.get(spec.name) is not None:
             chosen[spec.name] = parsed.take(spec, values[spec.name])
+    for name in ("max_share_pct", "dominance_pct"):
+        value = chosen.get(name)
+        if isinstance(value, Decimal):
+            # The column keeps two decimals: a percentage is decided as it is stored.
+            if value != value.quantize(PERCENT_PLACES):
+                parsed.error(
+                    name,
+                    _("%(value)s has more than two decimals; expected e.g. 24.5.")
+                    % {"value": value},
+                )
+            else:
+                chosen[name] = value.quantize(PERCENT_PLACES)
     if parsed.errors:
         raise ValidationFailed(_("The disclosure settings are not valid."), fields=parsed.errors)
     return _checked(
@@ -99,7 +113,16 @@ def _settings_of(values: object, base: DisclosureSettings) -> DisclosureSettings
 
 
 def _settings_record(pool: Pool) -> dict[str, str]:
-    return {name: str(getattr(pool, name)) for name in SETTING_FIELDS}
+    """The settings as the audit log records them (percentages with their two decimals, as
+    stored, so that the same settings read back compare equal)."""
+    return {
+        name: str(
+            Decimal(getattr(pool, name)).quantize(PERCENT_PLACES)
+            if name.endswith("_pct")
+            else getattr(pool, name)
+        )
+        for name in SETTING_FIELDS
+    }
 
 
 @transaction.atomic
