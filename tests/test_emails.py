@@ -41,6 +41,13 @@ SITE = "https://cbam.example.org"
 REQUEST_ID = uuid.UUID("1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed")
 FOOTPRINT_ID = uuid.UUID("6f1c0c42-6a8e-4d59-9a47-2f4c1d9e0b13")
 SUCCESSOR_ID = uuid.UUID("7a2d1d53-7b9f-4e6a-8b58-3a5d2e0f1c24")
+# --- pools (issue 16) ---
+POOL_ID = uuid.UUID("3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f")
+POOL_MEMBERSHIP_ID = uuid.UUID("4d5e6f7a-8b9c-4dae-9f10-2b3c4d5e6f7a")
+POOL_NAME = "Hot-rolled steel, China"
+POOL_ASSOCIATION = "中国钢铁协会 (China Steel Association)"
+POOL_MEMBER = "线材轧钢有限公司 (Wire Rod Mill Co)"
+# --- end pools ---
 
 
 @pytest.fixture(autouse=True)
@@ -77,6 +84,13 @@ def world(db: None) -> dict[str, Any]:
         "SE",
         OrganisationKind.VERIFIER,
     )
+    association = _organisation(  # pools (issue 16)
+        "steel-association",
+        "China Steel Association",
+        "中国钢铁协会",
+        "CN",
+        OrganisationKind.ASSOCIATION,
+    )
     request = FootprintRequest.objects.create(
         id=REQUEST_ID,
         buyer=buyer,
@@ -102,6 +116,7 @@ def world(db: None) -> dict[str, Any]:
         "verifier": verifier,
         "request": request,
         "footprint": footprint,
+        "association": association,
     }
 
 
@@ -229,7 +244,47 @@ CASES: dict[str, Case] = {
             "comment": "The gas meter readings do not match.",
         },
     ),
+    # --- pools (issue 16) ---
+    "pool.invited": (
+        NotificationKind.POOL_INVITED,
+        "supplier",
+        lambda w: _pool_facts(w, "member"),
+    ),
+    "pool.joined": (
+        NotificationKind.POOL_JOINED,
+        "association",
+        lambda w: _pool_facts(w, "association"),
+    ),
+    "pool.left (declined)": (
+        NotificationKind.POOL_LEFT,
+        "association",
+        lambda w: {**_pool_facts(w, "association"), "declined": True},
+    ),
+    "pool.left (the member left)": (
+        NotificationKind.POOL_LEFT,
+        "association",
+        lambda w: _pool_facts(w, "association"),
+    ),
+    "pool.left (the association ended it)": (
+        NotificationKind.POOL_LEFT,
+        "supplier",
+        lambda w: _pool_facts(w, "member"),
+    ),
+    # --- end pools ---
 }
+
+
+def _pool_facts(world: dict[str, Any], side: str) -> dict[str, Any]:
+    """The facts the pools' membership services record (``exchange.pools.services``): the
+    pool, the membership, the side that receives it, both organisations' names."""
+    return {
+        "pool": str(POOL_ID),
+        "pool_name": POOL_NAME,
+        "membership": str(POOL_MEMBERSHIP_ID),
+        "side": side,
+        **organisation_facts("association", world["association"]),
+        **organisation_facts("member", world["supplier"]),
+    }
 
 
 #: case → the page its recipient acts upon it on (None: the notifications list is the place,
@@ -251,6 +306,13 @@ PAGES: dict[str, str | None] = {
     "verification.requested": f"/o/nordic-verification/verification/{FOOTPRINT_ID}/",
     "verification.confirmed": f"/o/wire-rod-mill/footprints/{FOOTPRINT_ID}/",
     "verification.declined": f"/o/wire-rod-mill/footprints/{FOOTPRINT_ID}/",
+    # --- pools (issue 16): the association's pool page, or the member's ---
+    "pool.invited": f"/o/wire-rod-mill/data-pools/{POOL_ID}/",
+    "pool.joined": f"/o/steel-association/pools/{POOL_ID}/",
+    "pool.left (declined)": f"/o/steel-association/pools/{POOL_ID}/",
+    "pool.left (the member left)": f"/o/steel-association/pools/{POOL_ID}/",
+    "pool.left (the association ended it)": f"/o/wire-rod-mill/data-pools/{POOL_ID}/",
+    # --- end pools ---
 }
 
 
@@ -645,6 +707,83 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
             ),
         ),
     },
+    # --- pools (issue 16) ---
+    "pool.invited": {
+        "en": (
+            f"{POOL_ASSOCIATION} invites you to its data pool {POOL_NAME}",
+            (
+                f"{POOL_ASSOCIATION} invites your organisation to join its data pool {POOL_NAME}.\n"
+                "Members contribute signed footprints and see sector statistics that cannot be "
+                "traced back to a company, and where their own footprint stands. The association "
+                "never sees an individual footprint through the pool.\n"
+                "An administrator of your organisation can accept or decline on the pool's page."
+            ),
+        ),
+        "zh-hans": (
+            f"{POOL_ASSOCIATION} 邀请贵方加入其数据池 {POOL_NAME}",
+            (
+                f"{POOL_ASSOCIATION} 邀请贵组织加入其数据池 {POOL_NAME}。\n"
+                "成员提供已签名的碳足迹，并可查看无法追溯到任何企业的行业统计，以及自身碳足迹所处的"
+                "位置。协会永远无法通过数据池看到单个碳足迹。\n"
+                "贵组织的管理员可在数据池页面上接受或拒绝。"
+            ),
+        ),
+    },
+    "pool.joined": {
+        "en": (
+            f"{POOL_MEMBER} joined your data pool {POOL_NAME}",
+            f"{POOL_MEMBER} accepted your invitation to the data pool {POOL_NAME}.",
+        ),
+        "zh-hans": (
+            f"{POOL_MEMBER} 加入了贵方的数据池 {POOL_NAME}",
+            f"{POOL_MEMBER} 接受了贵方加入数据池 {POOL_NAME} 的邀请。",
+        ),
+    },
+    "pool.left (declined)": {
+        "en": (
+            f"{POOL_MEMBER} declined the invitation to your data pool {POOL_NAME}",
+            f"{POOL_MEMBER} declined your invitation to the data pool {POOL_NAME}.",
+        ),
+        "zh-hans": (
+            f"{POOL_MEMBER} 拒绝了加入贵方数据池 {POOL_NAME} 的邀请",
+            f"{POOL_MEMBER} 拒绝了贵方加入数据池 {POOL_NAME} 的邀请。",
+        ),
+    },
+    "pool.left (the member left)": {
+        "en": (
+            f"{POOL_MEMBER} left your data pool {POOL_NAME}",
+            (
+                f"{POOL_MEMBER} ended its membership of the data pool {POOL_NAME}. Its "
+                "contributions leave every later statistic; releases already published stay as "
+                "released."
+            ),
+        ),
+        "zh-hans": (
+            f"{POOL_MEMBER} 退出了贵方的数据池 {POOL_NAME}",
+            (
+                f"{POOL_MEMBER} 终止了其在数据池 {POOL_NAME} 的成员资格。"
+                "其提供的数据不再计入此后的任何统计；已发布的版本保持不变。"
+            ),
+        ),
+    },
+    "pool.left (the association ended it)": {
+        "en": (
+            f"{POOL_ASSOCIATION} ended your membership of its data pool {POOL_NAME}",
+            (
+                f"{POOL_ASSOCIATION} ended your organisation's membership of the data pool "
+                f"{POOL_NAME}. Your contributions leave every later statistic; releases already "
+                "published stay as released."
+            ),
+        ),
+        "zh-hans": (
+            f"{POOL_ASSOCIATION} 终止了贵方在其数据池 {POOL_NAME} 的成员资格",
+            (
+                f"{POOL_ASSOCIATION} 终止了贵组织在数据池 {POOL_NAME} 的成员资格。"
+                "贵方提供的数据不再计入此后的任何统计；已发布的版本保持不变。"
+            ),
+        ),
+    },
+    # --- end pools ---
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -198,8 +199,8 @@ class PoolDetailApi(_PoolApi):
         unknown = sorted(set(data) - {"settings"})
         if unknown:
             raise ValidationFailed(
-                "Only the disclosure settings of a pool change.",
-                fields={name[:40]: ['Expected only "settings".'] for name in unknown[:10]},
+                _("Only the disclosure settings of a pool change."),
+                fields={name[:40]: [_('Expected only "settings".')] for name in unknown[:10]},
             )
         pool_settings_update(actor=self.actor, pool=pool, settings=data.get("settings"))
         return Response(PoolDetailOutput(self.pool(pool_id)).data)
@@ -224,9 +225,9 @@ class PoolMemberListApi(_PoolApi):
         )
         if parsed.errors or not reference:
             raise ValidationFailed(
-                "Name the company to invite.",
+                _("Name the company to invite."),
                 fields=parsed.errors
-                or {"organisation": ["This field is required; expected a company's slug."]},
+                or {"organisation": [_("This field is required; expected a company's slug.")]},
             )
         invited = organisation_to_invite(reference=reference)
         membership = pool_invite(actor=self.actor, pool=pool, organisation=invited)
@@ -268,29 +269,39 @@ def _cell_filters(request: Request) -> dict[str, Any]:
     cn_code = params.get("cn_code", "")
     if cn_code:
         if not (cn_code.isascii() and cn_code.isdigit() and len(cn_code) in (4, 6, 8)):
-            errors["cn_code"] = [f"{cn_code[:20]!r}; expected 4, 6 or 8 digits, e.g. 7208."]
+            errors["cn_code"] = [
+                _("%(value)r: expected 4, 6 or 8 digits, e.g. 7208.") % {"value": cn_code[:20]}
+            ]
         values["cn_code"] = cn_code
     if "route" in params:
         route = params["route"].upper()
         if len(route) > 1 or (route and not route.isalpha()):
-            errors["route"] = [f"{route[:20]!r}; expected a route letter, e.g. C, or empty."]
+            errors["route"] = [
+                _("%(value)r: expected a route letter, e.g. C, or empty.") % {"value": route[:20]}
+            ]
         values["route"] = route
     country = params.get("country", "")
     if country:
         if not (country == "*" or (len(country) == 2 and country.isascii() and country.isalpha())):
-            errors["country"] = [f"{country[:20]!r}; expected ISO alpha-2, e.g. CN, or *."]
+            errors["country"] = [
+                _("%(value)r: expected a country code, e.g. CN, or * for all countries.")
+                % {"value": country[:20]}
+            ]
         values["country"] = country.upper()
     year = params.get("year", "")
     if year:
         if not (year.isascii() and year.isdigit() and len(year) <= 4):
-            errors["year"] = [f"{year[:20]!r}; expected a year, e.g. 2026, or 0 for all years."]
+            errors["year"] = [
+                _("%(value)r: expected a year, e.g. 2026, or 0 for all years.")
+                % {"value": year[:20]}
+            ]
         else:
             values["year"] = int(year)
     published = (params.get("published") or "").lower()
     if published not in ("", "true", "false"):
-        errors["published"] = [f"{published[:20]!r}; expected true or false."]
+        errors["published"] = [_("%(value)r: expected true or false.") % {"value": published[:20]}]
     if errors:
-        raise ValidationFailed("Invalid filter.", fields=errors)
+        raise ValidationFailed(_("Invalid filter."), fields=errors)
     values["published"] = None if published == "" else published == "true"
     return values
 
