@@ -110,6 +110,7 @@ def world(reference_data: None) -> dict[str, Any]:
             OrganisationKind.PRODUCER,
             OrganisationKind.MANUFACTURER,
             OrganisationKind.IMPORTER,
+            OrganisationKind.ASSOCIATION,  # runs data pools (issue 16)
         ],
     )
     owner = MembershipFactory(organisation=org, role=Role.OWNER).user
@@ -320,6 +321,27 @@ def _endpoints(world: dict[str, Any]) -> list[Endpoint]:
             numbers={("quantity_t",): "quantity_t"},
             texts={("message",): "message", ("description",): "description"},
         ),
+        # --- pools (issue 16) ---
+        Endpoint(
+            "data pool create",
+            "post",
+            lambda: f"{org}pools/",
+            lambda: {
+                "name": "Hot-rolled steel, China",
+                "description": "Members' 2026 footprints",
+                "settings": {
+                    "min_contributors": 5,
+                    "max_share_pct": "25",
+                    "dominance_n": 2,
+                    "dominance_pct": "85",
+                },
+            },
+            numbers={
+                ("settings", name): name
+                for name in ("min_contributors", "max_share_pct", "dominance_n", "dominance_pct")
+            },
+            texts={("name",): "name", ("description",): "description"},
+        ),
     ]
 
 
@@ -350,7 +372,7 @@ def _check(endpoint: Endpoint, client: APIClient, body: Any, named: str, raw: st
 
 @pytest.mark.parametrize(
     "index",
-    range(9),
+    range(10),
     ids=[
         "calculator-obligation",
         "calculator-embedded",
@@ -361,6 +383,7 @@ def _check(endpoint: Endpoint, client: APIClient, body: Any, named: str, raw: st
         "bom-line-create",
         "shipment-create",
         "request-send",
+        "pool-create",
     ],
 )
 def test_every_hostile_value_in_every_field_answers_400_naming_the_field(world, index):
