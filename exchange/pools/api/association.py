@@ -74,7 +74,7 @@ class PoolOutput(serializers.Serializer):
         return dict(PoolSettingsOutput(obj).data)
 
 
-class CoverageOutput(serializers.Serializer):
+class PoolCoverageOutput(serializers.Serializer):
     heading = serializers.CharField(help_text="CN heading (4 digits) and route, e.g. 7208|C")
     published = serializers.IntegerField(help_text="Cells that can be published")
     suppressed = serializers.IntegerField(help_text="Cells suppressed")
@@ -87,12 +87,12 @@ class CoverageOutput(serializers.Serializer):
 class PoolDetailOutput(PoolOutput):
     coverage = serializers.SerializerMethodField()
 
-    @extend_schema_field(CoverageOutput(many=True))
+    @extend_schema_field(PoolCoverageOutput(many=True))
     def get_coverage(self, obj: Pool) -> list[dict[str, Any]]:
-        return list(CoverageOutput(pool_coverage(pool=obj), many=True).data)
+        return list(PoolCoverageOutput(pool_coverage(pool=obj), many=True).data)
 
 
-class MembershipOutput(serializers.Serializer):
+class PoolMembershipOutput(serializers.Serializer):
     id = serializers.UUIDField()
     organisation = OrganisationRefOutput()
     status = serializers.CharField(help_text="invited, active, declined or ended")
@@ -109,7 +109,7 @@ class MembershipOutput(serializers.Serializer):
     ended_side = serializers.CharField(help_text="association or member; empty while open")
 
 
-class CellOutput(serializers.Serializer):
+class PoolCellOutput(serializers.Serializer):
     key = serializers.CharField(help_text="CN|route|country|year; * all countries, all years")
     cn_code = serializers.CharField()
     route = serializers.CharField()
@@ -136,7 +136,7 @@ class CellOutput(serializers.Serializer):
         return obj.statistics if obj.published else None
 
 
-class ReleaseOutput(serializers.Serializer):
+class PoolReleaseOutput(serializers.Serializer):
     number = serializers.IntegerField()
     released_at = serializers.DateTimeField()
     certificate_price_eur = serializers.DecimalField(max_digits=12, decimal_places=2)
@@ -146,7 +146,7 @@ class ReleaseOutput(serializers.Serializer):
     kid = serializers.CharField(help_text="The association's signing key")
 
 
-class ReleaseByOutput(ReleaseOutput):
+class PoolReleaseByOutput(PoolReleaseOutput):
     """A release as the association lists it: with the person who published it."""
 
     released_by = serializers.CharField(source="released_by.full_name", allow_null=True)
@@ -212,11 +212,11 @@ class PoolMemberListApi(_PoolApi):
 
     role_map = {"GET": ALL_ROLES, "POST": ADMIN_ROLES}
 
-    @extend_schema(responses=MembershipOutput(many=True))
+    @extend_schema(responses=PoolMembershipOutput(many=True))
     def get(self, request: Request, org_slug: str, pool_id: str) -> Response:
-        return self.paginated(pool_memberships(pool=self.pool(pool_id)), MembershipOutput)
+        return self.paginated(pool_memberships(pool=self.pool(pool_id)), PoolMembershipOutput)
 
-    @extend_schema(request=serializer_for(POOL_INVITE_INPUT), responses={201: MembershipOutput})
+    @extend_schema(request=serializer_for(POOL_INVITE_INPUT), responses={201: PoolMembershipOutput})
     def post(self, request: Request, org_slug: str, pool_id: str) -> Response:
         pool = self.pool(pool_id)
         parsed = Parsed()
@@ -232,7 +232,7 @@ class PoolMemberListApi(_PoolApi):
         invited = organisation_to_invite(reference=reference)
         membership = pool_invite(actor=self.actor, pool=pool, organisation=invited)
         fresh = pool_memberships(pool=pool).get(pk=membership.pk)
-        return Response(MembershipOutput(fresh).data, status=status.HTTP_201_CREATED)
+        return Response(PoolMembershipOutput(fresh).data, status=status.HTTP_201_CREATED)
 
 
 class PoolMemberEndApi(_PoolApi):
@@ -241,7 +241,7 @@ class PoolMemberEndApi(_PoolApi):
 
     role_map = {"POST": ADMIN_ROLES}
 
-    @extend_schema(request=None, responses=MembershipOutput)
+    @extend_schema(request=None, responses=PoolMembershipOutput)
     def post(
         self, request: Request, org_slug: str, pool_id: str, pool_membership_id: str
     ) -> Response:
@@ -250,7 +250,7 @@ class PoolMemberEndApi(_PoolApi):
         )
         ended = pool_membership_end(actor=self.actor, membership=membership, side="association")
         fresh = pool_memberships(pool=ended.pool).get(pk=ended.pk)
-        return Response(MembershipOutput(fresh).data)
+        return Response(PoolMembershipOutput(fresh).data)
 
 
 _CELL_FILTERS = [
@@ -312,7 +312,7 @@ class PoolCellListApi(_PoolApi):
 
     role_map = {"GET": ALL_ROLES}
 
-    @extend_schema(parameters=_CELL_FILTERS, responses=CellOutput(many=True))
+    @extend_schema(parameters=_CELL_FILTERS, responses=PoolCellOutput(many=True))
     def get(self, request: Request, org_slug: str, pool_id: str) -> Response:
         pool = self.pool(pool_id)
         filters = _cell_filters(request)
@@ -320,7 +320,7 @@ class PoolCellListApi(_PoolApi):
         cells = pool_cells(pool=pool, **filters)
         if published is not None:
             cells = cells.filter(published=published)
-        return self.paginated(cells, CellOutput)
+        return self.paginated(cells, PoolCellOutput)
 
 
 class PoolReleaseListApi(_PoolApi):
@@ -330,13 +330,17 @@ class PoolReleaseListApi(_PoolApi):
 
     role_map = {"GET": ALL_ROLES, "POST": ADMIN_ROLES}
 
-    @extend_schema(responses=ReleaseByOutput(many=True))
+    @extend_schema(responses=PoolReleaseByOutput(many=True))
     def get(self, request: Request, org_slug: str, pool_id: str) -> Response:
         pool = pool_visible_to(organisation=self.organisation, pool_id=pool_id)
-        output = ReleaseByOutput if pool.association_id == self.organisation.pk else ReleaseOutput
+        output = (
+            PoolReleaseByOutput
+            if pool.association_id == self.organisation.pk
+            else PoolReleaseOutput
+        )
         return self.paginated(pool_releases(pool=pool), output)
 
-    @extend_schema(request=serializer_for(POOL_RELEASE_INPUT), responses={201: ReleaseByOutput})
+    @extend_schema(request=serializer_for(POOL_RELEASE_INPUT), responses={201: PoolReleaseByOutput})
     def post(self, request: Request, org_slug: str, pool_id: str) -> Response:
         pool = self.pool(pool_id)
         release = pool_release_publish(
@@ -345,4 +349,4 @@ class PoolReleaseListApi(_PoolApi):
             certificate_price_eur=body_object(request).get("certificate_price_eur"),
         )
         fresh = pool_releases(pool=pool).get(pk=release.pk)
-        return Response(ReleaseByOutput(fresh).data, status=status.HTTP_201_CREATED)
+        return Response(PoolReleaseByOutput(fresh).data, status=status.HTTP_201_CREATED)

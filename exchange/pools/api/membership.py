@@ -29,15 +29,15 @@ from exchange.pools.services.memberships import pool_invitation_answer, pool_mem
 from exchange.sharing.api.requests import OrganisationRefOutput
 
 
-class MemberPoolOutput(serializers.Serializer):
+class PoolOfMemberOutput(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
     description = serializers.CharField()
 
 
-class MyMembershipOutput(serializers.Serializer):
+class MyPoolMembershipOutput(serializers.Serializer):
     id = serializers.UUIDField()
-    pool = MemberPoolOutput()
+    pool = PoolOfMemberOutput()
     association = OrganisationRefOutput(source="pool.association")
     status = serializers.CharField(help_text="invited or active (ended: no longer listed)")
     invited_at = serializers.DateTimeField()
@@ -47,7 +47,7 @@ class MyMembershipOutput(serializers.Serializer):
     )
 
 
-class EndedMembershipOutput(MyMembershipOutput):
+class MyPoolMembershipAnsweredOutput(MyPoolMembershipOutput):
     status = serializers.CharField(help_text="active, declined or ended")
     ended_at = serializers.DateTimeField(allow_null=True)
 
@@ -57,7 +57,7 @@ def _figure(**kwargs: Any) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=None, decimal_places=None, **kwargs)
 
 
-class ContributedFootprintOutput(serializers.Serializer):
+class PoolContributedFootprintOutput(serializers.Serializer):
     id = serializers.UUIDField()
     product = serializers.CharField(source="product.name")
     cn_code = serializers.CharField(source="product.cn_code")
@@ -74,7 +74,7 @@ class ContributedFootprintOutput(serializers.Serializer):
         return obj.verifier_confirmed_at is not None
 
 
-class ContributionOutput(serializers.Serializer):
+class PoolContributionOutput(serializers.Serializer):
     id = serializers.UUIDField()
     lineage = serializers.UUIDField()
     added_at = serializers.DateTimeField()
@@ -82,21 +82,21 @@ class ContributionOutput(serializers.Serializer):
     withdrawn_at = serializers.DateTimeField(allow_null=True)
     footprint = serializers.SerializerMethodField()
 
-    @extend_schema_field(ContributedFootprintOutput(allow_null=True))
+    @extend_schema_field(PoolContributedFootprintOutput(allow_null=True))
     def get_footprint(self, obj: Any) -> dict[str, Any] | None:
         """The lineage's published version that counts now (None: it has none left, e.g.
         deprecated without a successor, or the contribution was withdrawn)."""
         footprint = getattr(obj, "footprint", None)
-        return None if footprint is None else dict(ContributedFootprintOutput(footprint).data)
+        return None if footprint is None else dict(PoolContributedFootprintOutput(footprint).data)
 
 
-class PositionReleaseOutput(serializers.Serializer):
+class PoolPositionReleaseOutput(serializers.Serializer):
     number = serializers.IntegerField()
     released_at = serializers.DateTimeField()
     certificate_price_eur = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
-class PositionOutput(serializers.Serializer):
+class PoolPositionOutput(serializers.Serializer):
     footprint = serializers.UUIDField(source="footprint.id")
     product = serializers.CharField(source="footprint.product.name")
     cell = serializers.CharField(help_text="CN|route|country|year; * all countries, all years")
@@ -116,9 +116,9 @@ class PositionOutput(serializers.Serializer):
     )
 
 
-class MyPositionOutput(serializers.Serializer):
-    release = PositionReleaseOutput(allow_null=True)
-    positions = PositionOutput(many=True)
+class MyPoolPositionOutput(serializers.Serializer):
+    release = PoolPositionReleaseOutput(allow_null=True)
+    positions = PoolPositionOutput(many=True)
 
 
 class _MemberApi(OrganisationAPIView):
@@ -133,10 +133,10 @@ class MyMembershipListApi(_MemberApi):
 
     role_map = {"GET": ALL_ROLES}
 
-    @extend_schema(responses=MyMembershipOutput(many=True))
+    @extend_schema(responses=MyPoolMembershipOutput(many=True))
     def get(self, request: Request, org_slug: str) -> Response:
         return self.paginated(
-            pool_memberships_of(organisation=self.organisation), MyMembershipOutput
+            pool_memberships_of(organisation=self.organisation), MyPoolMembershipOutput
         )
 
 
@@ -146,12 +146,12 @@ class MembershipAcceptApi(_MemberApi):
 
     role_map = {"POST": ADMIN_ROLES}
 
-    @extend_schema(request=None, responses=EndedMembershipOutput)
+    @extend_schema(request=None, responses=MyPoolMembershipAnsweredOutput)
     def post(self, request: Request, org_slug: str, member_pool_id: str) -> Response:
         answered = pool_invitation_answer(
             actor=self.actor, membership=self.membership(member_pool_id), accept=True
         )
-        return Response(EndedMembershipOutput(answered).data)
+        return Response(MyPoolMembershipAnsweredOutput(answered).data)
 
 
 class MembershipDeclineApi(_MemberApi):
@@ -159,12 +159,12 @@ class MembershipDeclineApi(_MemberApi):
 
     role_map = {"POST": ADMIN_ROLES}
 
-    @extend_schema(request=None, responses=EndedMembershipOutput)
+    @extend_schema(request=None, responses=MyPoolMembershipAnsweredOutput)
     def post(self, request: Request, org_slug: str, member_pool_id: str) -> Response:
         answered = pool_invitation_answer(
             actor=self.actor, membership=self.membership(member_pool_id), accept=False
         )
-        return Response(EndedMembershipOutput(answered).data)
+        return Response(MyPoolMembershipAnsweredOutput(answered).data)
 
 
 class MembershipLeaveApi(_MemberApi):
@@ -173,12 +173,12 @@ class MembershipLeaveApi(_MemberApi):
 
     role_map = {"POST": ADMIN_ROLES}
 
-    @extend_schema(request=None, responses=EndedMembershipOutput)
+    @extend_schema(request=None, responses=MyPoolMembershipAnsweredOutput)
     def post(self, request: Request, org_slug: str, member_pool_id: str) -> Response:
         ended = pool_membership_end(
             actor=self.actor, membership=self.membership(member_pool_id), side="member"
         )
-        return Response(EndedMembershipOutput(ended).data)
+        return Response(MyPoolMembershipAnsweredOutput(ended).data)
 
 
 class ContributionListApi(_MemberApi):
@@ -187,15 +187,15 @@ class ContributionListApi(_MemberApi):
 
     role_map = {"GET": ALL_ROLES, "POST": ADMIN_ROLES}
 
-    @extend_schema(responses=ContributionOutput(many=True))
+    @extend_schema(responses=PoolContributionOutput(many=True))
     def get(self, request: Request, org_slug: str, member_pool_id: str) -> Response:
         membership = self.membership(member_pool_id)
         contributions = contributions_of(pool=membership.pool, organisation=self.organisation)
-        return self.paginated(contributions, ContributionOutput)
+        return self.paginated(contributions, PoolContributionOutput)
 
     @extend_schema(
         request=serializer_for(POOL_CONTRIBUTE_INPUT),
-        responses={201: ContributionOutput(many=True)},
+        responses={201: PoolContributionOutput(many=True)},
     )
     def post(self, request: Request, org_slug: str, member_pool_id: str) -> Response:
         membership = self.membership(member_pool_id)
@@ -208,7 +208,7 @@ class ContributionListApi(_MemberApi):
         mine = contributions_of(pool=membership.pool, organisation=self.organisation)
         wanted = {c.pk for c in created}
         return Response(
-            ContributionOutput([c for c in mine if c.pk in wanted], many=True).data,
+            PoolContributionOutput([c for c in mine if c.pk in wanted], many=True).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -219,7 +219,7 @@ class ContributionWithdrawApi(_MemberApi):
 
     role_map = {"POST": ADMIN_ROLES}
 
-    @extend_schema(request=None, responses=ContributionOutput)
+    @extend_schema(request=None, responses=PoolContributionOutput)
     def post(
         self, request: Request, org_slug: str, member_pool_id: str, contribution_id: str
     ) -> Response:
@@ -228,7 +228,7 @@ class ContributionWithdrawApi(_MemberApi):
             pool=membership.pool, organisation=self.organisation, contribution_id=contribution_id
         )
         withdrawn = pool_contribution_withdraw(actor=self.actor, contribution=contribution)
-        return Response(ContributionOutput(withdrawn).data)
+        return Response(PoolContributionOutput(withdrawn).data)
 
 
 class MyPositionApi(_MemberApi):
@@ -239,10 +239,10 @@ class MyPositionApi(_MemberApi):
     role_map = {"GET": ALL_ROLES}
     pagination_class = None
 
-    @extend_schema(responses=MyPositionOutput)
+    @extend_schema(responses=MyPoolPositionOutput)
     def get(self, request: Request, org_slug: str, member_pool_id: str) -> Response:
         membership = self.membership(member_pool_id)
         if membership.status != MembershipStatus.ACTIVE:  # invited: nothing contributed yet
-            return Response(MyPositionOutput({"release": None, "positions": []}).data)
+            return Response(MyPoolPositionOutput({"release": None, "positions": []}).data)
         release, positions = my_position(pool=membership.pool, organisation=self.organisation)
-        return Response(MyPositionOutput({"release": release, "positions": positions}).data)
+        return Response(MyPoolPositionOutput({"release": release, "positions": positions}).data)

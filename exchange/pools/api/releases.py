@@ -20,14 +20,14 @@ from rest_framework.response import Response
 
 from accounts.api.base import OrganisationAPIView
 from accounts.roles import ALL_ROLES
-from exchange.pools.api.association import ReleaseOutput
+from exchange.pools.api.association import PoolReleaseOutput
 from exchange.pools.exports import release_csv
 from exchange.pools.models import PoolRelease
 from exchange.pools.selectors import pool_release, pool_visible_to
 from exchange.pools.services.releases import release_content
 
 
-class ReleaseDetailOutput(ReleaseOutput):
+class PoolReleaseDetailOutput(PoolReleaseOutput):
     document = serializers.SerializerMethodField()
     signature = serializers.CharField(source="jws", help_text="Detached JWS (RFC 7515/7797)")
     digest = serializers.SerializerMethodField()
@@ -60,9 +60,9 @@ def _file_name(release: PoolRelease, extension: str) -> str:
 class PoolReleaseDetailApi(_ReleaseApi):
     """One release: its figures, the signed document (parsed) and its signature."""
 
-    @extend_schema(responses=ReleaseDetailOutput)
+    @extend_schema(responses=PoolReleaseDetailOutput)
     def get(self, request: Request, org_slug: str, pool_id: str, release_number: str) -> Response:
-        return Response(ReleaseDetailOutput(self.release(pool_id, release_number)).data)
+        return Response(PoolReleaseDetailOutput(self.release(pool_id, release_number)).data)
 
 
 class PoolReleaseDocumentApi(_ReleaseApi):
