@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
-from core.errors import NotFound
+from core.errors import NotFound, ValidationFailed
 from exchange.pools.calculations.cells import CellKey, cells_of
 from exchange.pools.calculations.position import band_of, differences
 from exchange.pools.calculations.statistics import Distribution
@@ -48,16 +48,22 @@ def _uuid(value: object) -> uuid.UUID | None:
 
 def pools_run_by(*, organisation: Organisation) -> QuerySet[Pool]:
     """The association's pools, each with ``members``, ``invited`` and ``contributions``."""
-    return Pool.objects.filter(association=organisation).annotate(
-        members=Count(
-            "memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE), distinct=True
-        ),
-        invited=Count(
-            "memberships", filter=Q(memberships__status=MembershipStatus.INVITED), distinct=True
-        ),
-        open_contributions=Count(
-            "contributions", filter=Q(contributions__withdrawn_at__isnull=True), distinct=True
-        ),
+    return (
+        Pool.objects.filter(association=organisation)
+        .select_related("association")
+        .annotate(
+            members=Count(
+                "memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE), distinct=True
+            ),
+            invited=Count(
+                "memberships", filter=Q(memberships__status=MembershipStatus.INVITED), distinct=True
+            ),
+            open_contributions=Count(
+                "contributions", filter=Q(contributions__withdrawn_at__isnull=True), distinct=True
+            ),
+        )
+        # A grouped query drops the model's ordering: the pages need a stable one.
+        .order_by("name", "id")
     )
 
 
@@ -150,6 +156,29 @@ def pool_cells(
     return cells.order_by("cn_code", "route", "country", "year")
 
 
+def organisation_to_invite(*, reference: str) -> Organisation:
+    """The organisation an association names to invite: by slug (or numeric id); else
+    ``ValidationFailed`` naming the field ``organisation``."""
+    reference = reference.strip()
+    found = Organisation.objects.filter(slug=reference).first()
+    if found is None and reference.isascii() and reference.isdigit() and len(reference) < 12:
+        found = Organisation.objects.filter(pk=int(reference)).first()
+    if found is None:
+        raise ValidationFailed(
+            _("Unknown organisation."),
+            fields={
+                "organisation": [
+                    _(
+                        "There is no organisation %(reference)s on the platform; expected the "
+                        "slug of the company to invite."
+                    )
+                    % {"reference": repr(reference[:100])}
+                ]
+            },
+        )
+    return found
+
+
 # ----------------------------------------------------------------------- the member's side
 
 
@@ -180,7 +209,9 @@ def contributions_of(*, pool: Pool, organisation: Organisation) -> list[PoolCont
     contributions = list(
         PoolContribution.objects.filter(
             pool=pool, organisation=organisation, withdrawn_at__isnull=True
-        ).order_by("-added_at", "id")
+        )
+        .select_related("added_by")
+        .order_by("-added_at", "id")
     )
     current = {
         f.lineage: f
@@ -295,7 +326,9 @@ def _distribution(data: dict[str, str]) -> Distribution:
     )
 
 
-def my_position(*, pool: Pool, organisation: Organisation) -> tuple[PoolRelease | None, list[Position]]:
+def my_position(
+    *, pool: Pool, organisation: Organisation
+) -> tuple[PoolRelease | None, list[Position]]:
     """The member's own footprints against the latest release: for each published cell it
     falls in, its percentile band and its differences to the median and to the default value
     (EUR/t at the release's certificate price). Its own only; the association's and other
