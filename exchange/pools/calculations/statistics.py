@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
 
 from exchange.pools.calculations.cells import Observation
 from exchange.pools.calculations.errors import ObservationInvalid
@@ -78,7 +79,7 @@ def to_units(values: Sequence[Decimal], scale: int, field: str) -> list[int] | N
 
     ``ObservationInvalid`` (at ``field``) for a value that is not a finite number."""
     try:
-        scaled = [value.scaleb(scale) for value in values]
+        scaled = list(map(Decimal.scaleb, values, repeat(scale)))
         units = list(map(int, scaled))
     except (ValueError, OverflowError, AttributeError, TypeError):
         raise ObservationInvalid(
