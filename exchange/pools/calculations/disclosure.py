@@ -74,7 +74,7 @@ from exchange.pools.calculations.statistics import (
 )
 
 MIN_CONTRIBUTORS_FLOOR = 3
-ACTIVITY_PLACES = 10  # the footprint's activity level is stored with 10 decimals
+ACTIVITY_PLACES = 0  # production: as many decimals as the values carry
 HUNDRED = Decimal(100)
 
 
@@ -181,12 +181,13 @@ class _Component:
         "contributions",
         "contributors",
         "counted",
+        "counted_is_direct",
         "direct",
-        "finest_emissions",
+        "exact",
         "finest_keys",
         "finest_orgs",
-        "finest_production",
         "footprints",
+        "ids",
         "index",
         "indirect",
         "keys",
@@ -194,6 +195,7 @@ class _Component:
         "mask",
         "org_bits",
         "organisations",
+        "parts",
         "reasons",
         "route",
         "scale",
@@ -209,12 +211,15 @@ class _Component:
         self.mask: list[int] = []  # finest cells of each cell, as bits
         self.finest_keys: list[CellKey] = []
         self.finest_orgs: list[int] = []  # organisations of each finest cell, as bits
-        self.finest_production: list[dict[int, int]] = []  # organisation -> activity units
-        self.finest_emissions: list[dict[int, int]] = []  # organisation -> activity × counted
+        # cell -> (organisation -> activity units, organisation -> activity × counted units),
+        # for every finest cell and the coarser cells the bounds did not decide
+        self.exact: dict[int, tuple[dict[int, int], dict[int, int]]] = {}
+        self.parts: list[list[int]] = []  # the children a coarser cell is merged from
         self.organisations: list[str] = []
         self.direct: list[list[int]] = []
         self.indirect: list[list[int]] = []
         self.counted: list[list[int]] = []
+        self.counted_is_direct = False
         self.sums: list[tuple[int, int, int]] = []
         self.verified: list[int] = []
         self.footprints: list[int] = []
@@ -224,7 +229,8 @@ class _Component:
         self.largest: list[tuple[int, int]] = []  # bounds of the largest production
         self.top: list[tuple[int, int]] = []  # bounds of the n largest emissions
         self.reasons: list[Suppression | None] = []  # primary rules
-        self.contributions: list[list[str]] = []
+        self.contributions: list[list[int]] = []  # ranks in ``ids``
+        self.ids: list[str] = []  # the component's contribution ids, sorted
         self.scale = SEE_PLACES
         self.route = ""
 
@@ -232,10 +238,13 @@ class _Component:
 Finest = tuple[str, str, str, int]
 
 
+_FINEST = attrgetter("cn_code", "route", "country", "year")
+
+
 def _finest_groups(observations: Iterable[Observation]) -> dict[Finest, list[Observation]]:
     groups: dict[Finest, list[Observation]] = {}
     for o in observations:
-        key = (o.cn_code, o.route, o.country, o.year)
+        key = _FINEST(o)
         group = groups.get(key)
         if group is None:
             groups[key] = [o]
@@ -281,9 +290,14 @@ def _build(groups: dict[Finest, list[Observation]], settings: DisclosureSettings
     _checked_groups(groups)
     ordered_keys = sorted(groups)
     ordered = [o for key in ordered_keys for o in groups[key]]
-    contributions = list(map(_CONTRIBUTION, ordered))
-    if len(set(contributions)) != len(contributions):
+    ids = list(map(_CONTRIBUTION, ordered))
+    # Each contribution as its rank among the component's ids: cells merge sorted integers,
+    # and the ids are read back once, at the end.
+    comp.ids = sorted(ids)
+    rank = {contribution: k for k, contribution in enumerate(comp.ids)}
+    if len(rank) != len(ids):
         raise ObservationInvalid("contribution", "a contribution is counted once per pool")
+    contributions = list(map(rank.__getitem__, ids))
     direct, d_scale = units_of(list(map(_DIRECT, ordered)), "see_direct", SEE_PLACES)
     indirect, i_scale = units_of(list(map(_INDIRECT, ordered)), "see_indirect", SEE_PLACES)
     scale = max(d_scale, i_scale)
@@ -293,10 +307,13 @@ def _build(groups: dict[Finest, list[Observation]], settings: DisclosureSettings
         indirect = [v * 10 ** (scale - i_scale) for v in indirect]
     activity, _ = units_of(list(map(_ACTIVITY, ordered)), "activity_t", ACTIVITY_PLACES)
     counts = list(map(_COUNTS, ordered))
+    # Where no footprint's indirect emissions count (iron, steel, aluminium), counted is
+    # direct: the same sorted lists serve both (``comp.counted_is_direct``).
+    comp.counted_is_direct = not any(counts)
     counted = (
-        [d + i if c else d for d, i, c in zip(direct, indirect, counts, strict=True)]
-        if any(counts)
-        else direct
+        direct
+        if comp.counted_is_direct
+        else [d + i if c else d for d, i, c in zip(direct, indirect, counts, strict=True)]
     )
     verified = list(map(_VERIFIED, ordered))
     org_index: dict[str, int] = {}
@@ -321,7 +338,7 @@ def _build(groups: dict[Finest, list[Observation]], settings: DisclosureSettings
             emissions[org] = emissions.get(org, 0) + act * see
         d = sorted(direct[start:end])
         i = sorted(indirect[start:end])
-        c = sorted(counted[start:end])
+        c = d if comp.counted_is_direct else sorted(counted[start:end])
         bit = len(comp.finest_keys)
         key = CellKey(cn_code, route, country, year)
         comp.finest_keys.append(key)
@@ -329,8 +346,7 @@ def _build(groups: dict[Finest, list[Observation]], settings: DisclosureSettings
         for org in production:
             org_bits |= 1 << org
         comp.finest_orgs.append(org_bits)
-        comp.finest_production.append(production)
-        comp.finest_emissions.append(emissions)
+        comp.exact[len(comp.keys)] = (production, emissions)
         finest_of[(cn_code, country, year)] = len(comp.keys)
         largest = max(production.values())
         top = sum(heapq.nlargest(n, emissions.values()))
@@ -341,7 +357,7 @@ def _build(groups: dict[Finest, list[Observation]], settings: DisclosureSettings
             direct=d,
             indirect=i,
             counted=c,
-            sums=(sum(d), sum(i), sum(c)),
+            sums=(sum(d), sum(i), sum(d) if c is d else sum(c)),
             verified=verified[start:end].count(True),
             footprints=end - start,
             org_bits=org_bits,
@@ -382,6 +398,7 @@ def _build(groups: dict[Finest, list[Observation]], settings: DisclosureSettings
         parts = [built[child] for child in sorted(children[cell])]
         built[cell] = len(comp.keys)
         _append_merged(comp, CellKey(cell[0], route, cell[1], cell[2]), parts)
+        comp.parts[built[cell]] = parts
         _decide(comp, built[cell], settings)
     return comp
 
@@ -401,7 +418,7 @@ def _append(
     totals: tuple[int, int],
     largest: tuple[int, int],
     top: tuple[int, int],
-    contributions: list[str],
+    contributions: list[int],
 ) -> None:
     comp.index[key] = len(comp.keys)
     comp.keys.append(key)
@@ -419,6 +436,7 @@ def _append(
     comp.top.append(top)
     comp.reasons.append(None)
     comp.contributions.append(contributions)
+    comp.parts.append([])
 
 
 def _merged(runs: Iterable[list[int]]) -> list[int]:
@@ -455,18 +473,16 @@ def _append_merged(comp: _Component, key: CellKey, parts: list[int]) -> None:
         org_bits |= comp.org_bits[part]
     production = sum(comp.totals[p][0] for p in parts)
     emissions = sum(comp.totals[p][1] for p in parts)
-    contributions: list[str] = []
-    for part in parts:
-        contributions += comp.contributions[part]
-    contributions.sort()
+    contributions = _merged(comp.contributions[p] for p in parts)
+    direct = _merged(comp.direct[p] for p in parts)
     sums = [comp.sums[p] for p in parts]
     _append(
         comp,
         key,
         mask=mask,
-        direct=_merged(comp.direct[p] for p in parts),
+        direct=direct,
         indirect=_merged(comp.indirect[p] for p in parts),
-        counted=_merged(comp.counted[p] for p in parts),
+        counted=direct if comp.counted_is_direct else _merged(comp.counted[p] for p in parts),
         sums=(sum(s[0] for s in sums), sum(s[1] for s in sums), sum(s[2] for s in sums)),
         verified=sum(comp.verified[p] for p in parts),
         footprints=sum(comp.footprints[p] for p in parts),
@@ -488,14 +504,23 @@ def _append_merged(comp: _Component, key: CellKey, parts: list[int]) -> None:
 
 
 def _exact(comp: _Component, cell: int, n: int) -> None:
-    """Sum the cell's organisations exactly (from its finest cells): tight bounds."""
-    production: dict[int, int] = {}
-    emissions: dict[int, int] = {}
-    for f in _bits(comp.mask[cell]):
-        for org, value in comp.finest_production[f].items():
+    """Sum the cell's organisations exactly: tight bounds. From its children when they are
+    all summed already (every finest cell is), else from its finest cells."""
+    parts = comp.parts[cell]
+    if not all(p in comp.exact for p in parts):
+        parts = [comp.index[comp.finest_keys[f]] for f in _bits(comp.mask[cell])]
+    biggest = max(parts, key=lambda p: len(comp.exact[p][0]))
+    production = dict(comp.exact[biggest][0])
+    emissions = dict(comp.exact[biggest][1])
+    for part in parts:
+        if part == biggest:
+            continue
+        part_production, part_emissions = comp.exact[part]
+        for org, value in part_production.items():
             production[org] = production.get(org, 0) + value
-        for org, value in comp.finest_emissions[f].items():
+        for org, value in part_emissions.items():
             emissions[org] = emissions.get(org, 0) + value
+    comp.exact[cell] = (production, emissions)
     largest = max(production.values())
     top = sum(heapq.nlargest(n, emissions.values()))
     comp.largest[cell] = (largest, largest)
@@ -820,16 +845,24 @@ def _results(
         if cell in published:
             d_sum, i_sum, c_sum = comp.sums[cell]
             footprints = comp.footprints[cell]
+            direct = distribution_of(comp.direct[cell], d_sum, scale)
             statistics = CellStatistics(
                 contributors=comp.contributors[cell],
                 footprints=footprints,
-                direct=distribution_of(comp.direct[cell], d_sum, scale),
+                direct=direct,
                 indirect=distribution_of(comp.indirect[cell], i_sum, scale),
-                counted=distribution_of(comp.counted[cell], c_sum, scale),
+                counted=(
+                    direct
+                    if comp.counted_is_direct
+                    else distribution_of(comp.counted[cell], c_sum, scale)
+                ),
                 verified_share_pct=verified_share(comp.verified[cell], footprints),
             )
         results[key] = CellResult(
-            key, statistics, reasons.get(cell), tuple(comp.contributions[cell])
+            key,
+            statistics,
+            reasons.get(cell),
+            tuple(map(comp.ids.__getitem__, comp.contributions[cell])),
         )
     return results
 
