@@ -253,3 +253,21 @@ def test_the_primary_rules_of_every_cell_match_their_plain_statement(seed):
         assert {key: r.suppression for key, r in results.items()} == reasons
         seen |= set(reasons.values())
     assert {None, Suppression.SHARE, Suppression.DOMINANCE} <= seen
+
+
+@pytest.mark.parametrize(
+    ("bad", "field"),
+    [
+        ({"cn": "720839"}, "cn_code"),
+        ({"country": "*"}, "country"),
+        ({"year": 0}, "year"),
+        ({"direct": "Infinity"}, "see_direct"),
+        ({"indirect": "NaN"}, "see_indirect"),
+        ({"activity": "sNaN"}, "activity_t"),
+    ],
+)
+def test_an_observation_the_statistics_cannot_take_is_refused_naming_the_field(bad, field):
+    with pytest.raises(ObservationInvalid) as caught:
+        pool_statistics([obs("a", **bad)], DisclosureSettings())
+
+    assert caught.value.field == field
