@@ -142,13 +142,16 @@ def floor_rows(observations: list[Observation]) -> list[tuple[str, str, str, int
 
 
 def grouped(rows: list[tuple[str, str, str, int, tuple]]) -> dict[tuple, tuple]:
-    """Each cell's three lists of floats, unsorted (the sort-only floor's input)."""
+    """Each cell's three lists of floats, unsorted, in the footprints' order."""
     cells: dict[tuple, tuple[list[float], list[float], list[float]]] = {}
     for cn, route, country, year, (d, i, c) in rows:
         for code in (cn[:4], cn[:6], cn):
             for place in (country, "*"):
                 for when in (year, 0):
-                    lists = cells.setdefault((code, route, place, when), ([], [], []))
+                    key = (code, route, place, when)
+                    lists = cells.get(key)
+                    if lists is None:
+                        lists = cells[key] = ([], [], [])
                     lists[0].append(d)
                     lists[1].append(i)
                     lists[2].append(c)
@@ -174,33 +177,9 @@ def sort_only_floor(cells: dict[tuple, tuple]) -> dict[tuple, list[tuple]]:
 
 
 def floor(rows: list[tuple[str, str, str, int, tuple]]) -> dict[tuple, list[tuple]]:
-    """Plain sorted-list percentiles per cell (no Decimal, no disclosure control)."""
-    cells: dict[tuple, tuple[list[float], list[float], list[float]]] = {}
-    for cn, route, country, year, (d, i, c) in rows:
-        for code in (cn[:4], cn[:6], cn):
-            for place in (country, "*"):
-                for when in (year, 0):
-                    key = (code, route, place, when)
-                    lists = cells.get(key)
-                    if lists is None:
-                        lists = cells[key] = ([], [], [])
-                    lists[0].append(d)
-                    lists[1].append(i)
-                    lists[2].append(c)
-    out = {}
-    for key, lists in cells.items():
-        figures = []
-        for values in lists:
-            values.sort()
-            n = len(values)
-            row = [sum(values) / n]
-            for twentieths in TWENTIETHS:
-                low, part = divmod((n - 1) * twentieths, 20)
-                x = values[low]
-                row.append(x + part / 20 * (values[low + 1] - x) if part else x)
-            figures.append(tuple(row))
-        out[key] = figures
-    return out
+    """Plain sorted-list percentiles per cell (no Decimal, no disclosure control): group, then
+    sort and read."""
+    return sort_only_floor(grouped(rows))
 
 
 def timed(function, *args):  # type: ignore[no-untyped-def]

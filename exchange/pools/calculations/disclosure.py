@@ -55,13 +55,16 @@ built by merging its children's sorted runs (Timsort merges runs in near-linear 
 
 from __future__ import annotations
 
+import gc
 import heapq
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from operator import attrgetter
+from typing import Any
 
 from exchange.pools.calculations.cells import ALL_COUNTRIES, ALL_YEARS, CellKey, Observation
 from exchange.pools.calculations.errors import ObservationInvalid, PoolSettingsInvalid
@@ -187,7 +190,6 @@ class _Component:
         "finest_keys",
         "finest_orgs",
         "footprints",
-        "ids",
         "index",
         "indirect",
         "keys",
@@ -229,8 +231,7 @@ class _Component:
         self.largest: list[tuple[int, int]] = []  # bounds of the largest production
         self.top: list[tuple[int, int]] = []  # bounds of the n largest emissions
         self.reasons: list[Suppression | None] = []  # primary rules
-        self.contributions: list[list[int]] = []  # ranks in ``ids``
-        self.ids: list[str] = []  # the component's contribution ids, sorted
+        self.contributions: list[list[str]] = []  # sorted
         self.scale = SEE_PLACES
         self.route = ""
 
@@ -290,14 +291,9 @@ def _build(groups: dict[Finest, list[Observation]], settings: DisclosureSettings
     _checked_groups(groups)
     ordered_keys = sorted(groups)
     ordered = [o for key in ordered_keys for o in groups[key]]
-    ids = list(map(_CONTRIBUTION, ordered))
-    # Each contribution as its rank among the component's ids: cells merge sorted integers,
-    # and the ids are read back once, at the end.
-    comp.ids = sorted(ids)
-    rank = {contribution: k for k, contribution in enumerate(comp.ids)}
-    if len(rank) != len(ids):
+    contributions = list(map(_CONTRIBUTION, ordered))
+    if len(set(contributions)) != len(contributions):
         raise ObservationInvalid("contribution", "a contribution is counted once per pool")
-    contributions = list(map(rank.__getitem__, ids))
     direct, d_scale = units_of(list(map(_DIRECT, ordered)), "see_direct", SEE_PLACES)
     indirect, i_scale = units_of(list(map(_INDIRECT, ordered)), "see_indirect", SEE_PLACES)
     scale = max(d_scale, i_scale)
@@ -418,7 +414,7 @@ def _append(
     totals: tuple[int, int],
     largest: tuple[int, int],
     top: tuple[int, int],
-    contributions: list[int],
+    contributions: list[str],
 ) -> None:
     comp.index[key] = len(comp.keys)
     comp.keys.append(key)
@@ -439,8 +435,8 @@ def _append(
     comp.parts.append([])
 
 
-def _merged(runs: Iterable[list[int]]) -> list[int]:
-    merged: list[int] = []
+def _merged(runs: Iterable[list[Any]]) -> list[Any]:
+    merged: list[Any] = []
     for run in runs:
         merged += run
     merged.sort()  # Timsort finds the sorted runs and merges them
@@ -533,35 +529,33 @@ def _above(part: int, total: int, pct: Decimal) -> bool:
     return part * 100 * denominator > numerator * total
 
 
+def _exceeds(
+    comp: _Component, cell: int, bounds: list[tuple[int, int]], total: int, pct: Decimal, n: int
+) -> bool:
+    """Whether the cell's figure bounded in ``bounds`` (``comp.largest`` or ``comp.top``) is
+    above ``pct`` % of ``total``; summed exactly when the bounds leave it open."""
+    low, high = bounds[cell]
+    if _above(high, total, pct) and not _above(low, total, pct):
+        _exact(comp, cell, n)
+    return _above(bounds[cell][0], total, pct)
+
+
 def _decide(comp: _Component, cell: int, settings: DisclosureSettings) -> None:
     """The primary rules, in the order of the module docstring (the first that fails)."""
+    n = settings.dominance_n
+    production, emissions = comp.totals[cell]
     if comp.contributors[cell] < settings.min_contributors:
         comp.reasons[cell] = Suppression.CONTRIBUTORS
-        return
-    production, emissions = comp.totals[cell]
-    low, high = comp.largest[cell]
-    if _above(high, production, settings.max_share_pct) and not _above(
-        low, production, settings.max_share_pct
-    ):
-        _exact(comp, cell, settings.dominance_n)
-    if _above(comp.largest[cell][0], production, settings.max_share_pct):
+    elif _exceeds(comp, cell, comp.largest, production, settings.max_share_pct, n):
         comp.reasons[cell] = Suppression.SHARE
-        return
-    low, high = comp.top[cell]
-    if _above(high, emissions, settings.dominance_pct) and not _above(
-        low, emissions, settings.dominance_pct
-    ):
-        _exact(comp, cell, settings.dominance_n)
-    if _above(comp.top[cell][0], emissions, settings.dominance_pct):
+    elif _exceeds(comp, cell, comp.top, emissions, settings.dominance_pct, n):
         comp.reasons[cell] = Suppression.DOMINANCE
 
 
 def _organisations_in(comp: _Component, finest_bits: int) -> int:
     orgs = 0
-    while finest_bits:
-        low = finest_bits & -finest_bits
-        orgs |= comp.finest_orgs[low.bit_length() - 1]
-        finest_bits ^= low
+    for f in _bits(finest_bits):
+        orgs |= comp.finest_orgs[f]
     return orgs.bit_count()
 
 
@@ -697,33 +691,7 @@ def _leaks(rows: Iterable[int], single: Mapping[int, int]) -> dict[int, dict[int
         return leaks
     # The rest exactly: reduced row echelon form over the rationals, then for each
     # organisation whether a vector on its cells is orthogonal to the whole null space.
-    pivots: dict[int, dict[int, Fraction]] = {}
-    for r in sorted(distinct):
-        row: dict[int, Fraction] = dict.fromkeys(_bits(r), Fraction(1))
-        for col, pivot_row in pivots.items():
-            factor = row.get(col)
-            if factor:
-                for k, x in pivot_row.items():
-                    value = row.get(k, 0) - factor * x
-                    if value:
-                        row[k] = value
-                    else:
-                        row.pop(k, None)
-        if not row:
-            continue
-        col = min(row)
-        scale = row[col]
-        row = {k: x / scale for k, x in row.items()}
-        for other in pivots.values():
-            factor = other.get(col)
-            if factor:
-                for k, x in row.items():
-                    value = other.get(k, 0) - factor * x
-                    if value:
-                        other[k] = value
-                    else:
-                        other.pop(k, None)
-        pivots[col] = row
+    pivots = _reduced_echelon(dict.fromkeys(_bits(r), Fraction(1)) for r in sorted(distinct))
     free = [f for f in _bits(covered) if f not in pivots]
     for org, cells in sorted(remaining.items()):
         # Null vector n_j (j free): n_j[j] = 1, n_j[pivot col p] = -R[p][j].
@@ -743,20 +711,26 @@ def _leaks(rows: Iterable[int], single: Mapping[int, int]) -> dict[int, dict[int
     return leaks
 
 
-def _kernel_vector(rows: list[dict[int, Fraction]], cols: list[int]) -> dict[int, Fraction] | None:
-    """A nonzero v over ``cols`` with row·v = 0 for every row, or None (exact)."""
+def _subtract(target: dict[int, Fraction], factor: Fraction, source: dict[int, Fraction]) -> None:
+    """target -= factor × source (sparse rows; zeros dropped)."""
+    for k, x in source.items():
+        value = target.get(k, 0) - factor * x
+        if value:
+            target[k] = value
+        else:
+            target.pop(k, None)
+
+
+def _reduced_echelon(rows: Iterable[dict[int, Fraction]]) -> dict[int, dict[int, Fraction]]:
+    """The reduced row echelon form of ``rows`` (sparse, exact): pivot column -> its row, 1 at
+    the pivot and 0 at every other pivot column."""
     pivots: dict[int, dict[int, Fraction]] = {}
     for source in rows:
         row = dict(source)
         for col, pivot_row in pivots.items():
             factor = row.get(col)
             if factor:
-                for k, x in pivot_row.items():
-                    value = row.get(k, 0) - factor * x
-                    if value:
-                        row[k] = value
-                    else:
-                        row.pop(k, None)
+                _subtract(row, factor, pivot_row)
         if not row:
             continue
         col = min(row)
@@ -765,13 +739,14 @@ def _kernel_vector(rows: list[dict[int, Fraction]], cols: list[int]) -> dict[int
         for other in pivots.values():
             factor = other.get(col)
             if factor:
-                for k, x in row.items():
-                    value = other.get(k, 0) - factor * x
-                    if value:
-                        other[k] = value
-                    else:
-                        other.pop(k, None)
+                _subtract(other, factor, row)
         pivots[col] = row
+    return pivots
+
+
+def _kernel_vector(rows: list[dict[int, Fraction]], cols: list[int]) -> dict[int, Fraction] | None:
+    """A nonzero v over ``cols`` with row·v = 0 for every row, or None (exact)."""
+    pivots = _reduced_echelon(rows)
     free = [c for c in cols if c not in pivots]
     if not free:
         return None
@@ -862,9 +837,25 @@ def _results(
             key,
             statistics,
             reasons.get(cell),
-            tuple(map(comp.ids.__getitem__, comp.contributions[cell])),
+            tuple(comp.contributions[cell]),
         )
     return results
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the cells are built (as ``cbam.see`` does):
+    hundreds of thousands of small lists and dicts trigger collections that walk every live
+    object, the caller's observations included (about a fifth of a 100,000-footprint pool).
+    These rules make no reference cycles, so nothing is lost by collecting afterwards; a
+    collector the caller had disabled stays disabled."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def component_statistics(
@@ -875,7 +866,9 @@ def component_statistics(
     ``observations`` must all lie in one component (``ObservationInvalid`` otherwise); the
     services call it for the component a contribution touches. ``settings`` are checked.
     """
-    return _results(_finest_groups(observations), settings.checked(), secondary=True)
+    settings = settings.checked()
+    with _gc_paused():
+        return _results(_finest_groups(observations), settings, secondary=True)
 
 
 def pool_statistics(
@@ -885,8 +878,9 @@ def pool_statistics(
     each component (no cell and no disclosure decision spans two components)."""
     settings = settings.checked()
     results: dict[CellKey, CellResult] = {}
-    for groups in _components(observations).values():
-        results.update(_results(groups, settings, secondary=True))
+    with _gc_paused():
+        for groups in _components(observations).values():
+            results.update(_results(groups, settings, secondary=True))
     return results
 
 
