@@ -24,6 +24,7 @@ from exchange.pools.selectors import (
     pool_membership_of,
     pool_memberships_of,
 )
+from exchange.pools.services.cells import on_verified_data
 from exchange.pools.services.contributions import pool_contribute, pool_contribution_withdraw
 from exchange.pools.services.memberships import pool_invitation_answer, pool_membership_end
 from exchange.sharing.api.requests import OrganisationRefOutput
@@ -71,7 +72,8 @@ class PoolContributedFootprintOutput(serializers.Serializer):
     verified = serializers.SerializerMethodField()
 
     def get_verified(self, obj: Any) -> bool:
-        return obj.verifier_confirmed_at is not None
+        """On verified data, as the statistics count it (the rule of CBAM-VERIFY)."""
+        return on_verified_data(obj)
 
 
 class PoolContributionOutput(serializers.Serializer):

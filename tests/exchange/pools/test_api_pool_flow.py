@@ -307,6 +307,7 @@ def test_a_new_version_of_a_contributed_footprint_follows_the_lineage(world: Wor
     )["results"]
     assert [c["footprint"]["id"] for c in contributions] == [str(corrected.pk)]
     assert contributions[0]["footprint"]["see_direct"] == "1.60000"
+    assert contributions[0]["footprint"]["verified"] is False  # mill 3 has no statement
 
 
 def test_a_deprecated_version_leaves_the_pool(world: World):
