@@ -7,9 +7,10 @@ the CBAM benchmarks, and the gap between the sector's median and the default (is
     code, else "Other countries and territories" (``match_default_value``);
   - a cell of all countries ("*"): the "Other countries and territories" row (a mix of
     countries has no country of its own; it is what an importer pays without one);
-  - a CN 4 or 6 cell: the annex row printed for exactly that prefix (the country's, else
-    "Other countries"), if the annex has one; otherwise **none**, and ``note`` says why: a
-    heading's codes may carry different rows, so no single default stands for the cell.
+  - a CN 4 or 6 cell: the row every CN 8 code beneath it takes by that same order (a 4- or
+    6-digit row applies to every code beneath it without a row of its own), when they all
+    take rows of the same value; when they take different values, **none** stands for the
+    cell, and ``note`` says why.
 - **Counted** default: direct plus indirect where the good's indirect emissions count
   (Reg. 2023/956 Annex II; for iron, steel and aluminium only direct count).
 - **Mark-up** (Annex I introduction as replaced by IR 2026/1740: +10 % 2026, +20 % 2027,
@@ -107,14 +108,31 @@ def _default_row(snapshot: ReferenceSnapshot, cell: CellKey) -> tuple[DefaultVal
         if match is None:
             return None, f"no default value for CN {cell.cn_code} in IR 2025/2621 Annex I"
         return match.row, ""
-    for candidate in dict.fromkeys((country, OTHER_COUNTRIES)):
-        row = snapshot.default_row(cell.cn_code, candidate)
-        if row is not None:
-            return row, ""
-    return None, (
-        f"the annex prints no default value for CN {cell.cn_code} as a whole; the codes "
-        "beneath it may differ, so no single default stands for this cell"
-    )
+    rows = _rows_of_codes_beneath(snapshot, cell.cn_code, country)
+    if len({(r.see_direct, r.see_indirect) for r in rows}) > 1:
+        return None, (
+            f"the codes beneath CN {cell.cn_code} have different default values in the annex, "
+            "so no single default stands for this cell"
+        )
+    match = match_default_value(snapshot, cell.cn_code, country)
+    if match is None:
+        return None, f"no default value for CN {cell.cn_code} in IR 2025/2621 Annex I"
+    return match.row, ""
+
+
+@lru_cache(maxsize=4096)
+def _rows_of_codes_beneath(
+    snapshot: ReferenceSnapshot, prefix: str, country: str
+) -> tuple[DefaultValueRow, ...]:
+    """The row each CN 8 code of the nomenclature beneath ``prefix`` takes, by the annex's
+    order (``match_default_value``), distinct."""
+    found: dict[str, DefaultValueRow] = {}
+    for code in snapshot.category_by_cn:
+        if len(code) == 8 and code.startswith(prefix):
+            match = match_default_value(snapshot, code, country)
+            if match is not None:
+                found.setdefault(match.row.ref, match.row)
+    return tuple(found.values())
 
 
 def _benchmark(

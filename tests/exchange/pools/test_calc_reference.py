@@ -85,17 +85,36 @@ def test_aluminium_bars_with_their_own_row(snapshot):
     assert reference.benchmark_b_row == f"{BENCHMARKS}:2328"
 
 
-def test_a_heading_takes_the_row_printed_for_it_and_a_subheading_without_one_has_none(snapshot):
+def test_a_subheading_takes_the_row_every_code_beneath_it_takes(snapshot):
     heading = cell_reference(snapshot, CellKey.parse("7208|C|CN|2026"), 2026)
     subheading = cell_reference(snapshot, CellKey.parse("720839|C|CN|2026"), 2026)
 
     assert heading.default_row == f"{DEFAULTS}:36"
     assert heading.default_with_mark_up == D("3.50570")
     assert heading.benchmark_a is None  # benchmarks are printed per CN 8 code
-    assert subheading.default_with_mark_up is None
-    assert subheading.default_row is None
-    assert "no default value for CN 720839" in subheading.note
+    # No row is printed beneath 7208 for China or "Other countries": the heading's row is the
+    # default of every code in 7208 39, so it stands for the subheading too.
+    assert subheading.default_row == f"{DEFAULTS}:36"
+    assert subheading.default_with_mark_up == D("3.50570")
+    assert subheading.note == ""
     assert subheading.mark_up == D("0.10")
+
+
+def test_rows_beneath_with_the_same_value_keep_one_default(snapshot):
+    # The annex prints 7610 90 and, beneath it, 7610 90 10 and 7610 90 90: all 4.896 for China.
+    reference = cell_reference(snapshot, CellKey.parse("761090|K|CN|2026"), 2026)
+
+    assert reference.default_row == f"{DEFAULTS}:220"
+    assert reference.default_with_mark_up == D("5.38560")  # 4.896 × 1.10
+
+
+def test_a_cell_whose_codes_have_different_defaults_has_none(snapshot):
+    # Ferro-alloys: no row for 7202 itself; its codes carry 1.690 to 6.150 for China.
+    reference = cell_reference(snapshot, CellKey.parse("7202||CN|2026"), 2026)
+
+    assert reference.default_with_mark_up is None
+    assert reference.default_row is None
+    assert "codes beneath CN 7202 have different default values" in reference.note
 
 
 def test_a_code_outside_cbam_has_no_reference(snapshot):
@@ -108,7 +127,7 @@ def test_a_code_outside_cbam_has_no_reference(snapshot):
 
 def test_the_gap_between_the_median_and_the_default_in_tonnes_and_euros(snapshot):
     reference = cell_reference(snapshot, CellKey.parse("72083900|C|CN|2026"), 2026)
-    none = cell_reference(snapshot, CellKey.parse("720839|C|CN|2026"), 2026)
+    none = cell_reference(snapshot, CellKey.parse("7202||CN|2026"), 2026)
 
     # 2.10000 - 3.50570 = -1.40570 t/t; × 75.36 EUR/t = -105.933552
     assert gap(D("2.10000"), reference, D("75.36")) == (D("-1.40570"), D("-105.93"))
