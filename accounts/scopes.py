@@ -18,6 +18,7 @@ AREAS: tuple[str, ...] = (
     "grants",
     "boms",
     "shipments",
+    "pools",
 )
 
 ALL_SCOPES: frozenset[str] = frozenset(

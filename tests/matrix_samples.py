@@ -25,6 +25,11 @@ from suppliers.models import (
 from tests.exchange.boms.matrix_samples import SAMPLES as BOMS_SAMPLES
 from tests.exchange.declarations.matrix_samples import SAMPLES as DECLARATIONS_SAMPLES
 from tests.exchange.declarations.matrix_samples import VALUE_PARAMS as DECLARATIONS_VALUE_PARAMS
+
+# --- pools API (issue 16) ---
+from tests.exchange.pools.matrix_samples import SAMPLES as POOLS_SAMPLES
+
+# --- end pools API ---
 from tests.exchange.sharing.matrix_samples import SAMPLES as SHARING_SAMPLES
 from tests.factories import (
     ApiClientFactory,
@@ -113,7 +118,12 @@ SAMPLES: dict[str, SampleMaker] = {
 
 # Each area of the exchange keeps its samples beside its tests; a name registered twice is a
 # mistake the matrix would hide, so it fails here.
-for _area in (SHARING_SAMPLES, BOMS_SAMPLES, DECLARATIONS_SAMPLES):
+for _area in (
+    SHARING_SAMPLES,
+    BOMS_SAMPLES,
+    DECLARATIONS_SAMPLES,
+    POOLS_SAMPLES,  # pools API (issue 16)
+):
     _clash = set(_area) & set(SAMPLES)
     assert not _clash, f"matrix sample names registered twice: {sorted(_clash)}"
     SAMPLES.update(_area)

@@ -52,8 +52,11 @@ class PlatformAPIView(APIView):
             raise exceptions.MethodNotAllowed(request.method or "")
         super().initial(request, *args, **kwargs)
 
-    def paginated(self, queryset: QuerySet[Any], output: type[serializers.Serializer]) -> Response:
-        """One page of ``queryset`` rendered with ``output``, in the pagination envelope."""
+    def paginated(
+        self, queryset: QuerySet[Any] | list[Any], output: type[serializers.Serializer]
+    ) -> Response:
+        """One page of ``queryset`` (or of a list a selector built, already in a stable
+        order) rendered with ``output``, in the pagination envelope."""
         assert self.pagination_class is not None, f"{type(self).__name__} does not paginate"
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, self.request, view=self)

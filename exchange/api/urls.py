@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("exchange.sharing.api.urls")),
     path("", include("exchange.boms.api.urls")),
     path("", include("exchange.declarations.api.urls")),
+    path("", include("exchange.pools.api.urls")),
 ]

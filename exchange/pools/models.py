@@ -139,9 +139,7 @@ class PoolContribution(models.Model):
     lineage = models.UUIDField(db_index=True)
     added_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     added_at = models.DateTimeField()
-    withdrawn_by = models.ForeignKey(
-        User, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    withdrawn_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

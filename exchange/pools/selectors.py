@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
-from core.errors import NotFound
+from core.errors import NotFound, ValidationFailed
 from exchange.pools.calculations.cells import CellKey, cells_of
 from exchange.pools.calculations.position import band_of, differences
 from exchange.pools.calculations.statistics import Distribution
@@ -148,6 +148,29 @@ def pool_cells(
     if year is not None:
         cells = cells.filter(year=year)
     return cells.order_by("cn_code", "route", "country", "year")
+
+
+def organisation_to_invite(*, reference: str) -> Organisation:
+    """The organisation an association names to invite: by slug (or numeric id); else
+    ``ValidationFailed`` naming the field ``organisation``."""
+    reference = reference.strip()
+    found = Organisation.objects.filter(slug=reference).first()
+    if found is None and reference.isascii() and reference.isdigit() and len(reference) < 12:
+        found = Organisation.objects.filter(pk=int(reference)).first()
+    if found is None:
+        raise ValidationFailed(
+            _("Unknown organisation."),
+            fields={
+                "organisation": [
+                    _(
+                        "There is no organisation %(reference)s on the platform; expected the "
+                        "slug of the company to invite."
+                    )
+                    % {"reference": repr(reference[:100])}
+                ]
+            },
+        )
+    return found
 
 
 # ----------------------------------------------------------------------- the member's side

@@ -440,8 +440,7 @@ def _pool_invited(data: dict[str, Any]) -> Text:
     return (
         _("%(association)s invites you to its data pool %(pool)s") % words,
         _paragraphs(
-            _("%(association)s invites your organisation to join its data pool %(pool)s.")
-            % words,
+            _("%(association)s invites your organisation to join its data pool %(pool)s.") % words,
             _(
                 "Members contribute signed footprints and see sector statistics that cannot be "
                 "traced back to a company, and where their own footprint stands. The "

@@ -39,7 +39,8 @@ def contribution_digest(signed_document: bytes | memoryview) -> str:
 
 def observation_of(footprint: Footprint) -> Observation:
     """A published footprint as the statistics see it (tCO2e/t; weight: production)."""
-    assert footprint.see_direct is not None and footprint.see_indirect is not None
+    assert footprint.see_direct is not None
+    assert footprint.see_indirect is not None
     return Observation(
         contribution=contribution_digest(footprint.signed_document or b""),
         organisation=str(footprint.organisation_id),

@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from accounts.audit import Actor, audit_record
 from accounts.models import Organisation
 from core.errors import ValidationFailed
+from core.inputs import Parsed
 from exchange.pools import events
 from exchange.pools.errors import AlreadyWithdrawn, NotAMember, NotContributable
+from exchange.pools.inputs import POOL_CONTRIBUTE_INPUT
 from exchange.pools.models import MembershipStatus, Pool, PoolContribution, PoolMembership
 from exchange.pools.services.cells import component_of_footprint, pool_cells_refresh
 from suppliers.models import Footprint, FootprintStatus
@@ -35,9 +37,7 @@ def _member_or_error(pool: Pool, organisation: Organisation) -> None:
         )
 
 
-def _footprints(
-    organisation: Organisation, footprint_ids: Sequence[object], field: str
-) -> list[Footprint]:
+def _footprints(organisation: Organisation, footprint_ids: object, field: str) -> list[Footprint]:
     if not isinstance(footprint_ids, list | tuple) or not footprint_ids:
         raise ValidationFailed(
             _("Name at least one footprint."),
@@ -53,15 +53,15 @@ def _footprints(
                 ]
             },
         )
-    errors: dict[str, list[str]] = {}
+    item = POOL_CONTRIBUTE_INPUT.field("footprints").item
+    assert item is not None
+    reading = Parsed()
     parsed: dict[int, uuid.UUID] = {}
     for index, raw in enumerate(footprint_ids):
-        try:
-            parsed[index] = raw if isinstance(raw, uuid.UUID) else uuid.UUID(str(raw))
-        except ValueError:
-            errors[f"{field}[{index}]"] = [
-                _("%(value)r is not a footprint id; expected a UUID.") % {"value": raw}
-            ]
+        value = raw if isinstance(raw, uuid.UUID) else reading.take(item, raw, f"{field}[{index}]")
+        if value is not None:
+            parsed[index] = value
+    errors: dict[str, list[str]] = dict(reading.errors)
     found = {
         f.pk: f
         for f in Footprint.objects.filter(
@@ -107,7 +107,7 @@ def pool_contribute(
     actor: Actor,
     pool: Pool,
     organisation: Organisation,
-    footprints: Sequence[object],
+    footprints: object,
 ) -> list[PoolContribution]:
     """Opt the lineages of ``footprints`` (ids of the member's published footprints) into
     ``pool``. A lineage already in the pool is left as it is (calling twice changes nothing).
@@ -123,7 +123,11 @@ def pool_contribute(
     now = timezone.now()
     created = PoolContribution.objects.bulk_create(
         PoolContribution(
-            pool=pool, organisation=organisation, lineage=f.lineage, added_by=actor.user, added_at=now
+            pool=pool,
+            organisation=organisation,
+            lineage=f.lineage,
+            added_by=actor.user,
+            added_at=now,
         )
         for f in chosen
         if f.lineage not in already

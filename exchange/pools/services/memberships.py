@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import Actor, audit_record
 from accounts.models import Organisation
+from core.errors import ValidationFailed
 from exchange.pools import events
 from exchange.pools.errors import AlreadyInPool
 from exchange.pools.models import (
@@ -24,7 +25,6 @@ from exchange.pools.models import (
 from exchange.sharing.models import NotificationKind
 from exchange.sharing.services.notifications import notification_create
 from exchange.sharing.texts import organisation_facts
-from core.errors import ValidationFailed
 
 
 def _facts(membership: PoolMembership, side: str) -> dict[str, str]:
@@ -130,9 +130,7 @@ def pool_invitation_answer(
 
 
 @transaction.atomic
-def pool_membership_end(
-    *, actor: Actor, membership: PoolMembership, side: str
-) -> PoolMembership:
+def pool_membership_end(*, actor: Actor, membership: PoolMembership, side: str) -> PoolMembership:
     """End a membership (or withdraw an invitation) from ``side`` ("association" or
     "member"). The member's contributions are withdrawn: they leave every later statistic
     (releases already published stay as released). The other side is notified."""
@@ -154,7 +152,9 @@ def pool_membership_end(
     )
     audit_record(
         actor=actor,
-        organisation=locked.pool.association if side == EndedBy.ASSOCIATION else locked.organisation,
+        organisation=locked.pool.association
+        if side == EndedBy.ASSOCIATION
+        else locked.organisation,
         action=events.POOL_MEMBERSHIP_ENDED,
         obj=locked,
         before={"status": before},
@@ -167,9 +167,7 @@ def pool_membership_end(
         },
     )
     if before == MembershipStatus.ACTIVE:
-        recipient = (
-            locked.organisation if side == EndedBy.ASSOCIATION else locked.pool.association
-        )
+        recipient = locked.organisation if side == EndedBy.ASSOCIATION else locked.pool.association
         notification_create(
             organisation=recipient,
             kind=NotificationKind.POOL_LEFT,

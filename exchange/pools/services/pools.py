@@ -12,10 +12,12 @@ from accounts.audit import Actor, audit_record
 from accounts.models import Organisation
 from accounts.roles import OrganisationKind
 from core.errors import ValidationFailed
+from core.inputs import Parsed
 from exchange.pools import events
 from exchange.pools.calculations.disclosure import DisclosureSettings
 from exchange.pools.calculations.errors import PoolSettingsInvalid
 from exchange.pools.errors import NotAnAssociation
+from exchange.pools.inputs import POOL_INPUT, SETTINGS_FIELDS
 from exchange.pools.models import MIN_CONTRIBUTORS_FLOOR, Pool
 
 SETTING_FIELDS = ("min_contributors", "max_share_pct", "dominance_n", "dominance_pct")
@@ -56,22 +58,42 @@ def _checked(settings: DisclosureSettings) -> DisclosureSettings:
         ) from None
 
 
-def _settings_of(values: dict[str, Any], base: DisclosureSettings) -> DisclosureSettings:
+def _settings_of(values: object, base: DisclosureSettings) -> DisclosureSettings:
+    """The settings ``values`` (a JSON object as sent: raw, parsed here with the declared
+    fields of ``exchange.pools.inputs``) over ``base``, checked by the pure rule."""
+    if values is None:
+        values = {}
+    if not isinstance(values, dict):
+        raise ValidationFailed(
+            _("The disclosure settings are not valid."),
+            fields={
+                "settings": [_('Expected an object of settings, e.g. {"min_contributors": 5}.')]
+            },
+        )
     unknown = sorted(set(values) - set(SETTING_FIELDS))
     if unknown:
         raise ValidationFailed(
             _("Unknown settings."),
             fields={
-                name: [_("Expected one of: %(names)s.") % {"names": ", ".join(SETTING_FIELDS)}]
-                for name in unknown
+                str(name)[:40]: [
+                    _("Expected one of: %(names)s.") % {"names": ", ".join(SETTING_FIELDS)}
+                ]
+                for name in unknown[:10]
             },
         )
+    parsed = Parsed()
+    chosen: dict[str, Any] = {}
+    for spec in SETTINGS_FIELDS:
+        if values.get(spec.name) is not None:
+            chosen[spec.name] = parsed.take(spec, values[spec.name])
+    if parsed.errors:
+        raise ValidationFailed(_("The disclosure settings are not valid."), fields=parsed.errors)
     return _checked(
         DisclosureSettings(
-            min_contributors=int(values.get("min_contributors", base.min_contributors)),
-            max_share_pct=Decimal(values.get("max_share_pct", base.max_share_pct)),
-            dominance_n=int(values.get("dominance_n", base.dominance_n)),
-            dominance_pct=Decimal(values.get("dominance_pct", base.dominance_pct)),
+            min_contributors=chosen.get("min_contributors", base.min_contributors),
+            max_share_pct=chosen.get("max_share_pct", base.max_share_pct),
+            dominance_n=chosen.get("dominance_n", base.dominance_n),
+            dominance_pct=chosen.get("dominance_pct", base.dominance_pct),
         )
     )
 
@@ -85,34 +107,40 @@ def pool_create(
     *,
     actor: Actor,
     association: Organisation,
-    name: str,
-    description: str = "",
-    settings: dict[str, Any] | None = None,
+    name: object,
+    description: object = "",
+    settings: object = None,
 ) -> Pool:
     """A new pool run by ``association`` (which must be of kind association), with the
-    default disclosure settings unless ``settings`` (already parsed values) says otherwise."""
+    default disclosure settings unless ``settings`` says otherwise. ``name``, ``description``
+    and ``settings`` are taken as sent and parsed with ``exchange.pools.inputs.POOL_INPUT``."""
     if not association.kinds.filter(kind=OrganisationKind.ASSOCIATION).exists():
         raise NotAnAssociation(
             _("Only an industry association runs data pools."),
             fields={
                 "organisation": [
-                    _("This organisation is not an industry association; ask the platform's "
-                      "administrators to add that kind.")
+                    _(
+                        "This organisation is not an industry association; ask the platform's "
+                        "administrators to add that kind."
+                    )
                 ]
             },
         )
-    name = (name or "").strip()
-    if not name:
-        raise ValidationFailed(
-            _("A pool needs a name."),
-            fields={"name": [_("Expected the pool's name, e.g. 'Hot-rolled steel, China'.")]},
-        )
+    parsed = Parsed()
+    clean_name: str = (parsed.take(POOL_INPUT.field("name"), name) or "").strip()
+    clean_description: str = (
+        parsed.take(POOL_INPUT.field("description"), description or "") or ""
+    ).strip()
+    if not clean_name and "name" not in parsed.errors:
+        parsed.error("name", _("Expected the pool's name, e.g. 'Hot-rolled steel, China'."))
+    if parsed.errors:
+        raise ValidationFailed(_("The pool's data is invalid."), fields=parsed.errors)
     defaults = DisclosureSettings()
-    chosen = _settings_of(settings or {}, defaults)
+    chosen = _settings_of(settings, defaults)
     pool = Pool.objects.create(
         association=association,
-        name=name[:200],
-        description=(description or "").strip(),
+        name=clean_name,
+        description=clean_description,
         min_contributors=chosen.min_contributors,
         max_share_pct=chosen.max_share_pct,
         dominance_n=chosen.dominance_n,
@@ -130,8 +158,9 @@ def pool_create(
 
 
 @transaction.atomic
-def pool_settings_update(*, actor: Actor, pool: Pool, settings: dict[str, Any]) -> Pool:
-    """Change the disclosure settings; every cell is decided again under them."""
+def pool_settings_update(*, actor: Actor, pool: Pool, settings: object) -> Pool:
+    """Change the disclosure settings (``settings`` as sent, parsed here; a setting left out
+    keeps its value); every cell is decided again under them."""
     from exchange.pools.services.cells import pool_cells_refresh
 
     locked = Pool.objects.select_for_update().get(pk=pool.pk)

@@ -26,10 +26,12 @@ from accounts.audit import Actor, audit_record
 from accounts.services.signing_keys import document_sign
 from cbam.certificate_prices import AppliedCertificatePrice
 from core.errors import ValidationFailed
+from core.inputs import Parsed
 from exchange.pools import events
 from exchange.pools.calculations.cells import CellKey
 from exchange.pools.calculations.reference import cell_reference, gap
 from exchange.pools.errors import NothingToRelease
+from exchange.pools.inputs import POOL_RELEASE_INPUT
 from exchange.pools.models import Pool, PoolCell, PoolRelease
 from exchange.pools.services.pools import SETTING_FIELDS
 from reference.selectors import certificate_price_last_published, reference_snapshot_for
@@ -172,11 +174,25 @@ def release_price(price_eur: Decimal | None, *, on: date) -> AppliedCertificateP
     )
 
 
+def _stated_price(raw: object) -> Decimal | None:
+    if raw is None or raw == "":
+        return None
+    parsed = Parsed()
+    value = parsed.take(POOL_RELEASE_INPUT.field("certificate_price_eur"), raw)
+    if parsed.errors:
+        raise ValidationFailed(_("The certificate price is not valid."), fields=parsed.errors)
+    return value if isinstance(value, Decimal) else None
+
+
 @transaction.atomic
 def pool_release_publish(
-    *, actor: Actor, pool: Pool, certificate_price_eur: Decimal | None = None
+    *, actor: Actor, pool: Pool, certificate_price_eur: object = None
 ) -> PoolRelease:
-    """Sign and store the pool's statistics as they are now, as the next numbered release."""
+    """Sign and store the pool's statistics as they are now, as the next numbered release.
+    ``certificate_price_eur`` (EUR per certificate, as sent; parsed with
+    ``exchange.pools.inputs.POOL_RELEASE_INPUT``) prices the gaps; None: the last published
+    price."""
+    stated = _stated_price(certificate_price_eur)
     locked = Pool.objects.select_for_update().select_related("association").get(pk=pool.pk)
     preview = release_preview(pool=locked)
     if preview.published == 0:
@@ -185,7 +201,7 @@ def pool_release_publish(
             fields={"pool": [_("Invite more members or wait for more contributions.")]},
         )
     released_at = timezone.now().replace(microsecond=0)
-    price = release_price(certificate_price_eur, on=released_at.date())
+    price = release_price(stated, on=released_at.date())
     number = (locked.releases.aggregate(last=Max("number"))["last"] or 0) + 1
     document = release_document(
         pool=locked, number=number, released_at=released_at, price=price, preview=preview
