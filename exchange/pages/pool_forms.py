@@ -110,7 +110,7 @@ class AnswerForm(forms.Form):
     """The invited company's answer."""
 
     answer = forms.ChoiceField(
-        choices=[("accept", _("Accept")), ("decline", _("Decline"))],
+        choices=[("accept", _("Accept")), ("decline", pgettext_lazy("pool invitation", "Decline"))],
         widget=forms.HiddenInput,
         error_messages={"required": _("Accept or decline with the buttons.")},
     )

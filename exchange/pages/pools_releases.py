@@ -13,7 +13,6 @@ many there are, is the association's preview's business (``pools_association``).
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -29,8 +28,8 @@ from accounts.pages.base import OrganisationPage
 from accounts.roles import ALL_ROLES
 from core.charts import DistributionChart, distribution_chart
 from core.errors import NotFound
-from core.spreadsheet import Cell, csv_writer
 from exchange.pages.pool_forms import ReleaseFilterForm
+from exchange.pools.exports import release_csv
 from exchange.pools.models import Pool, PoolRelease
 from exchange.pools.selectors import pool_release, pool_releases, pool_visible_to
 from exchange.pools.services.releases import release_content
@@ -39,7 +38,6 @@ from exchange.pools.services.releases import release_content
 CELLS_PER_PAGE = 40
 #: The statistics of a distribution, in the order of the chart and the CSV.
 STATISTICS = ("p10", "p25", "median", "p75", "p90")
-DISTRIBUTIONS = ("direct", "indirect", "counted")
 #: The reference values of a cell, in the order of the chart's lines and the tables.
 REFERENCES = ("default_with_mark_up", "benchmark_a", "benchmark_b")
 
@@ -154,9 +152,9 @@ def cell_view(cell: dict[str, Any], suppression: str = "") -> CellView:
         indirect=_distribution(statistics.get("indirect")),
         counted=_distribution(statistics.get("counted")),
         references=tuple(decimal_or_none(reference.get(name)) for name in REFERENCES),
-        default_value=decimal_or_none(reference.get("default_value")),
+        default_value=decimal_or_none(reference.get("default_counted")),
         mark_up=decimal_or_none(reference.get("mark_up")),
-        reference_source=str(reference.get("source") or ""),
+        reference_source=str(reference.get("default_source") or ""),
         gap_t=decimal_or_none(cell.get("gap_tco2e_per_t")),
         gap_eur=decimal_or_none(cell.get("gap_eur_per_t")),
     )
@@ -349,67 +347,9 @@ class ReleaseJwsPage(PoolReadPage):
         return _download(release.jws, "application/jose", _file_name(release, "jws"))
 
 
-#: The CSV's columns after the cell's own (one block per distribution, then the references).
-def csv_header() -> list[str]:
-    header = ["cell", "cn_code", "route", "country", "year", "published", "note"]
-    header += ["contributors", "footprints", "verified_share_pct"]
-    for distribution in DISTRIBUTIONS:
-        header += [f"{distribution}_{name}" for name in ("mean", *STATISTICS)]
-    header += [
-        "default_value",
-        "mark_up",
-        "default_with_mark_up",
-        "benchmark_a",
-        "benchmark_b",
-        "gap_tco2e_per_t",
-        "gap_eur_per_t",
-        "certificate_price_eur_per_t",
-        "reference_source",
-    ]
-    return header
-
-
-def csv_row(cell: CellView, price: Decimal | None, note: str) -> list[Cell]:
-    row: list[Cell] = [
-        cell.key,
-        cell.cn_code,
-        cell.route,
-        cell.country,
-        cell.year,
-        "yes" if cell.published else "no",
-        "" if cell.published else note,
-    ]
-    row += [cell.contributors, cell.footprints, cell.verified_share_pct]
-    for distribution in (cell.direct, cell.indirect, cell.counted):
-        row += [(distribution or {}).get(name) for name in ("mean", *STATISTICS)]
-    references = cell.references or (None, None, None)
-    row += [cell.default_value, cell.mark_up, *references]
-    row += [cell.gap_t, cell.gap_eur, price if cell.published else None]
-    row += [cell.reference_source]
-    return row
-
-
-def release_csv(document: dict[str, Any]) -> bytes:
-    """Every cell of the release, one row each (UTF-8 with a BOM, so a spreadsheet reads the
-    Chinese names; every text cell neutralised against formulas by ``csv_writer``)."""
-    out = io.StringIO()
-    writer = csv_writer(out)
-    facts = release_facts(document)
-    writer.comment(
-        f"{(document.get('pool') or {}).get('name', '')} · release "
-        f"{(document.get('release') or {}).get('number', '')} · "
-        f"{(document.get('release') or {}).get('released_at', '')} · {facts['association']}"
-    )
-    writer.writerow(csv_header())
-    price = release_price_of(document)
-    note = "not enough contributors to publish"
-    for cell in document_cells(document):
-        writer.writerow(csv_row(cell, price, note))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
 class ReleaseCsvPage(PoolReadPage):
-    """``.../releases/<number>/release.csv``: one row per cell."""
+    """``.../releases/<number>/release.csv``: one row per cell (the same file as the API's,
+    ``exchange.pools.exports.release_csv``: UTF-8 with a BOM, formula-injection safe)."""
 
     def get(
         self, request: HttpRequest, pool_id: object, release_number: int, **kwargs: Any

@@ -71,7 +71,7 @@ RELEASE_COLUMNS = (
 
 #: The keys of a cell's ``reference`` in the release document, by column.
 _REFERENCE_KEYS = {
-    "default_value": "default_value",
+    "default_value": "default_counted",
     "mark_up": "mark_up",
     "default_with_mark_up": "default_with_mark_up",
     "benchmark_a": "benchmark_a",
@@ -116,7 +116,7 @@ def _cell_row(cell: dict[str, Any]) -> list[Cell]:
         row += [_number(distribution.get(stat)) for stat in STATISTICS]
     row += [_number(reference.get(key)) for key in _REFERENCE_KEYS.values()]
     row += [
-        _text(reference.get("source")),
+        _text(reference.get("default_source")),
         _number(cell.get("gap_tco2e_per_t")),
         _number(cell.get("gap_eur_per_t")),
     ]
