@@ -54,13 +54,15 @@ def band_labels() -> dict[str, str]:
 
 
 def footprint_choice(footprint: Footprint) -> str:
-    """A contributable footprint as its checkbox says it: product, CN code, period, version."""
-    return _("%(product)s · CN %(cn)s · %(start)s – %(end)s · version %(version)s") % {
+    """A contributable footprint as its checkbox says it: product, CN code, period and when
+    this version was published (a correction is a newer version of the same lineage)."""
+    published = footprint.published_at
+    return _("%(product)s · CN %(cn)s · %(start)s – %(end)s · published %(published)s") % {
         "product": footprint.product.name,
         "cn": footprint.product.cn_code,
         "start": f"{footprint.period_start:%Y-%m-%d}",
         "end": f"{footprint.period_end:%Y-%m-%d}",
-        "version": footprint.version,
+        "published": f"{published:%Y-%m-%d}" if published else "—",
     }
 
 

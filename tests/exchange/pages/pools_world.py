@@ -54,11 +54,13 @@ def producer_party(index: int) -> Party:
     return party(slug, name, OrganisationKind.PRODUCER, legal_name=chinese)
 
 
-def coil_footprint(member: Party, see_direct: str, activity_t: str = "1000") -> Footprint:
+def coil_footprint(
+    member: Party, see_direct: str, activity_t: str = "1000", cn_code: str = "72083900"
+) -> Footprint:
     """A published, signed footprint of the member's hot-rolled coil, 2026."""
     organisation = member.organisation
     product = ProductFactory(
-        organisation=organisation, name="热轧卷 Q235", cn_code="72083900", benchmark_route="C"
+        organisation=organisation, name="热轧卷 Q235", cn_code=cn_code, benchmark_route="C"
     )
     installation = InstallationFactory(organisation=organisation, country="CN")
     direct = Decimal(see_direct)
