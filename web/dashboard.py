@@ -132,8 +132,9 @@ def association_part(organisation: Organisation) -> dict[str, Any]:
         "association": True,
         "pools": pools[:SHOWN],
         "pools_count": len(pools),
-        "pool_members_count": sum(p.members for p in pools),
-        "pool_invited_count": sum(p.invited for p in pools),
+        # ``members`` and ``invited``: counts annotated by the selector
+        "pool_members_count": sum(p.members for p in pools),  # type: ignore[attr-defined]
+        "pool_invited_count": sum(p.invited for p in pools),  # type: ignore[attr-defined]
         "last_release": releases_of_association(organisation=organisation).first(),
     }
 

@@ -12,9 +12,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-#: The widest number a setting's column holds (percentages: 5 digits, 2 decimals).
-_PERCENT = {"max_digits": 5, "decimal_places": 2}
-
 
 class PoolSettingsForm(forms.Form):
     """The disclosure control of a pool (defaults as the issue states them). The ranges are
@@ -34,7 +31,8 @@ class PoolSettingsForm(forms.Form):
         label=_("Largest share of one organisation (%)"),
         initial=Decimal("25"),
         help_text=_("Of the cell's production; an organisation above it suppresses the cell."),
-        **_PERCENT,
+        max_digits=5,  # the column's: percentages with 2 decimals
+        decimal_places=2,
     )
     dominance_n = forms.IntegerField(
         label=_("Dominance rule: the largest n organisations"),
@@ -46,7 +44,8 @@ class PoolSettingsForm(forms.Form):
         label=_("Dominance rule: may hold at most k %"),
         initial=Decimal("85"),
         help_text=_("…may hold at most k % of them; otherwise the cell is suppressed."),
-        **_PERCENT,
+        max_digits=5,  # the column's: percentages with 2 decimals
+        decimal_places=2,
     )
 
     def settings(self) -> dict[str, Any]:

@@ -120,7 +120,8 @@ class _PoolPage(OrganisationPage):
     """A page of one of the association's pools (another organisation's pool: 404)."""
 
     def pool(self, pool_id: object) -> Pool:
-        return found(pool_run_by, organisation=self.organisation, pool_id=pool_id)  # type: ignore[no-any-return]
+        pool: Pool = found(pool_run_by, organisation=self.organisation, pool_id=pool_id)
+        return pool
 
     def render_pool(
         self,

@@ -97,7 +97,8 @@ class _MemberPoolPage(OrganisationPage):
         try:
             return pool_membership_of(organisation=self.organisation, pool_id=pool_id)
         except NotFound as error:
-            if pools_run_by(organisation=self.organisation).filter(pk=pool_id).exists():
+            running = pools_run_by(organisation=self.organisation).filter(pk=str(pool_id))
+            if running.exists():
                 raise AssociationsPool(pool_id) from None
             raise Http404(error.message) from None
 

@@ -73,15 +73,14 @@ def cn_label(cn_code: str) -> str:
     return " ".join(cn_code[i : i + 2] if i else cn_code[:4] for i in (0, 4, 6) if cn_code[i:])
 
 
-def cell_label(cell: dict[str, Any] | Any) -> str:
+def cell_label(cell: dict[str, Any]) -> str:
     """A cell as people read it: ``7208 39 · route C · CN · 2026``."""
-    get = cell.get if isinstance(cell, dict) else (lambda name: getattr(cell, name))
     return " · ".join(
         (
-            cn_label(get("cn_code")),
-            _("route %(route)s") % {"route": route_label(get("route"))},
-            country_label(get("country")),
-            year_label(get("year")),
+            cn_label(str(cell["cn_code"])),
+            _("route %(route)s") % {"route": route_label(str(cell["route"]))},
+            country_label(str(cell["country"])),
+            year_label(int(cell["year"])),
         )
     )
 
@@ -255,11 +254,13 @@ class PoolReadPage(OrganisationPage):
     role_map = {"GET": ALL_ROLES}
 
     def pool(self, pool_id: object) -> Pool:
-        return found(pool_visible_to, organisation=self.organisation, pool_id=pool_id)  # type: ignore[no-any-return]
+        pool: Pool = found(pool_visible_to, organisation=self.organisation, pool_id=pool_id)
+        return pool
 
     def release(self, pool_id: object, number: object) -> PoolRelease:
         pool = self.pool(pool_id)
-        return found(pool_release, pool=pool, number=number)  # type: ignore[no-any-return]
+        release: PoolRelease = found(pool_release, pool=pool, number=number)
+        return release
 
     def side_context(self, pool: Pool) -> dict[str, Any]:
         """Which side reads: the association's staff go back to the pool's dashboard, a
