@@ -502,8 +502,8 @@ def distribution_chart(
     rows: list[
         tuple[str, tuple[Decimal, Decimal, Decimal, Decimal, Decimal], tuple[Decimal | None, ...]]
     ],
-    width: int = 720,
-    label_width: int = 200,
+    width: int = 760,
+    label_width: int = 300,
     id: str = "chart",
 ) -> DistributionChart:
     """Distributions side by side on one axis: one row per ``(label, (P10, P25, median, P75,
