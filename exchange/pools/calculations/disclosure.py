@@ -56,11 +56,12 @@ built by merging its children's sorted runs (Timsort merges runs in near-linear 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from operator import attrgetter
 
 from exchange.pools.calculations.cells import ALL_COUNTRIES, ALL_YEARS, CellKey, Observation
 from exchange.pools.calculations.errors import ObservationInvalid, PoolSettingsInvalid
@@ -73,7 +74,7 @@ from exchange.pools.calculations.statistics import (
 )
 
 MIN_CONTRIBUTORS_FLOOR = 3
-ACTIVITY_PLACES = 10  # the footprint's activity level is stored with 10 decimals
+ACTIVITY_PLACES = 0  # production: as many decimals as the values carry
 HUNDRED = Decimal(100)
 
 
@@ -166,26 +167,41 @@ class Recovery:
 
 
 class _Component:
-    """One component's cells, indexed 0..n-1 in build order (children before parents)."""
+    """One component's cells, indexed 0..n-1 in build order (children before parents).
+
+    Organisations are numbered within the component; a set of them is an int of bits. The
+    production and emissions of each organisation are kept per finest cell only; a coarser
+    cell carries bounds of its largest organisation's production and of its ``dominance_n``
+    largest emissions (an organisation's total in a cell is at least its total in any child
+    and at most the sum of the children's largest), and is summed exactly only when the
+    bounds do not decide a rule.
+    """
 
     __slots__ = (
         "contributions",
         "contributors",
         "counted",
+        "counted_is_direct",
         "direct",
-        "emissions",
+        "exact",
         "finest_keys",
         "finest_orgs",
         "footprints",
+        "ids",
         "index",
         "indirect",
         "keys",
+        "largest",
         "mask",
+        "org_bits",
         "organisations",
-        "production",
+        "parts",
+        "reasons",
         "route",
         "scale",
         "sums",
+        "top",
+        "totals",
         "verified",
     )
 
@@ -195,32 +211,49 @@ class _Component:
         self.mask: list[int] = []  # finest cells of each cell, as bits
         self.finest_keys: list[CellKey] = []
         self.finest_orgs: list[int] = []  # organisations of each finest cell, as bits
+        # cell -> (organisation -> activity units, organisation -> activity × counted units),
+        # for every finest cell and the coarser cells the bounds did not decide
+        self.exact: dict[int, tuple[dict[int, int], dict[int, int]]] = {}
+        self.parts: list[list[int]] = []  # the children a coarser cell is merged from
         self.organisations: list[str] = []
         self.direct: list[list[int]] = []
         self.indirect: list[list[int]] = []
         self.counted: list[list[int]] = []
+        self.counted_is_direct = False
         self.sums: list[tuple[int, int, int]] = []
         self.verified: list[int] = []
         self.footprints: list[int] = []
+        self.org_bits: list[int] = []
         self.contributors: list[int] = []
-        self.production: list[dict[int, int]] = []  # organisation -> activity units
-        self.emissions: list[dict[int, int]] = []  # organisation -> activity × counted units
-        self.contributions: list[list[str]] = []
+        self.totals: list[tuple[int, int]] = []  # production, emissions
+        self.largest: list[tuple[int, int]] = []  # bounds of the largest production
+        self.top: list[tuple[int, int]] = []  # bounds of the n largest emissions
+        self.reasons: list[Suppression | None] = []  # primary rules
+        self.contributions: list[list[int]] = []  # ranks in ``ids``
+        self.ids: list[str] = []  # the component's contribution ids, sorted
         self.scale = SEE_PLACES
         self.route = ""
 
 
-def _finest_groups(
-    observations: Sequence[Observation],
-) -> dict[tuple[str, str, str, int], list[Observation]]:
-    groups: dict[tuple[str, str, str, int], list[Observation]] = {}
+Finest = tuple[str, str, str, int]
+
+
+_FINEST = attrgetter("cn_code", "route", "country", "year")
+
+
+def _finest_groups(observations: Iterable[Observation]) -> dict[Finest, list[Observation]]:
+    groups: dict[Finest, list[Observation]] = {}
     for o in observations:
-        key = (o.cn_code, o.route, o.country, o.year)
+        key = _FINEST(o)
         group = groups.get(key)
         if group is None:
             groups[key] = [o]
         else:
             group.append(o)
+    return groups
+
+
+def _checked_groups(groups: dict[Finest, list[Observation]]) -> None:
     component = None
     for cn_code, route, country, year in groups:
         if len(cn_code) != 8 or not (cn_code.isascii() and cn_code.isdigit()):
@@ -241,41 +274,61 @@ def _finest_groups(
                 f"one component (CN heading, route) at a time: got {component} and "
                 f"{(cn_code[:4], route)}; pool_statistics splits a pool by component",
             )
-    return groups
 
 
-def _build(observations: Sequence[Observation]) -> _Component:
+_DIRECT = attrgetter("see_direct")
+_INDIRECT = attrgetter("see_indirect")
+_ACTIVITY = attrgetter("activity_t")
+_COUNTS = attrgetter("indirect_counts")
+_VERIFIED = attrgetter("verified")
+_ORGANISATION = attrgetter("organisation")
+_CONTRIBUTION = attrgetter("contribution")
+
+
+def _build(groups: dict[Finest, list[Observation]], settings: DisclosureSettings) -> _Component:
     comp = _Component()
-    groups = _finest_groups(observations)
+    _checked_groups(groups)
     ordered_keys = sorted(groups)
     ordered = [o for key in ordered_keys for o in groups[key]]
-    contributions = [o.contribution for o in ordered]
-    if len(set(contributions)) != len(contributions):
+    ids = list(map(_CONTRIBUTION, ordered))
+    # Each contribution as its rank among the component's ids: cells merge sorted integers,
+    # and the ids are read back once, at the end.
+    comp.ids = sorted(ids)
+    rank = {contribution: k for k, contribution in enumerate(comp.ids)}
+    if len(rank) != len(ids):
         raise ObservationInvalid("contribution", "a contribution is counted once per pool")
-    direct, d_scale = units_of([o.see_direct for o in ordered], "see_direct", SEE_PLACES)
-    indirect, i_scale = units_of([o.see_indirect for o in ordered], "see_indirect", SEE_PLACES)
+    contributions = list(map(rank.__getitem__, ids))
+    direct, d_scale = units_of(list(map(_DIRECT, ordered)), "see_direct", SEE_PLACES)
+    indirect, i_scale = units_of(list(map(_INDIRECT, ordered)), "see_indirect", SEE_PLACES)
     scale = max(d_scale, i_scale)
     if d_scale != scale:
         direct = [v * 10 ** (scale - d_scale) for v in direct]
     if i_scale != scale:
         indirect = [v * 10 ** (scale - i_scale) for v in indirect]
-    activity, _ = units_of([o.activity_t for o in ordered], "activity_t", ACTIVITY_PLACES)
-    counted = [
-        d + i if o.indirect_counts else d for d, i, o in zip(direct, indirect, ordered, strict=True)
-    ]
+    activity, _ = units_of(list(map(_ACTIVITY, ordered)), "activity_t", ACTIVITY_PLACES)
+    counts = list(map(_COUNTS, ordered))
+    # Where no footprint's indirect emissions count (iron, steel, aluminium), counted is
+    # direct: the same sorted lists serve both (``comp.counted_is_direct``).
+    comp.counted_is_direct = not any(counts)
+    counted = (
+        direct
+        if comp.counted_is_direct
+        else [d + i if c else d for d, i, c in zip(direct, indirect, counts, strict=True)]
+    )
+    verified = list(map(_VERIFIED, ordered))
     org_index: dict[str, int] = {}
-    orgs = [org_index.setdefault(o.organisation, len(org_index)) for o in ordered]
+    orgs = [org_index.setdefault(org, len(org_index)) for org in map(_ORGANISATION, ordered)]
     comp.organisations = list(org_index)
     comp.scale = scale
     comp.route = ordered_keys[0][1]
     route = comp.route
+    n = settings.dominance_n
 
     # Finest cells first: each sorted once.
     start = 0
     finest_of: dict[tuple[str, str, int], int] = {}
     for cn_code, _route, country, year in ordered_keys:
         end = start + len(groups[(cn_code, _route, country, year)])
-        key = CellKey(cn_code, route, country, year)
         production: dict[int, int] = {}
         emissions: dict[int, int] = {}
         for org, act, see in zip(
@@ -285,28 +338,35 @@ def _build(observations: Sequence[Observation]) -> _Component:
             emissions[org] = emissions.get(org, 0) + act * see
         d = sorted(direct[start:end])
         i = sorted(indirect[start:end])
-        c_sorted = sorted(counted[start:end])
+        c = d if comp.counted_is_direct else sorted(counted[start:end])
         bit = len(comp.finest_keys)
+        key = CellKey(cn_code, route, country, year)
         comp.finest_keys.append(key)
         org_bits = 0
         for org in production:
             org_bits |= 1 << org
         comp.finest_orgs.append(org_bits)
+        comp.exact[len(comp.keys)] = (production, emissions)
         finest_of[(cn_code, country, year)] = len(comp.keys)
+        largest = max(production.values())
+        top = sum(heapq.nlargest(n, emissions.values()))
         _append(
             comp,
             key,
-            1 << bit,
-            d,
-            i,
-            c_sorted,
-            (sum(d), sum(i), sum(c_sorted)),
-            sum(1 for o in ordered[start:end] if o.verified),
-            end - start,
-            production,
-            emissions,
-            sorted(contributions[start:end]),
+            mask=1 << bit,
+            direct=d,
+            indirect=i,
+            counted=c,
+            sums=(sum(d), sum(i), sum(d) if c is d else sum(c)),
+            verified=verified[start:end].count(True),
+            footprints=end - start,
+            org_bits=org_bits,
+            totals=(sum(production.values()), sum(emissions.values())),
+            largest=(largest, largest),
+            top=(top, top),
+            contributions=sorted(contributions[start:end]),
         )
+        _decide(comp, len(comp.keys) - 1, settings)
         start = end
 
     # Coarser cells, children before parents: a cell of all years merges its years; a cell of
@@ -338,12 +398,15 @@ def _build(observations: Sequence[Observation]) -> _Component:
         parts = [built[child] for child in sorted(children[cell])]
         built[cell] = len(comp.keys)
         _append_merged(comp, CellKey(cell[0], route, cell[1], cell[2]), parts)
+        comp.parts[built[cell]] = parts
+        _decide(comp, built[cell], settings)
     return comp
 
 
 def _append(
     comp: _Component,
     key: CellKey,
+    *,
     mask: int,
     direct: list[int],
     indirect: list[int],
@@ -351,9 +414,11 @@ def _append(
     sums: tuple[int, int, int],
     verified: int,
     footprints: int,
-    production: dict[int, int],
-    emissions: dict[int, int],
-    contributions: list[str],
+    org_bits: int,
+    totals: tuple[int, int],
+    largest: tuple[int, int],
+    top: tuple[int, int],
+    contributions: list[int],
 ) -> None:
     comp.index[key] = len(comp.keys)
     comp.keys.append(key)
@@ -364,10 +429,14 @@ def _append(
     comp.sums.append(sums)
     comp.verified.append(verified)
     comp.footprints.append(footprints)
-    comp.contributors.append(len(production))
-    comp.production.append(production)
-    comp.emissions.append(emissions)
+    comp.org_bits.append(org_bits)
+    comp.contributors.append(org_bits.bit_count())
+    comp.totals.append(totals)
+    comp.largest.append(largest)
+    comp.top.append(top)
+    comp.reasons.append(None)
     comp.contributions.append(contributions)
+    comp.parts.append([])
 
 
 def _merged(runs: Iterable[list[int]]) -> list[int]:
@@ -384,72 +453,107 @@ def _append_merged(comp: _Component, key: CellKey, parts: list[int]) -> None:
         _append(
             comp,
             key,
-            comp.mask[only],
-            comp.direct[only],
-            comp.indirect[only],
-            comp.counted[only],
-            comp.sums[only],
-            comp.verified[only],
-            comp.footprints[only],
-            comp.production[only],
-            comp.emissions[only],
-            comp.contributions[only],
+            mask=comp.mask[only],
+            direct=comp.direct[only],
+            indirect=comp.indirect[only],
+            counted=comp.counted[only],
+            sums=comp.sums[only],
+            verified=comp.verified[only],
+            footprints=comp.footprints[only],
+            org_bits=comp.org_bits[only],
+            totals=comp.totals[only],
+            largest=comp.largest[only],
+            top=comp.top[only],
+            contributions=comp.contributions[only],
         )
         return
-    biggest = max(parts, key=lambda p: len(comp.production[p]))
-    production = dict(comp.production[biggest])
-    emissions = dict(comp.emissions[biggest])
-    for part in parts:
-        if part == biggest:
-            continue
-        for org, value in comp.production[part].items():
-            production[org] = production.get(org, 0) + value
-        for org, value in comp.emissions[part].items():
-            emissions[org] = emissions.get(org, 0) + value
-    mask = 0
+    mask = org_bits = 0
     for part in parts:
         mask |= comp.mask[part]
+        org_bits |= comp.org_bits[part]
+    production = sum(comp.totals[p][0] for p in parts)
+    emissions = sum(comp.totals[p][1] for p in parts)
+    contributions = _merged(comp.contributions[p] for p in parts)
+    direct = _merged(comp.direct[p] for p in parts)
     sums = [comp.sums[p] for p in parts]
-    contributions: list[str] = []
-    for part in parts:
-        contributions += comp.contributions[part]
-    contributions.sort()
     _append(
         comp,
         key,
-        mask,
-        _merged(comp.direct[p] for p in parts),
-        _merged(comp.indirect[p] for p in parts),
-        _merged(comp.counted[p] for p in parts),
-        (sum(s[0] for s in sums), sum(s[1] for s in sums), sum(s[2] for s in sums)),
-        sum(comp.verified[p] for p in parts),
-        sum(comp.footprints[p] for p in parts),
-        production,
-        emissions,
-        contributions,
+        mask=mask,
+        direct=direct,
+        indirect=_merged(comp.indirect[p] for p in parts),
+        counted=direct if comp.counted_is_direct else _merged(comp.counted[p] for p in parts),
+        sums=(sum(s[0] for s in sums), sum(s[1] for s in sums), sum(s[2] for s in sums)),
+        verified=sum(comp.verified[p] for p in parts),
+        footprints=sum(comp.footprints[p] for p in parts),
+        org_bits=org_bits,
+        totals=(production, emissions),
+        largest=(
+            max(comp.largest[p][0] for p in parts),
+            min(production, sum(comp.largest[p][1] for p in parts)),
+        ),
+        top=(
+            max(comp.top[p][0] for p in parts),
+            min(emissions, sum(comp.top[p][1] for p in parts)),
+        ),
+        contributions=contributions,
     )
 
 
 # ------------------------------------------------------------------------------- the rules
 
 
-def _primary(comp: _Component, cell: int, settings: DisclosureSettings) -> Suppression | None:
+def _exact(comp: _Component, cell: int, n: int) -> None:
+    """Sum the cell's organisations exactly: tight bounds. From its children when they are
+    all summed already (every finest cell is), else from its finest cells."""
+    parts = comp.parts[cell]
+    if not all(p in comp.exact for p in parts):
+        parts = [comp.index[comp.finest_keys[f]] for f in _bits(comp.mask[cell])]
+    biggest = max(parts, key=lambda p: len(comp.exact[p][0]))
+    production = dict(comp.exact[biggest][0])
+    emissions = dict(comp.exact[biggest][1])
+    for part in parts:
+        if part == biggest:
+            continue
+        part_production, part_emissions = comp.exact[part]
+        for org, value in part_production.items():
+            production[org] = production.get(org, 0) + value
+        for org, value in part_emissions.items():
+            emissions[org] = emissions.get(org, 0) + value
+    comp.exact[cell] = (production, emissions)
+    largest = max(production.values())
+    top = sum(heapq.nlargest(n, emissions.values()))
+    comp.largest[cell] = (largest, largest)
+    comp.top[cell] = (top, top)
+
+
+def _above(part: int, total: int, pct: Decimal) -> bool:
+    """part > pct % of total, exactly: part × 100 × den > num × total."""
+    numerator, denominator = pct.as_integer_ratio()
+    return part * 100 * denominator > numerator * total
+
+
+def _decide(comp: _Component, cell: int, settings: DisclosureSettings) -> None:
     """The primary rules, in the order of the module docstring (the first that fails)."""
     if comp.contributors[cell] < settings.min_contributors:
-        return Suppression.CONTRIBUTORS
-    production = comp.production[cell]
-    total = sum(production.values())
-    share_num, share_den = settings.max_share_pct.as_integer_ratio()
-    # largest × 100 > pct × total, in integers: largest × 100 × den > num × total
-    if max(production.values()) * 100 * share_den > share_num * total:
-        return Suppression.SHARE
-    emissions = comp.emissions[cell]
-    total_emissions = sum(emissions.values())
-    top = sum(heapq.nlargest(settings.dominance_n, emissions.values()))
-    dom_num, dom_den = settings.dominance_pct.as_integer_ratio()
-    if top * 100 * dom_den > dom_num * total_emissions:
-        return Suppression.DOMINANCE
-    return None
+        comp.reasons[cell] = Suppression.CONTRIBUTORS
+        return
+    production, emissions = comp.totals[cell]
+    low, high = comp.largest[cell]
+    if _above(high, production, settings.max_share_pct) and not _above(
+        low, production, settings.max_share_pct
+    ):
+        _exact(comp, cell, settings.dominance_n)
+    if _above(comp.largest[cell][0], production, settings.max_share_pct):
+        comp.reasons[cell] = Suppression.SHARE
+        return
+    low, high = comp.top[cell]
+    if _above(high, emissions, settings.dominance_pct) and not _above(
+        low, emissions, settings.dominance_pct
+    ):
+        _exact(comp, cell, settings.dominance_n)
+    if _above(comp.top[cell][0], emissions, settings.dominance_pct):
+        comp.reasons[cell] = Suppression.DOMINANCE
 
 
 def _organisations_in(comp: _Component, finest_bits: int) -> int:
@@ -719,15 +823,14 @@ def _audit(
 
 
 def _results(
-    observations: Sequence[Observation], settings: DisclosureSettings, *, secondary: bool
+    groups: dict[Finest, list[Observation]], settings: DisclosureSettings, *, secondary: bool
 ) -> dict[CellKey, CellResult]:
-    if not observations:
+    if not groups:
         return {}
-    comp = _build(observations)
+    comp = _build(groups, settings)
     reasons: dict[int, Suppression] = {}
     published: set[int] = set()
-    for cell in range(len(comp.keys)):
-        reason = _primary(comp, cell, settings)
+    for cell, reason in enumerate(comp.reasons):
         if reason is None:
             published.add(cell)
         else:
@@ -742,16 +845,24 @@ def _results(
         if cell in published:
             d_sum, i_sum, c_sum = comp.sums[cell]
             footprints = comp.footprints[cell]
+            direct = distribution_of(comp.direct[cell], d_sum, scale)
             statistics = CellStatistics(
                 contributors=comp.contributors[cell],
                 footprints=footprints,
-                direct=distribution_of(comp.direct[cell], d_sum, scale),
+                direct=direct,
                 indirect=distribution_of(comp.indirect[cell], i_sum, scale),
-                counted=distribution_of(comp.counted[cell], c_sum, scale),
+                counted=(
+                    direct
+                    if comp.counted_is_direct
+                    else distribution_of(comp.counted[cell], c_sum, scale)
+                ),
                 verified_share_pct=verified_share(comp.verified[cell], footprints),
             )
         results[key] = CellResult(
-            key, statistics, reasons.get(cell), tuple(comp.contributions[cell])
+            key,
+            statistics,
+            reasons.get(cell),
+            tuple(map(comp.ids.__getitem__, comp.contributions[cell])),
         )
     return results
 
@@ -764,7 +875,7 @@ def component_statistics(
     ``observations`` must all lie in one component (``ObservationInvalid`` otherwise); the
     services call it for the component a contribution touches. ``settings`` are checked.
     """
-    return _results(list(observations), settings.checked(), secondary=True)
+    return _results(_finest_groups(observations), settings.checked(), secondary=True)
 
 
 def pool_statistics(
@@ -774,8 +885,8 @@ def pool_statistics(
     each component (no cell and no disclosure decision spans two components)."""
     settings = settings.checked()
     results: dict[CellKey, CellResult] = {}
-    for group in _by_component(observations).values():
-        results.update(_results(group, settings, secondary=True))
+    for groups in _components(observations).values():
+        results.update(_results(groups, settings, secondary=True))
     return results
 
 
@@ -786,9 +897,19 @@ def primary_statistics(
     It exists to show what the secondary rule and the audit prevent (tests, explanations)."""
     settings = settings.checked()
     results: dict[CellKey, CellResult] = {}
-    for group in _by_component(observations).values():
-        results.update(_results(group, settings, secondary=False))
+    for groups in _components(observations).values():
+        results.update(_results(groups, settings, secondary=False))
     return results
+
+
+def _components(
+    observations: Iterable[Observation],
+) -> dict[tuple[str, str], dict[Finest, list[Observation]]]:
+    """The observations by component, each by finest cell (one pass)."""
+    components: dict[tuple[str, str], dict[Finest, list[Observation]]] = {}
+    for key, group in _finest_groups(observations).items():
+        components.setdefault((key[0][:4], key[1]), {})[key] = group
+    return components
 
 
 def _by_component(observations: Iterable[Observation]) -> dict[tuple[str, str], list[Observation]]:

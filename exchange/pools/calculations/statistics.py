@@ -16,7 +16,7 @@ P90; the share of footprints on verified data.
   verified share to 0.1 %, ``ROUND_HALF_EVEN``.
 
 Internally values are integers of 10^-scale tCO2e/t (scale 5 for the engine's figures:
-``to_units``); the percentile weights p = k/20 make Q(p) a fraction with denominator 20, so
+``units_of``); the percentile weights p = k/20 make Q(p) a fraction with denominator 20, so
 the arithmetic stays in integers and the result is exact before its one rounding.
 """
 
@@ -24,7 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, localcontext
+from itertools import repeat
 
 from exchange.pools.calculations.cells import Observation
 from exchange.pools.calculations.errors import ObservationInvalid
@@ -73,40 +74,42 @@ def round_half_even(numerator: int, denominator: int) -> int:
     return quotient
 
 
-def to_units(values: Sequence[Decimal], scale: int, field: str) -> list[int] | None:
-    """``values`` as integers of 10^-scale, or None when one of them has more decimals.
+# Exact sums: an exact Decimal sum carries the smallest exponent of its terms, which tells the
+# decimals every value needs in one pass (General Decimal Arithmetic, "add": the ideal
+# exponent is the smaller of the operands').
+_EXACT = Context(prec=120, traps=[Inexact, InvalidOperation, Overflow])
 
-    ``ObservationInvalid`` (at ``field``) for a value that is not a finite number."""
-    try:
-        scaled = [value.scaleb(scale) for value in values]
-        units = list(map(int, scaled))
-    except (ValueError, OverflowError, AttributeError, TypeError):
-        raise ObservationInvalid(
-            field, f"{field} must be a finite decimal number of tCO2e/t or tonnes"
-        ) from None
-    return units if units == scaled else None
+
+def _invalid(field: str) -> ObservationInvalid:
+    return ObservationInvalid(field, f"{field} must be a finite decimal number")
 
 
 def scale_of(values: Sequence[Decimal], field: str, at_least: int) -> int:
     """The fewest decimal places (≥ ``at_least``) that hold every value exactly."""
-    places = at_least
-    for value in values:
-        exponent = value.as_tuple().exponent
-        if not isinstance(exponent, int):
-            raise ObservationInvalid(field, f"{field} must be a finite decimal number")
-        places = max(places, -exponent)
-    return places
+    try:
+        with localcontext(_EXACT):
+            exponent = sum(values, Decimal(0)).as_tuple().exponent
+    except (Inexact, InvalidOperation, Overflow, TypeError):
+        exponent = 0
+        for value in values:  # the slow way: one by one
+            if not isinstance(value, Decimal):
+                raise _invalid(field) from None
+            exponent = min(exponent, _int_exponent(value.as_tuple().exponent, field))
+    return max(at_least, -_int_exponent(exponent, field))
+
+
+def _int_exponent(exponent: int | str, field: str) -> int:
+    if not isinstance(exponent, int):  # "n", "N", "F": NaN or infinity
+        raise _invalid(field)
+    return exponent
 
 
 def units_of(values: Sequence[Decimal], field: str, preferred: int) -> tuple[list[int], int]:
-    """``values`` as exact integers and their scale: ``preferred`` decimals when they all fit."""
-    units = to_units(values, preferred, field)
-    if units is not None:
-        return units, preferred
+    """``values`` as exact integers of 10^-scale and their scale: ``preferred`` decimals, or
+    more where a value has more. ``ObservationInvalid`` (at ``field``) for a value that is not
+    a finite Decimal."""
     scale = scale_of(values, field, preferred)
-    exact = to_units(values, scale, field)
-    assert exact is not None
-    return exact, scale
+    return list(map(int, map(Decimal.scaleb, values, repeat(scale)))), scale
 
 
 def _see(units: int) -> Decimal:

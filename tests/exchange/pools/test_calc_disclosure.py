@@ -194,3 +194,80 @@ def test_a_contribution_counted_twice_is_refused():
 
 def test_an_empty_pool_has_no_cells():
     assert pool_statistics([], DisclosureSettings()) == {}
+
+
+def _plain_primary(members, settings):
+    """The primary rules straight from a cell's footprints, in Decimal."""
+    production: dict[str, Decimal] = {}
+    emissions: dict[str, Decimal] = {}
+    for o in members:
+        production[o.organisation] = production.get(o.organisation, 0) + o.activity_t
+        emissions[o.organisation] = emissions.get(o.organisation, 0) + o.activity_t * o.see_counted
+    if len(production) < settings.min_contributors:
+        return Suppression.CONTRIBUTORS
+    if max(production.values()) * 100 > settings.max_share_pct * sum(production.values()):
+        return Suppression.SHARE
+    top = sum(sorted(emissions.values(), reverse=True)[: settings.dominance_n])
+    if top * 100 > settings.dominance_pct * sum(emissions.values()):
+        return Suppression.DOMINANCE
+    return None
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_the_primary_rules_of_every_cell_match_their_plain_statement(seed):
+    # Uneven organisations (a few large ones), so every rule decides some cells, in cells
+    # merged from several children (where the merged bounds must not decide wrongly).
+    import random
+
+    from exchange.pools.calculations.cells import cells_of
+    from exchange.pools.calculations.disclosure import primary_statistics
+
+    rng = random.Random(seed)
+    sizes = {org: rng.paretovariate(1.1) for org in orgs(40)}
+    pool = [
+        obs(
+            rng.choices(list(sizes), list(sizes.values()))[0],
+            cn=rng.choice(["72083900", "72085120", "72085191", "72091500"]),
+            country=rng.choice(["CN", "CN", "IN", "VN"]),
+            year=rng.choice([2026, 2027]),
+            activity=str(rng.randint(1, 3000)),
+            direct=f"{rng.randint(20000, 400000) / 100000:.5f}",
+            indirect=f"{rng.randint(0, 90000) / 100000:.5f}",
+            counts=rng.random() < 0.5,
+        )
+        for _ in range(400)
+    ]
+    members: dict[CellKey, list] = {}
+    for o in pool:
+        for key in cells_of(o):
+            members.setdefault(key, []).append(o)
+    seen = set()
+    for share, dominance in (("25", "85"), ("40", "70"), ("45", "60"), ("50", "55")):
+        settings = DisclosureSettings(
+            min_contributors=4, max_share_pct=D(share), dominance_pct=D(dominance)
+        )
+
+        results = primary_statistics(pool, settings)
+
+        reasons = {key: _plain_primary(members[key], settings) for key in members}
+        assert {key: r.suppression for key, r in results.items()} == reasons
+        seen |= set(reasons.values())
+    assert {None, Suppression.SHARE, Suppression.DOMINANCE} <= seen
+
+
+@pytest.mark.parametrize(
+    ("bad", "field"),
+    [
+        ({"cn": "720839"}, "cn_code"),
+        ({"country": "*"}, "country"),
+        ({"year": 0}, "year"),
+        ({"direct": "Infinity"}, "see_direct"),
+        ({"indirect": "NaN"}, "see_indirect"),
+        ({"activity": "sNaN"}, "activity_t"),
+    ],
+)
+def test_an_observation_the_statistics_cannot_take_is_refused_naming_the_field(bad, field):
+    with pytest.raises(ObservationInvalid) as caught:
+        pool_statistics([obs("a", **bad)], DisclosureSettings())
+
+    assert caught.value.field == field
