@@ -28,6 +28,7 @@ from tests.exchange.declarations.matrix_samples import VALUE_PARAMS as DECLARATI
 
 # --- pools API (issue 16) ---
 from tests.exchange.pools.matrix_samples import SAMPLES as POOLS_SAMPLES
+from tests.exchange.pools.matrix_samples import VALUE_PARAMS as POOLS_VALUE_PARAMS
 
 # --- end pools API ---
 from tests.exchange.sharing.matrix_samples import SAMPLES as SHARING_SAMPLES
@@ -130,4 +131,4 @@ for _area in (
 
 # URL parameters that are values every organisation has (a year), not objects of one: the
 # matrix does not expect another organisation's value to answer 404, and reads them like lists.
-VALUE_PARAMS: frozenset[str] = frozenset(DECLARATIONS_VALUE_PARAMS)
+VALUE_PARAMS: frozenset[str] = frozenset(DECLARATIONS_VALUE_PARAMS) | POOLS_VALUE_PARAMS

@@ -23,6 +23,9 @@ story the way the people would through the API:
    (``shipments.json``; in a CSV, ``@<key>`` names a demo footprint and is replaced by its id,
    as an importer would paste the id of the shared footprint) and reads its de minimis status
    and declaration summary for the year.
+6. The association (``metals-carbon-association``) runs a data pool (``pools.json``,
+   ``demo.exchange.pools``): six mills join and contribute their coil, the association
+   publishes the first signed release of the sector statistics.
 
 The hot-rolled coil is the footprint asked for because it is the mill's verified one: the
 wire rod's published footprint has no verification statement, so its "default value must be
@@ -53,6 +56,7 @@ from demo.exchange.boms import (
     recompute_jobs_run,
 )
 from demo.exchange.declarations import footprint_keys_in, importer_play
+from demo.exchange.pools import pool_play
 from demo.exchange.report import DemoExchangeReport, RequestRow
 from demo.exchange.sharing import request_play, share_play
 from demo.world import (
@@ -98,6 +102,10 @@ def _footprint_keys() -> list[str]:
     for upload in data_list("shipments.json"):
         for key in footprint_keys_in(upload["file"]):
             keys.setdefault(key, None)
+    for pool in data_list("pools.json"):
+        for member in pool["members"]:
+            for key in member["contribute"]:
+                keys.setdefault(key, None)
     return list(keys)
 
 
@@ -166,4 +174,8 @@ def demo_exchange_seed(*, today: date | None = None) -> DemoExchangeReport:
         share_play(spec, footprints, report)
     for spec in data_list("shipments.json"):
         report.importers.append(importer_play(spec, footprints, report))
+
+    # 6. The association's data pool: the mills join and contribute; the first release.
+    for spec in data_list("pools.json"):
+        pool_play(spec, footprints, report)
     return report

@@ -19,9 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation, User
 from core.workflows import StatusMachine
-
-#: Whatever a pool's setting says, a cell with fewer organisations is never published.
-MIN_CONTRIBUTORS_FLOOR = 3
+from exchange.pools.calculations.disclosure import MIN_CONTRIBUTORS_FLOOR
 
 
 class Pool(models.Model):

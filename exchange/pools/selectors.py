@@ -48,16 +48,22 @@ def _uuid(value: object) -> uuid.UUID | None:
 
 def pools_run_by(*, organisation: Organisation) -> QuerySet[Pool]:
     """The association's pools, each with ``members``, ``invited`` and ``contributions``."""
-    return Pool.objects.filter(association=organisation).annotate(
-        members=Count(
-            "memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE), distinct=True
-        ),
-        invited=Count(
-            "memberships", filter=Q(memberships__status=MembershipStatus.INVITED), distinct=True
-        ),
-        open_contributions=Count(
-            "contributions", filter=Q(contributions__withdrawn_at__isnull=True), distinct=True
-        ),
+    return (
+        Pool.objects.filter(association=organisation)
+        .select_related("association")
+        .annotate(
+            members=Count(
+                "memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE), distinct=True
+            ),
+            invited=Count(
+                "memberships", filter=Q(memberships__status=MembershipStatus.INVITED), distinct=True
+            ),
+            open_contributions=Count(
+                "contributions", filter=Q(contributions__withdrawn_at__isnull=True), distinct=True
+            ),
+        )
+        # A grouped query drops the model's ordering: the pages need a stable one.
+        .order_by("name", "id")
     )
 
 
@@ -214,7 +220,9 @@ def contributions_of(*, pool: Pool, organisation: Organisation) -> list[PoolCont
     contributions = list(
         PoolContribution.objects.filter(
             pool=pool, organisation=organisation, withdrawn_at__isnull=True
-        ).order_by("-added_at", "id")
+        )
+        .select_related("added_by")
+        .order_by("-added_at", "id")
     )
     current = {
         f.lineage: f

@@ -166,10 +166,7 @@ class PoolListApi(_PoolApi):
 
     @extend_schema(responses=PoolOutput(many=True))
     def get(self, request: Request, org_slug: str) -> Response:
-        return self.paginated(
-            pools_run_by(organisation=self.organisation).select_related("association"),
-            PoolOutput,
-        )
+        return self.paginated(pools_run_by(organisation=self.organisation), PoolOutput)
 
     @extend_schema(request=serializer_for(POOL_INPUT), responses={201: PoolDetailOutput})
     def post(self, request: Request, org_slug: str) -> Response:

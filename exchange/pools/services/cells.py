@@ -19,6 +19,7 @@ from exchange.pools.calculations.cells import CellKey, Observation
 from exchange.pools.calculations.disclosure import CellResult, component_statistics
 from exchange.pools.models import MembershipStatus, Pool, PoolCell, PoolContribution
 from suppliers.models import Footprint, FootprintStatus
+from suppliers.validation.rules.verification import statement_gap
 
 
 def component_key(cn_code: str, route: str) -> str:
@@ -52,7 +53,25 @@ def observation_of(footprint: Footprint) -> Observation:
         see_direct=footprint.see_direct,
         see_indirect=footprint.see_indirect,
         indirect_counts=footprint.indirect_counts,
-        verified=footprint.verifier_confirmed_at is not None,
+        verified=on_verified_data(footprint),
+    )
+
+
+def on_verified_data(footprint: Footprint) -> bool:
+    """Whether a published footprint rests on verified data: its verification statement can
+    back its actual values on the day it was published (the rule of CBAM-VERIFY,
+    ``suppliers.validation.rules.verification.statement_gap``)."""
+    published = footprint.published_at or footprint.updated_at
+    return (
+        statement_gap(
+            statement=footprint.verification_statement_date,
+            period_start=footprint.period_start,
+            verifier_named=bool(footprint.verifier_name.strip())
+            or footprint.verifier_organisation_id is not None,
+            declined=footprint.verifier_declined_at is not None,
+            today=timezone.localdate(published),
+        )
+        is None
     )
 
 

@@ -26,21 +26,37 @@ def verifier_named(facts: FootprintFacts) -> bool:
     return bool(facts.verifier_name.strip()) or bool(facts.verifier_organisation_slug)
 
 
-def verification_gap(facts: FootprintFacts, today: date) -> Gap | None:
-    """Why the statement cannot back the actual values: no statement, a date that cannot cover
-    the period (on or before its start, or in the future), no verifier named, the platform
-    verifier named declined this submission; None when it can.
-    """
-    statement = facts.verification_statement_date
+def statement_gap(
+    *,
+    statement: date | None,
+    period_start: date,
+    verifier_named: bool,
+    declined: bool,
+    today: date,
+) -> Gap | None:
+    """Why a verification statement cannot back the actual values: no statement, a date that
+    cannot cover the period (on or before its start, or in the future), no verifier named, the
+    platform verifier named declined this submission; None when it can."""
     if statement is None:
         return "missing"
-    if statement <= facts.period_start or statement > today:
+    if statement <= period_start or statement > today:
         return "date"
-    if not verifier_named(facts):
+    if not verifier_named:
         return "verifier"
-    if facts.verifier_declined:
+    if declined:
         return "declined"
     return None
+
+
+def verification_gap(facts: FootprintFacts, today: date) -> Gap | None:
+    """``statement_gap`` of a footprint's facts."""
+    return statement_gap(
+        statement=facts.verification_statement_date,
+        period_start=facts.period_start,
+        verifier_named=verifier_named(facts),
+        declined=facts.verifier_declined,
+        today=today,
+    )
 
 
 def actual_data_verified(facts: FootprintFacts, today: date) -> bool:

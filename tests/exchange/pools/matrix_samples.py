@@ -115,3 +115,7 @@ SAMPLES: dict[str, SampleMaker] = {
     "member_pool_id": lambda org: str(_member_pool(org).pk),
     "contribution_id": _contribution,
 }
+
+# A release number is a value inside a pool (1, 2, …), not an object of its own: the pool in
+# the same URL is what another organisation must not reach.
+VALUE_PARAMS: frozenset[str] = frozenset({"release_number"})
