@@ -3,7 +3,7 @@ return only that organisation's rows; the API's base class supplies it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -27,10 +27,31 @@ from accounts.signing import (
     public_key_from_raw,
 )
 
+#: Facts about an organisation that navigation needs beyond its kinds, registered by the apps
+#: that own them (name -> a function returning an ``Exists`` over ``OuterRef("organisation")``).
+#: ``membership_of(..., navigation=True)`` answers them in its one query, so a page shows, say,
+#: a member's data pools without a query more (apps above ``accounts`` register in ``ready()``;
+#: accounts never imports them).
+NAVIGATION_FLAGS: dict[str, Callable[[], Exists]] = {}
 
-def membership_of(*, user: User, organisation_slug: str) -> Membership | None:
+
+def navigation_flag_register(name: str, condition: Callable[[], Exists]) -> None:
+    """Register a navigation fact ``name`` (a name registered twice is a mistake)."""
+    if name in NAVIGATION_FLAGS or name in OrganisationKind.values:
+        raise ValueError(f"navigation flag {name!r} registered twice")
+    NAVIGATION_FLAGS[name] = condition
+
+
+def membership_of(
+    *, user: User, organisation_slug: str, navigation: bool = False
+) -> Membership | None:
     """The user's membership of the organisation, or None. It carries the organisation's kinds
-    (``organisation_kinds``, a frozenset) in the same query: pages arrange navigation by them."""
+    (``organisation_kinds``, a frozenset) in the same query: pages arrange navigation by them.
+    With ``navigation``, also the registered ``NAVIGATION_FLAGS`` that hold
+    (``organisation_flags``, a frozenset), in the same query."""
+    flags = (
+        {f"flag_{name}": make() for name, make in NAVIGATION_FLAGS.items()} if navigation else {}
+    )
     membership = (
         Membership.objects.select_related("organisation")
         .filter(user=user, organisation__slug=organisation_slug)
@@ -42,13 +63,17 @@ def membership_of(*, user: User, organisation_slug: str) -> Membership | None:
                     )
                 )
                 for kind in OrganisationKind.values
-            }
+            },
+            **flags,
         )
         .first()
     )
     if membership is not None:
         membership.organisation_kinds = frozenset(  # type: ignore[attr-defined]
             kind for kind in OrganisationKind.values if getattr(membership, f"is_{kind}")
+        )
+        membership.organisation_flags = frozenset(  # type: ignore[attr-defined]
+            name for name in NAVIGATION_FLAGS if navigation and getattr(membership, f"flag_{name}")
         )
     return membership
 

@@ -391,3 +391,193 @@ def gauge(
         state=state,
         id=id,
     )
+
+
+# Reference lines of a distribution chart: vermillion dashed, bluish green dotted, reddish
+# purple dash-dot (then the rest of the palette), so they read apart in black and white too.
+_REFERENCE_STYLES = (
+    (PALETTE[3], "6 3"),
+    (PALETTE[2], "2 2"),
+    (PALETTE[4], "8 3 2 3"),
+    (PALETTE[1], "4 2"),
+)
+
+
+@dataclass(frozen=True)
+class ReferenceMark:
+    """A reference value drawn across one row of a distribution chart (a default value, a
+    benchmark): a vertical line in the reference's colour and dash."""
+
+    name: str
+    value: Decimal
+    x: Decimal
+    colour: str
+    dash: str
+
+
+@dataclass(frozen=True)
+class DistributionRow:
+    """One distribution as a horizontal box: P10–P90 as a thin band, P25–P75 as the box, the
+    median as a bar across it, and the row's reference values as lines."""
+
+    label: str
+    y: Decimal  # the row's top, px
+    mid: Decimal  # its vertical middle
+    values: tuple[Decimal, Decimal, Decimal, Decimal, Decimal]  # P10, P25, median, P75, P90
+    band_x: Decimal
+    band_width: Decimal
+    box_x: Decimal
+    box_width: Decimal
+    median_x: Decimal
+    marks: tuple[ReferenceMark, ...]
+    references: tuple[Decimal | None, ...]  # the table's reference columns, in legend order
+
+    @property
+    def band_y(self) -> Decimal:
+        return self.mid - 4
+
+    @property
+    def box_y(self) -> Decimal:
+        return self.mid - 10
+
+    @property
+    def line_top(self) -> Decimal:
+        return self.mid - 14
+
+    @property
+    def line_bottom(self) -> Decimal:
+        return self.mid + 14
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    name: str
+    colour: str
+    dash: str
+    x: int  # offset from the legend's left
+    kind: str  # band | box | median | line
+
+
+@dataclass(frozen=True)
+class DistributionChart:
+    title: str
+    summary: str
+    value_title: str
+    label_title: str
+    width: int
+    height: int
+    left: int
+    top: int
+    plot_width: Decimal
+    rows: tuple[DistributionRow, ...]
+    ticks: tuple[Tick, ...]
+    columns: tuple[str, ...]  # the five statistics' titles (P10, P25, median, P75, P90)
+    reference_names: tuple[str, ...]
+    legend: tuple[LegendEntry, ...]
+    band_colour: str = PALETTE[5]
+    box_colour: str = PALETTE[0]
+    id: str = "chart"
+
+    @property
+    def axis_y(self) -> int:
+        return self.height - 24
+
+    @property
+    def label_x(self) -> int:
+        return self.left - 8
+
+    @property
+    def right(self) -> Decimal:
+        return self.left + self.plot_width
+
+
+def distribution_chart(
+    *,
+    title: str,
+    summary: str,
+    label_title: str,
+    value_title: str,
+    columns: tuple[str, str, str, str, str],
+    reference_names: tuple[str, ...],
+    rows: list[
+        tuple[str, tuple[Decimal, Decimal, Decimal, Decimal, Decimal], tuple[Decimal | None, ...]]
+    ],
+    width: int = 760,
+    label_width: int = 300,
+    id: str = "chart",
+) -> DistributionChart:
+    """Distributions side by side on one axis: one row per ``(label, (P10, P25, median, P75,
+    P90), references)``, where ``references`` holds one value (or None: not drawn) per entry
+    of ``reference_names``. The axis runs from 0 to a round number above every value and
+    reference; a negative value is drawn at 0 (its table says it)."""
+    row_h, legend_h, axis_h = 36, 28, 24
+    plot_w = Decimal(width - label_width - 24)
+    everything = [v for _, values, refs in rows for v in (*values, *refs) if v is not None]
+    top_value, step = nice_ceiling(max(everything, default=Decimal(0)))
+
+    def at(value: Decimal) -> Decimal:
+        return _px(label_width + max(value, Decimal(0)) / top_value * plot_w)
+
+    styles = [_REFERENCE_STYLES[i % len(_REFERENCE_STYLES)] for i in range(len(reference_names))]
+    built = []
+    for i, (label, values, refs) in enumerate(rows):
+        p10, p25, median, p75, p90 = values
+        y = Decimal(legend_h + i * row_h)
+        built.append(
+            DistributionRow(
+                label=label,
+                y=y,
+                mid=y + Decimal(row_h) / 2,
+                values=values,
+                band_x=at(p10),
+                band_width=at(p90) - at(p10),
+                box_x=at(p25),
+                box_width=at(p75) - at(p25),
+                median_x=at(median),
+                marks=tuple(
+                    ReferenceMark(
+                        name=name, value=value, x=at(value), colour=style[0], dash=style[1]
+                    )
+                    for name, value, style in zip(reference_names, refs, styles, strict=True)
+                    if value is not None
+                ),
+                references=tuple(refs),
+            )
+        )
+    ticks = []
+    tick = Decimal(0)
+    while tick <= top_value:
+        ticks.append(Tick(value=tick, position=at(tick)))
+        tick += step
+    legend_items = [
+        (f"{columns[0]}–{columns[4]}", PALETTE[5], "", "band"),
+        (f"{columns[1]}–{columns[3]}", PALETTE[0], "", "box"),
+        (columns[2], "#000000", "", "median"),
+        *(
+            (name, colour, dash, "line")
+            for name, (colour, dash) in zip(reference_names, styles, strict=True)
+        ),
+    ]
+    legend = []
+    x = 0
+    for name, colour, dash, kind in legend_items:
+        legend.append(LegendEntry(name=name, colour=colour, dash=dash, x=x, kind=kind))
+        # room for the swatch and the name (a CJK character is about twice a Latin one)
+        x += 30 + sum(12 if ord(ch) > 0x2E80 else 7 for ch in name) + 16
+    return DistributionChart(
+        title=title,
+        summary=summary,
+        value_title=value_title,
+        label_title=label_title,
+        width=width,
+        height=legend_h + len(rows) * row_h + axis_h + 8,
+        left=label_width,
+        top=legend_h,
+        plot_width=plot_w,
+        rows=tuple(built),
+        ticks=tuple(ticks),
+        columns=tuple(columns),
+        reference_names=tuple(reference_names),
+        legend=tuple(legend),
+        id=id,
+    )

@@ -26,6 +26,7 @@ from exchange.boms.selectors import chase_ranking
 from exchange.declarations.services.threshold import threshold_report
 from exchange.pages.requests import DUE_SOON_DAYS
 from exchange.pages.threshold import threshold_gauge
+from exchange.pools.selectors import pools_run_by, releases_of_association
 from exchange.sharing.models import RequestStatus
 from exchange.sharing.selectors import requests_received_by, requests_sent_by
 from exchange.sharing.services.notifications import notifications_visible_to
@@ -53,6 +54,8 @@ class OrganisationDashboardPage(OrganisationPage):
             context.update(importer_part(self.organisation, user, context["today"]))
         if OrganisationKind.VERIFIER in kinds:
             context.update(verifier_part(self.organisation))
+        if OrganisationKind.ASSOCIATION in kinds:
+            context.update(association_part(self.organisation))
         return render(request, "web/dashboard.html", context)
 
 
@@ -117,6 +120,22 @@ def verifier_part(organisation: Organisation) -> dict[str, Any]:
         "verifier": True,
         "verification_waiting": list(waiting[:SHOWN]),
         "verification_waiting_count": waiting.count(),
+    }
+
+
+def association_part(organisation: Organisation) -> dict[str, Any]:
+    """The association's data pools: each with its members and pending invitations, and the
+    last release of any of them."""
+    # an association runs a handful of pools: all of them are counted, the first few listed
+    pools = list(pools_run_by(organisation=organisation))
+    return {
+        "association": True,
+        "pools": pools[:SHOWN],
+        "pools_count": len(pools),
+        # ``members`` and ``invited``: counts annotated by the selector
+        "pool_members_count": sum(p.members for p in pools),  # type: ignore[attr-defined]
+        "pool_invited_count": sum(p.invited for p in pools),  # type: ignore[attr-defined]
+        "last_release": releases_of_association(organisation=organisation).first(),
     }
 
 

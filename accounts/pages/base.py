@@ -73,12 +73,16 @@ class OrganisationPage(PersonPage):
         denied = super().check_access(request, **kwargs)
         if denied is not None:
             return denied
-        membership = membership_of(user=self.user, organisation_slug=kwargs.get("org_slug", ""))
+        membership = membership_of(
+            user=self.user, organisation_slug=kwargs.get("org_slug", ""), navigation=True
+        )
         if membership is None:
             raise Http404("No such organisation.")
         self.organisation = membership.organisation
         self.role = membership.role
         self.kinds: frozenset[str] = membership.organisation_kinds  # type: ignore[attr-defined]
+        # facts navigation needs beyond the kinds (accounts.selectors.NAVIGATION_FLAGS)
+        self.flags: frozenset[str] = membership.organisation_flags  # type: ignore[attr-defined]
         self.actor = Actor(user=self.user)
         method = "GET" if request.method in ("HEAD", "OPTIONS") else (request.method or "")
         if self.role not in self.role_map.get(method, frozenset()):
@@ -97,6 +101,7 @@ class OrganisationPage(PersonPage):
             # the organisation's kinds (producer, manufacturer, importer, ...): navigation shows
             # each kind's pages; an organisation without kinds sees every page
             "kinds": self.kinds or frozenset(OrganisationKind.values),
+            "flags": self.flags,
             "page": self,
             **extra,
         }

@@ -10,6 +10,9 @@ from exchange.pages import (
     footprint_access,
     grants,
     notifications,
+    pools_association,
+    pools_member,
+    pools_releases,
     requests,
     sent_requests,
     shared_footprints,
@@ -210,5 +213,55 @@ urlpatterns += [
         "declaration/<int:year>/summary.json",
         declaration.DeclarationJsonPage.as_view(),
         name="declaration-json",
+    ),
+]
+
+POOL = "pools/<uuid:pool_id>/"
+RELEASE = f"{POOL}releases/<int:release_number>/"
+MEMBER_POOL = "data-pools/<uuid:pool_id>/"
+
+urlpatterns += [
+    # An industry association's data pools (issue 16): its side...
+    path("pools/", pools_association.PoolListPage.as_view(), name="pools"),
+    path(POOL, pools_association.PoolPage.as_view(), name="pool"),
+    path(f"{POOL}invite/", pools_association.PoolInvitePage.as_view(), name="pool-invite"),
+    path(
+        f"{POOL}members/end/",
+        pools_association.PoolMembershipEndPage.as_view(),
+        name="pool-membership-end",
+    ),
+    path(f"{POOL}settings/", pools_association.PoolSettingsPage.as_view(), name="pool-settings"),
+    path(
+        f"{POOL}release/",
+        pools_association.ReleasePreviewPage.as_view(),
+        name="pool-release-preview",
+    ),
+    # ...the releases, read by the association and the pool's members under their own slug...
+    path(f"{POOL}releases/", pools_releases.ReleaseListPage.as_view(), name="pool-releases"),
+    path(RELEASE, pools_releases.ReleasePage.as_view(), name="pool-release"),
+    path(
+        f"{RELEASE}release.json", pools_releases.ReleaseJsonPage.as_view(), name="pool-release-json"
+    ),
+    path(f"{RELEASE}release.jws", pools_releases.ReleaseJwsPage.as_view(), name="pool-release-jws"),
+    path(f"{RELEASE}release.csv", pools_releases.ReleaseCsvPage.as_view(), name="pool-release-csv"),
+    path(
+        f"{RELEASE}report/", pools_releases.ReleaseReportPage.as_view(), name="pool-release-report"
+    ),
+    # ...and a member's side.
+    path("data-pools/", pools_member.MemberPoolListPage.as_view(), name="pools-member"),
+    path(MEMBER_POOL, pools_member.MemberPoolPage.as_view(), name="pool-member"),
+    path(
+        f"{MEMBER_POOL}answer/", pools_member.MemberAnswerPage.as_view(), name="pool-member-answer"
+    ),
+    path(f"{MEMBER_POOL}leave/", pools_member.MemberLeavePage.as_view(), name="pool-member-leave"),
+    path(
+        f"{MEMBER_POOL}contribute/",
+        pools_member.MemberContributePage.as_view(),
+        name="pool-member-contribute",
+    ),
+    path(
+        f"{MEMBER_POOL}withdraw/",
+        pools_member.MemberWithdrawPage.as_view(),
+        name="pool-member-withdraw",
     ),
 ]

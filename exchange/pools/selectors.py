@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
@@ -191,6 +191,17 @@ def pool_memberships_of(*, organisation: Organisation) -> QuerySet[PoolMembershi
     )
 
 
+def open_membership_exists() -> Exists:
+    """Whether the organisation of a page's membership row is invited to or in a pool: the
+    navigation fact ``pool_member``, answered inside the page's one membership query
+    (``accounts.selectors.NAVIGATION_FLAGS``)."""
+    return Exists(
+        PoolMembership.objects.filter(
+            organisation=OuterRef("organisation"), status__in=OPEN_MEMBERSHIP
+        )
+    )
+
+
 def pool_membership_of(*, organisation: Organisation, pool_id: object) -> PoolMembership:
     """The organisation's open membership of the pool, or ``NotFound`` (an outsider, or a
     former member)."""
@@ -264,6 +275,16 @@ def contributable_footprints(*, pool: Pool, organisation: Organisation) -> Query
 
 def pool_releases(*, pool: Pool) -> QuerySet[PoolRelease]:
     return pool.releases.select_related("released_by").defer("payload").order_by("-number")
+
+
+def releases_of_association(*, organisation: Organisation) -> QuerySet[PoolRelease]:
+    """Every release of the association's pools, newest first (the dashboard's last one)."""
+    return (
+        PoolRelease.objects.filter(pool__association=organisation)
+        .select_related("pool")
+        .defer("payload")
+        .order_by("-released_at", "-number")
+    )
 
 
 def pool_release(*, pool: Pool, number: object) -> PoolRelease:
