@@ -8,6 +8,7 @@ from accounts.models import AuditEvent, Membership, Organisation, SigningKey, Us
 from core.models import Job
 from exchange.boms.models import AggregationResult, BomLine, BuyerProduct
 from exchange.declarations.models import Shipment, ShipmentImport
+from exchange.pools.models import Pool, PoolCell, PoolContribution, PoolMembership, PoolRelease
 from exchange.sharing.models import FootprintRequest, Grant, GrantedFootprint, Notification
 from suppliers.models import Footprint, FootprintPrecursor, Installation, Product
 
@@ -24,6 +25,11 @@ EXCHANGE_MODELS = (
     AggregationResult,
     Shipment,
     ShipmentImport,
+    Pool,
+    PoolMembership,
+    PoolContribution,
+    PoolCell,
+    PoolRelease,
 )
 SIDE_MODELS = (Job, AuditEvent)
 

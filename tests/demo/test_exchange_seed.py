@@ -3,6 +3,7 @@ the engine's figures checked by hand; idempotent."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 from io import StringIO
@@ -12,11 +13,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import AuditEvent
+from accounts.services.signing_keys import document_verify
 from core.models import Job
 from exchange.boms.models import AggregationResult, BuyerProduct
 from exchange.declarations.models import Shipment, ShipmentImport
 from exchange.declarations.services.declaration import declaration_document, declaration_report
 from exchange.declarations.services.threshold import threshold_report
+from exchange.pools.models import Pool
 from exchange.sharing.models import FootprintRequest, Grant
 from suppliers.models import Footprint
 from tests.demo.counts import EXCHANGE_MODELS, SIDE_MODELS, model_counts
@@ -223,6 +226,47 @@ def test_the_importer_sees_its_threshold_and_declaration(seeded):
     }
     assert "Threshold 2026: exceeded, 55 t in 6 shipments, crossed by MRN26DE1893E5-1" in seeded
     assert "certificates 150.72449 (151 to surrender), EUR 11329.37" in seeded
+
+
+def test_the_association_published_the_pools_first_release(seeded):
+    pool = Pool.objects.get(association__slug="metals-carbon-association")
+    release = pool.releases.get()
+    document = json.loads(bytes(release.payload))
+    cells = {cell["cell"]: cell for cell in document["cells"]}
+    coil = cells["72083900|C|CN|2026"]
+
+    assert sorted(pool.memberships.values_list("organisation__slug", "status")) == [
+        ("anshan-beifang-steel", "active"),
+        ("handan-huaxin-steel", "active"),
+        ("hebei-steel", "active"),
+        ("jiangsu-yongxin-steel", "active"),
+        ("rizhao-haigang-steel", "active"),
+        ("shandong-aluminium", "invited"),
+        ("taiyuan-jinhe-steel", "active"),
+    ]
+    assert (release.cells_published, release.cells_suppressed) == (12, 12)
+    assert len(document["contributions"]) == 6  # the coils; the wire rod's cells are suppressed
+    # Six coils: 1.97050, 2.07275, 2.10150, 2.18225, 2.41675, 2.56600 tCO2e/t (direct =
+    # counted for steel); median (2.10150 + 2.18225) / 2 = 2.141875, half-even 2.14188.
+    assert coil["statistics"]["contributors"] == 6
+    assert coil["statistics"]["counted"]["median"] == "2.14188"
+    assert coil["statistics"]["counted"]["mean"] == "2.21829"
+    # Only the mill's coil has a statement that backs its values: 1 of 6.
+    assert coil["statistics"]["verified_share_pct"] == "16.7"
+    # Default 3.187 x 1.10 = 3.50570; (2.14188 - 3.50570) x EUR 75.28 = -102.67.
+    assert coil["reference"]["default_with_mark_up"] == "3.50570"
+    assert (coil["gap_tco2e_per_t"], coil["gap_eur_per_t"]) == ("-1.36382", "-102.67")
+    assert document["certificate_price"]["eur_per_t"] == "75.28"
+    assert cells["72139110|C|CN|2026"] == {
+        "cell": "72139110|C|CN|2026",
+        "cn_code": "72139110",
+        "country": "CN",
+        "note": "not enough contributors to publish",
+        "published": False,
+        "route": "C",
+        "year": 2026,
+    }
+    assert document_verify(payload=bytes(release.payload), jws=release.jws).valid is True
 
 
 def test_no_recompute_is_left_for_a_worker(seeded):

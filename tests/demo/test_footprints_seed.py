@@ -23,6 +23,14 @@ from tests.demo.counts import FOOTPRINT_MODELS, SIDE_MODELS, model_counts
 pytestmark = pytest.mark.django_db
 
 PRODUCERS = ("hebei-steel", "shandong-aluminium")
+#: The mills of the association's data pool (one published coil footprint each).
+POOL_MILLS = (
+    "jiangsu-yongxin-steel",
+    "rizhao-haigang-steel",
+    "anshan-beifang-steel",
+    "taiyuan-jinhe-steel",
+    "handan-huaxin-steel",
+)
 
 #: (organisation, CN code, period end, status) -> SEE direct, indirect, total (tCO2e/t).
 #: Grid factor CN 0.605 tCO2/MWh (IR 2025/2621 Annex II); CN default values (Annex I as
@@ -56,6 +64,33 @@ EXPECTED_SEE = {
         "10.83224",
     ),
     ("shandong-aluminium", "76011090", "2026-06-30", "draft"): ("1.72412", "8.50344", "10.22756"),
+    # The five mills of the association's pool: own slabs (own verified figures), e.g.
+    # Jiangsu: 0.065 + 1.030 x 1.85 = 1.97050; 108 kWh/t x 0.605 / 1,000 + 1.030 x 0.19 = 0.26104.
+    ("jiangsu-yongxin-steel", "72083900", "2026-12-31", "published"): (
+        "1.97050",
+        "0.26104",
+        "2.23154",
+    ),
+    ("rizhao-haigang-steel", "72083900", "2026-12-31", "published"): (
+        "2.18225",
+        "0.29568",
+        "2.47793",
+    ),
+    ("anshan-beifang-steel", "72083900", "2026-12-31", "published"): (
+        "2.41675",
+        "0.32161",
+        "2.73836",
+    ),
+    ("taiyuan-jinhe-steel", "72083900", "2026-12-31", "published"): (
+        "2.07275",
+        "0.28301",
+        "2.35576",
+    ),
+    ("handan-huaxin-steel", "72083900", "2026-12-31", "published"): (
+        "2.56600",
+        "0.33502",
+        "2.90102",
+    ),
 }
 
 
@@ -142,7 +177,8 @@ def test_the_demo_users_ran_the_workflow_with_four_eyes(seeded):
         ("suppliers.validate_footprint", "succeeded"),
         ("sharing.notify_verification_requested", "pending"),
     }
-    assert Job.objects.filter(kind="suppliers.validate_footprint").count() == 6  # 4 + 2 in review
+    # 4 + 2 in review of the two producers, 1 for each of the five mills of the pool.
+    assert Job.objects.filter(kind="suppliers.validate_footprint").count() == 11
     assert Job.objects.filter(kind="sharing.notify_verification_requested").count() == 3
 
 
@@ -163,7 +199,9 @@ def test_the_platform_verifier_is_asked_about_the_half_year_coil(seeded):
 
 
 def test_the_documents_show_a_carbon_price_a_verifier_and_default_values(seeded):
-    hrc = Footprint.objects.get(product__cn_code="72083900", status="published")
+    hrc = Footprint.objects.get(
+        organisation__slug="hebei-steel", product__cn_code="72083900", status="published"
+    )
     data = _document(hrc)["extensions"][0]["data"]
     assert data["carbonPricesPaid"][0]["currency"] == "CNY"
     assert data["carbonPricesPaid"][0]["amountPerTco2e"] == "64.5"
@@ -187,13 +225,18 @@ def test_the_documents_show_a_carbon_price_a_verifier_and_default_values(seeded)
 
 def test_the_installations_have_both_scripts_and_the_products_valid_cn_codes(seeded):
     assert sorted(Installation.objects.values_list("name_latin", "un_locode")) == [
+        ("Beifang Anshan Hot Strip Mill", ""),
+        ("Haigang Rizhao Steel Base", ""),
         ("Hengyue Tangshan Fengnan Integrated Steel Works", ""),
+        ("Huaxin Handan Steel Works", ""),
+        ("Jinhe Taiyuan Integrated Steel Works", ""),
         ("Lulv Longkou Aluminium Smelter", ""),
         ("Lulv Yantai Aluminium Extrusion Plant", "CNYNT"),
+        ("Yongxin Changzhou Steel Works", ""),
     ]
     assert all(not i.name.isascii() and i.latitude for i in Installation.objects.all())
     assert sorted(Product.objects.values_list("cn_code", "category", "production_route")) == [
-        ("72083900", "Iron or steel products", ""),
+        *[("72083900", "Iron or steel products", "")] * 6,
         ("72139110", "Iron or steel products", ""),
         ("76011090", "Unwrought aluminium", "Primary (electrolytic) smelting"),
         ("76042990", "Aluminium products", ""),
@@ -211,7 +254,9 @@ def test_running_it_again_creates_nothing(seeded):
 
 
 def test_it_prints_each_footprint_with_its_status_and_figures(seeded):
-    hrc = Footprint.objects.get(product__cn_code="72083900", status="published")
+    hrc = Footprint.objects.get(
+        organisation__slug="hebei-steel", product__cn_code="72083900", status="published"
+    )
 
     assert (
         f"    {hrc.pk}  published  Hot-rolled coil, non-alloy, < 3 mm (72083900), "

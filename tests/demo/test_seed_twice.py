@@ -34,28 +34,40 @@ STEPS = ("seed_demo", "seed_demo_footprints", "seed_demo_exchange")
 
 #: What one seed makes on an empty database (after the reference data).
 SEEDED = {
-    "Organisation": 6,
-    "User": 30,
-    "Membership": 30,
-    "Installation": 3,
-    "Product": 4,
-    "Footprint": 8,
-    "FootprintPrecursor": 9,
-    "SigningKey": 2,
+    # 6 + the five mills of the association's pool (5 people each).
+    "Organisation": 11,
+    "User": 55,
+    "Membership": 55,
+    "Installation": 8,
+    "Product": 9,
+    "Footprint": 13,
+    "FootprintPrecursor": 14,
+    # The two producers, the five mills and the association (its release is signed).
+    "SigningKey": 8,
     "FootprintRequest": 2,
     "Grant": 2,
     "GrantedFootprint": 2,
-    "Notification": 3,
+    # 3 + 7 pool invitations + 6 acceptances told to the association.
+    "Notification": 16,
     "BuyerProduct": 2,
     "BomLine": 3,
     "AggregationResult": 2,
     "Shipment": 6,
     "ShipmentImport": 1,
-    # 3 of them tell the platform verifier of the submissions naming it (run by the worker).
-    "Job": 19,
+    "Pool": 1,
+    # Six mills in, one company invited.
+    "PoolMembership": 7,
+    # The hebei mill's coil and wire rod, one coil of each other mill.
+    "PoolContribution": 7,
+    # 12 cells of the coil (CN 4/6/8 x CN/all countries x 2026/all years), 12 of the wire rod.
+    "PoolCell": 24,
+    "PoolRelease": 1,
+    # 3 of them tell the platform verifier of the submissions naming it (run by the worker);
+    # 5 validations of the mills' coils; 13 e-mails of the pool's notifications.
+    "Job": 37,
     # 12 reference.version_loaded (10 tables, default_values v2 (IR 2026/1740), cn_codes v2
-    # (CN 2026)) + 91 of the seed.
-    "AuditEvent": 103,
+    # (CN 2026)) + 183 of the seed.
+    "AuditEvent": 195,
 }
 
 
