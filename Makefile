@@ -44,7 +44,8 @@ worker: install ## Run a Celery worker with the beat scheduler
 
 # The tests run on two processes (pytest-xdist): `make test PYTEST_XDIST=` runs them on one,
 # `PYTEST_XDIST="-n 4 --dist loadgroup"` on four. Keep `--dist loadgroup`: tests marked
-# `xdist_group` share a process; never `loadfile` (it ran 2 of 117 schema-fuzz cases).
+# `xdist_group` share a process. xdist schedules by node id: tests/conftest.py gives each
+# schema-fuzz case its own (they shared one, and ran as one) and refuses a run where two share one.
 PYTEST_XDIST ?= -n 2 --dist loadgroup
 
 test: messages ## Run the whole test suite on two processes (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)

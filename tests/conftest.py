@@ -7,6 +7,7 @@ a service is unreachable; with ``CBAM_REQUIRE_SERVICES=1`` (CI) they fail instea
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Generator, Iterator
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -115,6 +116,29 @@ def _clear_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give every collected test a node id of its own, and refuse a run where two share one.
+
+    schemathesis names each case of tests/test_api_schema_fuzz.py after its operation
+    (``test_…[GET /api/v1/me/]``) but leaves them all the node id of the test function.
+    pytest-xdist schedules and reports by node id: with the same id, 121 cases ran as one, and
+    the run passed."""
+    for item in items:
+        if item.parent is None or item.nodeid == f"{item.parent.nodeid}::{item.name}":
+            continue
+        own = f"{item.parent.nodeid}::{item.name}"
+        if hasattr(item, "_id"):  # pytest 9 keeps the node id as a structure
+            from _pytest.nodeid import NodeId
+
+            item._id = NodeId.parse(own)
+        else:
+            item._nodeid = own
+    counts = Counter(item.nodeid for item in items)
+    shared = sorted(nodeid for nodeid, count in counts.items() if count > 1)
+    if shared:
+        raise pytest.UsageError(f"tests sharing a node id (xdist would run one of each): {shared}")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
