@@ -42,11 +42,17 @@ run: migrate ## Run web server and worker without re-seeding (e-mail links: $(SI
 worker: install ## Run a Celery worker with the beat scheduler
 	$(PY) -m celery -A config worker --beat --schedule=var/celerybeat-schedule --loglevel=INFO -Q cbam
 
-test: messages ## Run the whole test suite (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)
-	$(PY) -m pytest $(PYTEST_ARGS)
+# The tests run on two processes (pytest-xdist): `make test PYTEST_XDIST=` runs them on one,
+# `PYTEST_XDIST="-n 4 --dist loadgroup"` on four. Keep `--dist loadgroup`: tests marked
+# `xdist_group` share a process. xdist schedules by node id: tests/conftest.py gives each
+# schema-fuzz case its own (they shared one, and ran as one) and refuses a run where two share one.
+PYTEST_XDIST ?= -n 2 --dist loadgroup
+
+test: messages ## Run the whole test suite on two processes (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)
+	$(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 test-fast: messages ## Run the tests that need no worker process
-	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_XDIST) -m "not slow" $(PYTEST_ARGS)
 
 screenshots: messages ## Re-make the README's screenshots (docs/screenshots/) with the browser tests
 	CBAM_SCREENSHOTS=1 $(PY) -m pytest tests/browser -p no:cacheprovider -q

@@ -7,11 +7,13 @@ a service is unreachable; with ``CBAM_REQUIRE_SERVICES=1`` (CI) they fail instea
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections import Counter
+from collections.abc import Callable, Generator, Iterator
+from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -20,7 +22,44 @@ from accounts.roles import Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 REQUIRE_SERVICES = os.environ.get("CBAM_REQUIRE_SERVICES", "") in {"1", "true", "yes"}
-TEST_REDIS_URL = os.environ.get("CBAM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+# --- Parallel runs (pytest-xdist, `make test` runs `-n 2`) ------------------------------------
+#
+# Each xdist worker is a process with its own test database (``django_db_modify_db_settings``
+# below names it after the process) and its own Redis databases, because tests flush them: the
+# cache (``_clear_cache``, before every test) and the test broker of the worker tests
+# (tests/core/worker.py). Worker ``gwN`` uses:
+# - test broker: ``CBAM_TEST_REDIS_URL``'s database + N, or 15 - N when it is not set;
+# - cache: ``REDIS_URL``'s database + N (CI: 1 and 2; its broker ``CELERY_BROKER_URL`` is 0).
+XDIST_WORKER_NUMBER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+
+
+def _redis_url_with_db(url: str, db: int) -> str:
+    """``url`` naming Redis database ``db`` instead of its own."""
+    parts = urlsplit(url)
+    if not 0 <= db <= 15:
+        raise pytest.UsageError(f"no Redis database {db} for xdist worker from {url}")
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+def _redis_db(url: str) -> int:
+    return int(urlsplit(url).path.strip("/") or 0)
+
+
+if "CBAM_TEST_REDIS_URL" in os.environ:
+    _base = os.environ["CBAM_TEST_REDIS_URL"]
+    TEST_REDIS_URL = _redis_url_with_db(_base, _redis_db(_base) + XDIST_WORKER_NUMBER)
+else:
+    TEST_REDIS_URL = f"redis://127.0.0.1:6379/{15 - XDIST_WORKER_NUMBER}"
+# The cache of this process and of the processes it starts (workers, servers).
+if os.environ.get("REDIS_URL") and XDIST_WORKER_NUMBER:
+    _base = os.environ["REDIS_URL"]
+    os.environ["REDIS_URL"] = _redis_url_with_db(_base, _redis_db(_base) + XDIST_WORKER_NUMBER)
+if os.environ.get("REDIS_URL") and _redis_db(os.environ["REDIS_URL"]) == _redis_db(TEST_REDIS_URL):
+    raise pytest.UsageError(
+        f"the cache (REDIS_URL={os.environ['REDIS_URL']}) and the test broker "
+        f"({TEST_REDIS_URL}) must be different Redis databases: both are flushed by tests"
+    )
 
 
 def service_unavailable(reason: str) -> None:
@@ -48,9 +87,28 @@ def django_db_modify_db_settings() -> None:
         test["NAME"] = f"test_{db['NAME']}_{suffix}"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(autouse=True, scope="session")
+def _test_settings() -> Iterator[None]:
+    """Settings for the whole session (a test's ``settings`` fixture still changes them):
+
+    - the MD5 password hasher: fast, and a test's passwords need no strength;
+    - WhiteNoise finds a static file when it is asked for (``WHITENOISE_AUTOREFRESH``) instead
+      of listing every static file of every app each time a test client is made (8 ms each);
+      it still serves them (tests/web/test_static_files.py);
+    - this xdist worker's cache database (see ``XDIST_WORKER_NUMBER``)."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    overrides: dict[str, Any] = {
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "WHITENOISE_AUTOREFRESH": True,
+    }
+    if os.environ.get("REDIS_URL") and "redis" in settings.CACHES["default"]["BACKEND"].lower():
+        overrides["CACHES"] = {
+            "default": {**settings.CACHES["default"], "LOCATION": os.environ["REDIS_URL"]}
+        }
+    with override_settings(**overrides):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -58,6 +116,29 @@ def _clear_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give every collected test a node id of its own, and refuse a run where two share one.
+
+    schemathesis names each case of tests/test_api_schema_fuzz.py after its operation
+    (``test_…[GET /api/v1/me/]``) but leaves them all the node id of the test function.
+    pytest-xdist schedules and reports by node id: with the same id, 121 cases ran as one, and
+    the run passed."""
+    for item in items:
+        if item.parent is None or item.nodeid == f"{item.parent.nodeid}::{item.name}":
+            continue
+        own = f"{item.parent.nodeid}::{item.name}"
+        if hasattr(item, "_id"):  # pytest 9 keeps the node id as a structure
+            from _pytest.nodeid import NodeId
+
+            item._id = NodeId.parse(own)
+        else:
+            item._nodeid = own
+    counts = Counter(item.nodeid for item in items)
+    shared = sorted(nodeid for nodeid, count in counts.items() if count > 1)
+    if shared:
+        raise pytest.UsageError(f"tests sharing a node id (xdist would run one of each): {shared}")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -243,3 +324,35 @@ def no_reference_data(db: None) -> None:
         for table in _reference_tables():
             cursor.execute(f"DELETE FROM {table}")
     reference_snapshot_cache_clear()
+
+
+# --- Rows shared by the tests of one module ---------------------------------------------------
+
+T = TypeVar("T")
+
+
+def rows_for_the_module(django_db_blocker: Any, build: Callable[[], T]) -> Generator[T, None, None]:
+    """Build rows once for a module and roll them back at its end: for a module-scoped fixture,
+    ``yield from rows_for_the_module(django_db_blocker, World)``.
+
+    ``build`` runs in a transaction left open while the module's tests run; each test's own
+    atomic block (pytest-django's) is then a savepoint inside it, so a test sees the rows and
+    drops only its own changes. Only for modules whose tests use ``django_db`` without
+    ``transaction=True`` (a flush would empty the shared rows). Objects returned by ``build``
+    live as long as the module: a test that changes one should read it again from the
+    database."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = build()
+        except BaseException as exc:
+            transaction.set_rollback(True)
+            outer.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

@@ -25,6 +25,9 @@ from tests.accounts.test_authorisation_matrix import _snapshot, _snapshot_models
 from tests.conftest import reference_data_is_loaded
 from tests.factories import OrganisationFactory
 
+# The tests of a flush and of the test after it follow each other: one process runs this module.
+pytestmark = pytest.mark.xdist_group("suite_fixtures")
+
 FLUSHED_SLUG = "committed-by-a-transactional-test"
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,10 +33,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.api.base import OrganisationAPIView, PlatformAPIView, PublicAPIView, UserAPIView
-from accounts.models import AccessToken, Organisation
+from accounts.models import AccessToken, Organisation, User
 from accounts.roles import MACHINE_ROLES, Role
 from accounts.scopes import ALL_SCOPES
 from core.crypto import sha256_hex
+from tests.conftest import rows_for_the_module
 from tests.factories import ApiClientFactory, MembershipFactory, OrganisationFactory
 from tests.matrix_samples import SAMPLES, VALUE_PARAMS
 
@@ -165,43 +167,55 @@ def _snapshot() -> dict[str, Any]:
 
 @dataclass
 class World:
+    """The organisations and the callers of the matrix, built once per module
+    (``rows_for_the_module``): a test gets a fresh client per caller (``client``), so no cookie
+    or state of one request reaches the next."""
+
     home: Organisation
     other: Organisation
-    clients: dict[str, APIClient]
+    tokens: dict[str, str]  # caller -> raw bearer token (machine clients)
+    users: dict[str, int]  # caller -> user id (people)
+
+    def client(self, caller: str) -> APIClient:
+        api = APIClient()
+        if caller in self.tokens:
+            api.credentials(HTTP_AUTHORIZATION=f"Bearer {self.tokens[caller]}")
+        elif caller in self.users:
+            api.force_authenticate(User.objects.get(pk=self.users[caller]))
+        return api
 
 
-def _bearer_client(organisation: Organisation, role: str) -> APIClient:
+def _bearer_token(organisation: Organisation, role: str) -> str:
+    """A raw access token of a new machine client holding every scope, valid for 12 hours:
+    longer than any module of the matrix takes, so it never expires mid-module."""
     client_row = ApiClientFactory(organisation=organisation, role=role, scopes=sorted(ALL_SCOPES))
     raw = secrets.token_urlsafe(16)
     AccessToken.objects.create(
         token_hash=sha256_hex(raw),
         client=client_row,
         scopes=sorted(ALL_SCOPES),
-        expires_at=timezone.now() + timezone.timedelta(hours=1),
+        expires_at=timezone.now() + timezone.timedelta(hours=12),
     )
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return api
+    return raw
 
 
-def _person_client(organisation: Organisation, role: str) -> APIClient:
-    api = APIClient()
-    api.force_authenticate(MembershipFactory(organisation=organisation, role=role).user)
-    return api
+def _member_id(organisation: Organisation, role: str) -> int:
+    return MembershipFactory(organisation=organisation, role=role).user_id
 
 
-@pytest.fixture
-def world() -> World:
+def _world_build() -> World:
     home = OrganisationFactory(slug="home-org")
     other = OrganisationFactory(slug="other-org")
-    clients: dict[str, APIClient] = {"anonymous": APIClient()}
-    for role in Role.values:
-        clients[f"role:{role}"] = _person_client(home, role)
-    for role in sorted(MACHINE_ROLES):
-        clients[f"machine:{role}"] = _bearer_client(home, role)
-    clients["other_org_owner"] = _person_client(other, Role.OWNER)
-    clients["other_org_machine"] = _bearer_client(other, Role.PREPARER)
-    return World(home=home, other=other, clients=clients)
+    users = {f"role:{role}": _member_id(home, role) for role in Role.values}
+    users["other_org_owner"] = _member_id(other, Role.OWNER)
+    tokens = {f"machine:{role}": _bearer_token(home, role) for role in sorted(MACHINE_ROLES)}
+    tokens["other_org_machine"] = _bearer_token(other, Role.PREPARER)
+    return World(home=home, other=other, tokens=tokens, users=users)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    yield from rows_for_the_module(django_db_blocker, _world_build)
 
 
 def _url(route: Route, organisation: Organisation, object_owner: Organisation) -> str:
@@ -244,7 +258,7 @@ def test_authorisation_matrix(world, route, method, caller):
     url = _url(route, world.home, world.home)
     before = _snapshot()
 
-    response = _call(world.clients[caller], method, url)
+    response = _call(world.client(caller), method, url)
 
     expected = _expected_denial(route, method, caller)
     body = response.content[:300]
@@ -286,7 +300,7 @@ def test_a_method_the_view_does_not_implement_answers_405_to_every_caller(world,
 
     for method in sorted(set(UNIMPLEMENTABLE) - set(route.methods())):
         for caller in CALLERS:
-            response = world.clients[caller].generic(method, url, "{}", "application/json")
+            response = world.client(caller).generic(method, url, "{}", "application/json")
 
             where = f"{method} as {caller}: {response.content[:300]!r}"
             assert response.status_code == 405, where
@@ -312,7 +326,7 @@ def test_an_object_of_another_organisation_answers_404_even_to_an_owner(world, r
     url = _url(route, world.home, world.other)
     before = _snapshot()
 
-    response = _call(world.clients["role:owner"], method, url)
+    response = _call(world.client("role:owner"), method, url)
 
     assert response.status_code == 404, response.content[:300]
     assert response.json()["code"] == "not_found"
@@ -337,7 +351,7 @@ def test_reads_of_an_organisation_never_show_another_organisations_objects(world
     foreign_ids += [str(m.pk) for m in world.other.memberships.all()]
     foreign_ids += [world.other.slug]
 
-    response = world.clients["role:owner"].get(_url(route, world.home, world.home))
+    response = world.client("role:owner").get(_url(route, world.home, world.home))
 
     assert response.status_code == 200, response.content[:300]
     text = response.content.decode()

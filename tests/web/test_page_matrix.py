@@ -16,14 +16,17 @@ Expectations:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from accounts.pages.base import OrganisationPage, Page, PersonPage, PublicPage
 from accounts.roles import Role
 from tests.accounts.test_authorisation_matrix import PARAM, _snapshot, _walk
+from tests.conftest import rows_for_the_module
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.matrix_samples import SAMPLES, VALUE_PARAMS
 
@@ -118,24 +121,34 @@ def test_every_page_derives_from_one_page_class(template, callback):
 
 
 class World:
+    """The organisations and the visitors of the matrix, built once per module
+    (``rows_for_the_module``): each visitor is a session made once; a test gets a fresh
+    client holding that session (``client``), so no cookie of one request reaches the next."""
+
     def __init__(self) -> None:
         self.home = OrganisationFactory(slug="home-org")
         self.other = OrganisationFactory(slug="other-org")
-        self.clients: dict[str, Client] = {"anonymous": Client()}
+        self.sessions: dict[str, str] = {}  # caller -> session key
         for role in Role.values:
-            self.clients[f"role:{role}"] = self._person(self.home, role)
-        self.clients["other_org_owner"] = self._person(self.other, Role.OWNER)
+            self.sessions[f"role:{role}"] = self._session(self.home, role)
+        self.sessions["other_org_owner"] = self._session(self.other, Role.OWNER)
 
     @staticmethod
-    def _person(organisation: Any, role: str) -> Client:
+    def _session(organisation: Any, role: str) -> str:
         client = Client()
         client.force_login(MembershipFactory(organisation=organisation, role=role).user)
+        return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    def client(self, caller: str) -> Client:
+        client = Client()
+        if caller in self.sessions:
+            client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[caller]
         return client
 
 
-@pytest.fixture
-def world() -> World:
-    return World()
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    yield from rows_for_the_module(django_db_blocker, World)
 
 
 def _url(template: str, organisation: Any, object_owner: Any) -> str:
@@ -173,7 +186,7 @@ def test_page_matrix(world, template, view, method, caller):
     url = _url(template, world.home, world.home)
     before = _snapshot()
 
-    client = world.clients[caller]
+    client = world.client(caller)
     response = client.get(url) if method == "GET" else client.post(url, {})
 
     expected = _expected(view, method, caller)
@@ -206,7 +219,7 @@ def _object_cases() -> list[Any]:
 def test_an_object_of_another_organisation_answers_404_even_to_an_owner(world, template, method):
     url = _url(template, world.home, world.other)
     before = _snapshot()
-    client = world.clients["role:owner"]
+    client = world.client("role:owner")
     response = client.get(url) if method == "GET" else client.post(url, {})
     assert response.status_code == 404, response.content[:300]
     assert _snapshot() == before
@@ -218,5 +231,5 @@ def test_a_method_a_page_does_not_implement_answers_405(world, template, view):
     url = _url(template, world.home, world.home)
     for method in sorted({"GET", "POST", "PUT", "PATCH", "DELETE"} - set(_methods(view))):
         for caller in CALLERS:
-            response = world.clients[caller].generic(method, url)
+            response = world.client(caller).generic(method, url)
             assert response.status_code == 405, f"{method} as {caller}"

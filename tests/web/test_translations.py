@@ -20,6 +20,9 @@ from django.conf import settings
 
 from tests.conftest import service_unavailable
 
+# One process runs the module: its catalogues are extracted once (``extracted``, tens of seconds).
+pytestmark = pytest.mark.xdist_group("translations")
+
 BASE = Path(settings.BASE_DIR)
 PACKAGES = ["accounts", "core", "exchange", "reference", "suppliers", "web"]
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[a-z_]*\}")

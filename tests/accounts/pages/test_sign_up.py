@@ -242,7 +242,7 @@ def _altered() -> str:
     return other.split(":", 1)[0] + ":" + real.split(":", 1)[1]
 
 
-@pytest.mark.parametrize("token", ["not-a-token", _altered()])
+@pytest.mark.parametrize("token", ["not-a-token", _altered()], ids=["forged", "altered"])
 def test_a_forged_or_altered_link_is_refused(token):
     page = Client().get(f"/sign-up/{token}/")
     assert page.status_code == 404

@@ -37,7 +37,8 @@ from tests.conftest import service_unavailable
 from tests.suppliers.conftest import Producer, footprint_input, producer_create
 from tests.suppliers.eu_template.conftest import Export, rolled_back
 
-pytestmark = pytest.mark.django_db
+# One process runs the module: its exports and their LibreOffice conversions are made once.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("export_recalculation")]
 
 #: LibreOffice's CSV filter writing only Summary_Products (the template's 13th sheet) with the
 #: values at full precision: separator ",", quote '"', UTF-8 (76), language en-US (1033: "."

@@ -5,31 +5,25 @@ process (``core.jobs.job_execute``, as tests/exchange/sharing/conftest.py ``run_
 from __future__ import annotations
 
 import io
-import warnings
 import zipfile
 from collections.abc import Callable
 from datetime import datetime
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from core.jobs import job_execute
 from suppliers.models import CommunicationTemplateImport
-from tests.suppliers.eu_template.conftest import EXAMPLE, one_bad_process
+from tests.suppliers.eu_template.conftest import EXAMPLE, example_edited, one_bad_process
 
 # The pages' signed-in clients (fixtures used by test_pages.py).
 from tests.suppliers.pages.conftest import preparer, viewer  # noqa: F401
 
 
 def edit_example(change: Callable[[Workbook], None]) -> bytes:
-    """The example changed by ``change`` and saved by openpyxl (no cached results)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        book = load_workbook(io.BytesIO(EXAMPLE.read_bytes()))
-    change(book)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """The example changed by ``change`` and saved by openpyxl (no cached results): the
+    example is parsed once per process (``example_edited``)."""
+    return example_edited(change)
 
 
 def _to_2026(book: Workbook) -> None:
