@@ -166,6 +166,15 @@ def token_find(raw_token: str) -> AccessToken | None:
     the PACT adapter (TokenExpired 401 vs BadRequest 400)."""
     token = (
         AccessToken.objects.select_related("client", "client__organisation")
+        # Only what a check needs: this runs on every PACT call (bench/pact.py).
+        .only(
+            "token_hash",
+            "scopes",
+            "expires_at",
+            "client__id",
+            "client__revoked_at",
+            "client__organisation__id",
+        )
         .filter(token_hash=sha256_hex(raw_token))
         .first()
     )

@@ -1,5 +1,6 @@
-"""Pagination cursors of ``/3/footprints``: the position after the last footprint served
-(its ``created_at`` and id), signed so a caller can neither forge nor alter it.
+"""Pagination cursors of ``/3/footprints``: the id of the last footprint served (pages are in
+id order, a stable total order that needs no second key), signed so a caller can neither forge
+nor alter it.
 
 PACT v3 requires a pagination link to stay valid for at least 180 seconds; ours are accepted
 for :data:`CURSOR_MAX_AGE` (one hour) and may be called any number of times.
@@ -7,8 +8,9 @@ for :data:`CURSOR_MAX_AGE` (one hour) and may be called any number of times.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.core import signing
 
@@ -22,25 +24,22 @@ class CursorInvalid(ValueError):
 
 @dataclass(frozen=True)
 class Position:
-    """Keyset position: serve footprints strictly after (created_at, id)."""
+    """Keyset position: serve footprints whose id is strictly greater."""
 
-    created_at: datetime
     footprint_id: str
 
 
 def cursor_encode(position: Position) -> str:
-    return signing.dumps(
-        [position.created_at.isoformat(), position.footprint_id], salt=_SALT, compress=True
-    )
+    return signing.dumps(position.footprint_id, salt=_SALT)
 
 
 def cursor_decode(cursor: str) -> Position:
     try:
-        created_at, footprint_id = signing.loads(cursor, salt=_SALT, max_age=CURSOR_MAX_AGE)
-        return Position(datetime.fromisoformat(created_at), str(footprint_id))
+        footprint_id = signing.loads(cursor, salt=_SALT, max_age=CURSOR_MAX_AGE)
+        return Position(str(uuid.UUID(footprint_id)))
     except signing.SignatureExpired:
         raise CursorInvalid(
             "The pagination link has expired; list again from /3/footprints."
         ) from None
-    except (signing.BadSignature, ValueError, TypeError):
+    except (signing.BadSignature, ValueError, TypeError, AttributeError):
         raise CursorInvalid("The pagination cursor is not valid.") from None

@@ -11,7 +11,7 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from accounts.models import Organisation
 from exchange.pact.cursor import Position
@@ -40,11 +40,11 @@ class FootprintPage:
 
 def pact_footprints_visible_to(*, organisation: Organisation) -> QuerySet[Footprint]:
     """Published and deprecated footprints of ``organisation`` and those granted to it, in
-    the stable order of pagination (created_at, id)."""
+    the stable order of pagination (id)."""
     return (
         footprints_visible_to(organisation=organisation)
         .filter(status__in=SHAREABLE_STATUSES)
-        .order_by("created_at", "id")
+        .order_by("id")
     )
 
 
@@ -62,20 +62,17 @@ def pact_footprint_page(
     """
     rows = pact_footprints_visible_to(organisation=organisation)
     if after is not None:
-        rows = rows.filter(
-            Q(created_at__gt=after.created_at)
-            | Q(created_at=after.created_at, id__gt=after.footprint_id)
-        )
-    values = rows.values_list("created_at", "id", "signed_document")
+        rows = rows.filter(id__gt=after.footprint_id)
+    values = rows.values_list("id", "signed_document")
     found: list[tuple[Position, bytes]] = []
     if criteria.is_empty:
-        for created_at, footprint_id, document in values[: limit + 1]:
-            found.append((Position(created_at, str(footprint_id)), bytes(document or b"")))
+        for footprint_id, document in values[: limit + 1]:
+            found.append((Position(str(footprint_id)), bytes(document or b"")))
     else:
-        for created_at, footprint_id, document in values.iterator(chunk_size=_CHUNK):
+        for footprint_id, document in values.iterator(chunk_size=_CHUNK):
             payload = bytes(document or b"")
             if footprint_matches(json.loads(payload), criteria):
-                found.append((Position(created_at, str(footprint_id)), payload))
+                found.append((Position(str(footprint_id)), payload))
                 if len(found) > limit:
                     break
     page = found[:limit]

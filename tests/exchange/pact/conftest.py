@@ -42,8 +42,8 @@ def pact_document(footprint: Footprint, **fields: Any) -> dict[str, Any]:
 def signed_footprint(
     organisation: Organisation, minute: int, db_status: str = "published", **fields: Any
 ) -> Footprint:
-    """A published (or deprecated) footprint whose stored document has ``fields``; created at
-    T0 + ``minute`` so the order of pagination is known."""
+    """A published (or deprecated) footprint whose stored document has ``fields``, created at
+    T0 + ``minute``."""
     footprint = FootprintFactory(organisation=organisation)
     with transaction.atomic():
         signed = document_sign(

@@ -80,7 +80,11 @@ def test_each_filter_through_the_endpoint(client, world, case, query, expected):
     response = client.get(f"/3/footprints?{query}", **world.bearer())
     assert response.status_code == 200
     assert response.content == (
-        b'{"data":[' + b",".join(stored(footprints[name]) for name in expected) + b"]}"
+        b'{"data":['
+        + b",".join(
+            stored(f) for f in sorted((footprints[n] for n in expected), key=lambda f: str(f.pk))
+        )
+        + b"]}"
     )
 
 
