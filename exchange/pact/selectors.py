@@ -64,22 +64,21 @@ def pact_footprint_page(
     if after is not None:
         rows = rows.filter(id__gt=after.footprint_id)
     values = rows.values_list("id", "signed_document")
-    found: list[tuple[Position, bytes]] = []
+    found: list[tuple[uuid.UUID, bytes]] = []
     if criteria.is_empty:
-        for footprint_id, document in values[: limit + 1]:
-            found.append((Position(str(footprint_id)), bytes(document or b"")))
+        found = [(pk, bytes(document or b"")) for pk, document in values[: limit + 1]]
     else:
-        for footprint_id, document in values.iterator(chunk_size=_CHUNK):
+        for pk, document in values.iterator(chunk_size=_CHUNK):
             payload = bytes(document or b"")
             if footprint_matches(json.loads(payload), criteria):
-                found.append((Position(str(footprint_id)), payload))
+                found.append((pk, payload))
                 if len(found) > limit:
                     break
     page = found[:limit]
     more = len(found) > limit
     return FootprintPage(
         documents=[document for _, document in page],
-        next_position=page[-1][0] if more and page else None,
+        next_position=Position(str(page[-1][0])) if more and page else None,
     )
 
 
