@@ -11,6 +11,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path(".well-known/jwks.json", JwksApi.as_view(), name="jwks"),
+    # PACT v3 host: /3/footprints, /.well-known/openid-configuration, /auth/token.
+    path("", include(("exchange.pact.urls", "pact"), namespace="pact")),
     path(
         "schemas/cbam-exchange/cbam-footprint-v1.json",
         cbam_extension_schema_view,

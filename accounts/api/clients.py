@@ -149,6 +149,14 @@ class TokenApi(PublicAPIView):
         client_id = serializers.CharField(required=False)
         client_secret = serializers.CharField(required=False)
 
+    def requested_scope(self, scope: str | None) -> str | None:
+        """The platform scopes asked for; a protocol adapter (PACT) maps its own names here."""
+        return scope
+
+    def granted_scope(self, scopes: list[str]) -> str:
+        """The ``scope`` field of the answer, in the caller's vocabulary."""
+        return " ".join(scopes)
+
     @extend_schema(request=InputSerializer, responses=TokenOutput, auth=[])
     def post(self, request: Request) -> Response:
         data = request.data
@@ -183,7 +191,9 @@ class TokenApi(PublicAPIView):
             )
         try:
             issued = token_issue(
-                client_id=client_id, client_secret=client_secret, scope=data.get("scope")
+                client_id=client_id,
+                client_secret=client_secret,
+                scope=self.requested_scope(data.get("scope")),
             )
         except ApplicationError as exc:
             return _oauth_error(exc.code, exc.message, exc.status)
@@ -192,7 +202,7 @@ class TokenApi(PublicAPIView):
                 "access_token": issued.access_token,
                 "token_type": "Bearer",
                 "expires_in": issued.expires_in,
-                "scope": " ".join(issued.scopes),
+                "scope": self.granted_scope(issued.scopes),
             },
             headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
         )

@@ -160,6 +160,29 @@ def token_issue(*, client_id: str, client_secret: str, scope: str | None) -> Iss
     )
 
 
+def token_find(raw_token: str) -> AccessToken | None:
+    """The token for ``raw_token`` of a client not revoked, live or expired (expired tokens
+    are purged hourly), or None: for callers that must tell "expired" from "unknown", such as
+    the PACT adapter (TokenExpired 401 vs BadRequest 400)."""
+    token = (
+        AccessToken.objects.select_related("client", "client__organisation")
+        # Only what a check needs: this runs on every PACT call (bench/pact.py).
+        .only(
+            "token_hash",
+            "scopes",
+            "expires_at",
+            "client__id",
+            "client__revoked_at",
+            "client__organisation__id",
+        )
+        .filter(token_hash=sha256_hex(raw_token))
+        .first()
+    )
+    if token is None or token.client.revoked_at is not None:
+        return None
+    return token
+
+
 def token_authenticate(raw_token: str) -> AccessToken | None:
     """The live token for ``raw_token`` with its client and organisation, or None."""
     token = (

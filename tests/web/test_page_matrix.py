@@ -36,6 +36,8 @@ MACHINE_PREFIXES = (
     "/static/",
     "/schemas/",
     "/.well-known/",
+    "/3/",
+    "/auth/token",
     "/healthz",
     "/readyz",
 )

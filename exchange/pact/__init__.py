@@ -1,0 +1,1 @@
+"""The platform as a PACT v3 host: ``/3/footprints`` and its OAuth2 token endpoint."""

@@ -1,0 +1,98 @@
+"""A PACT world: a buyer's machine client, its own footprint, a supplier's footprints
+(granted or not), each signed as a small PACT ProductFootprint whose fields the tests set."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from accounts.models import AccessToken, ApiClient, Organisation
+from accounts.services.api_clients import token_issue
+from accounts.services.signing_keys import document_sign
+from suppliers.models import Footprint
+from tests.exchange.sharing.builders import grant_of
+from tests.factories import ApiClientFactory, FootprintFactory, OrganisationFactory
+
+T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+
+
+def pact_document(footprint: Footprint, **fields: Any) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "id": str(footprint.pk),
+        "specVersion": "3.0.0",
+        "status": "Active",
+        "companyName": footprint.organisation.legal_name_latin,
+        "companyIds": ["urn:pact:company:supplier"],
+        "productIds": ["urn:gtin:1234567890123"],
+        "productClassifications": ["urn:pact:productclassification:cn:72083900"],
+        "productNameCompany": footprint.product.name,
+        "validityPeriodStart": "2026-01-01T00:00:00Z",
+        "validityPeriodEnd": "2027-01-01T00:00:00Z",
+        "pcf": {"geographyCountry": "CN", "referencePeriodEnd": "2026-01-01T00:00:00Z"},
+    }
+    document.update(fields)
+    return {k: v for k, v in document.items() if v is not None}
+
+
+def signed_footprint(
+    organisation: Organisation, minute: int, db_status: str = "published", **fields: Any
+) -> Footprint:
+    """A published (or deprecated) footprint whose stored document has ``fields``, created at
+    T0 + ``minute``."""
+    footprint = FootprintFactory(organisation=organisation)
+    with transaction.atomic():
+        signed = document_sign(
+            organisation=organisation, document=pact_document(footprint, **fields)
+        )
+    Footprint.objects.filter(pk=footprint.pk).update(
+        status=db_status,
+        signed_document=signed.payload,
+        signature=signed.jws,
+        signing_kid=signed.kid,
+        published_at=signed.signed_at,
+        created_at=T0 + timedelta(minutes=minute),
+    )
+    footprint.refresh_from_db()
+    return footprint
+
+
+def stored(footprint: Footprint) -> bytes:
+    return bytes(footprint.signed_document or b"")
+
+
+def basic(client_id: str, secret: str) -> str:
+    return "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+
+
+@dataclass
+class PactWorld:
+    buyer: Organisation
+    supplier: Organisation
+    machine: ApiClient
+    secret: str
+    token: str
+
+    def bearer(self) -> dict[str, str]:
+        return {"HTTP_AUTHORIZATION": f"Bearer {self.token}"}
+
+
+@pytest.fixture
+def world(db: None) -> PactWorld:
+    buyer = OrganisationFactory(slug="screw-maker")
+    supplier = OrganisationFactory(slug="steel-mill")
+    machine = ApiClientFactory(organisation=buyer, scopes=["footprints:read"])
+    secret = f"secret-of-{machine.client_id}"
+    issued = token_issue(client_id=machine.client_id, client_secret=secret, scope=None)
+    return PactWorld(buyer, supplier, machine, secret, issued.access_token)
+
+
+def expire_all_tokens() -> None:
+    AccessToken.objects.update(expires_at=T0)
+
+
+__all__ = ["basic", "expire_all_tokens", "grant_of", "signed_footprint", "stored"]
