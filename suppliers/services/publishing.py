@@ -57,7 +57,9 @@ def footprint_publish(*, actor: Actor, footprint: Footprint) -> Footprint:
             fields=fields,
             extra=exc.extra,
         ) from None
-    signed = document_sign(organisation=locked.organisation, document=document, actor=actor)
+    signed = document_sign(
+        organisation=locked.organisation, document=document, signed_at=published_at, actor=actor
+    )
     published = footprint_move(
         actor=actor,
         footprint=locked,
