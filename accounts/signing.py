@@ -4,8 +4,20 @@ A published document is canonicalised with JCS (RFC 8785) and signed as a compac
 detached, unencoded payload (RFC 7515 appendix F, RFC 7797)::
 
     BASE64URL(header) + ".." + BASE64URL(signature)
-    header    = {"alg": "Ed25519", "b64": false, "crit": ["b64"], "iat": <unix s>, "kid": ...}
+    header    = {"alg": "EdDSA", "b64": false, "crit": ["b64"], "kid": ...}
     signature = Ed25519(ASCII(BASE64URL(header)) + "." + payload bytes)
+
+The header carries only registered parameters (RFC 7515, RFC 7797) and the algorithm name of
+RFC 8037, so common JOSE libraries (PyJWT, joserfc) verify it as they come. Signatures made
+before this format say ``"alg": "Ed25519"`` and carry the signing time as ``iat``; they still
+verify here.
+
+**Signing time** (the revocation rule needs it): a legacy signature's ``iat``; otherwise the
+time the caller knows (the platform stores it beside the signature: a footprint's
+``published_at``, a pool release's ``released_at``); otherwise the time the signed document
+itself declares (``document_signing_time``: a PACT ProductFootprint's ``created``, a pool
+release's ``release.released_at``). The platform signs with exactly that time. Either way it
+is the signer's own claim, as ``iat`` was.
 
 The payload is the exact bytes stored at publication; verification runs over bytes and never
 re-serialises them. A caller holding a JSON *object* canonicalises it first
@@ -32,10 +44,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-#: The algorithm we sign with (fully-specified name, RFC 9864).
-ALGORITHM = "Ed25519"
-#: Accepted when verifying: "EdDSA" is the older polymorphic name (RFC 8037) for the same.
-ACCEPTED_ALGORITHMS: frozenset[str] = frozenset({"Ed25519", "EdDSA"})
+#: The algorithm we sign with: RFC 8037's name, the one PyJWT and joserfc implement.
+ALGORITHM = "EdDSA"
+#: The fully-specified name (RFC 9864) that signatures made before carry; still verified.
+LEGACY_ALGORITHM = "Ed25519"
+ACCEPTED_ALGORITHMS: frozenset[str] = frozenset({ALGORITHM, LEGACY_ALGORITHM})
 #: Critical header parameters we understand (RFC 7515 §4.1.11).
 UNDERSTOOD_CRITICAL: frozenset[str] = frozenset({"b64"})
 
@@ -129,22 +142,14 @@ def _header_json(header: dict[str, Any]) -> bytes:
     return canonicalize(header)
 
 
-def sign_detached(
-    payload: bytes, private_key: Ed25519PrivateKey, kid: str, signed_at: datetime
-) -> str:
+def sign_detached(payload: bytes, private_key: Ed25519PrivateKey, kid: str) -> str:
     """Compact detached JWS over the exact ``payload`` bytes (RFC 7797 unencoded payload).
 
-    ``signed_at`` goes into the protected header as ``iat`` (whole Unix seconds, truncated).
+    The protected header holds registered parameters only (``alg`` EdDSA, ``b64``, ``crit``,
+    ``kid``): no signing time, which common libraries refuse as an unknown parameter; the
+    signing time is stored beside the signature or declared by the document (module doc).
     """
-    if signed_at.tzinfo is None:
-        raise ValueError("signed_at must be timezone-aware")
-    header = {
-        "alg": ALGORITHM,
-        "b64": False,
-        "crit": ["b64"],
-        "iat": int(signed_at.timestamp()),
-        "kid": kid,
-    }
+    header = {"alg": ALGORITHM, "b64": False, "crit": ["b64"], "kid": kid}
     encoded_header = b64url_encode(_header_json(header))
     signature = private_key.sign(encoded_header.encode("ascii") + b"." + payload)
     return f"{encoded_header}..{b64url_encode(signature)}"
@@ -184,11 +189,11 @@ def _check_header(header: Any) -> dict[str, Any]:
         raise JwsMalformed("the JWS header must be a JSON object")
     alg = header.get("alg")
     if alg is None:
-        raise JwsMalformed("the JWS header has no alg; expected Ed25519")
+        raise JwsMalformed("the JWS header has no alg; expected EdDSA")
     if alg == "none":
         raise JwsMalformed("alg 'none' is refused: an unsigned JWS is never valid")
     if alg not in ACCEPTED_ALGORITHMS:
-        raise JwsMalformed(f"alg {alg!r} is not accepted; expected Ed25519 (or EdDSA)")
+        raise JwsMalformed(f"alg {alg!r} is not accepted; expected EdDSA (or Ed25519)")
     crit = header.get("crit")
     if header.get("b64") is not False or not isinstance(crit, list) or "b64" not in crit:
         raise JwsMalformed(
@@ -201,9 +206,10 @@ def _check_header(header: Any) -> dict[str, Any]:
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid:
         raise JwsMalformed("the JWS header has no kid naming the signing key")
-    iat = header.get("iat")
-    if isinstance(iat, bool) or not isinstance(iat, int) or not 0 <= iat < MAX_IAT:
-        raise JwsMalformed("the JWS header has no iat (signing time in whole Unix seconds)")
+    if "iat" in header:  # legacy signatures: the signing time, whole Unix seconds
+        iat = header["iat"]
+        if isinstance(iat, bool) or not isinstance(iat, int) or not 0 <= iat < MAX_IAT:
+            raise JwsMalformed("the JWS header's iat is not a signing time in whole Unix seconds")
     return header
 
 
@@ -211,8 +217,9 @@ def parse_jws(jws: str) -> tuple[dict[str, Any], bytes]:
     """The checked protected header and the 64 signature bytes of a detached compact JWS.
 
     Raises ``JwsMalformed`` naming what is wrong: shape, base64url, header JSON, an algorithm
-    other than Ed25519/EdDSA (``none`` and HMAC included), a header without ``b64: false`` and
-    ``crit: ["b64"]``, unknown critical parameters, a missing ``kid`` or ``iat``.
+    other than EdDSA/Ed25519 (``none`` and HMAC included), a header without ``b64: false`` and
+    ``crit: ["b64"]``, unknown critical parameters, a missing ``kid``, a malformed legacy
+    ``iat``.
     """
     encoded_header, encoded_signature = _split(jws)
     header_bytes = b64url_decode(encoded_header, what="the JWS header")
@@ -252,8 +259,32 @@ def verify_detached(payload: bytes, jws: str, public_key: Ed25519PublicKey) -> N
     _verify_parsed(payload, jws, signature, public_key)
 
 
-def signed_at_of(header: Mapping[str, Any]) -> datetime:
-    return datetime.fromtimestamp(header["iat"], tz=UTC)
+def signed_at_of(header: Mapping[str, Any]) -> datetime | None:
+    """The signing time a legacy header carries (``iat``); None for the current format."""
+    iat = header.get("iat")
+    return None if iat is None else datetime.fromtimestamp(iat, tz=UTC)
+
+
+def document_signing_time(payload: bytes) -> datetime | None:
+    """The time a signed document declares for itself, used as its signing time when the
+    JWS carries none and the caller knows none: a PACT ProductFootprint's ``created``, a
+    pool release's ``release.released_at``. None when the payload declares no usable time."""
+    try:
+        document = json.loads(payload)
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(document, dict):
+        return None
+    declared = document.get("created")
+    release = document.get("release")
+    if declared is None and isinstance(release, dict):
+        declared = release.get("released_at")
+    if not isinstance(declared, str):
+        return None
+    try:
+        return parse_utc(declared, what="the document's time")
+    except JwksInvalid:
+        return None
 
 
 # --- keys -------------------------------------------------------------------------------------
@@ -396,6 +427,7 @@ def verify_document(
     jws: str,
     keys: Mapping[str, PublishedKey],
     at: datetime | None = None,
+    signed_at: datetime | None = None,
     unknown_key_hint: str = "not published by this platform",
 ) -> VerificationResult:
     """The verification rule, over the exact ``payload`` bytes.
@@ -406,14 +438,17 @@ def verify_document(
     4. a key revoked (at or before ``at``, default now) makes a signature whose ``iat`` is at
        or after the revocation invalid ("signed after the key was revoked on …"), and one
        made before it valid with ``revoked_later`` ("signed by a key revoked later (on …:
-       reason)"). A retired (rotated) key still verifies.
+       reason)"). A retired (rotated) key still verifies. The signing time is the legacy
+       header's ``iat``, else ``signed_at`` (stored beside the signature), else the time the
+       document declares (``document_signing_time``); a revoked key whose signature has no
+       signing time at all is invalid (nothing shows it was made before the revocation).
     """
     try:
         header, signature = parse_jws(jws)
     except JwsMalformed as exc:
         return VerificationResult(valid=False, reason=f"malformed signature: {exc.reason}")
     kid = header["kid"]
-    signed_at = signed_at_of(header)
+    signed_at = signed_at_of(header) or signed_at or document_signing_time(payload)
     key = keys.get(kid)
     if key is None:
         return VerificationResult(
@@ -435,6 +470,16 @@ def verify_document(
     revoked_at = key.revoked_at
     if revoked_at is not None and (at is None or revoked_at <= at):
         reason = f": {key.revocation_reason}" if key.revocation_reason else ""
+        if signed_at is None:
+            return VerificationResult(
+                valid=False,
+                reason=(
+                    f"the key was revoked on {isoformat_utc(revoked_at)}{reason} and the "
+                    "signing time is unknown"
+                ),
+                key_revoked_at=revoked_at,
+                **facts,
+            )
         if signed_at >= revoked_at:
             return VerificationResult(
                 valid=False,

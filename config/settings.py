@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -90,7 +91,13 @@ if _missing:
         "DEBUG=false (production) needs these environment variables: " + ", ".join(_missing)
     )
 
-PLATFORM_HOST = os.environ.get("PLATFORM_HOST", "cbam-exchange.local")
+# The host the PACT documents name: product URNs and the CBAM extension's ``dataSchema``
+# (https://<PLATFORM_HOST>/schemas/cbam-exchange/cbam-footprint-v1.json, served by this
+# platform). Production defaults to SITE_URL's host, so that the URL resolves at the public
+# address (``check --deploy`` refuses another host, cbam.E004); development keeps a fixed name.
+PLATFORM_HOST = os.environ.get("PLATFORM_HOST") or (
+    urlsplit(SITE_URL).netloc if not DEBUG else "cbam-exchange.local"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

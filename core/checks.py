@@ -23,7 +23,8 @@ HINT = "Set SITE_URL to the address people open the platform at, e.g. https://cb
 @register(Tags.security, deploy=True)
 def site_url_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """cbam.E001: SITE_URL is an https address; cbam.E002: it has no path, query or fragment;
-    cbam.E003: its host is one of ALLOWED_HOSTS."""
+    cbam.E003: its host is one of ALLOWED_HOSTS; cbam.E004: PLATFORM_HOST (the host of the
+    PACT documents' ``dataSchema`` URL) is SITE_URL's host."""
     url = settings.SITE_URL
     parts = urlsplit(url)
     if parts.scheme != "https" or not parts.hostname:
@@ -50,6 +51,18 @@ def site_url_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
                 f"{settings.ALLOWED_HOSTS!r}: its links would be refused.",
                 hint="Add the host to ALLOWED_HOSTS, or correct SITE_URL.",
                 id="cbam.E003",
+            )
+        ]
+    if parts.netloc != settings.PLATFORM_HOST:
+        return [
+            Error(
+                f"PLATFORM_HOST={settings.PLATFORM_HOST!r} is not SITE_URL's host "
+                f"{parts.netloc!r}: every signed PACT document names "
+                f"https://{settings.PLATFORM_HOST}/schemas/cbam-exchange/cbam-footprint-v1.json "
+                "as its extension's dataSchema, which must resolve at the public address.",
+                hint="Leave PLATFORM_HOST unset (it defaults to SITE_URL's host) or make the two "
+                "agree.",
+                id="cbam.E004",
             )
         ]
     return []

@@ -281,6 +281,29 @@ class Footprint(models.Model):
         return {"status": self.status}
 
 
+class FootprintDeprecation(models.Model):
+    """The signed deprecated state of a footprint, PACT's way: the original document with
+    ``status`` "Deprecated" and a ``statusComment`` naming its successor, re-signed by the
+    owner's key at deprecation (``suppliers.services.deprecation``). The original signed bytes
+    and signature on the footprint never change and stay downloadable; this row is written
+    once and never changed either."""
+
+    footprint = models.OneToOneField(
+        Footprint, primary_key=True, on_delete=models.PROTECT, related_name="deprecation"
+    )
+    successor = models.ForeignKey(
+        Footprint, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_document = models.BinaryField(editable=False)
+    signature = models.TextField(editable=False)
+    signing_kid = models.CharField(max_length=100, editable=False)
+    # The signing time (whole seconds): the footprint's deprecated_at.
+    signed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"deprecation of {self.footprint_id}"
+
+
 class FootprintPrecursor(models.Model):
     """A precursor consumed per tonne of product (total mass incl. scrap and cut-offs)."""
 

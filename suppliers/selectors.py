@@ -18,6 +18,8 @@ from suppliers.models import (
     VERIFIABLE_STATUSES,
     EvidenceFile,
     Footprint,
+    FootprintDeprecation,
+    FootprintStatus,
     Installation,
     Product,
     VerificationDecision,
@@ -201,3 +203,14 @@ def cn_codes_search(*, text: str, on: date) -> list[CnCode]:
         for word in cleaned.split()[:_CN_SEARCH_WORDS]:
             codes = codes.filter(description__icontains=word)
     return list(codes.order_by("cn_code")[:CN_SEARCH_LIMIT])
+
+
+def footprint_signed_current(footprint: Footprint) -> tuple[bytes, str]:
+    """The signed document and JWS a reader gets now: the signed deprecated state of a
+    deprecated footprint that has one (``suppliers.services.deprecation``), else the original
+    bytes (one query, only for a deprecated footprint)."""
+    if footprint.status == FootprintStatus.DEPRECATED:
+        deprecation = FootprintDeprecation.objects.filter(footprint=footprint).first()
+        if deprecation is not None:
+            return bytes(deprecation.signed_document), deprecation.signature
+    return bytes(footprint.signed_document or b""), footprint.signature

@@ -27,11 +27,21 @@ def b64url(text: str) -> bytes:
     return raw
 
 
+def declared_time(payload: bytes) -> datetime | None:
+    """The time the signed document declares: a PACT footprint's "created" (a pool
+    release's "release"."released_at"); the signing time of a signature without "iat"."""
+    document = json.loads(payload)
+    release = document.get("release")
+    declared = document.get("created") or (release or {}).get("released_at")
+    return datetime.fromisoformat(declared).astimezone(UTC) if declared else None
+
+
 def verify(payload: bytes, jws: str, jwks: dict) -> str:
     encoded_header, middle, encoded_signature = jws.strip().split(".")
     header = json.loads(b64url(encoded_header))
     check(middle == "", "not a detached JWS")
-    check(header.get("alg") in ("Ed25519", "EdDSA"), f"alg {header.get('alg')!r} refused")
+    # EdDSA (RFC 8037) since the switch; Ed25519 with "iat" on signatures made before.
+    check(header.get("alg") in ("EdDSA", "Ed25519"), f"alg {header.get('alg')!r} refused")
     check(header.get("b64") is False and header.get("crit") == ["b64"], "not RFC 7797")
     keys = {key["kid"]: key for key in jwks["keys"]}
     check(header["kid"] in keys, f"unknown key {header['kid']!r}")
@@ -40,13 +50,17 @@ def verify(payload: bytes, jws: str, jwks: dict) -> str:
     public_key = Ed25519PublicKey.from_public_bytes(b64url(key["x"]))
     # Raises InvalidSignature when the bytes, the signature or the key differ.
     public_key.verify(b64url(encoded_signature), encoded_header.encode() + b"." + payload)
-    signed_at = datetime.fromtimestamp(header["iat"], UTC)
+    iat = header.get("iat")
+    signed_at = datetime.fromtimestamp(iat, UTC) if iat is not None else declared_time(payload)
     revoked_at = key.get("revoked_at")
     if revoked_at:
         revoked = f"revoked on {revoked_at}: {key.get('revocation_reason')}"
+        if signed_at is None:
+            raise Invalid(f"the key was {revoked} and the signing time is unknown")
         check(signed_at < datetime.fromisoformat(revoked_at), f"signed after the key was {revoked}")
     note = f"; WARNING: key {revoked} (after signing)" if revoked_at else ""
-    return f"signed by {key['kid']} ({key['organisation']}) at {signed_at:%Y-%m-%dT%H:%M:%SZ}{note}"
+    when = f"{signed_at:%Y-%m-%dT%H:%M:%SZ}" if signed_at else "an undeclared time"
+    return f"signed by {key['kid']} ({key['organisation']}) at {when}{note}"
 
 
 if __name__ == "__main__":

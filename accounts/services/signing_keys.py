@@ -190,7 +190,8 @@ def signing_key_revoke(*, actor: Actor, key: SigningKey, reason: str) -> Signing
 @dataclass(frozen=True)
 class SignedDocument:
     """What publishing stores: the exact signed bytes (JCS of the document), the detached
-    JWS, the key id and the signing time (the JWS ``iat``, whole seconds)."""
+    JWS, the key id and the signing time (whole seconds; the caller stores it beside the
+    signature, and the document should declare it: ``accounts.signing`` module doc)."""
 
     payload: bytes
     jws: str
@@ -199,16 +200,27 @@ class SignedDocument:
 
 
 def document_sign(
-    *, organisation: Organisation, document: dict[str, Any], actor: Actor | None = None
+    *,
+    organisation: Organisation,
+    document: dict[str, Any],
+    signed_at: datetime | None = None,
+    actor: Actor | None = None,
 ) -> SignedDocument:
     """Canonicalise ``document`` (RFC 8785) and sign it with the organisation's active key.
 
+    ``signed_at`` is the signing time (timezone-aware, whole seconds): the time the document
+    declares (a footprint's ``created``, a release's ``released_at``), which is what an
+    offline verifier reads as the signing time; default: now, whole seconds. The key is the
+    one active when the row lock is taken, so a key revoked before that never signs.
+
     Store ``payload`` and ``jws`` as they are and serve ``payload`` byte for byte: the
     signature is over those bytes. Runs in (or joins) a transaction that holds the key's row
-    lock while the signature is dated, so a concurrent revocation comes strictly after it.
+    lock while signing, so a concurrent revocation comes strictly after it.
     Raises ``ValidationFailed`` when the document cannot be canonicalised exactly (an
     integer beyond 2**53, NaN, a non-string key).
     """
+    if signed_at is not None and signed_at.tzinfo is None:
+        raise ValueError("signed_at must be timezone-aware")
     try:
         payload = canonicalize(document)
     except ValueError as exc:
@@ -219,8 +231,9 @@ def document_sign(
     with transaction.atomic():
         key = _active_key_locked(organisation=organisation, actor=actor or SIGNING_ACTOR)
         private_key = Ed25519PrivateKey.from_private_bytes(decrypt(key.private_key_encrypted))
-        signed_at = timezone.now().replace(microsecond=0)
-        jws = sign_detached(payload, private_key, key.kid, signed_at)
+        if signed_at is None:
+            signed_at = timezone.now().replace(microsecond=0)
+        jws = sign_detached(payload, private_key, key.kid)
     return SignedDocument(payload=payload, jws=jws, kid=key.kid, signed_at=signed_at)
 
 
@@ -230,6 +243,7 @@ def document_verify(
     jws: str,
     jwks: dict[str, Any] | None = None,
     at: datetime | None = None,
+    signed_at: datetime | None = None,
 ) -> VerificationResult:
     """Does ``jws`` sign exactly ``payload``? With the platform's keys, or only those of
     ``jwks`` when given (offline checks; no database query then).
@@ -237,7 +251,8 @@ def document_verify(
     The rule is ``accounts.signing.verify_document``: unknown key, bad signature, a malformed
     JWS and a signature dated at or after its key's revocation are invalid; a signature made
     before its key's revocation is valid with ``revoked_later``; a retired key verifies.
-    ``at`` (default now) ignores revocations recorded after it. Raises
+    ``at`` (default now) ignores revocations recorded after it; ``signed_at`` is the signing
+    time stored beside the signature (legacy signatures carry theirs). Raises
     ``accounts.signing.JwksInvalid`` for an unusable JWKS.
     """
     keys: dict[str, PublishedKey]
@@ -251,4 +266,6 @@ def document_verify(
             kid = None
         keys = published_keys_by_kid(kids=[kid]) if kid else {}
         hint = "not published by this platform"
-    return verify_document(payload=payload, jws=jws, keys=keys, at=at, unknown_key_hint=hint)
+    return verify_document(
+        payload=payload, jws=jws, keys=keys, at=at, signed_at=signed_at, unknown_key_hint=hint
+    )

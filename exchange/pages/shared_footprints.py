@@ -31,7 +31,11 @@ from exchange.sharing.services.reading import (
     signature_state,
 )
 from suppliers.api.communication_template_export import communication_template_response
-from suppliers.api.footprints import signature_response, signed_document_response
+from suppliers.api.footprints import (
+    signature_response,
+    signed_document_response,
+    wants_original,
+)
 from suppliers.models import Footprint, FootprintStatus
 
 #: Footprints on one page of the list.
@@ -126,14 +130,18 @@ class SharedFootprintDocumentPage(_SharedFootprintPage):
     """The signed PACT document, byte for byte as signed (``<id>.json``)."""
 
     def get(self, request: HttpRequest, shared_footprint_id: str, **kwargs: Any) -> HttpResponse:
-        return signed_document_response(self.shared(shared_footprint_id))
+        return signed_document_response(
+            self.shared(shared_footprint_id), original=wants_original(request)
+        )
 
 
 class SharedFootprintSignaturePage(_SharedFootprintPage):
     """The detached JWS over the document's exact bytes (``<id>.jws``)."""
 
     def get(self, request: HttpRequest, shared_footprint_id: str, **kwargs: Any) -> HttpResponse:
-        return signature_response(self.shared(shared_footprint_id))
+        return signature_response(
+            self.shared(shared_footprint_id), original=wants_original(request)
+        )
 
 
 class SharedFootprintTemplatePage(_SharedFootprintPage):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any, ClassVar
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiTypes,
@@ -26,7 +26,7 @@ from core.errors import ValidationFailed
 from suppliers.api.validation import ValidationRunDetailOutput, ValidationRunOutput
 from suppliers.inputs import FOOTPRINT_INPUT
 from suppliers.models import EvidenceKind, Footprint, FootprintStatus
-from suppliers.selectors import footprints_owned_by
+from suppliers.selectors import footprint_signed_current, footprints_owned_by
 from suppliers.services.evidence import evidence_add
 from suppliers.services.footprints import footprint_create, footprint_delete, footprint_update
 from suppliers.services.publishing import footprint_correct, footprint_publish
@@ -370,19 +370,37 @@ def _published(view: FootprintObjectAPIView, footprint_id: str) -> Footprint:
     return footprint
 
 
-def signed_document_response(footprint: Footprint) -> HttpResponse:
+ORIGINAL_VERSION = "original"
+
+
+def wants_original(request: HttpRequest) -> bool:
+    """``?version=original``: the document as first published, not its deprecated state."""
+    return request.GET.get("version") == ORIGINAL_VERSION
+
+
+def _signed(footprint: Footprint, *, original: bool) -> tuple[bytes, str]:
+    if original:
+        return bytes(footprint.signed_document or b""), footprint.signature
+    return footprint_signed_current(footprint)
+
+
+def signed_document_response(footprint: Footprint, *, original: bool = False) -> HttpResponse:
     """The signed PACT document of a published footprint as a download, byte for byte as
-    signed, with its SHA-256 digest (shared by the owner's and the buyers' endpoints)."""
-    payload = bytes(footprint.signed_document or b"")
+    signed, with its SHA-256 digest (shared by the owner's and the buyers' endpoints). A
+    deprecated footprint answers its signed deprecated state (status "Deprecated", a
+    statusComment naming its successor); ``original`` the bytes first published."""
+    payload, _jws = _signed(footprint, original=original)
     response = HttpResponse(payload, content_type="application/json")
     response["Digest"] = "sha-256=" + hashlib.sha256(payload).hexdigest()
     response["Content-Disposition"] = f'attachment; filename="{footprint.pk}.json"'
     return response
 
 
-def signature_response(footprint: Footprint) -> HttpResponse:
-    """The detached JWS of a published footprint as a download."""
-    response = HttpResponse(footprint.signature, content_type="application/jose")
+def signature_response(footprint: Footprint, *, original: bool = False) -> HttpResponse:
+    """The detached JWS of a published footprint as a download (of the document that
+    ``signed_document_response`` serves with the same ``original``)."""
+    _payload, jws = _signed(footprint, original=original)
+    response = HttpResponse(jws, content_type="application/jose")
     response["Content-Disposition"] = f'attachment; filename="{footprint.pk}.jws"'
     return response
 
@@ -394,7 +412,9 @@ class FootprintDocumentApi(FootprintObjectAPIView):
 
     @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT})
     def get(self, request: Request, org_slug: str, footprint_id: str) -> HttpResponse:
-        return signed_document_response(_published(self, footprint_id))
+        return signed_document_response(
+            _published(self, footprint_id), original=wants_original(request)
+        )
 
 
 class FootprintSignatureApi(FootprintObjectAPIView):
@@ -404,4 +424,4 @@ class FootprintSignatureApi(FootprintObjectAPIView):
 
     @extend_schema(responses={(200, "application/jose"): OpenApiTypes.STR})
     def get(self, request: Request, org_slug: str, footprint_id: str) -> HttpResponse:
-        return signature_response(_published(self, footprint_id))
+        return signature_response(_published(self, footprint_id), original=wants_original(request))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 
 from accounts.pages.base import OrganisationPage
 from accounts.roles import ALL_ROLES
-from suppliers.api.footprints import signature_response
+from suppliers.api.footprints import signature_response, wants_original
 from suppliers.models import EvidenceFile, FootprintStatus
 from suppliers.pages.footprints import FootprintPage
 from suppliers.selectors import evidence_visible_to
@@ -34,7 +34,7 @@ class SignaturePage(FootprintPage):
                 org_slug=self.organisation.slug,
                 footprint_id=footprint.pk,
             )
-        return signature_response(footprint)
+        return signature_response(footprint, original=wants_original(request))
 
 
 class EvidenceDownloadPage(OrganisationPage):

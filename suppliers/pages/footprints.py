@@ -23,7 +23,7 @@ from accounts.roles import ADMIN_ROLES, ALL_ROLES, REVIEW_ROLES, WRITER_ROLES
 from core.errors import ApplicationError
 from core.messages import localise
 from core.text import TextError, clean_text
-from suppliers.api.footprints import signed_document_response
+from suppliers.api.footprints import signed_document_response, wants_original
 from suppliers.inputs import QUANTITIES
 from suppliers.models import (
     VERIFIABLE_STATUSES,
@@ -579,4 +579,4 @@ class DocumentPage(FootprintPage):
         if footprint.status not in (FootprintStatus.PUBLISHED, FootprintStatus.DEPRECATED):
             messages.error(request, gettext("Only a published footprint has a signed document."))
             return _detail(self, footprint)
-        return signed_document_response(footprint)
+        return signed_document_response(footprint, original=wants_original(request))

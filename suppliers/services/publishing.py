@@ -26,6 +26,7 @@ from suppliers.models import (
     FootprintStatus,
 )
 from suppliers.pact.errors import FootprintDocumentError
+from suppliers.services.deprecation import footprint_deprecation_sign
 from suppliers.services.document import footprint_document
 from suppliers.services.workflow import footprint_move
 
@@ -57,7 +58,9 @@ def footprint_publish(*, actor: Actor, footprint: Footprint) -> Footprint:
             fields=fields,
             extra=exc.extra,
         ) from None
-    signed = document_sign(organisation=locked.organisation, document=document, actor=actor)
+    signed = document_sign(
+        organisation=locked.organisation, document=document, signed_at=published_at, actor=actor
+    )
     published = footprint_move(
         actor=actor,
         footprint=locked,
@@ -81,6 +84,9 @@ def footprint_publish(*, actor: Actor, footprint: Footprint) -> Footprint:
             action=events.FOOTPRINT_DEPRECATED,
             changes={"deprecated_at": signed.signed_at},
             note={"superseded_by": str(published.pk)},
+        )
+        footprint_deprecation_sign(
+            actor=actor, footprint=preceding, deprecated_at=signed.signed_at, successor=published
         )
     return published
 

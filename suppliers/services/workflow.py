@@ -40,6 +40,7 @@ from suppliers.models import (
     ValidationRun,
     ValidationRunStatus,
 )
+from suppliers.services.deprecation import footprint_deprecation_sign
 
 VALIDATE_JOB = "suppliers.validate_footprint"
 
@@ -353,11 +354,18 @@ def footprint_reopen(*, actor: Actor, footprint: Footprint) -> Footprint:
 
 @transaction.atomic
 def footprint_deprecate(*, actor: Actor, footprint: Footprint, reason: str = "") -> Footprint:
-    return footprint_move(
+    """Published → deprecated by its owner, and the deprecated state signed (PACT status
+    "Deprecated", ``statusComment`` = the reason) beside the untouched original."""
+    deprecated_at = timezone.now().replace(microsecond=0)
+    deprecated = footprint_move(
         actor=actor,
         footprint=footprint,
         to=FootprintStatus.DEPRECATED,
         action=events.FOOTPRINT_DEPRECATED,
-        changes={"deprecated_at": timezone.now()},
+        changes={"deprecated_at": deprecated_at},
         note={"reason": reason} if reason else None,
     )
+    footprint_deprecation_sign(
+        actor=actor, footprint=deprecated, deprecated_at=deprecated_at, reason=reason
+    )
+    return deprecated

@@ -307,7 +307,11 @@ def _referenced(source: Footprint) -> ReferencedFootprintFacts:
     if source.signed_document is None or not source.signature:
         valid, reason, revoked_at, revoked_later = False, "not signed", None, False
     else:
-        result = document_verify(payload=bytes(source.signed_document), jws=source.signature)
+        result = document_verify(
+            payload=bytes(source.signed_document),
+            jws=source.signature,
+            signed_at=source.published_at,
+        )
         valid, reason = result.valid, result.reason
         revoked_at, revoked_later = result.key_revoked_at, result.revoked_later
     return ReferencedFootprintFacts(

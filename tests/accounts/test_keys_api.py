@@ -76,7 +76,7 @@ def _jwk(key: SigningKey, organisation: str, name: str, **members: str) -> dict[
         "x": _x(key),
         "kid": key.kid,
         "use": "sig",
-        "alg": "Ed25519",
+        "alg": "EdDSA",
         "organisation": organisation,
         "organisation_name": name,
         **members,

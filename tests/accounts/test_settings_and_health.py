@@ -158,6 +158,31 @@ def test_the_deploy_check_names_a_site_url_e_mail_links_cannot_use(tmp_path, sit
     )
 
 
+def test_production_names_site_urls_host_in_pact_documents_by_default(tmp_path):
+    show = "import django; django.setup(); from django.conf import settings; "
+    show += "print(settings.PLATFORM_HOST)"
+
+    default = _run(["-c", show], env=_production_env(tmp_path))
+    given = _run(["-c", show], env=_production_env(tmp_path, PLATFORM_HOST="cbam.example"))
+
+    assert default.stdout.strip() == "cbam.example"
+    assert given.stdout.strip() == "cbam.example"
+
+
+def test_the_deploy_check_refuses_a_platform_host_other_than_site_urls(tmp_path):
+    env = _production_env(tmp_path, PLATFORM_HOST="cbam-exchange.local")
+
+    check = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env=env)
+
+    assert check.returncode == 1
+    assert (
+        "(cbam.E004) PLATFORM_HOST='cbam-exchange.local' is not SITE_URL's host 'cbam.example': "
+        "every signed PACT document names "
+        "https://cbam-exchange.local/schemas/cbam-exchange/cbam-footprint-v1.json as its "
+        "extension's dataSchema, which must resolve at the public address."
+    ) in check.stderr
+
+
 def test_the_deploy_check_without_site_url_stops_naming_it(tmp_path):
     env = _production_env(tmp_path)
     del env["SITE_URL"]

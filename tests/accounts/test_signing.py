@@ -26,6 +26,7 @@ from accounts.signing import (
     verify_detached,
     verify_document,
 )
+from tests.accounts.legacy_jws import sign_legacy
 
 # RFC 8032 §7.1 test 1 (the key of RFC 8037 appendix A).
 PRIVATE_KEY = Ed25519PrivateKey.from_private_bytes(
@@ -43,10 +44,20 @@ PAYLOAD = (
     b'{"pcf":{"pCfExcludingBiogenic":"1.63","unit":"kg"},'
     b'"productId":"urn:gtin:4712345678904","specVersion":"2.3.0"}'
 )
+#: A signature of the first format (alg Ed25519, iat in the header), as stored on footprints
+#: published before the switch to EdDSA: it must keep verifying.
 JWS = (
     "eyJhbGciOiJFZDI1NTE5IiwiYjY0IjpmYWxzZSwiY3JpdCI6WyJiNjQiXSwiaWF0IjoxNzk1MjU1MjAwLCJraWQi"
     "OiJhY21lLXN0ZWVsLTIwMjYxMTIxLTBhMWIyYzNkIn0..GsS_gMouu32Mk1K8Aa-Ci2f0qiS1ayEF4GhPTCD8LQMo"
     "UwYP_mj1BFLURkne8bVJ-3M72z_-hzL1QIWWhdl6BA"
+)
+
+
+#: The same payload signed in the current format (alg EdDSA, registered parameters only).
+NEW_JWS = (
+    "eyJhbGciOiJFZERTQSIsImI2NCI6ZmFsc2UsImNyaXQiOlsiYjY0Il0sImtpZCI6ImFjbWUtc3RlZWwtMjAyNjEx"
+    "MjEtMGExYjJjM2QifQ..esXng0EC3xo77DXCCu5Tf4a7PabHOqRS6LjX25hwGJY3wxhJoPxeg27AMR2DKiQM89iC"
+    "6nzYeOX5txA2sTZiDg"
 )
 
 
@@ -78,15 +89,89 @@ def test_canonicalize_refuses_integers_json_cannot_carry_exactly():
         canonicalize({"mass": 2**60})
 
 
-def test_sign_detached_makes_the_exact_rfc_7797_jws_of_the_test_key():
-    jws = sign_detached(PAYLOAD, PRIVATE_KEY, KID, SIGNED_AT)
+def test_sign_detached_makes_the_exact_rfc_7797_jws_of_the_test_key_with_registered_params():
+    jws = sign_detached(PAYLOAD, PRIVATE_KEY, KID)
 
-    assert jws == JWS
+    assert jws == NEW_JWS
     encoded_header, middle, _signature = jws.split(".")
     assert middle == ""
     assert base64.urlsafe_b64decode(encoded_header + "==") == (
-        b'{"alg":"Ed25519","b64":false,"crit":["b64"],"iat":1795255200,'
-        b'"kid":"acme-steel-20261121-0a1b2c3d"}'
+        b'{"alg":"EdDSA","b64":false,"crit":["b64"],"kid":"acme-steel-20261121-0a1b2c3d"}'
+    )
+
+
+def test_the_legacy_test_helper_makes_the_first_format_exactly():
+    assert sign_legacy(PAYLOAD, PRIVATE_KEY, KID, SIGNED_AT) == JWS
+    assert sign_legacy(PAYLOAD, PRIVATE_KEY, KID, SIGNED_AT + timedelta(microseconds=999)) == JWS
+
+
+def test_a_new_signature_verifies_and_has_no_signing_time_of_its_own():
+    header, _signature = parse_jws(NEW_JWS)
+    verify_detached(PAYLOAD, NEW_JWS, PUBLIC_KEY)  # no exception
+
+    assert header == {"alg": "EdDSA", "b64": False, "crit": ["b64"], "kid": KID}
+    result = verify_document(
+        payload=PAYLOAD, jws=NEW_JWS, keys={KID: PublishedKey(kid=KID, public_key=PUBLIC_KEY)}
+    )
+    assert (result.valid, result.reason, result.signed_at) == (True, "valid", None)
+
+
+def test_a_new_signature_takes_its_signing_time_from_the_caller_then_the_document():
+    created = b'{"created":"2026-11-21T10:00:00Z","id":"x"}'
+    jws = sign_detached(created, PRIVATE_KEY, KID)
+    release = b'{"release":{"number":1,"released_at":"2026-11-22T09:30:00+00:00"}}'
+    release_jws = sign_detached(release, PRIVATE_KEY, KID)
+    keys = {KID: PublishedKey(kid=KID, public_key=PUBLIC_KEY)}
+
+    from_document = verify_document(payload=created, jws=jws, keys=keys)
+    from_release = verify_document(payload=release, jws=release_jws, keys=keys)
+    from_caller = verify_document(
+        payload=created, jws=jws, keys=keys, signed_at=datetime(2026, 11, 20, tzinfo=UTC)
+    )
+
+    assert from_document.signed_at == datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+    assert from_release.signed_at == datetime(2026, 11, 22, 9, 30, tzinfo=UTC)
+    assert from_caller.signed_at == datetime(2026, 11, 20, tzinfo=UTC)
+
+
+def test_a_legacy_iat_wins_over_the_callers_signing_time():
+    keys = {KID: PublishedKey(kid=KID, public_key=PUBLIC_KEY)}
+
+    result = verify_document(
+        payload=PAYLOAD, jws=JWS, keys=keys, signed_at=datetime(2030, 1, 1, tzinfo=UTC)
+    )
+
+    assert result.signed_at == SIGNED_AT
+
+
+def test_a_new_signature_by_a_revoked_key_follows_the_revocation_rule_by_its_signing_time():
+    created = b'{"created":"2026-11-21T10:00:00Z"}'
+    jws = sign_detached(created, PRIVATE_KEY, KID)
+    revoked = PublishedKey(
+        kid=KID,
+        public_key=PUBLIC_KEY,
+        revoked_at=datetime(2026, 11, 21, 10, 0, 1, tzinfo=UTC),
+        revocation_reason="exposed",
+    )
+    undated = sign_detached(b'{"id":"x"}', PRIVATE_KEY, KID)
+
+    before = verify_document(payload=created, jws=jws, keys={KID: revoked})
+    after = verify_document(
+        payload=created,
+        jws=jws,
+        keys={KID: revoked},
+        signed_at=datetime(2026, 11, 21, 10, 0, 1, tzinfo=UTC),
+    )
+    unknown = verify_document(payload=b'{"id":"x"}', jws=undated, keys={KID: revoked})
+
+    assert (before.valid, before.revoked_later) == (True, True)
+    assert (after.valid, after.reason) == (
+        False,
+        "signed after the key was revoked on 2026-11-21T10:00:01Z: exposed",
+    )
+    assert (unknown.valid, unknown.reason) == (
+        False,
+        "the key was revoked on 2026-11-21T10:00:01Z: exposed and the signing time is unknown",
     )
 
 
@@ -95,17 +180,6 @@ def test_the_signature_is_over_the_encoded_header_a_dot_and_the_raw_payload_byte
     signature = base64.urlsafe_b64decode(encoded_signature + "==")
 
     PUBLIC_KEY.verify(signature, encoded_header.encode() + b"." + PAYLOAD)  # raises if not
-
-
-def test_sign_detached_truncates_the_signing_time_to_whole_seconds():
-    jws = sign_detached(PAYLOAD, PRIVATE_KEY, KID, SIGNED_AT + timedelta(microseconds=999_999))
-
-    assert jws == JWS
-
-
-def test_sign_detached_refuses_a_naive_signing_time():
-    with pytest.raises(ValueError, match="timezone-aware"):
-        sign_detached(PAYLOAD, PRIVATE_KEY, KID, datetime(2026, 11, 21, 10, 0))
 
 
 def test_parse_jws_returns_the_header_and_the_64_signature_bytes():
@@ -211,10 +285,10 @@ def test_another_key_does_not_verify_the_signature():
     ("header", "reason"),
     [
         (_header(alg="none"), "alg 'none' is refused: an unsigned JWS is never valid"),
-        (_header(alg="HS256"), "alg 'HS256' is not accepted; expected Ed25519 (or EdDSA)"),
-        (_header(alg="RS256"), "alg 'RS256' is not accepted; expected Ed25519 (or EdDSA)"),
-        (_header(alg="ES256"), "alg 'ES256' is not accepted; expected Ed25519 (or EdDSA)"),
-        (_header(alg=None), "the JWS header has no alg; expected Ed25519"),
+        (_header(alg="HS256"), "alg 'HS256' is not accepted; expected EdDSA (or Ed25519)"),
+        (_header(alg="RS256"), "alg 'RS256' is not accepted; expected EdDSA (or Ed25519)"),
+        (_header(alg="ES256"), "alg 'ES256' is not accepted; expected EdDSA (or Ed25519)"),
+        (_header(alg=None), "the JWS header has no alg; expected EdDSA"),
         (
             _header(crit=None),
             'the JWS header must declare the unencoded detached payload: "b64": false and '
@@ -241,18 +315,17 @@ def test_another_key_does_not_verify_the_signature():
         ),
         (_header(kid=None), "the JWS header has no kid naming the signing key"),
         (_header(kid=""), "the JWS header has no kid naming the signing key"),
-        (_header(iat=None), "the JWS header has no iat (signing time in whole Unix seconds)"),
         (
             _header(iat="1795255200"),
-            "the JWS header has no iat (signing time in whole Unix seconds)",
+            "the JWS header's iat is not a signing time in whole Unix seconds",
         ),
         (
             _header(iat=1795255200.5),
-            "the JWS header has no iat (signing time in whole Unix seconds)",
+            "the JWS header's iat is not a signing time in whole Unix seconds",
         ),
-        (_header(iat=-1), "the JWS header has no iat (signing time in whole Unix seconds)"),
-        (_header(iat=10**12), "the JWS header has no iat (signing time in whole Unix seconds)"),
-        (_header(iat=True), "the JWS header has no iat (signing time in whole Unix seconds)"),
+        (_header(iat=-1), "the JWS header's iat is not a signing time in whole Unix seconds"),
+        (_header(iat=10**12), "the JWS header's iat is not a signing time in whole Unix seconds"),
+        (_header(iat=True), "the JWS header's iat is not a signing time in whole Unix seconds"),
     ],
     ids=lambda value: str(value)[:60],
 )
@@ -344,7 +417,7 @@ def test_public_jwk_is_the_rfc_8037_okp_key_with_platform_members():
         "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo",  # RFC 8037 A.2
         "kid": KID,
         "use": "sig",
-        "alg": "Ed25519",
+        "alg": "EdDSA",
         "organisation": "acme-steel",
     }
 

@@ -39,12 +39,14 @@ from accounts.signing import (
 )
 from core.crypto import decrypt
 from core.errors import Conflict, ValidationFailed
+from tests.accounts.legacy_jws import sign_legacy
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 T0 = datetime(2026, 11, 21, 10, 0, 0, 400_000, tzinfo=UTC)
 FOOTPRINT = {
+    "created": "2026-11-21T10:00:00Z",
     "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
     "specVersion": "2.3.0",
     "productIds": ["urn:gtin:4712345678904"],
@@ -209,13 +211,14 @@ def test_document_sign_signs_the_jcs_bytes_with_the_active_key(organisation, clo
 
     assert signed.payload == canonicalize(FOOTPRINT)
     assert signed.payload == (
-        b'{"id":"3fa85f64-5717-4562-b3fc-2c963f66afa6","pcf":{"declaredUnit":"kilogram",'
+        b'{"created":"2026-11-21T10:00:00Z",'
+        b'"id":"3fa85f64-5717-4562-b3fc-2c963f66afa6","pcf":{"declaredUnit":"kilogram",'
         b'"pCfExcludingBiogenic":"1.63"},"productIds":["urn:gtin:4712345678904"],'
         b'"specVersion":"2.3.0"}'
     )
     assert signed.kid == key.kid
     assert signed.signed_at == datetime(2026, 11, 21, 10, 0, 0, tzinfo=UTC)
-    assert signed.jws == sign_detached(signed.payload, _private_key_of(key), key.kid, T0)
+    assert signed.jws == sign_detached(signed.payload, _private_key_of(key), key.kid)
 
 
 def test_a_signed_document_verifies_with_the_platforms_keys(organisation, clock):
@@ -265,7 +268,7 @@ def test_a_tampered_document_does_not_verify(organisation):
 def test_a_key_unknown_to_the_platform_is_invalid(organisation):
     stranger = Ed25519PrivateKey.generate()
     payload = canonicalize(FOOTPRINT)
-    jws = sign_detached(payload, stranger, "acme-steel-20261121-deadbeef", T0)
+    jws = sign_legacy(payload, stranger, "acme-steel-20261121-deadbeef", T0)
 
     result = document_verify(payload=payload, jws=jws)
 
@@ -351,8 +354,8 @@ def test_signatures_made_after_a_revocation_are_invalid(organisation, clock, adm
     signing_key_revoke(actor=admin_actor, key=key, reason="private key exposed")
     payload = canonicalize(FOOTPRINT)
     # Whoever holds the stolen key signs now (and also one second before the revocation).
-    after = sign_detached(payload, thief_has, key.kid, T0 + timedelta(seconds=1))
-    backdated = sign_detached(payload, thief_has, key.kid, T0 - timedelta(seconds=1))
+    after = sign_legacy(payload, thief_has, key.kid, T0 + timedelta(seconds=1))
+    backdated = sign_legacy(payload, thief_has, key.kid, T0 - timedelta(seconds=1))
 
     result = document_verify(payload=payload, jws=after)
 
@@ -367,7 +370,7 @@ def test_signatures_made_after_a_revocation_are_invalid(organisation, clock, adm
 def test_revocation_is_judged_at_the_moment_of_the_check(organisation, clock, admin_actor):
     key = signing_key_active(organisation=organisation)
     payload = canonicalize(FOOTPRINT)
-    jws = sign_detached(payload, _private_key_of(key), key.kid, T0 + timedelta(hours=1))
+    jws = sign_legacy(payload, _private_key_of(key), key.kid, T0 + timedelta(hours=1))
     clock.advance(days=1)
     signing_key_revoke(actor=admin_actor, key=key, reason="lost laptop")
 
@@ -528,7 +531,7 @@ def test_a_jwks_carries_the_revocation_to_offline_checks(organisation, clock, ad
     key = SigningKey.objects.get(kid=signed.kid)
     clock.advance(seconds=30)
     signing_key_revoke(actor=admin_actor, key=key, reason="private key exposed")
-    stolen = sign_detached(
+    stolen = sign_legacy(
         signed.payload, _private_key_of(key), key.kid, clock.now + timedelta(seconds=1)
     )
     jwks = jwks_published()

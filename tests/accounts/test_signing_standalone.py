@@ -20,6 +20,7 @@ from accounts.selectors import jwks_published
 from accounts.services.signing_keys import document_sign, signing_key_revoke
 from accounts.signing import b64url_encode, sign_detached
 from core.crypto import decrypt
+from tests.accounts.legacy_jws import sign_legacy
 from tests.accounts.test_signing_keys import FOOTPRINT, T0, Clock
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +134,7 @@ def test_a_header_without_b64_false_is_refused(tmp_path, signed):
 
 def test_an_unknown_key_is_invalid(tmp_path):
     payload = b'{"a":1}'
-    jws = sign_detached(payload, Ed25519PrivateKey.generate(), "stranger-20261121-00000000", T0)
+    jws = sign_detached(payload, Ed25519PrivateKey.generate(), "stranger-20261121-00000000")
 
     status, output = _verify(tmp_path, payload, jws)
 
@@ -145,7 +146,7 @@ def test_revocation_before_and_after_the_signature(tmp_path, signed, clock):
     private_key = Ed25519PrivateKey.from_private_bytes(decrypt(key.private_key_encrypted))
     clock.advance(days=1)
     signing_key_revoke(actor=Actor.platform("tests"), key=key, reason="private key exposed")
-    stolen = sign_detached(signed.payload, private_key, key.kid, clock.now + timedelta(seconds=1))
+    stolen = sign_legacy(signed.payload, private_key, key.kid, clock.now + timedelta(seconds=1))
 
     earlier = _verify(tmp_path, signed.payload, signed.jws)
     later = _verify(tmp_path, signed.payload, stolen)

@@ -7,10 +7,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import warnings
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
 
+import joserfc.errors
+import joserfc.jwk
+import joserfc.jws
+import jwt
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
@@ -161,12 +166,42 @@ def test_export_writes_the_stored_bytes_the_signature_and_the_platform_jwks(expo
     footprint = exported.footprint
 
     assert exported.document.read_bytes() == bytes(footprint.signed_document)
-    assert exported.signature.read_text() == footprint.signature + "\n"
+    assert exported.signature.read_bytes() == footprint.signature.encode("ascii")  # no newline
     assert json.loads(exported.jwks.read_text()) == jwks_published()
     document = json.loads(exported.document.read_bytes())
     assert document["id"] == str(footprint.pk)
     assert document["extensions"][0]["data"]["see"]["directTco2ePerT"] == "2.24500"
     assert document["extensions"][0]["data"]["electricity"]["consumedMwh"] == "90000"
+
+
+def test_the_exported_files_verify_with_pyjwt_and_joserfc_as_they_come(exported):
+    """The three files exactly as written (no strip, no re-encoding), fed to two common JOSE
+    libraries with their defaults: the current header has registered parameters only."""
+    token = exported.signature.read_bytes()
+    payload = exported.document.read_bytes()
+    jwk = next(
+        key
+        for key in json.loads(exported.jwks.read_bytes())["keys"]
+        if key["kid"] == exported.footprint.signing_kid
+    )
+
+    decoded = jwt.api_jws.PyJWS().decode_complete(
+        token, jwt.PyJWK(jwk).key, algorithms=["EdDSA"], detached_payload=payload
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", joserfc.errors.SecurityWarning)  # "EdDSA" vs RFC 9864
+        extracted = joserfc.jws.deserialize_compact(
+            token, joserfc.jwk.OKPKey.import_key(jwk), algorithms=["EdDSA"], payload=payload
+        )
+
+    assert decoded["payload"] == payload
+    assert extracted.payload == payload
+    assert extracted.headers() == {
+        "alg": "EdDSA",
+        "b64": False,
+        "crit": ["b64"],
+        "kid": exported.footprint.signing_kid,
+    }
 
 
 def test_export_prints_the_three_paths_and_the_command_that_checks_them(exported):

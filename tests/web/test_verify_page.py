@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 DOCUMENT = {
     "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    "created": "2026-07-01T08:00:00Z",  # a PACT footprint's own date: its signing time
     "status": "Active",
     "companyName": "河北恒岳钢铁有限公司",
     "productNameCompany": "Hot-rolled coil",

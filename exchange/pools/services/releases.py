@@ -206,7 +206,9 @@ def pool_release_publish(
     document = release_document(
         pool=locked, number=number, released_at=released_at, price=price, preview=preview
     )
-    signed = document_sign(organisation=locked.association, document=document, actor=actor)
+    signed = document_sign(
+        organisation=locked.association, document=document, signed_at=released_at, actor=actor
+    )
     release = PoolRelease.objects.create(
         pool=locked,
         number=number,

@@ -27,9 +27,14 @@ from exchange.sharing.services.reading import (
     shared_footprint_verification,
 )
 from suppliers.api.communication_template_export import communication_template_response
-from suppliers.api.footprints import signature_response, signed_document_response
+from suppliers.api.footprints import (
+    signature_response,
+    signed_document_response,
+    wants_original,
+)
 from suppliers.api.validation import DecisionOutput
 from suppliers.models import Footprint, FootprintStatus
+from suppliers.selectors import footprint_signed_current
 from suppliers.services.eu_template_export import CONTENT_TYPE
 
 
@@ -120,16 +125,31 @@ class SignatureVerificationOutput(serializers.Serializer):
     revoked_later = serializers.BooleanField()
 
 
+def _signed_current(footprint: Footprint) -> tuple[bytes, str]:
+    """``footprint_signed_current``, read once per footprint for the document and its JWS."""
+    cached: tuple[bytes, str] | None = getattr(footprint, "_signed_current", None)
+    if cached is None:
+        cached = footprint_signed_current(footprint)
+        footprint._signed_current = cached  # type: ignore[attr-defined]
+    return cached
+
+
 class SharedFootprintDetailOutput(SharedFootprintOutput):
     document = serializers.SerializerMethodField()
-    signature = serializers.CharField()
+    signature = serializers.SerializerMethodField()
     signature_verification = serializers.SerializerMethodField()
     decision = serializers.SerializerMethodField()
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_document(self, obj: Footprint) -> Any:
         """The signed PACT v3 ProductFootprint, parsed (the exact bytes: ``document/``)."""
-        return json.loads(bytes(obj.signed_document or b"null"))
+        payload, _jws = _signed_current(obj)  # the deprecated state when deprecated
+        return json.loads(payload or b"null")
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_signature(self, obj: Footprint) -> str:
+        """The detached JWS over ``document`` (the deprecated state's when deprecated)."""
+        return _signed_current(obj)[1]
 
     @extend_schema_field(SignatureVerificationOutput)
     def get_signature_verification(self, obj: Footprint) -> dict[str, Any]:
@@ -207,7 +227,9 @@ class SharedFootprintDocumentApi(_SharedFootprintApi):
 
     @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT})
     def get(self, request: Request, org_slug: str, shared_footprint_id: str) -> HttpResponse:
-        return signed_document_response(self.shared(shared_footprint_id))
+        return signed_document_response(
+            self.shared(shared_footprint_id), original=wants_original(request)
+        )
 
 
 class SharedFootprintSignatureApi(_SharedFootprintApi):
@@ -217,7 +239,9 @@ class SharedFootprintSignatureApi(_SharedFootprintApi):
 
     @extend_schema(responses={(200, "application/jose"): OpenApiTypes.STR})
     def get(self, request: Request, org_slug: str, shared_footprint_id: str) -> HttpResponse:
-        return signature_response(self.shared(shared_footprint_id))
+        return signature_response(
+            self.shared(shared_footprint_id), original=wants_original(request)
+        )
 
 
 class SharedFootprintCommunicationTemplateApi(_SharedFootprintApi):

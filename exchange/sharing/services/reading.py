@@ -21,7 +21,11 @@ def shared_footprint_verification(*, footprint: Footprint) -> VerificationResult
     """Check the detached JWS over the exact stored bytes with the platform's published
     keys, now: a key revoked since publication shows here (invalid, or valid with
     ``revoked_later``). One query (the key)."""
-    return document_verify(payload=bytes(footprint.signed_document or b""), jws=footprint.signature)
+    return document_verify(
+        payload=bytes(footprint.signed_document or b""),
+        jws=footprint.signature,
+        signed_at=footprint.published_at,
+    )
 
 
 def shared_footprint_decision(*, footprint: Footprint) -> DefaultValueDecisionRecord | None:
@@ -50,7 +54,10 @@ def shared_footprints_verification(
     keys = published_keys_by_kid(kids=kids) if kids else {}
     return {
         footprint.pk: verify_document(
-            payload=bytes(footprint.signed_document or b""), jws=footprint.signature, keys=keys
+            payload=bytes(footprint.signed_document or b""),
+            jws=footprint.signature,
+            keys=keys,
+            signed_at=footprint.published_at,
         )
         for footprint in footprints
     }

@@ -51,7 +51,8 @@ class Command(BaseCommand):
             signature = directory / f"{pk}.jws"
             jwks = directory / "jwks.json"
             document.write_bytes(bytes(footprint.signed_document))
-            signature.write_text(footprint.signature + "\n", encoding="ascii")
+            # No trailing newline: strict JWS parsers refuse one (a compact JWS is the token only).
+            signature.write_text(footprint.signature, encoding="ascii")
             jwks.write_text(json.dumps(jwks_published(), indent=2) + "\n", encoding="utf-8")
         except OSError as exc:
             raise CommandError(f"cannot write to {directory}: {exc.strerror}") from None
