@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 
 from accounts.models import Organisation
 from exchange.pact.cursor import Position
@@ -36,6 +37,14 @@ class FootprintPage:
     documents: list[bytes]
     #: Where the next page starts, or None on the last page.
     next_position: Position | None
+
+
+def served_document() -> Coalesce:
+    """The stored bytes a reader gets, in the same query: the signed deprecated state of a
+    deprecated footprint (``FootprintDeprecation``, status "Deprecated" with a statusComment
+    naming its successor), else the original signed document (``footprint_signed_current``
+    says the same for one footprint)."""
+    return Coalesce("deprecation__signed_document", "signed_document")
 
 
 def pact_footprints_visible_to(*, organisation: Organisation) -> QuerySet[Footprint]:
@@ -63,7 +72,7 @@ def pact_footprint_page(
     rows = pact_footprints_visible_to(organisation=organisation)
     if after is not None:
         rows = rows.filter(id__gt=after.footprint_id)
-    values = rows.values_list("id", "signed_document")
+    values = rows.values_list("id", served_document())
     found: list[tuple[uuid.UUID, bytes]] = []
     if criteria.is_empty:
         found = [(pk, bytes(document or b"")) for pk, document in values[: limit + 1]]
@@ -96,7 +105,7 @@ def pact_footprint_get(*, organisation: Organisation, footprint_id: str) -> byte
     document = (
         pact_footprints_visible_to(organisation=organisation)
         .filter(pk=pk)
-        .values_list("signed_document", flat=True)
+        .values_list(served_document(), flat=True)
         .first()
     )
     if document is not None:

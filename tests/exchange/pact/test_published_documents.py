@@ -8,7 +8,10 @@ from urllib.parse import quote
 
 import pytest
 
+from accounts.audit import Actor
 from accounts.services.api_clients import token_issue
+from suppliers.models import FootprintDeprecation
+from suppliers.services.workflow import footprint_deprecate
 from tests.exchange.sharing.builders import grant_of
 from tests.factories import ApiClientFactory, OrganisationFactory
 from tests.suppliers.conftest import producer  # noqa: F401  (the real publishing pipeline)
@@ -50,3 +53,31 @@ def test_a_real_published_footprint_is_served_and_filtered_by_its_document(clien
     assert "validityPeriodStart" not in document
     for query in ("geography=DE", "validAfter=2100-01-01T00:00:00Z", "status=Deprecated"):
         assert client.get(f"/3/footprints?{query}", **bearer).content == b'{"data":[]}', query
+
+
+def test_a_deprecated_footprint_is_served_as_its_signed_deprecated_state(client, producer):  # noqa: F811
+    footprint = _published_through_the_api(producer)
+    machine = ApiClientFactory(organisation=producer.organisation, scopes=["footprints:read"])
+    token = token_issue(
+        client_id=machine.client_id, client_secret=f"secret-of-{machine.client_id}", scope=None
+    ).access_token
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+    footprint_deprecate(
+        actor=Actor(user=producer.users["admin"]),
+        footprint=footprint,
+        reason="The gas meter was read in thousands of Nm³.",
+    )
+
+    deprecated = bytes(FootprintDeprecation.objects.get(footprint=footprint).signed_document)
+    assert deprecated != bytes(footprint.signed_document or b"")
+    one = client.get(f"/3/footprints/{footprint.pk}", **bearer)
+    assert one.content == b'{"data":' + deprecated + b"}"
+    listed = client.get("/3/footprints?status=Deprecated", **bearer)
+    assert listed.content == b'{"data":[' + deprecated + b"]}"
+    served = json.loads(one.content)["data"]
+    assert (served["status"], served["statusComment"]) == (
+        "Deprecated",
+        "The gas meter was read in thousands of Nm³.",
+    )
+    assert client.get("/3/footprints?status=Active", **bearer).content == b'{"data":[]}'
