@@ -17,12 +17,14 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Invitation, PasswordResetToken, User
 from accounts.roles import OrganisationKind, Role
 from accounts.services.invitations import invitation_email_send
 from accounts.services.password_reset import password_reset_email_send
 from core.crypto import sha256_hex
+from exchange.pools.models import Pool, PoolMembership
 from exchange.sharing.models import FootprintRequest, Notification, NotificationKind
 from exchange.sharing.services.invitations import request_invitation_email_send
 from exchange.sharing.services.notifications import notification_create, notification_email_send
@@ -109,6 +111,11 @@ def world(db: None) -> dict[str, Any]:
         product=ProductFactory(organisation=supplier, name="Wire rod SAE 1008", cn_code="72139110"),
         verifier_organisation=verifier,
         verification_statement_date=date(2027, 2, 15),
+    )
+    # The pool the pool notifications name: the mill invited (its page opens for it).
+    pool = Pool.objects.create(id=POOL_ID, association=association, name=POOL_NAME)
+    PoolMembership.objects.create(
+        id=POOL_MEMBERSHIP_ID, pool=pool, organisation=supplier, invited_at=timezone.now()
     )
     return {
         "buyer": buyer,
@@ -311,7 +318,8 @@ PAGES: dict[str, str | None] = {
     "pool.joined": f"/o/steel-association/pools/{POOL_ID}/",
     "pool.left (declined)": f"/o/steel-association/pools/{POOL_ID}/",
     "pool.left (the member left)": f"/o/steel-association/pools/{POOL_ID}/",
-    "pool.left (the association ended it)": f"/o/wire-rod-mill/data-pools/{POOL_ID}/",
+    # The member can no longer open the pool: its list of pools.
+    "pool.left (the association ended it)": "/o/wire-rod-mill/data-pools/",
     # --- end pools ---
 }
 

@@ -589,9 +589,13 @@ def _footprint_page(notification: Any, data: dict[str, Any], slug: str) -> str:
 
 def _pool_page(notification: Any, data: dict[str, Any], slug: str) -> str:
     """The pool's page on the recipient's side: the association's pool page, or the
-    member's."""
-    name = "exchange-pages:pool" if data["side"] == "association" else "exchange-pages:pool-member"
-    return reverse(name, kwargs={"org_slug": slug, "pool_id": data["pool"]})
+    member's; a member whose membership the association ended can no longer open the pool's
+    page, so its list of pools."""
+    if data["side"] == "association":
+        return reverse("exchange-pages:pool", kwargs={"org_slug": slug, "pool_id": data["pool"]})
+    if notification.kind == NotificationKind.POOL_LEFT:
+        return reverse("exchange-pages:pools-member", kwargs={"org_slug": slug})
+    return reverse("exchange-pages:pool-member", kwargs={"org_slug": slug, "pool_id": data["pool"]})
 
 
 #: Where each kind of notification is acted upon, for the organisation it was sent to. The

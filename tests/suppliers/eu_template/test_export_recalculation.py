@@ -349,6 +349,12 @@ DEMO_SEE = {
     "profiles-2026": ("2.07680", "8.67570", "10.75250"),
     "profiles-2026-h1": ("2.06569", "8.76655", "10.83224"),
     "ingots-2026-h1": ("1.72412", "8.50344", "10.22756"),
+    # The five mills of the association's pool (demo/data/footprints.json).
+    "hrc-2026-jiangsu": ("1.97050", "0.26104", "2.23154"),
+    "hrc-2026-rizhao": ("2.18225", "0.29568", "2.47793"),
+    "hrc-2026-anshan": ("2.41675", "0.32161", "2.73836"),
+    "hrc-2026-taiyuan": ("2.07275", "0.28301", "2.35576"),
+    "hrc-2026-handan": ("2.56600", "0.33502", "2.90102"),
 }
 
 
@@ -363,8 +369,8 @@ def test_every_demo_footprint_recalculates_to_the_platform_see(demo_workbooks, s
             recalculated_see[key] = summary_see(rows, row)
             platform_see[key] = (footprint.see_direct, footprint.see_indirect, footprint.see_total)
 
-    # Six workbooks: the steel works, the smelter and the extrusion plant, each for 2026 and
-    # for its first half; eight footprints in all.
+    # Eleven workbooks: the steel works, the smelter and the extrusion plant, each for 2026 and
+    # for its first half, and the five mills of the pool for 2026; thirteen footprints in all.
     assert [w.keys for w in demo_workbooks] == [
         ("hrc-2026", "wire-rod-2026"),
         ("hrc-2026-h1", "wire-rod-2026-h1"),
@@ -372,8 +378,13 @@ def test_every_demo_footprint_recalculates_to_the_platform_see(demo_workbooks, s
         ("profiles-2026",),
         ("profiles-2026-h1",),
         ("ingots-2026-h1",),
+        ("hrc-2026-jiangsu",),
+        ("hrc-2026-rizhao",),
+        ("hrc-2026-anshan",),
+        ("hrc-2026-taiyuan",),
+        ("hrc-2026-handan",),
     ]
-    assert len(recalculated_see) == 8
+    assert len(recalculated_see) == 13
     assert recalculated_see == platform_see
     assert recalculated_see == {
         key: tuple(Decimal(v) for v in see) for key, see in DEMO_SEE.items()
