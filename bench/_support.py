@@ -8,6 +8,9 @@ created empty before the run and dropped after it, through the server's ``postgr
 from __future__ import annotations
 
 import os
+import secrets
+import time
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
@@ -43,3 +46,48 @@ def database_create(admin_url: str, name: str) -> None:
 def database_drop(admin_url: str, name: str) -> None:
     """Drop the bench database ``name``, closing any connection still open to it."""
     admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def machine_token(organisation: Any, scopes: list[str]) -> str:
+    """A bearer token of a new viewer machine client of ``organisation`` with ``scopes``,
+    valid an hour (the benches that time an API call as a machine makes it). Django must be
+    set up."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import AccessToken, ApiClient
+    from core.crypto import sha256_hex
+
+    client = ApiClient.objects.create(
+        organisation=organisation,
+        name="bench",
+        client_id="cbx_bench",
+        secret_hash=sha256_hex("x"),
+        role="viewer",
+        scopes=scopes,
+    )
+    raw = secrets.token_urlsafe(32)
+    AccessToken.objects.create(
+        token_hash=sha256_hex(raw),
+        client=client,
+        scopes=scopes,
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    return raw
+
+
+def timed_gets(client: Any, url: str, repeat: int, **headers: str) -> tuple[list[float], bytes]:
+    """Milliseconds of ``repeat`` GETs of ``url`` after 20 to warm up, each answered 200, and
+    the last body."""
+    for _ in range(20):
+        assert client.get(url, **headers).status_code == 200
+    samples = []
+    body = b""
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(url, **headers)
+        samples.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.content[:200]
+        body = response.content
+    return samples, body

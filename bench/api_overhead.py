@@ -16,11 +16,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import statistics
 import sys
-import time
-from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -38,7 +35,8 @@ from django.http import HttpRequest, JsonResponse  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import path  # noqa: E402
-from django.utils import timezone  # noqa: E402
+
+from bench._support import machine_token, timed_gets  # noqa: E402
 
 
 def bare_memberships(request: HttpRequest, org_slug: str) -> JsonResponse:
@@ -56,8 +54,7 @@ urlpatterns = [path("bare/<slug:org_slug>/memberships/", bare_memberships)]
 
 
 def seed(rows: int) -> str:
-    from accounts.models import AccessToken, ApiClient, Membership, Organisation, User
-    from core.crypto import sha256_hex
+    from accounts.models import Membership, Organisation, User
 
     org = Organisation.objects.create(
         slug="bench-org", legal_name="基准", legal_name_latin="Bench", country="CN"
@@ -68,34 +65,7 @@ def seed(rows: int) -> str:
     Membership.objects.bulk_create(
         Membership(user=u, organisation=org, role="viewer") for u in users
     )
-    client = ApiClient.objects.create(
-        organisation=org,
-        name="bench",
-        client_id="cbx_bench",
-        secret_hash=sha256_hex("x"),
-        role="viewer",
-        scopes=["members:read"],
-    )
-    raw = secrets.token_urlsafe(32)
-    AccessToken.objects.create(
-        token_hash=sha256_hex(raw),
-        client=client,
-        scopes=["members:read"],
-        expires_at=timezone.now() + timedelta(hours=1),
-    )
-    return raw
-
-
-def measure(client: Client, url: str, repeat: int, **headers: str) -> list[float]:
-    for _ in range(20):  # warm-up
-        assert client.get(url, **headers).status_code == 200
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        response = client.get(url, **headers)
-        samples.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, response.content[:200]
-    return samples
+    return machine_token(org, ["members:read"])
 
 
 def main() -> None:
@@ -113,8 +83,8 @@ def main() -> None:
     try:
         token = seed(args.rows)
         client = Client()
-        floor = measure(client, "/bare/bench-org/memberships/", args.repeat)
-        ours = measure(
+        floor, _ = timed_gets(client, "/bare/bench-org/memberships/", args.repeat)
+        ours, _ = timed_gets(
             client,
             f"/api/v1/orgs/bench-org/memberships/?page_size={args.rows}",
             args.repeat,

@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import statistics
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -41,6 +39,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import path  # noqa: E402
 from django.utils import timezone  # noqa: E402
+
+from bench._support import machine_token, timed_gets  # noqa: E402
 
 PAGE = 100
 
@@ -105,9 +105,7 @@ def document(footprint_id: str, n: int) -> dict[str, object]:
 
 
 def seed(count: int) -> str:
-    from accounts.models import AccessToken, ApiClient
     from accounts.services.signing_keys import document_sign
-    from core.crypto import sha256_hex
     from suppliers.models import Footprint
     from tests.factories import FootprintFactory, OrganisationFactory
 
@@ -125,36 +123,7 @@ def seed(count: int) -> str:
             published_at=signed.signed_at,
             created_at=base + timedelta(seconds=n),
         )
-    client = ApiClient.objects.create(
-        organisation=org,
-        name="bench",
-        client_id="cbx_bench",
-        secret_hash=sha256_hex("x"),
-        role="viewer",
-        scopes=["footprints:read"],
-    )
-    raw = secrets.token_urlsafe(32)
-    AccessToken.objects.create(
-        token_hash=sha256_hex(raw),
-        client=client,
-        scopes=["footprints:read"],
-        expires_at=timezone.now() + timedelta(hours=1),
-    )
-    return raw
-
-
-def measure(client: Client, url: str, repeat: int, **headers: str) -> tuple[list[float], bytes]:
-    for _ in range(20):  # warm-up
-        assert client.get(url, **headers).status_code == 200
-    samples = []
-    body = b""
-    for _ in range(repeat):
-        started = time.perf_counter()
-        response = client.get(url, **headers)
-        samples.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, response.content[:200]
-        body = response.content
-    return samples, body
+    return machine_token(org, ["footprints:read"])
 
 
 def main() -> None:
@@ -176,8 +145,8 @@ def main() -> None:
         floor: list[float] = []
         ours: list[float] = []
         for _ in range(5):
-            f, floor_body = measure(client, "/bare/bench-org/footprints", args.repeat // 5)
-            o, ours_body = measure(
+            f, floor_body = timed_gets(client, "/bare/bench-org/footprints", args.repeat // 5)
+            o, ours_body = timed_gets(
                 client,
                 f"/3/footprints?limit={PAGE}",
                 args.repeat // 5,
