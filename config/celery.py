@@ -72,6 +72,10 @@ def _beat_schedule() -> dict[str, dict[str, object]]:
             "task": "boms.refresh_results",
             "schedule": timedelta(seconds=settings.BOMS_REFRESH_INTERVAL_SECONDS),
         },
+        "pact-deliveries": {
+            "task": "partners.deliveries_due",
+            "schedule": timedelta(seconds=settings.PACT_DELIVERY_INTERVAL_SECONDS),
+        },
         "purge-expired-tokens": {
             "task": "accounts.purge_expired_tokens",
             "schedule": timedelta(seconds=settings.TOKEN_PURGE_INTERVAL_SECONDS),

@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "exchange.boms",
     "exchange.declarations",
     "exchange.pools",
+    "exchange.partners",
     "web",
     "demo",
 ]
@@ -229,6 +230,16 @@ PASSWORD_RESET_THROTTLE_PER_IP = _env_int("PASSWORD_RESET_THROTTLE_PER_IP", 10)
 PASSWORD_RESET_THROTTLE_PER_ACCOUNT = _env_int("PASSWORD_RESET_THROTTLE_PER_ACCOUNT", 3)
 # How often beat deletes expired OAuth access tokens and spent password-reset links.
 TOKEN_PURGE_INTERVAL_SECONDS = _env_int("TOKEN_PURGE_INTERVAL_SECONDS", 3600)
+
+# The platform as a PACT client (exchange.partners): partner hosts are called over HTTPS,
+# verified against the system's CA bundle, or PACT_CA_BUNDLE (a PEM file) when set;
+# PACT_PARTNER_ALLOW_HTTP lets a development setup call a partner over plain HTTP.
+PACT_CA_BUNDLE = os.environ.get("PACT_CA_BUNDLE", "")
+PACT_PARTNER_ALLOW_HTTP = _env_bool("PACT_PARTNER_ALLOW_HTTP", False)
+PACT_HTTP_TIMEOUT_SECONDS = _env_int("PACT_HTTP_TIMEOUT_SECONDS", 15)
+# How long an event to a partner is retried (the specification: no more than 3 days).
+PACT_DELIVERY_HOURS = _env_int("PACT_DELIVERY_HOURS", 72)
+PACT_DELIVERY_INTERVAL_SECONDS = _env_int("PACT_DELIVERY_INTERVAL_SECONDS", 30)
 INVITATION_TTL = timedelta(days=_env_int("INVITATION_TTL_DAYS", 7))
 OAUTH_TOKEN_TTL = timedelta(seconds=_env_int("OAUTH_TOKEN_TTL_SECONDS", 3600))
 

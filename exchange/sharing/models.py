@@ -241,3 +241,53 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.organisation_id}"
+
+
+class PolicyRule(models.TextChoices):
+    """How a supplier's requests from one buyer are answered when they arrive by PACT
+    (``RequestCreatedEvent.3``)."""
+
+    MANUAL = "manual", _("A person answers each request")
+    SHARED_PRODUCTS = (
+        "shared_products",
+        _("Fulfil with the latest published footprint of a product I already share with them"),
+    )
+    ALL_PUBLISHED = (
+        "all_published",
+        _("Fulfil with the latest published footprint of any product they ask for"),
+    )
+    REJECT = "reject", _("Reject with my standing reason")
+
+
+class SharingPolicy(models.Model):
+    """A supplier's standing answer to one buyer's requests (``PolicyRule``); without one,
+    a person answers (``MANUAL``)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    supplier = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="sharing_policies"
+    )
+    buyer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    rule = models.CharField(max_length=30, choices=PolicyRule.choices)
+    reason = models.TextField(blank=True, help_text="Sent with an automatic rejection")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("supplier_id", "buyer_id")
+        constraints = [
+            models.UniqueConstraint(fields=("supplier", "buyer"), name="sharingpolicy_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(supplier=models.F("buyer")), name="sharingpolicy_not_self"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(rule="reject") | ~models.Q(reason=""),
+                name="sharingpolicy_reject_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier_id} → {self.buyer_id}: {self.rule}"

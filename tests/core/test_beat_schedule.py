@@ -14,6 +14,7 @@ def test_every_beat_entry_names_a_registered_task() -> None:
     assert unknown == {}
     assert sorted(schedule) == [
         "expire-footprint-requests",
+        "pact-deliveries",
         "purge-expired-tokens",
         "refresh-boms",
         "refresh-decisions",
