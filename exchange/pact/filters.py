@@ -24,28 +24,44 @@ pagination, not a filter. Any other parameter is a BadRequest naming it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-#: Parameter name (lower case) -> the criterion it sets.
-_LIST_CRITERIA = {
-    "productid": "product_ids",
-    "companyid": "company_ids",
-    "geography": "geographies",
-    "classification": "classifications",
-    "status": "statuses",
+
+#: The eight criteria: how each is spelled, the attribute of ``FootprintFilter`` it sets, and
+#: whether it takes several values (an array) or one date-time. Query parameters
+#: (``filter_parse``) and a ``RequestCreatedEvent``'s ``data`` (``criteria_parse``) share them.
+@dataclass(frozen=True)
+class Criterion:
+    spelled: str
+    attribute: str
+    many: bool
+
+
+CRITERIA = {
+    c.spelled.lower(): c
+    for c in (
+        Criterion("productId", "product_ids", many=True),
+        Criterion("companyId", "company_ids", many=True),
+        Criterion("geography", "geographies", many=True),
+        Criterion("classification", "classifications", many=True),
+        Criterion("validOn", "valid_on", many=False),
+        Criterion("validAfter", "valid_after", many=False),
+        Criterion("validBefore", "valid_before", many=False),
+        Criterion("status", "statuses", many=True),
+    )
 }
-_DATE_CRITERIA = {"validon": "valid_on", "validafter": "valid_after", "validbefore": "valid_before"}
-_SPELLING = {
-    "validon": "validOn",
-    "validafter": "validAfter",
-    "validbefore": "validBefore",
-}
+#: The values of ``status`` (a single one in an event; the query may repeat it).
+STATUSES = ("Active", "Deprecated")
 #: Parameters that are not filters.
 PAGINATION_PARAMETERS = frozenset({"limit"})
 VALIDITY_YEARS_WITHOUT_PERIOD = 3
+_EXPECTED = (
+    "productId, companyId, geography, classification, validOn, validAfter, validBefore, status"
+)
 
 
 class FilterError(ValueError):
@@ -86,37 +102,93 @@ def parse_datetime(name: str, value: str) -> datetime:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
+def _criteria(values: Mapping[str, Any]) -> FootprintFilter:
+    """The filter of validated values: each list criterion's values trimmed and case-folded
+    (matching is case-insensitive), date-times parsed."""
+    fields: dict[str, Any] = {}
+    for criterion in CRITERIA.values():
+        if criterion.spelled not in values:
+            continue
+        value = values[criterion.spelled]
+        if criterion.many:
+            fields[criterion.attribute] = frozenset(
+                v.strip().casefold() for v in value if v.strip()
+            )
+        else:
+            fields[criterion.attribute] = parse_datetime(criterion.spelled, value)
+    return FootprintFilter(**fields)
+
+
 def filter_parse(parameters: Iterable[tuple[str, list[str]]]) -> FootprintFilter:
-    """Parse query parameters (name, all its values) into a :class:`FootprintFilter`."""
-    lists: dict[str, set[str]] = {name: set() for name in _LIST_CRITERIA.values()}
-    dates: dict[str, datetime] = {}
-    for raw_name, values in parameters:
+    """Parse query parameters (name, all its values) into a :class:`FootprintFilter`; names
+    are case-insensitive, a list criterion may repeat, a date-time one may not."""
+    values: dict[str, list[str] | str] = {}
+    for raw_name, given in parameters:
         name = raw_name.lower()
         if name in PAGINATION_PARAMETERS or name.startswith("x-"):
             continue
-        if name in _LIST_CRITERIA:
-            lists[_LIST_CRITERIA[name]].update(v.strip().casefold() for v in values if v.strip())
-        elif name in _DATE_CRITERIA:
-            spelled = _SPELLING[name]
-            if len(values) != 1:
-                raise FilterError(spelled, f"{spelled} takes one date-time, not {len(values)}.")
-            dates[_DATE_CRITERIA[name]] = parse_datetime(spelled, values[0])
-        else:
+        criterion = CRITERIA.get(name)
+        if criterion is None:
             raise FilterError(
-                raw_name,
-                f"Unknown parameter {raw_name!r}; expected productId, companyId, geography, "
-                "classification, validOn, validAfter, validBefore, status or limit.",
+                raw_name, f"Unknown parameter {raw_name!r}; expected {_EXPECTED} or limit."
             )
-    return FootprintFilter(
-        product_ids=frozenset(lists["product_ids"]),
-        company_ids=frozenset(lists["company_ids"]),
-        geographies=frozenset(lists["geographies"]),
-        classifications=frozenset(lists["classifications"]),
-        statuses=frozenset(lists["statuses"]),
-        valid_on=dates.get("valid_on"),
-        valid_after=dates.get("valid_after"),
-        valid_before=dates.get("valid_before"),
-    )
+        if criterion.many:
+            values[criterion.spelled] = [*values.get(criterion.spelled, []), *given]
+        elif len(given) != 1:
+            raise FilterError(
+                criterion.spelled,
+                f"{criterion.spelled} takes one date-time, not {len(given)}.",
+            )
+        else:
+            values[criterion.spelled] = given[0]
+    return _criteria(values)
+
+
+def criteria_parse(data: Mapping[str, Any], *, ignored: Iterable[str] = ()) -> FootprintFilter:
+    """The criteria of a JSON object (a ``RequestCreatedEvent.3``'s ``data``): the same eight
+    criteria, spelled exactly; ``productId``, ``companyId``, ``geography`` and
+    ``classification`` arrays of strings, ``validOn``, ``validAfter`` and ``validBefore``
+    date-time strings, ``status`` "Active" or "Deprecated". Keys in ``ignored`` (``comment``)
+    are skipped; any other key is a FilterError naming it."""
+    skipped = set(ignored)
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        if name in skipped:
+            continue
+        criterion = CRITERIA.get(name.lower())
+        if criterion is None or criterion.spelled != name:
+            raise FilterError(name, f"Unknown criterion {name!r}; expected {_EXPECTED}.")
+        if name == "status":
+            if not isinstance(value, str) or value.strip().casefold() not in {
+                s.casefold() for s in STATUSES
+            }:
+                raise FilterError(name, f"status must be 'Active' or 'Deprecated', not {value!r}.")
+            values[name] = [value]
+        elif criterion.many:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise FilterError(name, f"{name} must be an array of strings, not {value!r}.")
+            values[name] = value
+        else:
+            if not isinstance(value, str):
+                raise FilterError(
+                    name, f"{name} must be an RFC 3339 date-time string, not {value!r}."
+                )
+            values[name] = value
+    return _criteria(values)
+
+
+def documents_matching(
+    rows: Iterable[tuple[Any, bytes]], criteria: FootprintFilter, *, limit: int | None = None
+) -> list[tuple[Any, bytes]]:
+    """The (key, stored document) rows whose document satisfies ``criteria``, in order, at
+    most ``limit`` of them; the bytes are returned as given (never re-serialised)."""
+    found: list[tuple[Any, bytes]] = []
+    for key, document in rows:
+        if footprint_matches(json.loads(document), criteria):
+            found.append((key, document))
+            if limit is not None and len(found) >= limit:
+                break
+    return found
 
 
 def _folded(values: Any) -> set[str]:

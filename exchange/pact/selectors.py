@@ -7,17 +7,17 @@ can serve: published and deprecated footprints (drafts and reviews are no Produc
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
-from django.db.models.functions import Coalesce
-
 from accounts.models import Organisation
 from exchange.pact.cursor import Position
-from exchange.pact.filters import FootprintFilter, footprint_matches
-from exchange.sharing.selectors import SHAREABLE_STATUSES, footprints_visible_to
+from exchange.pact.filters import FootprintFilter, documents_matching
+from exchange.sharing.selectors import (
+    SHAREABLE_STATUSES,
+    pact_footprints_visible_to,
+    served_document,
+)
 from suppliers.models import Footprint
 
 #: Rows read per round trip while filtering documents in Python.
@@ -37,24 +37,6 @@ class FootprintPage:
     documents: list[bytes]
     #: Where the next page starts, or None on the last page.
     next_position: Position | None
-
-
-def served_document() -> Coalesce:
-    """The stored bytes a reader gets, in the same query: the signed deprecated state of a
-    deprecated footprint (``FootprintDeprecation``, status "Deprecated" with a statusComment
-    naming its successor), else the original signed document (``footprint_signed_current``
-    says the same for one footprint)."""
-    return Coalesce("deprecation__signed_document", "signed_document")
-
-
-def pact_footprints_visible_to(*, organisation: Organisation) -> QuerySet[Footprint]:
-    """Published and deprecated footprints of ``organisation`` and those granted to it, in
-    the stable order of pagination (id)."""
-    return (
-        footprints_visible_to(organisation=organisation)
-        .filter(status__in=SHAREABLE_STATUSES)
-        .order_by("id")
-    )
 
 
 def pact_footprint_page(
@@ -77,12 +59,11 @@ def pact_footprint_page(
     if criteria.is_empty:
         found = [(pk, bytes(document or b"")) for pk, document in values[: limit + 1]]
     else:
-        for pk, document in values.iterator(chunk_size=_CHUNK):
-            payload = bytes(document or b"")
-            if footprint_matches(json.loads(payload), criteria):
-                found.append((pk, payload))
-                if len(found) > limit:
-                    break
+        found = documents_matching(
+            ((pk, bytes(document or b"")) for pk, document in values.iterator(chunk_size=_CHUNK)),
+            criteria,
+            limit=limit + 1,
+        )
     page = found[:limit]
     more = len(found) > limit
     return FootprintPage(

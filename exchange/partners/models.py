@@ -27,17 +27,22 @@ from accounts.models import ApiClient, Organisation
 from core.crypto import decrypt, encrypt
 from core.workflows import StatusMachine
 
-#: PACT v3 CloudEvents types (spec/v3/openapi.yaml, components.schemas.*Event).
-EVENT_REQUEST_CREATED = "org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3"
-EVENT_REQUEST_FULFILLED = "org.wbcsd.pact.ProductFootprint.RequestFulfilledEvent.3"
-EVENT_REQUEST_REJECTED = "org.wbcsd.pact.ProductFootprint.RequestRejectedEvent.3"
-EVENT_PUBLISHED = "org.wbcsd.pact.ProductFootprint.PublishedEvent.3"
-EVENT_TYPES = (
+# The PACT v3 event types are defined once, in the pure module of the PACT adapter.
+from exchange.pact.events import (
+    EVENT_PUBLISHED,
     EVENT_REQUEST_CREATED,
     EVENT_REQUEST_FULFILLED,
     EVENT_REQUEST_REJECTED,
-    EVENT_PUBLISHED,
+    EVENT_TYPES,
 )
+
+__all__ = [
+    "EVENT_PUBLISHED",
+    "EVENT_REQUEST_CREATED",
+    "EVENT_REQUEST_FULFILLED",
+    "EVENT_REQUEST_REJECTED",
+    "EVENT_TYPES",
+]
 
 
 class PactPartner(models.Model):

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 
 from accounts.models import Membership, Organisation
 from exchange.sharing.models import FootprintRequest, Grant, GrantedFootprint, RequestStatus
@@ -40,6 +41,24 @@ def footprints_visible_to(*, organisation: Organisation) -> QuerySet[Footprint]:
     return Footprint.objects.filter(
         Q(organisation=organisation)
         | Q(lineage__in=granted_lineages(buyer=organisation), status__in=SHAREABLE_STATUSES)
+    )
+
+
+def served_document() -> Coalesce:
+    """The stored bytes a reader gets, in the same query: the signed deprecated state of a
+    deprecated footprint (``FootprintDeprecation``, status "Deprecated" with a statusComment
+    naming its successor), else the original signed document (``footprint_signed_current``
+    says the same for one footprint)."""
+    return Coalesce("deprecation__signed_document", "signed_document")
+
+
+def pact_footprints_visible_to(*, organisation: Organisation) -> QuerySet[Footprint]:
+    """Published and deprecated footprints of ``organisation`` and those granted to it, in
+    the stable order of pagination (id)."""
+    return (
+        footprints_visible_to(organisation=organisation)
+        .filter(status__in=SHAREABLE_STATUSES)
+        .order_by("id")
     )
 
 
