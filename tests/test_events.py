@@ -21,8 +21,11 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = ("accounts", "core", "reference", "suppliers", "exchange")
 
 #: The calls that record the action given to them as ``action=``: the audit functions, and the
-#: footprint workflow's moves, which pass theirs on to ``audit_record`` / ``audit_event``.
-RECORDING_CALLS = frozenset({"audit_record", "audit_event", "footprint_move", "FootprintMove"})
+#: footprint workflow's and the footprint request workflow's moves, which pass theirs on to
+#: ``audit_record`` / ``audit_event``.
+RECORDING_CALLS = frozenset(
+    {"audit_record", "audit_event", "footprint_move", "FootprintMove", "_request_move"}
+)
 
 
 def source_files() -> list[Path]:
@@ -140,6 +143,8 @@ def test_other_apps_listen_for_the_actions_the_architecture_describes():
         "footprint.validation_passed",
         "footprint.verification_confirmed",
         "footprint.verification_declined",
+        "footprint_request.fulfilled",
+        "footprint_request.rejected",
         "grant.created",
         "grant.revoked",
         "membership.created",

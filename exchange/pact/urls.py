@@ -12,6 +12,7 @@ from exchange.pact import views
 actions = [
     path("3/footprints", views.footprint_list, name="footprints"),
     path("3/footprints/<str:footprint_id>", views.footprint_detail, name="footprint"),
+    path("3/events", views.events, name="events"),
     path("3/<path:rest>", views.not_implemented, name="not-implemented"),
 ]
 

@@ -1,5 +1,5 @@
-"""HTTP of the PACT v3 host: Action ListFootprints, Action GetFootprint, Action Authenticate
-and the OpenID Provider Configuration Document that names its token endpoint.
+"""HTTP of the PACT v3 host: Action ListFootprints, Action GetFootprint, Action Events,
+Action Authenticate and the OpenID Provider Configuration Document that names its token endpoint.
 
 Only HTTP lives here: parse, call one selector, render. Every error under ``/3/`` is PACT's
 own ``{"code", "message"}`` with the status of the specification's error table, never the
@@ -8,6 +8,7 @@ platform's envelope. Bodies are the stored signed bytes joined into ``{"data": .
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable
 from functools import wraps
@@ -16,12 +17,21 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from accounts.api.clients import TokenApi
 from accounts.models import AccessToken
 from accounts.services.api_clients import token_find
 from exchange.pact.cursor import CursorInvalid, cursor_decode, cursor_encode
+from exchange.pact.events import (
+    EVENT_PUBLISHED,
+    EVENT_REQUEST_CREATED,
+    EVENT_REQUEST_FULFILLED,
+    EVENT_REQUEST_REJECTED,
+    EventMalformed,
+    event_parse,
+)
 from exchange.pact.filters import FilterError, filter_parse
 from exchange.pact.selectors import (
     PactFootprintAccessDenied,
@@ -29,6 +39,8 @@ from exchange.pact.selectors import (
     pact_footprint_get,
     pact_footprint_page,
 )
+from exchange.partners.errors import EventRefused
+from exchange.partners.services.inbound import inbound_request_receive
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +59,9 @@ PACT_SCOPES = ("footprint:list", "footprint:read")
 CURSOR_PARAMETER = "x-cbam-cursor"
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
+EVENT_CONTENT_TYPE = "application/cloudevents+json"
+#: The largest event body accepted (a request's criteria, or an answer with its footprints).
+MAX_EVENT_BYTES = 5 * 1024 * 1024
 
 
 def pact_error(code: str, message: str) -> JsonResponse:
@@ -83,22 +98,28 @@ def _token(request: HttpRequest) -> AccessToken:
     return token
 
 
-def pact_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Authenticate, and turn any failure into a PACT error (never a stack trace)."""
+def pact_endpoint(
+    view: Callable[..., HttpResponse] | None = None, *, methods: tuple[str, ...] = ("GET", "HEAD")
+) -> Any:
+    """Authenticate, and turn any failure into a PACT error (never a stack trace). A method
+    other than ``methods`` is NotImplemented (``@pact_endpoint(methods=("POST",))``)."""
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method not in ("GET", "HEAD"):
-            return pact_error("NotImplemented", f"{request.method} is not implemented here.")
-        try:
-            return view(request, _token(request), *args, **kwargs)
-        except PactDenied as denied:
-            return denied.response
-        except Exception:
-            logger.exception("PACT endpoint failed")
-            return pact_error("InternalError", "An internal or unexpected error has occurred.")
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in methods:
+                return pact_error("NotImplemented", f"{request.method} is not implemented here.")
+            try:
+                return view(request, _token(request), *args, **kwargs)
+            except PactDenied as denied:
+                return denied.response
+            except Exception:
+                logger.exception("PACT endpoint failed")
+                return pact_error("InternalError", "An internal or unexpected error has occurred.")
 
-    return wrapper
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
 
 
 def _limit(request: HttpRequest) -> int:
@@ -155,6 +176,56 @@ def footprint_detail(request: HttpRequest, token: AccessToken, footprint_id: str
     except PactFootprintAccessDenied:
         return pact_error("AccessDenied", "Access denied.")
     return HttpResponse(b'{"data":' + document + b"}", content_type="application/json")
+
+
+def _dispatch(token: AccessToken, event: dict[str, Any]) -> None:
+    """Hand an accepted event to the service of its type (imported here: the answers to the
+    platform's own requests live in the partners app's ``answers`` module)."""
+    machine_client = token.client
+    organisation = machine_client.organisation
+    if event["type"] == EVENT_REQUEST_CREATED:
+        inbound_request_receive(
+            organisation=organisation, machine_client=machine_client, event=event
+        )
+        return
+    # By name: the module is written alongside (the platform as a PACT client).
+    answers = importlib.import_module("exchange.partners.services.answers")
+    receive = {
+        EVENT_REQUEST_FULFILLED: answers.event_fulfilled_receive,
+        EVENT_REQUEST_REJECTED: answers.event_rejected_receive,
+        EVENT_PUBLISHED: answers.event_published_receive,
+    }[event["type"]]
+    receive(organisation=organisation, machine_client=machine_client, event=event)
+
+
+@csrf_exempt
+@pact_endpoint(methods=("POST",))
+def events(request: HttpRequest, token: AccessToken) -> HttpResponse:
+    """Action Events: a CloudEvent in structured mode (``application/cloudevents+json``).
+    A malformed event is 400 BadRequest naming the field; an event refused by its service
+    (an unregistered partner, invalid criteria) is PACT's error of that service; an accepted
+    one is 200 with an empty body (it is processed, and answered, asynchronously)."""
+    content_type = (request.content_type or "").strip().lower()
+    if content_type != EVENT_CONTENT_TYPE:
+        raise PactDenied(
+            "BadRequest",
+            f"Content-Type must be {EVENT_CONTENT_TYPE} (structured-mode CloudEvent), "
+            f"not {request.META.get('CONTENT_TYPE', '')!r}.",
+        )
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if not length.isdigit() or int(length) > MAX_EVENT_BYTES:
+        raise PactDenied("BadRequest", f"The event must be at most {MAX_EVENT_BYTES} bytes.")
+    try:
+        event = event_parse(request.body)
+    except EventMalformed as error:
+        raise PactDenied(
+            "BadRequest", f"Malformed event ({error.field}): {error.message}"
+        ) from None
+    try:
+        _dispatch(token, event)
+    except EventRefused as refused:
+        return pact_error(refused.code, refused.message)
+    return HttpResponse(status=200)
 
 
 def not_implemented(request: HttpRequest, rest: str = "") -> HttpResponse:

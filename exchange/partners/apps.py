@@ -11,4 +11,4 @@ class PartnersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from exchange.partners import jobs  # noqa: F401
+        from exchange.partners import jobs, listeners  # noqa: F401

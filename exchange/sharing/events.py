@@ -7,3 +7,7 @@ from __future__ import annotations
 GRANT_CREATED = "grant.created"
 #: A grant was revoked (exchange.boms, as above).
 GRANT_REVOKED = "grant.revoked"
+#: A supplier fulfilled a footprint request (exchange.partners answers a PACT request).
+REQUEST_FULFILLED = "footprint_request.fulfilled"
+#: A supplier rejected a footprint request (exchange.partners, as above).
+REQUEST_REJECTED = "footprint_request.rejected"

@@ -33,6 +33,7 @@ from cbam.cn_codes import is_cn_code, normalise_cn_code
 from core.errors import ValidationFailed
 from core.jobs import job_create
 from core.workflows import IllegalTransition
+from exchange.sharing import events
 from exchange.sharing.errors import ReminderTooSoon
 from exchange.sharing.models import (
     REQUEST_TRANSITIONS,
@@ -85,11 +86,13 @@ def _request_move(
     request: FootprintRequest,
     to: str,
     organisation: Organisation,
+    action: str,
     changes: dict[str, Any] | None = None,
     note: dict[str, Any] | None = None,
 ) -> FootprintRequest:
-    """Lock, check ``REQUEST_TRANSITIONS``, apply, audit (``footprint_request.<to>``).
-    Callers hold the transaction."""
+    """Lock, check ``REQUEST_TRANSITIONS``, apply, audit ``action`` (``footprint_request.<to>``,
+    named by ``exchange.sharing.events`` when another app listens for it). Callers hold the
+    transaction."""
     locked = _request_lock(request)
     before = REQUEST_TRANSITIONS.transition(locked, to=to)
     locked.closed_at = timezone.now()
@@ -99,7 +102,7 @@ def _request_move(
     audit_record(
         actor=actor,
         organisation=organisation,
-        action=f"footprint_request.{to}",
+        action=action,
         obj=locked,
         before={"status": before},
         after={**request_summary(locked), **(note or {})},
@@ -333,6 +336,7 @@ def request_fulfil(
         request=locked,
         to=RequestStatus.FULFILLED,
         organisation=locked.supplier,
+        action=events.REQUEST_FULFILLED,
         note={"grant": str(grant.pk), "footprints": [str(g.footprint_id) for g in shared]},
     )
     notification_create(
@@ -367,6 +371,7 @@ def request_reject(*, actor: Actor, request: FootprintRequest, reason: str) -> F
         request=request,
         to=RequestStatus.REJECTED,
         organisation=request.supplier,
+        action=events.REQUEST_REJECTED,
         changes={"reason": reason},
         note={"reason": reason},
     )
@@ -391,6 +396,7 @@ def request_withdraw(
         request=request,
         to=RequestStatus.WITHDRAWN,
         organisation=request.buyer,
+        action="footprint_request.withdrawn",
         changes={"reason": reason},
         note={"reason": reason} if reason else None,
     )
