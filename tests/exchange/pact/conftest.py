@@ -14,7 +14,7 @@ from django.db import transaction
 from accounts.models import AccessToken, ApiClient, Organisation
 from accounts.services.api_clients import token_issue
 from accounts.services.signing_keys import document_sign
-from suppliers.models import Footprint
+from suppliers.models import Footprint, Product
 from tests.exchange.sharing.builders import grant_of
 from tests.factories import ApiClientFactory, FootprintFactory, OrganisationFactory
 
@@ -40,11 +40,17 @@ def pact_document(footprint: Footprint, **fields: Any) -> dict[str, Any]:
 
 
 def signed_footprint(
-    organisation: Organisation, minute: int, db_status: str = "published", **fields: Any
+    organisation: Organisation,
+    minute: int,
+    db_status: str = "published",
+    product: Product | None = None,
+    **fields: Any,
 ) -> Footprint:
     """A published (or deprecated) footprint whose stored document has ``fields``, created at
-    T0 + ``minute``."""
-    footprint = FootprintFactory(organisation=organisation)
+    T0 + ``minute`` (of ``product``, else of a new product)."""
+    footprint = FootprintFactory(
+        organisation=organisation, **({"product": product} if product is not None else {})
+    )
     with transaction.atomic():
         signed = document_sign(
             organisation=organisation, document=pact_document(footprint, **fields)
