@@ -21,6 +21,7 @@ from accounts.roles import ALL_ROLES, WRITER_ROLES
 from core.errors import ApplicationError
 from core.workflows import IllegalTransition
 from exchange.pages.forms import FulfilForm, RejectForm, StatusFilterForm, form_errors_add
+from exchange.partners.selectors import with_pact_origin
 from exchange.sharing.models import FootprintRequest, RequestStatus
 from exchange.sharing.selectors import (
     footprints_shareable_by,
@@ -68,7 +69,9 @@ class InboxPage(OrganisationPage):
 
 class _ReceivedRequestPage(OrganisationPage):
     def received(self, request_id: uuid.UUID) -> FootprintRequest:
-        return get_object_or_404(requests_received_by(supplier=self.organisation), pk=request_id)
+        return get_object_or_404(
+            with_pact_origin(requests_received_by(supplier=self.organisation)), pk=request_id
+        )
 
     def render_detail(
         self,

@@ -10,6 +10,7 @@ from exchange.pages import (
     footprint_access,
     grants,
     notifications,
+    pact_policies,
     pools_association,
     pools_member,
     pools_releases,
@@ -263,5 +264,15 @@ urlpatterns += [
         f"{MEMBER_POOL}withdraw/",
         pools_member.MemberWithdrawPage.as_view(),
         name="pool-member-withdraw",
+    ),
+]
+
+# The supplier's sharing policies: how each buyer's requests that arrive by PACT are answered.
+urlpatterns += [
+    path("sharing-policies/", pact_policies.SharingPoliciesPage.as_view(), name="sharing-policies"),
+    path(
+        "sharing-policies/<slug:policy_buyer>/",
+        pact_policies.SharingPolicyPage.as_view(),
+        name="sharing-policy",
     ),
 ]

@@ -15,7 +15,13 @@ from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from accounts.models import Membership, Organisation
-from exchange.sharing.models import FootprintRequest, Grant, GrantedFootprint, RequestStatus
+from exchange.sharing.models import (
+    FootprintRequest,
+    Grant,
+    GrantedFootprint,
+    RequestStatus,
+    SharingPolicy,
+)
 from suppliers.models import Footprint, FootprintStatus
 
 #: What a grant shows: a buyer never sees another organisation's drafts or reviews.
@@ -209,3 +215,21 @@ def buyers_with_live_grants(*, lineages: Iterable[uuid.UUID]) -> dict[int, set[u
     for buyer_id, lineage in rows:
         holders.setdefault(buyer_id, set()).add(lineage)
     return holders
+
+
+# --------------------------------------------------------------------------- sharing policies
+
+
+def policy_buyers(*, supplier: Organisation) -> QuerySet[Organisation]:
+    """The buyer organisations ``supplier`` has a relationship with (a grant it gave, a
+    request it received, a policy it set), by name: whom a sharing policy can be set for."""
+    return Organisation.objects.filter(
+        Q(pk__in=Grant.objects.filter(supplier=supplier).values("buyer"))
+        | Q(pk__in=FootprintRequest.objects.filter(supplier=supplier).values("buyer"))
+        | Q(pk__in=SharingPolicy.objects.filter(supplier=supplier).values("buyer"))
+    ).order_by("legal_name_latin", "slug")
+
+
+def policies_by_buyer(*, supplier: Organisation) -> dict[int, SharingPolicy]:
+    """``supplier``'s sharing policies, by buyer id (a buyer missing: a person answers)."""
+    return {p.buyer_id: p for p in SharingPolicy.objects.filter(supplier=supplier)}

@@ -43,6 +43,11 @@ def _effort_supplier(org: Organisation) -> str:
     return open_request(buyer=org, supplier=OrganisationFactory()).supplier.slug
 
 
+def _policy_buyer(org: Organisation) -> str:
+    """A buyer that asked ``org`` (as supplier) for a footprint: its sharing policy's key."""
+    return open_request(buyer=OrganisationFactory(), supplier=org).buyer.slug
+
+
 SAMPLES: dict[str, SampleMaker] = {
     "footprint_request_id": _sent_request,
     "incoming_request_id": _incoming_request,
@@ -52,4 +57,5 @@ SAMPLES: dict[str, SampleMaker] = {
     "shared_footprint_id": lambda org: str(shared_with(org).pk),
     "notification_id": lambda org: str(notification_for(org).pk),
     "effort_supplier": _effort_supplier,
+    "policy_buyer": _policy_buyer,
 }
