@@ -67,7 +67,7 @@ def pact_footprint_page(
     """At most ``limit`` stored documents matching ``criteria``, after ``after``.
 
     Without criteria the page is one indexed query of ``limit + 1`` rows; with criteria the
-    documents are read in chunks and matched by the pure rules of ``exchange.pact.filters``.
+    documents are read in chunks and matched by the pure rules of ``suppliers.pact.filters``.
     """
     rows = pact_footprints_visible_to(organisation=organisation)
     if after is not None:
