@@ -179,7 +179,7 @@ def event_published_receive(
                 "partner_id": str(partner.pk),
                 "pf_ids": pf_ids,
                 "event_id": event["id"],
-                "client_id": machine_client.pk if machine_client is not None else None,
+                "client_id": str(machine_client.pk) if machine_client is not None else None,
             },
             organisation_id=organisation.pk,
             idempotency_key=f"{FETCH_PUBLISHED_JOB}:{partner.pk}:{str(event['id'])[:100]}",
