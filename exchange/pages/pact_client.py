@@ -109,14 +109,15 @@ class PartnerFetchPage(_PartnerPage):
 
     def post(self, request: HttpRequest, partner_id: object, **kwargs: Any) -> HttpResponseBase:
         partner = self.partner(partner_id)
-        if not partner.is_active:
-            messages.error(request, _("This partner is archived: nothing is fetched from it."))
+        try:
+            job = partner_fetch_start(actor=self.actor, partner=partner)
+        except ApplicationError as error:
+            messages.error(request, error.message)
             return redirect(
                 "exchange-pages:pact-partner-exchange",
                 org_slug=self.organisation.slug,
                 partner_id=partner.pk,
             )
-        job = partner_fetch_start(actor=self.actor, partner=partner)
         messages.success(request, _("Fetching the partner's footprints: this page follows it."))
         return redirect(
             "exchange-pages:pact-partner-fetch-status",

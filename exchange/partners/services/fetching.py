@@ -21,9 +21,11 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from accounts.audit import Actor, audit_record
 from accounts.models import User
+from core.errors import Conflict
 from core.jobs import TransientJobError, job_create
 from core.models import Job
 from exchange.partners import client
@@ -161,8 +163,9 @@ def partner_fetch(
 ) -> FetchReport:
     """ListFootprints from ``partner``, every page (``Link: rel="next"``), each footprint
     stored by ``fetched_store`` (origin "list"); audit ``pact_partner.fetched`` with the
-    counts. A partner that cannot be reached or refuses raises ``client.PartnerError`` and
-    keeps what earlier pages stored only when the caller commits them."""
+    counts. A partner that cannot be reached or refuses raises ``client.PartnerError``; each
+    page is stored in a transaction of its own (a savepoint in the caller's), so the pages
+    read before stay stored unless the caller rolls back."""
     report = FetchReport()
     for page in client.list_pages(partner, query=query, limit=limit):
         with transaction.atomic():
@@ -214,7 +217,9 @@ def partner_fetch_one(
 
 def partner_fetch_start(*, actor: Actor, partner: PactPartner) -> Job:
     """Start fetching every footprint of ``partner`` in the background (work row
-    ``partners.fetch``); the page polls the returned job."""
+    ``partners.fetch``); the page polls the returned job. An archived partner is not called."""
+    if not partner.is_active:
+        raise Conflict(_("This partner is archived: nothing is fetched from it."))
     with transaction.atomic():
         return job_create(
             kind=FETCH_JOB,
