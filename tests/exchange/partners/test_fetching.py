@@ -8,10 +8,12 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.audit import Actor
 from accounts.models import AuditEvent
 from accounts.services.signing_keys import document_sign
+from core.errors import Conflict
 from core.jobs import job_execute
 from core.models import Job
 from exchange.partners import client
@@ -196,3 +198,12 @@ def test_the_work_row_fetches_and_counts(pact_host):
     assert fetch_progress(job=job) == {"received": 3, "pages": 1}
     event = AuditEvent.objects.get(action="pact_partner.fetched")
     assert event.actor_user_id == user.pk
+
+
+def test_an_archived_partner_is_not_fetched_from(pact_host):
+    pact_host.partner.archived_at = timezone.now()
+    pact_host.partner.save()
+
+    with pytest.raises(Conflict):
+        partner_fetch_start(actor=ACTOR, partner=pact_host.partner)
+    assert not Job.objects.filter(kind="partners.fetch").exists()
