@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from accounts.models import Organisation
 from exchange.pact.cursor import Position
-from exchange.pact.filters import FootprintFilter, documents_matching
 from exchange.sharing.selectors import (
     SHAREABLE_STATUSES,
     pact_footprints_visible_to,
     served_document,
 )
 from suppliers.models import Footprint
+from suppliers.pact.filters import FootprintFilter, documents_matching
 
 #: Rows read per round trip while filtering documents in Python.
 _CHUNK = 500
@@ -49,7 +49,7 @@ def pact_footprint_page(
     """At most ``limit`` stored documents matching ``criteria``, after ``after``.
 
     Without criteria the page is one indexed query of ``limit + 1`` rows; with criteria the
-    documents are read in chunks and matched by the pure rules of ``exchange.pact.filters``.
+    documents are read in chunks and matched by the pure rules of ``suppliers.pact.filters``.
     """
     rows = pact_footprints_visible_to(organisation=organisation)
     if after is not None:

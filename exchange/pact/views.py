@@ -24,15 +24,6 @@ from accounts.api.clients import TokenApi
 from accounts.models import AccessToken
 from accounts.services.api_clients import token_find
 from exchange.pact.cursor import CursorInvalid, cursor_decode, cursor_encode
-from exchange.pact.events import (
-    EVENT_PUBLISHED,
-    EVENT_REQUEST_CREATED,
-    EVENT_REQUEST_FULFILLED,
-    EVENT_REQUEST_REJECTED,
-    EventMalformed,
-    event_parse,
-)
-from exchange.pact.filters import FilterError, filter_parse
 from exchange.pact.selectors import (
     PactFootprintAccessDenied,
     PactFootprintNotFound,
@@ -41,6 +32,15 @@ from exchange.pact.selectors import (
 )
 from exchange.partners.errors import EventRefused
 from exchange.partners.services.inbound import inbound_request_receive
+from suppliers.pact.events import (
+    EVENT_PUBLISHED,
+    EVENT_REQUEST_CREATED,
+    EVENT_REQUEST_FULFILLED,
+    EVENT_REQUEST_REJECTED,
+    EventMalformed,
+    event_parse,
+)
+from suppliers.pact.filters import FilterError, filter_parse
 
 logger = logging.getLogger(__name__)
 

@@ -10,6 +10,7 @@ from exchange.pages import (
     footprint_access,
     grants,
     notifications,
+    pact_client,
     pact_policies,
     pools_association,
     pools_member,
@@ -24,6 +25,8 @@ from exchange.pages import (
 )
 
 BOM = "boms/<uuid:buyer_product_id>/"
+PACT_PARTNER = "pact/partners/<uuid:partner_id>/"
+PACT_FETCH = f"{PACT_PARTNER}fetches/<int:fetch_job_id>/"
 BOM_LINE = f"{BOM}lines/<uuid:bom_line_id>/"
 
 urlpatterns: list[URLPattern] = [
@@ -264,6 +267,31 @@ urlpatterns += [
         f"{MEMBER_POOL}withdraw/",
         pools_member.MemberWithdrawPage.as_view(),
         name="pool-member-withdraw",
+    ),
+    # The platform as a PACT client, for one partner (issue 17): fetch, send a request, follow
+    # the answers and the events delivered. The partner's own pages are pact_partners'.
+    path(
+        f"{PACT_PARTNER}exchange/",
+        pact_client.PartnerExchangePage.as_view(),
+        name="pact-partner-exchange",
+    ),
+    path(
+        f"{PACT_PARTNER}fetch/", pact_client.PartnerFetchPage.as_view(), name="pact-partner-fetch"
+    ),
+    path(
+        PACT_FETCH,
+        pact_client.PartnerFetchStatusPage.as_view(),
+        name="pact-partner-fetch-status",
+    ),
+    path(
+        f"{PACT_FETCH}progress/",
+        pact_client.PartnerFetchProgressPage.as_view(),
+        name="pact-partner-fetch-progress",
+    ),
+    path(
+        f"{PACT_PARTNER}requests/",
+        pact_client.PartnerRequestPage.as_view(),
+        name="pact-partner-request",
     ),
 ]
 

@@ -28,7 +28,7 @@ from core.crypto import decrypt, encrypt
 from core.workflows import StatusMachine
 
 # The PACT v3 event types are defined once, in the pure module of the PACT adapter.
-from exchange.pact.events import (
+from suppliers.pact.events import (
     EVENT_PUBLISHED,
     EVENT_REQUEST_CREATED,
     EVENT_REQUEST_FULFILLED,

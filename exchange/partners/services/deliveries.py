@@ -33,6 +33,7 @@ from exchange.partners.models import (
     PactDelivery,
     PactPartner,
 )
+from exchange.partners.services.outbound_status import outbound_delivery_finished
 
 logger = logging.getLogger(__name__)
 
@@ -174,6 +175,8 @@ def _finish(
             "last_error": locked.last_error,
         },
     )
+    # The request this event carries follows its delivery (sent, or undeliverable).
+    outbound_delivery_finished(delivery=locked)
     return to
 
 

@@ -40,14 +40,6 @@ from django.utils import timezone
 
 from accounts.audit import Actor, audit_record
 from accounts.models import ApiClient, Organisation
-from exchange.pact.events import (
-    EVENT_REQUEST_FULFILLED,
-    EVENT_REQUEST_REJECTED,
-    EventMalformed,
-    request_criteria,
-    request_criteria_json,
-)
-from exchange.pact.filters import FootprintFilter, documents_matching, validity_period
 from exchange.partners import client
 from exchange.partners.errors import EventRefused
 from exchange.partners.models import (
@@ -69,6 +61,14 @@ from exchange.sharing.services.grants import grant_share
 from exchange.sharing.services.policies import policy_for
 from exchange.sharing.services.requests import RequestInput, request_send
 from suppliers.models import Footprint, FootprintStatus
+from suppliers.pact.events import (
+    EVENT_REQUEST_FULFILLED,
+    EVENT_REQUEST_REJECTED,
+    EventMalformed,
+    request_criteria,
+    request_criteria_json,
+)
+from suppliers.pact.filters import FootprintFilter, documents_matching, validity_period
 
 INBOUND_RECEIVED = "pact_inbound_request.received"
 INBOUND_ANSWERED = "pact_inbound_request.answered"
@@ -249,7 +249,7 @@ def _ask_others(
 def inbound_request_receive(
     *, organisation: Organisation, machine_client: ApiClient | None, event: dict[str, Any]
 ) -> InboundRequest:
-    """Accept a ``RequestCreatedEvent.3`` (already parsed, ``exchange.pact.events``) sent by
+    """Accept a ``RequestCreatedEvent.3`` (already parsed, ``suppliers.pact.events``) sent by
     ``organisation``'s ``machine_client`` and answer it or ask the suppliers (see the
     module). Idempotent: the same event again (same requester, source and id) returns the
     first request and changes nothing. Raises ``EventRefused`` (nothing written) when the

@@ -11,9 +11,9 @@ from exchange.partners.models import InboundRequest, InboundRequestStatus, PactD
 from tests.exchange.partners.conftest import (
     CALLBACK,
     delivered,
-    partner_of,
     pfs_bytes,
     request_event,
+    webhook_partner_of,
 )
 
 from .conftest import grant_of, signed_footprint, stored
@@ -35,7 +35,7 @@ def post(client, world, body, content_type=CLOUDEVENTS, **headers):
 
 
 def test_case_12_it_accepts_a_request_and_fulfils_it_with_the_stored_documents(client, world):
-    partner_of(world)
+    webhook_partner_of(world)
     footprint = signed_footprint(world.supplier, 1)
     grant_of(world.supplier, world.buyer, footprint)
 
@@ -61,7 +61,7 @@ def test_case_12_it_accepts_a_request_and_fulfils_it_with_the_stored_documents(c
 
 
 def test_case_14a_it_accepts_a_request_for_an_unknown_product_and_rejects_it_later(client, world):
-    partner_of(world)
+    webhook_partner_of(world)
 
     response = post(
         client,
@@ -85,7 +85,7 @@ def test_case_14a_it_accepts_a_request_for_an_unknown_product_and_rejects_it_lat
 
 
 def test_case_16_it_refuses_an_invalid_token(client, world):
-    partner_of(world)
+    webhook_partner_of(world)
     event = {
         "type": "org.wbcsd.pact.ProductFootprint.PublishedEvent.3",
         "specversion": "1.0",
@@ -102,7 +102,7 @@ def test_case_16_it_refuses_an_invalid_token(client, world):
 
 
 def test_a_retried_event_is_the_same_request_and_sends_nothing_new(client, world):
-    partner_of(world)
+    webhook_partner_of(world)
     event = request_event(productId=["urn:null"])
 
     first = post(client, world, event)
@@ -184,7 +184,7 @@ def test_it_refuses_a_request_from_a_host_that_is_no_registered_partner(client, 
     ],
 )
 def test_a_malformed_event_is_a_bad_request_naming_the_field(client, world, body, message):
-    partner_of(world)
+    webhook_partner_of(world)
 
     response = post(client, world, body)
 
@@ -195,7 +195,7 @@ def test_a_malformed_event_is_a_bad_request_naming_the_field(client, world, body
 
 
 def test_it_refuses_another_content_type(client, world):
-    partner_of(world)
+    webhook_partner_of(world)
 
     response = post(client, world, request_event(), content_type="application/json")
 
@@ -209,7 +209,7 @@ def test_it_refuses_another_content_type(client, world):
 
 
 def test_it_refuses_a_body_over_the_bound(client, world, settings):
-    partner_of(world)
+    webhook_partner_of(world)
 
     response = post(client, world, b"{" + b" " * (5 * 1024 * 1024) + b"}")
 

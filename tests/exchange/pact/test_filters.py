@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from exchange.pact.filters import (
+from suppliers.pact.filters import (
     FilterError,
     FootprintFilter,
     filter_parse,

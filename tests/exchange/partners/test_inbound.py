@@ -18,7 +18,7 @@ from exchange.sharing.services.requests import request_fulfil, request_reject
 from tests.exchange.pact.conftest import grant_of, signed_footprint, stored
 from tests.factories import OrganisationFactory, UserFactory
 
-from .conftest import CALLBACK, delivered, partner_of, pfs_bytes, request_event
+from .conftest import CALLBACK, delivered, pfs_bytes, request_event, webhook_partner_of
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def deliveries():
 
 
 def test_footprints_the_requester_can_read_answer_it_at_once(world):
-    partner = partner_of(world)
+    partner = webhook_partner_of(world)
     own = signed_footprint(world.buyer, 1)
     granted = signed_footprint(world.supplier, 2)
     grant_of(world.supplier, world.buyer, granted)
@@ -71,7 +71,7 @@ def test_footprints_the_requester_can_read_answer_it_at_once(world):
 
 
 def test_nothing_matching_anywhere_is_rejected_not_found(world):
-    partner_of(world)
+    webhook_partner_of(world)
     signed_footprint(world.supplier, 1, productIds=["urn:gtin:other"])
 
     inbound = receive(world, request_event(productId=["urn:null"], geography=["DE"]))
@@ -89,7 +89,7 @@ def test_nothing_matching_anywhere_is_rejected_not_found(world):
 
 
 def test_a_deprecated_footprint_of_another_organisation_is_not_offered(world):
-    partner_of(world)
+    webhook_partner_of(world)
     signed_footprint(world.supplier, 1, db_status="deprecated")
 
     inbound = receive(world)
@@ -99,7 +99,7 @@ def test_a_deprecated_footprint_of_another_organisation_is_not_offered(world):
 
 
 def test_a_retried_event_returns_the_first_request_and_sends_nothing_new(world):
-    partner_of(world)
+    webhook_partner_of(world)
     signed_footprint(world.supplier, 1)
 
     first = receive(world)
@@ -112,7 +112,7 @@ def test_a_retried_event_returns_the_first_request_and_sends_nothing_new(world):
 
 
 def test_criteria_a_filter_refuses_are_refused_and_nothing_is_written(world):
-    partner_of(world)
+    webhook_partner_of(world)
 
     with pytest.raises(EventRefused) as refused:
         receive(world, request_event(validAfter=["2025"]))
@@ -123,7 +123,7 @@ def test_criteria_a_filter_refuses_are_refused_and_nothing_is_written(world):
 
 
 def test_all_published_grants_the_matching_footprints_and_fulfils_at_once(world):
-    partner_of(world)
+    webhook_partner_of(world)
     footprint = signed_footprint(world.supplier, 1)
     policy(world, PolicyRule.ALL_PUBLISHED)
 
@@ -140,7 +140,7 @@ def test_all_published_grants_the_matching_footprints_and_fulfils_at_once(world)
 
 
 def test_shared_products_fulfils_a_product_already_shared(world):
-    partner_of(world)
+    webhook_partner_of(world)
     older = signed_footprint(world.supplier, 1, productIds=["urn:gtin:last-year"])
     grant_of(world.supplier, world.buyer, older)
     newer = signed_footprint(world.supplier, 2, product=older.product)
@@ -155,7 +155,7 @@ def test_shared_products_fulfils_a_product_already_shared(world):
 
 
 def test_shared_products_asks_a_person_for_a_product_not_shared(world):
-    partner_of(world)
+    webhook_partner_of(world)
     signed_footprint(world.supplier, 1)
     policy(world, PolicyRule.SHARED_PRODUCTS)
 
@@ -169,7 +169,7 @@ def test_shared_products_asks_a_person_for_a_product_not_shared(world):
 
 
 def test_reject_answers_with_the_suppliers_reason(world):
-    partner_of(world)
+    webhook_partner_of(world)
     signed_footprint(world.supplier, 1)
     policy(world, PolicyRule.REJECT, reason="We only share under contract.")
 
@@ -186,7 +186,7 @@ def test_reject_answers_with_the_suppliers_reason(world):
 
 
 def test_without_a_policy_the_request_waits_in_the_suppliers_inbox(world):
-    partner_of(world)
+    webhook_partner_of(world)
     footprint = signed_footprint(world.supplier, 1)
 
     inbound = receive(world)
@@ -211,7 +211,7 @@ def test_without_a_policy_the_request_waits_in_the_suppliers_inbox(world):
 
 
 def test_the_suppliers_fulfilment_answers_the_partner(world):
-    partner_of(world)
+    webhook_partner_of(world)
     footprint = signed_footprint(world.supplier, 1)
     inbound = receive(world)
     request = FootprintRequest.objects.get()
@@ -229,7 +229,7 @@ def test_the_suppliers_fulfilment_answers_the_partner(world):
 
 
 def test_the_suppliers_rejection_answers_the_partner_with_its_reason(world):
-    partner_of(world)
+    webhook_partner_of(world)
     signed_footprint(world.supplier, 1)
     inbound = receive(world)
     request = FootprintRequest.objects.get()
@@ -246,7 +246,7 @@ def test_the_suppliers_rejection_answers_the_partner_with_its_reason(world):
 
 
 def test_each_supplier_answers_on_its_own_and_the_request_settles_with_the_last(world):
-    partner_of(world)
+    webhook_partner_of(world)
     automatic = signed_footprint(world.supplier, 1)
     policy(world, PolicyRule.ALL_PUBLISHED)
     other = OrganisationFactory(slug="other-mill")
@@ -271,7 +271,7 @@ def test_each_supplier_answers_on_its_own_and_the_request_settles_with_the_last(
 
 
 def test_a_request_sent_by_hand_answers_no_partner(world):
-    partner_of(world)
+    webhook_partner_of(world)
     footprint = signed_footprint(world.supplier, 1)
     request = FootprintRequest.objects.create(
         buyer=world.buyer,

@@ -5,7 +5,7 @@ A body in CloudEvents structured mode (``application/cloudevents+json``) is one 
 with ``specversion`` "1.0", non-empty string ``id``, ``source`` and ``type``, ``type`` one of
 the four PACT v3 event types, and an object ``data`` (spec/v3/openapi.yaml,
 components.schemas.BaseEvent and the four *Event schemas). The criteria of a
-``RequestCreatedEvent.3`` are the ListFootprints filters (``exchange.pact.filters``) plus an
+``RequestCreatedEvent.3`` are the ListFootprints filters (``suppliers.pact.filters``) plus an
 optional ``comment``.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from exchange.pact.filters import FilterError, FootprintFilter, criteria_parse
+from suppliers.pact.filters import FilterError, FootprintFilter, criteria_parse
 
 #: PACT v3 CloudEvents types (spec/v3/openapi.yaml, components.schemas.*Event).
 EVENT_REQUEST_CREATED = "org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3"
