@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -93,12 +94,12 @@ def _machine_client_clean(
     """One of the organisation's own active machine clients, or None when not given."""
     if value in (None, ""):
         return None
-    key = value
+    key = str(value).strip()
     try:
         client = ApiClient.objects.filter(
-            pk=int(key), organisation=organisation, revoked_at__isnull=True
+            pk=key, organisation=organisation, revoked_at__isnull=True
         ).first()
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, DjangoValidationError):
         client = None
     if client is None:
         errors["machine_client"] = [
@@ -179,7 +180,7 @@ def partner_create(
     auth_base_url: str,
     client_id: str,
     secret: str,
-    machine_client_id: int | str | None = None,
+    machine_client_id: Any = None,
 ) -> PactPartner:
     """Register a partner PACT host for ``organisation``; audit ``pact_partner.created``
     (without the secret)."""
@@ -226,7 +227,7 @@ def partner_update(
     auth_base_url: str,
     client_id: str,
     secret: str = "",
-    machine_client_id: int | str | None = None,
+    machine_client_id: Any = None,
 ) -> PactPartner:
     """Change a partner; an empty ``secret`` keeps the stored one. Audit
     ``pact_partner.updated`` with what changed (a new secret as ``secret_changed``, never its

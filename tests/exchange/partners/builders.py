@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -86,6 +87,8 @@ def fetched_of(
         see_direct=Decimal(see["directTco2ePerT"]) if "directTco2ePerT" in see else None,
         see_indirect=Decimal(see["indirectTco2ePerT"]) if "indirectTco2ePerT" in see else None,
         production_route=str(product.get("productionRoute", "")),
-        verification_statement_date=verification.get("statementDate"),
+        verification_statement_date=date.fromisoformat(verification["statementDate"])
+        if verification.get("statementDate")
+        else None,
         superseded_by=superseded_by,
     )
