@@ -10,16 +10,19 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from rest_framework.test import APIClient
 
 from accounts.audit import Actor
+from accounts.roles import Role
 from core.errors import ValidationFailed
+from exchange.boms.exports import lines_table
 from exchange.boms.models import AggregationResult, BomLine, BuyerProduct, LineSource
 from exchange.boms.services.aggregation import products_recompute
 from exchange.boms.services.lines import bom_line_create
 from exchange.partners.models import FetchedFootprint
 from tests.exchange.boms.conftest import published_footprint, share
 from tests.exchange.partners.builders import fetched_of, hot_rolled_coil_document, partner_of
-from tests.factories import OrganisationFactory
+from tests.factories import MembershipFactory, OrganisationFactory
 
 D = Decimal
 TODAY = date(2026, 11, 21)
@@ -225,3 +228,27 @@ def test_a_fetched_line_needs_the_fetched_footprints_cn_code(buyer):
             "footprint's CN code."
         ]
     }
+
+
+def test_the_api_and_the_lines_export_show_the_source_and_the_fetched_id(buyer):
+    fetched = fetched_of(partner_of(buyer), hot_rolled_coil_document())
+    product = _screws(buyer, "Screws")
+    line = _fetched_line(product, fetched)
+    products_recompute(organisation_id=buyer.pk, today=TODAY)
+    api = APIClient()
+    api.force_authenticate(MembershipFactory(organisation=buyer, role=Role.VIEWER).user)
+
+    body = api.get(f"/api/v1/orgs/{buyer.slug}/buyer-products/{product.pk}/lines/").json()
+    header, rows = lines_table(organisation=buyer)
+
+    (listed,) = body["results"]
+    assert (listed["source"], listed["fetched_footprint"], listed["footprint"]) == (
+        "fetched_footprint",
+        str(fetched.pk),
+        None,
+    )
+    (row,) = rows
+    assert row[header.index("source")] == "fetched_footprint"
+    assert row[header.index("fetched_footprint_id")] == str(fetched.pk)
+    assert row[header.index("used")] == "actual"
+    assert line.fetched_footprint_id == fetched.pk

@@ -6,13 +6,17 @@ fixed number of queries whatever the rows."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.audit import Actor
 from exchange.boms.models import BomLine, BuyerProduct, LineSource
+from exchange.boms.services.aggregation import products_recompute
+from exchange.boms.services.lines import bom_line_create
 from exchange.partners.models import FetchedFootprint, PactPartner
 from tests.exchange.pages.conftest import page_url, person
 from tests.exchange.partners.builders import fetched_of, hot_rolled_coil_document, partner_of
@@ -262,3 +266,38 @@ def test_the_document_is_pretty_printed(buyer):
 
     parsed = json.loads(bytes(fetched.document))
     assert f"  &quot;id&quot;: &quot;{parsed['id']}&quot;," in page
+
+
+def test_the_bill_links_a_fetched_line_and_says_why_it_is_on_the_default_in_chinese(
+    buyer, reference_data
+):
+    fetched = fetched_of(
+        partner_of(buyer.organisation), hot_rolled_coil_document(verification=None)
+    )
+    product = BuyerProduct.objects.create(
+        organisation=buyer.organisation,
+        name="Screws M8",
+        cn_code="73181595",
+        country_of_production="DE",
+    )
+    bom_line_create(
+        actor=Actor.platform("tests"),
+        product=product,
+        data={
+            "source": "fetched_footprint",
+            "fetched_footprint": str(fetched.pk),
+            "mass_t_per_t": "0.4",
+        },
+    )
+    products_recompute(organisation_id=buyer.organisation.pk, today=date(2026, 11, 21))
+
+    page = text(person(buyer, "viewer", "zh-hans").get(page_url(buyer, f"boms/{product.pk}/")))
+
+    assert (
+        f'经 PACT 获取: <a href="{page_url(buyer, f"pact/fetched/{fetched.pk}/")}">已获取的碳足迹</a>'
+        in page
+    )
+    assert (
+        "获取的碳足迹未注明核查声明：不能使用实际排放，必须使用默认值（第 2023/956 号条例第 8 条）。"
+        in page
+    )
