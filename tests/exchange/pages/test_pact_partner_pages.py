@@ -293,11 +293,9 @@ def test_the_bill_links_a_fetched_line_and_says_why_it_is_on_the_default_in_chin
 
     page = text(person(buyer, "viewer", "zh-hans").get(page_url(buyer, f"boms/{product.pk}/")))
 
+    link = page_url(buyer, f"pact/fetched/{fetched.pk}/")
+    assert f'经 PACT 获取: <a href="{link}">已获取的碳足迹</a>' in page
     assert (
-        f'经 PACT 获取: <a href="{page_url(buyer, f"pact/fetched/{fetched.pk}/")}">已获取的碳足迹</a>'
-        in page
-    )
-    assert (
-        "获取的碳足迹未注明核查声明：不能使用实际排放，必须使用默认值（第 2023/956 号条例第 8 条）。"
-        in page
-    )
+        "获取的碳足迹未注明核查声明：不能使用实际排放，必须使用默认值"
+        "（第 2023/956 号条例第 8 条）。"
+    ) in page
