@@ -178,17 +178,20 @@ def _load_fetched(buyer_id: int, ids: set[Any]) -> dict[str, dict[str, Any]]:
     supersession chain (``superseded_by`` followed to the end, like a lineage's current
     version): one query per step of the longest chain, usually one or two."""
     rows: dict[str, dict[str, Any]] = {}
+    asked: set[str] = set()
     wanted = {str(i) for i in ids}
     while wanted:
+        asked |= wanted
         found = FetchedFootprint.objects.filter(organisation_id=buyer_id, pk__in=wanted).values(
             *FETCHED_FIELDS
         )
         for row in found:
             rows[str(row["id"])] = dict(row)
+        # Only the organisation's own rows are followed; each id is asked for once.
         wanted = {
             str(row["superseded_by_id"])
             for row in rows.values()
-            if row["superseded_by_id"] and str(row["superseded_by_id"]) not in rows
+            if row["superseded_by_id"] and str(row["superseded_by_id"]) not in asked
         }
     newest: dict[str, dict[str, Any]] = {}
     for named in {str(i) for i in ids}:
