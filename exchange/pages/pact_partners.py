@@ -89,7 +89,9 @@ class PartnerForm(ServiceForm):
         ),
     )
 
-    def __init__(self, *args: Any, clients: list[tuple[str, str]], editing: bool, **kwargs: Any):
+    def __init__(
+        self, *args: Any, clients: list[tuple[str, str]], editing: bool, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         machine = self.fields["machine_client"]
         assert isinstance(machine, forms.ChoiceField)
