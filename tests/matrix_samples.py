@@ -25,7 +25,7 @@ from suppliers.models import (
 from tests.exchange.boms.matrix_samples import SAMPLES as BOMS_SAMPLES
 from tests.exchange.declarations.matrix_samples import SAMPLES as DECLARATIONS_SAMPLES
 from tests.exchange.declarations.matrix_samples import VALUE_PARAMS as DECLARATIONS_VALUE_PARAMS
-from tests.exchange.partners.matrix_samples import SAMPLES as PACT_CLIENT_SAMPLES
+from tests.exchange.partners.matrix_samples import SAMPLES as PARTNERS_SAMPLES
 
 # --- pools API (issue 16) ---
 from tests.exchange.pools.matrix_samples import SAMPLES as POOLS_SAMPLES
@@ -125,7 +125,7 @@ for _area in (
     BOMS_SAMPLES,
     DECLARATIONS_SAMPLES,
     POOLS_SAMPLES,  # pools API (issue 16)
-    PACT_CLIENT_SAMPLES,  # PACT client pages (issue 17)
+    PARTNERS_SAMPLES,  # PACT partner and client pages (issue 17)
 ):
     _clash = set(_area) & set(SAMPLES)
     assert not _clash, f"matrix sample names registered twice: {sorted(_clash)}"

@@ -95,6 +95,11 @@ BOM_LINE_INPUT = Input(
         ),
         Field("footprint", UUID, "With supplier_footprint: a footprint shared with you"),
         Field("own_product", UUID, "With own_product: one of your buyer products"),
+        Field(
+            "fetched_footprint",
+            UUID,
+            "With fetched_footprint: a footprint fetched from one of your PACT partners",
+        ),
         Field("supplier_name", TEXT, "The supplier's name, as you know it", max_length=300),
     ),
     help="A precursor consumed per tonne of the product. On PATCH every field is optional.",

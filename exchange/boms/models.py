@@ -4,7 +4,8 @@ A ``BuyerProduct`` is one good the buyer makes, with its own process per tonne (
 direct emissions, electricity). Each ``BomLine`` is a precursor consumed per tonne of it
 (scrap and cut-offs included, Reg. 2025/2547 Annex III point B), whose SEE comes from one
 source: a supplier footprint the buyer holds a grant on (its lineage, so a newer version is
-followed), another of the buyer's products (multi-tier), or the default value.
+followed), a footprint fetched from one of its PACT partners (a newer row is followed), another
+of the buyer's products (multi-tier), or the default value.
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ class LineSource(models.TextChoices):
     SUPPLIER_FOOTPRINT = "supplier_footprint", "A supplier footprint shared with the buyer"
     OWN_PRODUCT = "own_product", "Another of the buyer's products"
     DEFAULT_VALUE = "default_value", "The default value"
+    FETCHED_FOOTPRINT = "fetched_footprint", "A footprint fetched from a PACT partner"
 
 
 class BomLine(models.Model):
@@ -97,6 +99,15 @@ class BomLine(models.Model):
     own_product = models.ForeignKey(
         BuyerProduct, null=True, blank=True, on_delete=models.PROTECT, related_name="used_in"
     )
+    # FETCHED_FOOTPRINT: a footprint fetched from one of the buyer's PACT partners (a newer
+    # row that supersedes it is followed).
+    fetched_footprint = models.ForeignKey(
+        "partners.FetchedFootprint",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bom_lines",
+    )
     # Who the buyer buys it from (to chase), whatever the source.
     supplier = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -119,15 +130,25 @@ class BomLine(models.Model):
                         footprint__isnull=False,
                         lineage__isnull=False,
                         own_product__isnull=True,
+                        fetched_footprint__isnull=True,
                     )
                     | models.Q(
                         source="own_product",
                         own_product__isnull=False,
                         footprint__isnull=True,
                         lineage__isnull=True,
+                        fetched_footprint__isnull=True,
                     )
                     | models.Q(
                         source="default_value",
+                        own_product__isnull=True,
+                        footprint__isnull=True,
+                        lineage__isnull=True,
+                        fetched_footprint__isnull=True,
+                    )
+                    | models.Q(
+                        source="fetched_footprint",
+                        fetched_footprint__isnull=False,
                         own_product__isnull=True,
                         footprint__isnull=True,
                         lineage__isnull=True,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from exchange.boms.inputs import ROUTES
 from exchange.boms.models import BomLine, BuyerProduct, LineSource
+from exchange.partners.models import FetchedFootprint
 from suppliers.models import Footprint
 from suppliers.pages.forms import ServiceForm, choice_field
 
@@ -19,6 +20,7 @@ from suppliers.pages.forms import ServiceForm, choice_field
 SOURCE_LABELS = {
     LineSource.SUPPLIER_FOOTPRINT: gettext_lazy("A footprint a supplier shared with you"),
     LineSource.OWN_PRODUCT: gettext_lazy("Another of your products"),
+    LineSource.FETCHED_FOOTPRINT: gettext_lazy("A footprint fetched from a PACT partner"),
     LineSource.DEFAULT_VALUE: gettext_lazy("The EU default value"),
 }
 
@@ -120,8 +122,18 @@ def footprint_label(footprint: Footprint) -> str:
     )
 
 
+def fetched_label(fetched: FetchedFootprint) -> str:
+    """A fetched footprint in a choice: partner, company, product (CN), SEE, verified or not."""
+    see = ""
+    if fetched.see_direct is not None and fetched.see_indirect is not None:
+        see = f" · SEE {(fetched.see_direct + fetched.see_indirect).normalize():f}"
+    product = fetched.product_name or fetched.pf_id
+    cn = f" ({fetched.cn_code})" if fetched.cn_code else ""
+    return f"{fetched.partner.name} · {fetched.company_name} · {product}{cn}{see}"
+
+
 class BomLineForm(ServiceForm):
-    """The fields of ``bom_line_create`` / ``bom_line_update``: one of three sources."""
+    """The fields of ``bom_line_create`` / ``bom_line_update``: one of four sources."""
 
     source = forms.ChoiceField(
         label=gettext_lazy("Where its emissions come from"),
@@ -134,6 +146,15 @@ class BomLineForm(ServiceForm):
         blank="—",
         help_text=gettext_lazy(
             "A published footprint a supplier granted you; a later version of it is followed"
+        ),
+    )
+    fetched_footprint = choice_field(
+        gettext_lazy("Fetched footprint"),
+        [],
+        blank="—",
+        help_text=gettext_lazy(
+            "A footprint fetched from one of your PACT partners; a newer fetch of it is "
+            "followed. Without a verification statement the default value is used."
         ),
     )
     own_product = choice_field(gettext_lazy("Your product"), [], blank="—")
@@ -185,10 +206,18 @@ class BomLineForm(ServiceForm):
         *args: Any,
         footprints: Iterable[Footprint],
         own_products: Iterable[BuyerProduct],
+        fetched: Iterable[FetchedFootprint] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.footprints = {str(f.pk): f for f in footprints}
+        self.fetched = {str(f.pk): f for f in fetched}
+        fetched_field = self.fields["fetched_footprint"]
+        assert isinstance(fetched_field, forms.ChoiceField)
+        fetched_field.choices = [
+            ("", "—"),
+            *((k, fetched_label(f)) for k, f in self.fetched.items()),
+        ]
         self.own_products = {str(p.pk): p for p in own_products}
         footprint = self.fields["footprint"]
         assert isinstance(footprint, forms.ChoiceField)
@@ -209,6 +238,7 @@ class BomLineForm(ServiceForm):
             "source": line.source,
             "footprint": str(line.footprint_id or ""),
             "own_product": str(line.own_product_id or ""),
+            "fetched_footprint": str(line.fetched_footprint_id or ""),
             "cn_code": line.cn_code,
             "mass_t_per_t": _number(line.mass_t_per_t),
             "country_of_origin": line.country_of_origin,
@@ -241,6 +271,11 @@ class BomLineForm(ServiceForm):
                 data["supplier_name"] = supplier_name
         else:
             data["supplier_name"] = supplier_name
+        if source == LineSource.FETCHED_FOOTPRINT:
+            data["fetched_footprint"] = self.text("fetched_footprint")
+            fetched = self.fetched.get(data["fetched_footprint"])
+            if fetched is not None and not country and not unknown:
+                country = fetched.country
         if source == LineSource.OWN_PRODUCT:
             data["own_product"] = self.text("own_product")
             own = self.own_products.get(data["own_product"])

@@ -27,6 +27,20 @@ REASONS = {
     ),
     "BOMS-NO-DECISION": gettext_lazy("No default-value decision could be taken yet."),
     "BOMS-NO-SEE": gettext_lazy("The footprint has no computed SEE."),
+    # A footprint fetched from a PACT partner (``exchange.boms.calculations.fetched``).
+    "BOMS-FETCHED-SCHEMA-INVALID": gettext_lazy(
+        "The fetched footprint does not pass the schema check (PACT v3 and the CBAM "
+        "extension): its data may not be used."
+    ),
+    "BOMS-FETCHED-NO-CBAM-DATA": gettext_lazy(
+        "The fetched footprint carries no CBAM extension with specific embedded emissions "
+        "(direct and indirect)."
+    ),
+    "BOMS-FETCHED-NO-VERIFICATION": gettext_lazy(
+        "The fetched footprint names no verification statement: actual emissions cannot be "
+        "used, the default value must be (Reg. 2023/956 Art. 8)."
+    ),
+    "BOMS-FETCHED-MISSING": gettext_lazy("The fetched footprint is no longer available."),
 }
 
 #: Where a number of a provenance tree comes from (``cbam`` provenance ``source``).
@@ -50,6 +64,7 @@ SOURCES = {
     LineSource.SUPPLIER_FOOTPRINT: gettext_lazy("Supplier footprint"),
     LineSource.OWN_PRODUCT: gettext_lazy("Your product"),
     LineSource.DEFAULT_VALUE: gettext_lazy("Default value"),
+    LineSource.FETCHED_FOOTPRINT: gettext_lazy("Fetched over PACT"),
 }
 
 ASSUMPTIONS = {

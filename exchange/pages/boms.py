@@ -41,6 +41,7 @@ from exchange.boms.services.products import (
 from exchange.boms.services.recompute import buyer_product_recompute_request
 from exchange.pages.bom_forms import BomLineForm, BuyerProductForm
 from exchange.pages.bom_texts import SOURCES, USES, provenance_shown, reason_text
+from exchange.partners.selectors import fetched_footprints_of
 from exchange.sharing.selectors import footprints_shared_with
 from suppliers.models import FootprintStatus
 
@@ -279,8 +280,13 @@ class _LineFormPage(_ProductPage):
         own_products = buyer_products_visible_to(organisation=self.organisation).exclude(
             pk=product.pk
         )
+        fetched = fetched_footprints_of(organisation=self.organisation, current_only=True)
         return BomLineForm(
-            data, initial=initial, footprints=list(footprints), own_products=list(own_products)
+            data,
+            initial=initial,
+            footprints=list(footprints),
+            own_products=list(own_products),
+            fetched=list(fetched),
         )
 
     def render_form(

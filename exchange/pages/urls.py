@@ -11,6 +11,7 @@ from exchange.pages import (
     grants,
     notifications,
     pact_client,
+    pact_partners,
     pact_policies,
     pools_association,
     pools_member,
@@ -117,6 +118,32 @@ urlpatterns: list[URLPattern] = [
     path(f"{BOM_LINE}chase/", exposure.ChasePage.as_view(), name="bom-chase"),
     path(f"{BOM_LINE}chase/remind/", exposure.ChaseRemindPage.as_view(), name="bom-chase-remind"),
     path("exposure/", exposure.BuyerExposurePage.as_view(), name="exposure"),
+]
+
+# Partner PACT hosts and the footprints fetched from them (issue 17). The actions on one
+# partner (fetch now, send a request) live under pact/partners/<partner_id>/ too.
+PACT_PARTNER = "pact/partners/<uuid:partner_id>/"
+urlpatterns += [
+    path("pact/partners/", pact_partners.PartnerListPage.as_view(), name="pact-partners"),
+    path("pact/partners/new/", pact_partners.PartnerCreatePage.as_view(), name="pact-partner-new"),
+    path(PACT_PARTNER, pact_partners.PartnerDetailPage.as_view(), name="pact-partner"),
+    path(f"{PACT_PARTNER}edit/", pact_partners.PartnerEditPage.as_view(), name="pact-partner-edit"),
+    path(
+        f"{PACT_PARTNER}archive/",
+        pact_partners.PartnerArchivePage.as_view(),
+        name="pact-partner-archive",
+    ),
+    path("pact/fetched/", pact_partners.FetchedListPage.as_view(), name="pact-fetched-list"),
+    path(
+        "pact/fetched/<uuid:fetched_id>/",
+        pact_partners.FetchedDetailPage.as_view(),
+        name="pact-fetched",
+    ),
+    path(
+        "pact/fetched/<uuid:fetched_id>/document.json",
+        pact_partners.FetchedDocumentPage.as_view(),
+        name="pact-fetched-document",
+    ),
 ]
 
 # The buyer's side: requests sent, footprints shared with us, evidence of efforts.

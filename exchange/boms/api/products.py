@@ -53,6 +53,11 @@ class BomLineOutput(serializers.Serializer):
     footprint = serializers.UUIDField(source="footprint_id", allow_null=True)
     lineage = serializers.UUIDField(allow_null=True)
     own_product = serializers.UUIDField(source="own_product_id", allow_null=True)
+    fetched_footprint = serializers.UUIDField(
+        source="fetched_footprint_id",
+        allow_null=True,
+        help_text="With source fetched_footprint: the footprint fetched from a PACT partner",
+    )
     supplier = serializers.IntegerField(source="supplier_id", allow_null=True)
     supplier_name = serializers.CharField()
     updated_at = serializers.DateTimeField()

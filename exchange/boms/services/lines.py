@@ -2,7 +2,8 @@
 
 A line is a precursor consumed per tonne of the product, scrap and cut-offs included
 (2025/2547 Annex III point B), with the source of its SEE: a supplier footprint the buyer holds
-a live grant on, another of the buyer's products (no cycles), or the default value. Bad input
+a live grant on, a footprint fetched from one of the buyer's PACT partners, another of the
+buyer's products (no cycles), or the default value. Bad input
 is refused with every problem, each naming the field, what was wrong and what is expected.
 """
 
@@ -36,6 +37,7 @@ from exchange.boms.services.products import (
     text_clean,
 )
 from exchange.boms.services.recompute import recompute_enqueue
+from exchange.partners.models import FetchedFootprint
 from exchange.sharing.selectors import SHAREABLE_STATUSES, lineage_is_granted
 from reference.selectors import reference_snapshot_for
 from suppliers.calculations.default_value_decision import decision_year
@@ -53,6 +55,7 @@ LINE_FIELDS = (
     "footprint_id",
     "lineage",
     "own_product_id",
+    "fetched_footprint_id",
     "supplier_id",
     "supplier_name",
 )
@@ -84,6 +87,26 @@ def _footprint_for(buyer: Organisation, raw: Any, errors: dict[str, list[str]]) 
         ]
         return None
     return footprint
+
+
+def _fetched_for(
+    buyer: Organisation, raw: Any, errors: dict[str, list[str]]
+) -> FetchedFootprint | None:
+    """The fetched footprint named by a line, if it is one of ``buyer``'s own (fetched from
+    one of its partners); another organisation's gets the same answer as an unknown id."""
+    try:
+        fetched = FetchedFootprint.objects.filter(pk=raw, organisation=buyer).first()
+    except (ValueError, TypeError, DjangoValidationError):
+        fetched = None
+    if fetched is None:
+        errors["fetched_footprint"] = [
+            gettext_noop(
+                "No fetched footprint %(id)s of yours; expected the id of a footprint fetched "
+                "from one of your PACT partners.",
+                id=str(raw),
+            )
+        ]
+    return fetched
 
 
 def _reaches(start: BuyerProduct, target_id: Any) -> list[str] | None:
@@ -154,7 +177,31 @@ def _line_clean(
 
     footprint = None
     own = None
-    if source == LineSource.SUPPLIER_FOOTPRINT:
+    fetched = None
+    if source != LineSource.FETCHED_FOOTPRINT:
+        values["fetched_footprint"] = None
+    if source == LineSource.FETCHED_FOOTPRINT:
+        raw = data.get("fetched_footprint", line.fetched_footprint_id if line else None)
+        if raw in (None, ""):
+            errors["fetched_footprint"] = [
+                gettext_noop(
+                    "Required with source 'fetched_footprint': the id of a fetched footprint."
+                )
+            ]
+        else:
+            fetched = _fetched_for(product.organisation, raw, errors)
+        values.update(
+            fetched_footprint=fetched, footprint=None, lineage=None, own_product=None, supplier=None
+        )
+        if fetched is not None:
+            if fetched.country and data.get("country_of_origin") in (None, ""):
+                # The fetched document names the country of production: the line takes it.
+                errors.pop("country_of_origin", None)
+                if not data.get("origin_unknown"):
+                    values.setdefault("country_of_origin", fetched.country)
+                    values.setdefault("origin_unknown", False)
+            values.setdefault("supplier_name", fetched.company_name[:300])
+    elif source == LineSource.SUPPLIER_FOOTPRINT:
         raw = data.get("footprint", line.footprint_id if line else None)
         if raw in (None, ""):
             errors["footprint"] = [
@@ -217,6 +264,8 @@ def _line_clean(
         values["cn_code"] = cn_code_clean(data["cn_code"], errors, "cn_code")
     elif footprint is not None:
         values["cn_code"] = footprint.product.cn_code
+    elif fetched is not None and fetched.cn_code:
+        values["cn_code"] = fetched.cn_code
     elif creating and "cn_code" not in values:
         errors["cn_code"] = [
             gettext_noop("This field is required (8-digit CN code of the precursor).")
@@ -228,6 +277,15 @@ def _line_clean(
                 "The footprint is for CN %(expected)s, the line says %(code)s; expected the "
                 "footprint's CN code.",
                 expected=footprint.product.cn_code,
+                code=cn_code,
+            )
+        ]
+    if fetched is not None and fetched.cn_code and cn_code and cn_code != fetched.cn_code:
+        errors["cn_code"] = [
+            gettext_noop(
+                "The fetched footprint is for CN %(expected)s, the line says %(code)s; expected "
+                "the footprint's CN code.",
+                expected=fetched.cn_code,
                 code=cn_code,
             )
         ]

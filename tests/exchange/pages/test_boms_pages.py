@@ -395,9 +395,9 @@ PAGES = [
     ("boms/{product}/", 10),
     ("boms/{product}/exposure/", 6),
     ("boms/{product}/edit/", 4),
-    ("boms/{product}/lines/new/", 6),
+    ("boms/{product}/lines/new/", 7),
     ("boms/{product}/recompute/status/", 6),
-    ("boms/{product}/lines/{line}/edit/", 7),
+    ("boms/{product}/lines/{line}/edit/", 8),
     ("boms/{product}/lines/{line}/chase/", 8),
 ]
 

@@ -14,6 +14,7 @@ from exchange.partners import client as pact_client
 from exchange.partners.models import (
     EVENT_REQUEST_CREATED,
     DeliveryStatus,
+    FetchedFootprint,
     FetchedOrigin,
     OutboundRequest,
     OutboundRequestStatus,
@@ -98,7 +99,11 @@ def test_the_page_lists_the_requests_with_their_answers_and_the_deliveries(
         html = viewer.get(partner_url(buyer, partner)).content.decode()
 
     assert "<h1>与 Jinghua Steel host 的 PACT 数据交换</h1>" in html
-    assert f"<code>{PF_ID}</code> Hot-rolled coil Q235B 2.0 mm" in html
+    fetched = FetchedFootprint.objects.get(pf_id=PF_ID)
+    assert (
+        f'<a href="/o/{buyer.organisation.slug}/pact/fetched/{fetched.pk}/"><code>{PF_ID}</code></a> '
+        "Hot-rolled coil Q235B 2.0 mm"
+    ) in html
     assert (
         "<code>geography</code> CN<br><code>status</code> Active<br>"
         '<span class="muted">2026 declaration</span>' in html
@@ -190,7 +195,9 @@ def test_fetching_now_starts_the_work_and_its_page_follows_it_to_the_counts(pact
     assert f'hx-get="{status_url}progress/" hx-trigger="every 2s"' in waiting
     assert "等待开始" in waiting
 
-    assert job_execute(job_id=job.pk).status == Job.Status.SUCCEEDED
+    outcome = job_execute(job_id=job.pk)
+    job.refresh_from_db()
+    assert (outcome.status, job.last_error) == (Job.Status.SUCCEEDED, "")
 
     done = preparer.get(f"{status_url}progress/").content.decode()
     assert "hx-get" not in done

@@ -1,7 +1,6 @@
-"""Authorisation-matrix samples for the PACT client pages (see tests/matrix_samples.py).
-
-``partner_id`` is the organisation's partner; ``fetch_job_id`` a fetch of that same partner
-(created once per organisation), so that every URL names objects that belong together."""
+"""Authorisation-matrix samples for the PACT partner and PACT client pages (see
+tests/matrix_samples.py): one partner per organisation, a footprint fetched from it, and a
+fetch of that same partner, so that every URL names objects that belong together."""
 
 from __future__ import annotations
 
@@ -9,20 +8,13 @@ from accounts.models import Organisation
 from core.models import Job
 from exchange.partners.models import PactPartner
 from exchange.partners.services.fetching import FETCH_JOB
+from tests.exchange.partners.builders import fetched_of, hot_rolled_coil_document, partner_of
 from tests.matrix_samples_types import SampleMaker
-
-SAMPLE_BASE_URL = "https://matrix-partner.example.com"
 
 
 def _partner(org: Organisation) -> PactPartner:
-    partner = PactPartner.objects.filter(organisation=org, base_url=SAMPLE_BASE_URL).first()
-    if partner is None:
-        partner = PactPartner(
-            organisation=org, name="Matrix partner", base_url=SAMPLE_BASE_URL, client_id="m"
-        )
-        partner.secret_set("matrix-secret")
-        partner.save()
-    return partner
+    existing = PactPartner.objects.filter(organisation=org, archived_at__isnull=True).first()
+    return existing or partner_of(org)
 
 
 def _fetch_job(org: Organisation) -> str:
@@ -37,5 +29,6 @@ def _fetch_job(org: Organisation) -> str:
 
 SAMPLES: dict[str, SampleMaker] = {
     "partner_id": lambda org: str(_partner(org).pk),
+    "fetched_id": lambda org: str(fetched_of(_partner(org), hot_rolled_coil_document()).pk),
     "fetch_job_id": _fetch_job,
 }

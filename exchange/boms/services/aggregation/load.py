@@ -20,8 +20,14 @@ from cbam.benchmarks import FootprintPrecursorTerm, precursor_benchmark_inputs
 from cbam.statutory import ORIGIN_UNKNOWN
 from cbam.types import PrecursorBenchmarkInput
 from exchange.boms.calculations import LineSpec, ProductSpec
+from exchange.boms.calculations.fetched import (
+    FETCHED_REASONS,
+    FetchedFacts,
+    fetched_default_reasons,
+)
 from exchange.boms.models import BomLine, BuyerProduct, LineSource
 from exchange.boms.services.lines import LINE_FIELDS
+from exchange.partners.models import FetchedFootprint
 from exchange.sharing.models import GrantedFootprint
 from exchange.sharing.selectors import SHAREABLE_STATUSES
 from suppliers.models import (
@@ -43,6 +49,10 @@ class LineDecision:
     footprint_used: str | None = None
     grant_ids: tuple[str, ...] = ()
     decision_fingerprint: str = ""
+    # FETCHED_FOOTPRINT: the row used (the newest of its supersession chain) and the SHA-256
+    # of its stored bytes, so that the inputs digest changes with the document.
+    fetched_used: str | None = None
+    fetched_sha256: str = ""
 
 
 def _reason(code: str, message: str, path: str = "") -> dict[str, str]:
@@ -148,8 +158,100 @@ def _load_footprints(buyer_id: int, lineages: set[Any]) -> _Footprints:
     return found
 
 
+#: The fetched footprint's columns line resolution reads.
+FETCHED_FIELDS = (
+    "id",
+    "organisation_id",
+    "sha256",
+    "superseded_by_id",
+    "schema_valid",
+    "has_cbam_extension",
+    "see_direct",
+    "see_indirect",
+    "verification_statement_date",
+    "production_route",
+)
+
+
+def _load_fetched(buyer_id: int, ids: set[Any]) -> dict[str, dict[str, Any]]:
+    """The buyer's fetched footprints named by lines, each mapped to the newest row of its
+    supersession chain (``superseded_by`` followed to the end, like a lineage's current
+    version): one query per step of the longest chain, usually one or two."""
+    rows: dict[str, dict[str, Any]] = {}
+    asked: set[str] = set()
+    wanted = {str(i) for i in ids}
+    while wanted:
+        asked |= wanted
+        found = FetchedFootprint.objects.filter(organisation_id=buyer_id, pk__in=wanted).values(
+            *FETCHED_FIELDS
+        )
+        for row in found:
+            rows[str(row["id"])] = dict(row)
+        # Only the organisation's own rows are followed; each id is asked for once.
+        wanted = {
+            str(row["superseded_by_id"])
+            for row in rows.values()
+            if row["superseded_by_id"] and str(row["superseded_by_id"]) not in asked
+        }
+    newest: dict[str, dict[str, Any]] = {}
+    for named in {str(i) for i in ids}:
+        row = rows.get(named)
+        seen = {named}
+        while row is not None and row["superseded_by_id"]:
+            nxt = str(row["superseded_by_id"])
+            if nxt in seen or nxt not in rows:
+                break
+            seen.add(nxt)
+            row = rows[nxt]
+        if row is not None:
+            newest[named] = row
+    return newest
+
+
+def _resolve_fetched(
+    base: dict[str, Any], fetched: dict[str, Any] | None
+) -> tuple[LineSpec, LineDecision]:
+    """A fetched-footprint line: actual data when ``fetched_default_reasons`` finds nothing
+    against the newest row (``exchange.boms.calculations.fetched``), else the default value
+    with its reasons."""
+    if fetched is None:
+        reason = _reason(
+            "BOMS-FETCHED-MISSING",
+            "The fetched footprint is no longer available.",
+            "fetched_footprint",
+        )
+        return LineSpec(**base, use="default"), LineDecision(False, (reason,))
+    facts = FetchedFacts(
+        schema_valid=fetched["schema_valid"],
+        has_cbam_extension=fetched["has_cbam_extension"],
+        see_direct=fetched["see_direct"],
+        see_indirect=fetched["see_indirect"],
+        verification_statement_date=fetched["verification_statement_date"],
+    )
+    reasons = tuple(
+        _reason(code, FETCHED_REASONS[code], path) for code, path in fetched_default_reasons(facts)
+    )
+    used = str(fetched["id"])
+    decision = LineDecision(
+        not reasons, reasons, fetched_used=used, fetched_sha256=fetched["sha256"]
+    )
+    if reasons:
+        return LineSpec(**base, use="default"), decision
+    spec = LineSpec(
+        **base,
+        use="actual",
+        see_direct=fetched["see_direct"],
+        see_indirect=fetched["see_indirect"],
+        benchmark_route=fetched["production_route"] or None,
+    )
+    return spec, decision
+
+
 def _resolve_line(
-    line: Mapping[str, Any], buyer_id: int, footprints: _Footprints
+    line: Mapping[str, Any],
+    buyer_id: int,
+    footprints: _Footprints,
+    fetched: Mapping[str, dict[str, Any]] | None = None,
 ) -> tuple[LineSpec, LineDecision]:
     """Line resolution (docs/boms.md): a supplier footprint line uses the lineage's current
     published version when the buyer holds a live grant and its decision allows actual data;
@@ -174,6 +276,8 @@ def _resolve_line(
             "source",
         )
         return LineSpec(**base, use="default"), LineDecision(False, (reason,))
+    if source == LineSource.FETCHED_FOOTPRINT:
+        return _resolve_fetched(base, (fetched or {}).get(str(line["fetched_footprint_id"])))
     lineage = str(line["lineage"])
     current = footprints.current.get(lineage)
     grants = tuple(footprints.grants.get(lineage, ()))
@@ -290,12 +394,21 @@ def load_products(buyer_id: int, product_ids: set[str]) -> Loaded:
         lines[str(line_values["product_id"])].append(dict(line_values))
     lineages = {line["lineage"] for rows in lines.values() for line in rows if line["lineage"]}
     footprints = _load_footprints(buyer_id, lineages)
+    fetched = _load_fetched(
+        buyer_id,
+        {
+            line["fetched_footprint_id"]
+            for rows in lines.values()
+            for line in rows
+            if line["fetched_footprint_id"]
+        },
+    )
     specs = []
     decisions: dict[str, LineDecision] = {}
     for pid, product in products.items():
         line_specs = []
         for line in lines[pid]:
-            spec, decision = _resolve_line(line, buyer_id, footprints)
+            spec, decision = _resolve_line(line, buyer_id, footprints, fetched)
             line_specs.append(spec)
             decisions[spec.id] = decision
         specs.append(

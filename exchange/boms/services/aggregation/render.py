@@ -64,12 +64,16 @@ def line_json(
         "footprint_id": str(row["footprint_id"]) if row["footprint_id"] else None,
         "lineage": str(row["lineage"]) if row["lineage"] else None,
         "own_product_id": spec.own_product,
+        "fetched_footprint_id": str(row["fetched_footprint_id"])
+        if row.get("fetched_footprint_id")
+        else None,
         "decision": {
             "actual_data_allowed": decision.actual_data_allowed,
             "default_value_required": spec.use == "default",
             "reasons": list(decision.reasons),
             "footprint_used": decision.footprint_used,
             "grant_ids": list(decision.grant_ids),
+            "fetched_used": decision.fetched_used,
         },
         "use": spec.use,
         "see_used": None
