@@ -101,7 +101,8 @@ def test_the_page_lists_the_requests_with_their_answers_and_the_deliveries(
     assert "<h1>与 Jinghua Steel host 的 PACT 数据交换</h1>" in html
     fetched = FetchedFootprint.objects.get(pf_id=PF_ID)
     assert (
-        f'<a href="/o/{buyer.organisation.slug}/pact/fetched/{fetched.pk}/"><code>{PF_ID}</code></a> '
+        f'<a href="/o/{buyer.organisation.slug}/pact/fetched/{fetched.pk}/">'
+        f"<code>{PF_ID}</code></a> "
         "Hot-rolled coil Q235B 2.0 mm"
     ) in html
     assert (
