@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.test import Client
 
 from accounts.models import AccessToken, ApiClient, Organisation
 from accounts.services.api_clients import token_issue
@@ -79,6 +80,21 @@ class PactWorld:
 
     def bearer(self) -> dict[str, str]:
         return {"HTTP_AUTHORIZATION": f"Bearer {self.token}"}
+
+
+class HttpsClient(Client):
+    """Django's test client, every call made as ``secure=True`` (https)."""
+
+    def generic(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["secure"] = True
+        return super().generic(*args, **kwargs)
+
+
+@pytest.fixture
+def client() -> Client:
+    """The PACT host refuses plain HTTP (exchange.pact.middleware): the tests call it over
+    https (test_tls_only.py calls it over http)."""
+    return HttpsClient()
 
 
 @pytest.fixture

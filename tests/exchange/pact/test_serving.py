@@ -97,8 +97,8 @@ def test_a_platform_token_without_the_footprint_scope_is_access_denied(client, d
 def test_the_openid_configuration_names_the_token_endpoint(client, db):
     response = client.get("/.well-known/openid-configuration")
     assert response.status_code == 200
-    assert response.json()["token_endpoint"] == "http://testserver/auth/token"
-    assert response.json()["issuer"] == "http://testserver"
+    assert response.json()["token_endpoint"] == "https://testserver/auth/token"
+    assert response.json()["issuer"] == "https://testserver"
     assert response.json()["grant_types_supported"] == ["client_credentials"]
 
 
@@ -131,7 +131,7 @@ def test_case_5_pagination_follows_the_link_until_the_last_page(client, world):
     first = client.get("/3/footprints?limit=2", **world.bearer())
     assert first.content == envelope(*footprints[:2])
     link = first["Link"]
-    assert link.startswith("<http://testserver/3/footprints?limit=2&x-cbam-cursor=")
+    assert link.startswith("<https://testserver/3/footprints?limit=2&x-cbam-cursor=")
     assert link.endswith('>; rel="next"')
     second = client.get(link[1 : link.index(">")], **world.bearer())
     assert second.content == envelope(*footprints[2:4])
@@ -151,7 +151,7 @@ def test_the_pagination_link_keeps_the_filters(client, world):
     first = client.get("/3/footprints?geography=DE&limit=2", **world.bearer())
     assert first.content == envelope(*matching[:2])
     link = first["Link"]
-    assert link.startswith("<http://testserver/3/footprints?geography=DE&limit=2&x-cbam-cursor=")
+    assert link.startswith("<https://testserver/3/footprints?geography=DE&limit=2&x-cbam-cursor=")
     last = client.get(link[1 : link.index(">")], **world.bearer())
     assert last.content == envelope(matching[2])
     assert "Link" not in last
