@@ -18,6 +18,7 @@ from accounts.services.signing_keys import document_sign
 from suppliers.models import Footprint
 from tests.exchange.sharing.builders import grant_of
 from tests.factories import ApiClientFactory, FootprintFactory, OrganisationFactory
+from tests.pact_tls import pact_tls_server
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -111,4 +112,11 @@ def expire_all_tokens() -> None:
     AccessToken.objects.update(expires_at=T0)
 
 
-__all__ = ["basic", "expire_all_tokens", "grant_of", "signed_footprint", "stored"]
+__all__ = [
+    "basic",
+    "expire_all_tokens",
+    "grant_of",
+    "pact_tls_server",
+    "signed_footprint",
+    "stored",
+]
