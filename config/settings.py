@@ -129,6 +129,8 @@ MIDDLEWARE = [
     # Before SecurityMiddleware: a plain-HTTP call of the PACT host is refused, not redirected.
     "exchange.pact.middleware.PactTlsOnlyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A PACT action (/3/…) goes to its view from here: it needs none of what follows.
+    "exchange.pact.middleware.PactActionsMiddleware",
     # Production serves its own static files (collected by the release step).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,4 +1,6 @@
-"""The PACT host is served over HTTPS only (PACT v3, "Authentication": HTTPS is a MUST;
+"""The PACT host's own middleware: HTTPS only, and a short path for its actions.
+
+The PACT host is served over HTTPS only (PACT v3, "Authentication": HTTPS is a MUST;
 conformance cases 9, 10, 11 and 17: a plain-HTTP call is rejected, its answer carries no
 token and no data).
 
@@ -21,6 +23,14 @@ Behind a TLS-terminating proxy (deploy/nginx/), ``request.is_secure()`` trusts t
 ``X-Forwarded-Proto`` (``SECURE_PROXY_SSL_HEADER``, production settings). ``PACT_REQUIRE_TLS``
 (env, default true, development included) switches the refusal off for a setup where that is
 not possible; ``make tls`` serves the platform over TLS on a loopback port for local runs.
+
+:class:`PactActionsMiddleware` hands a request under ``/3/`` to its view directly, right after
+Django's ``SecurityMiddleware`` (whose HSTS and nosniff headers it keeps): a PACT action is a
+stateless machine call with a bearer token, so the middleware below (static files, session,
+language, CSRF, user, messages, frame options) has nothing to do for it, and skipping them is
+a measurable part of its time (bench/pact.py, docs/benchmarks.md). Its answers are English
+JSON whatever language a previous request activated. ``/auth/token`` and the OpenID
+configuration take the whole stack (a DRF view and a rare call).
 """
 
 from __future__ import annotations
@@ -29,6 +39,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import resolve
+from django.utils import translation
 
 from exchange.pact.views import pact_error
 
@@ -52,3 +64,17 @@ class PactTlsOnlyMiddleware:
                 f"PACT is served over HTTPS only: use https://{request.get_host()}{request.path}.",
             )
         return self.get_response(request)
+
+
+class PactActionsMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path_info.startswith(PACT_PREFIX):
+            return self.get_response(request)
+        match = resolve(request.path_info)
+        request.resolver_match = match
+        translation.activate(settings.LANGUAGE_CODE)
+        response: HttpResponse = match.func(request, *match.args, **match.kwargs)
+        return response

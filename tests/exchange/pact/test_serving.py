@@ -8,10 +8,13 @@ import json
 
 import pytest
 
+from accounts.audit import Actor
+from accounts.models import ApiClient
+from accounts.services.api_clients import api_client_revoke
 from exchange.pact.cursor import CURSOR_MAX_AGE
 from tests.factories import ApiClientFactory
 
-from .conftest import basic, expire_all_tokens, grant_of, signed_footprint, stored
+from .conftest import T0, basic, expire_all_tokens, grant_of, signed_footprint, stored
 
 pytestmark = pytest.mark.django_db
 
@@ -238,6 +241,23 @@ def test_another_organisations_footprint_not_granted_is_access_denied(client, wo
 def test_another_organisations_draft_is_not_found(client, world):
     draft = signed_footprint(world.supplier, 1, db_status="draft")
     assert client.get(f"/3/footprints/{draft.pk}", **world.bearer()).status_code == 404
+
+
+def test_a_revoked_client_is_refused_at_once(client, world):
+    assert client.get("/3/footprints", **world.bearer()).status_code == 200
+    api_client_revoke(actor=Actor.platform("tests"), client=world.machine)
+
+    response = client.get("/3/footprints", **world.bearer())
+
+    assert response.status_code == 400
+    assert response.json() == {"code": "BadRequest", "message": "Invalid token provided."}
+
+
+def test_a_client_revoked_without_its_tokens_deleted_is_refused(client, world):
+    assert client.get("/3/footprints", **world.bearer()).status_code == 200
+    ApiClient.objects.filter(pk=world.machine.pk).update(revoked_at=T0)
+
+    assert client.get("/3/footprints", **world.bearer()).status_code == 400
 
 
 def test_a_revoked_grant_stops_serving(client, world):
