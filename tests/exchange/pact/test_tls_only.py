@@ -121,3 +121,16 @@ def test_plain_http_is_answered_when_pact_require_tls_is_off(plain, world, setti
     settings.PACT_REQUIRE_TLS = False
 
     assert plain.get("/3/footprints", **world.bearer()).status_code == 200
+
+
+def test_a_pact_action_keeps_the_security_headers_of_every_answer(client, world, settings):
+    settings.SECURE_HSTS_SECONDS = 3600
+
+    response = client.get("/3/footprints", **world.bearer())
+
+    assert response.status_code == 200
+    assert response["Strict-Transport-Security"] == "max-age=3600"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "no-store, private"
+    assert response["Content-Security-Policy"].startswith("default-src 'self'")
+    assert "X-Request-ID" in response
