@@ -25,6 +25,14 @@ LOOPBACK_NAMES = ("localhost",)
 LOOPBACK_ADDRESSES = ("127.0.0.1", "::1")
 
 
+#: The subject of the certificates made here: only those are ever replaced.
+SUBJECT = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CBAM Exchange local TLS")])
+
+
+class CertificateNotUsable(ValueError):
+    """A certificate not made here is at the path, and does not fit: it is not replaced."""
+
+
 @dataclass(frozen=True)
 class LocalCertificate:
     cert_path: Path
@@ -33,33 +41,50 @@ class LocalCertificate:
     generated: bool
 
 
-def _is_usable(cert_path: Path, key_path: Path, host: str, now: datetime) -> bool:
-    """Whether the certificate at ``cert_path`` is still valid for a day and names ``host``."""
-    if not (cert_path.is_file() and key_path.is_file()):
-        return False
+def _load(cert_path: Path) -> x509.Certificate | None:
     try:
-        cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
-        names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-    except (ValueError, x509.ExtensionNotFound):
-        return False
+        return x509.load_pem_x509_certificate(cert_path.read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def _unusable_because(cert: x509.Certificate, host: str, now: datetime) -> str | None:
+    """Why ``cert`` cannot serve ``host`` for at least another day, or None."""
     if cert.not_valid_after_utc - RENEW_BEFORE <= now:
-        return False
+        return f"it expires on {cert.not_valid_after_utc:%Y-%m-%d %H:%M} UTC"
     try:
-        return ipaddress.ip_address(host) in names.get_values_for_type(x509.IPAddress)
+        names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return "it has no subject alternative names"
+    try:
+        named = ipaddress.ip_address(host) in names.get_values_for_type(x509.IPAddress)
     except ValueError:
-        return host in names.get_values_for_type(x509.DNSName)
+        named = host in names.get_values_for_type(x509.DNSName)
+    return None if named else f"it does not name {host}"
 
 
 def local_certificate_ensure(
     *, cert_path: Path, key_path: Path, host: str = "127.0.0.1", now: datetime | None = None
 ) -> LocalCertificate:
     """The certificate and key at ``cert_path`` / ``key_path``: reused while valid for at least
-    a day and naming ``host``, else generated (P-256 key, written with mode 0600)."""
+    a day and naming ``host``, else generated (P-256 key, written with mode 0600).
+
+    Only a certificate made here is replaced; another one that does not fit (expired, for
+    another host, or without its key) raises :class:`CertificateNotUsable` saying why."""
     now = now or datetime.now(UTC)
-    if _is_usable(cert_path, key_path, host, now):
-        return LocalCertificate(cert_path, key_path, generated=False)
+    existing = _load(cert_path) if cert_path.exists() else None
+    if existing is not None:
+        reason = _unusable_because(existing, host, now)
+        if not key_path.is_file():
+            reason = f"its key {key_path} is missing"
+        if reason is None:
+            return LocalCertificate(cert_path, key_path, generated=False)
+        if existing.subject != SUBJECT:
+            raise CertificateNotUsable(f"The certificate {cert_path} cannot be used: {reason}.")
+    elif cert_path.exists():
+        raise CertificateNotUsable(f"{cert_path} is not a PEM certificate.")
     key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CBAM Exchange local TLS")])
+    subject = SUBJECT
     dns_names = {*LOOPBACK_NAMES}
     addresses = {*LOOPBACK_ADDRESSES}
     try:

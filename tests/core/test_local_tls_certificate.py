@@ -6,9 +6,12 @@ import ipaddress
 import stat
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from cryptography import x509
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
-from core.tls import VALIDITY, local_certificate_ensure
+from core.tls import VALIDITY, CertificateNotUsable, local_certificate_ensure
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -53,3 +56,46 @@ def test_it_replaces_a_certificate_that_does_not_name_the_host_served(tmp_path):
     names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     assert other.generated is True
     assert ipaddress.ip_address("127.0.0.2") in names.get_values_for_type(x509.IPAddress)
+
+
+def test_a_certificate_not_made_here_is_never_replaced(tmp_path):
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "someone else's")])
+    theirs = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(NOW - timedelta(days=30))
+        .not_valid_after(NOW - timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    pem = theirs.public_bytes(serialization.Encoding.PEM)
+    (tmp_path / "cert.pem").write_bytes(pem)
+    (tmp_path / "key.pem").write_bytes(b"their key")
+
+    with pytest.raises(CertificateNotUsable, match="cannot be used: it expires on 2026-05-31"):
+        local_certificate_ensure(
+            cert_path=tmp_path / "cert.pem", key_path=tmp_path / "key.pem", now=NOW
+        )
+    assert (tmp_path / "cert.pem").read_bytes() == pem
+    assert (tmp_path / "key.pem").read_bytes() == b"their key"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["0.0.0.0:8443"], "binds a loopback address"),
+        (["127.0.0.1:99999"], "expected host:port"),
+        (["--cert", "/tmp/cert.pem"], "--cert and --key go together"),
+        (["--workers", "0"], "--workers 0: expected 1 or more"),
+    ],
+)
+def test_serve_tls_refuses_what_it_cannot_serve(arguments, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("serve_tls", *arguments)

@@ -20,9 +20,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from core.tls import local_certificate_ensure
+from core.tls import CertificateNotUsable, local_certificate_ensure
 
 DEFAULT_ADDRPORT = "127.0.0.1:8443"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
 def split_addrport(addrport: str) -> tuple[str, int]:
@@ -55,10 +56,25 @@ class Command(BaseCommand):
         **options: Any,
     ) -> None:
         host, port = split_addrport(addrport)
+        if host not in LOOPBACK_HOSTS:
+            raise CommandError(
+                f"serve_tls is for local runs and binds a loopback address "
+                f"({', '.join(sorted(LOOPBACK_HOSTS))}), not {host}: production terminates TLS "
+                "in front of gunicorn (deploy/nginx/cbam-exchange.conf)."
+            )
+        if (cert is None) != (key is None):
+            raise CommandError("--cert and --key go together: give both, or neither.")
+        if workers < 1:
+            raise CommandError(f"--workers {workers}: expected 1 or more.")
         tls_dir = Path(settings.VAR_DIR) / "tls"
-        local = local_certificate_ensure(
-            cert_path=cert or tls_dir / "cert.pem", key_path=key or tls_dir / "key.pem", host=host
-        )
+        try:
+            local = local_certificate_ensure(
+                cert_path=cert or tls_dir / "cert.pem",
+                key_path=key or tls_dir / "key.pem",
+                host=host,
+            )
+        except CertificateNotUsable as error:
+            raise CommandError(str(error)) from None
         shown_host = f"[{host}]" if ":" in host else host
         url = f"https://{shown_host}:{port}"
         self.stdout.write(
