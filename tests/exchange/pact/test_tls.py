@@ -14,7 +14,12 @@ from tests.pact_tls import PactTlsServer
 
 from .conftest import PactWorld, grant_of, signed_footprint, stored
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+# One server for the module: its tests run in one xdist process (`--dist loadgroup`).
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("pact-tls-server"),
+]
 
 
 def envelope(*footprints) -> bytes:
