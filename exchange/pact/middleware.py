@@ -73,6 +73,9 @@ class PactActionsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path_info.startswith(PACT_PREFIX):
             return self.get_response(request)
+        # What CommonMiddleware would have done first: a Host outside ALLOWED_HOSTS is a 400
+        # (DisallowedHost), never an answer with links to it.
+        request.get_host()
         match = resolve(request.path_info)
         request.resolver_match = match
         translation.activate(settings.LANGUAGE_CODE)

@@ -134,3 +134,12 @@ def test_a_pact_action_keeps_the_security_headers_of_every_answer(client, world,
     assert response["Cache-Control"] == "no-store, private"
     assert response["Content-Security-Policy"].startswith("default-src 'self'")
     assert "X-Request-ID" in response
+
+
+def test_a_pact_action_for_a_host_outside_allowed_hosts_is_refused(client, world):
+    signed_footprint(world.buyer, 1)
+
+    response = client.get("/3/footprints?limit=1", HTTP_HOST="evil.example", **world.bearer())
+
+    assert response.status_code == 400
+    assert b"evil.example" not in response.content
