@@ -9,7 +9,7 @@ ADDR ?= 127.0.0.1:8000
 SITE_URL ?= http://$(ADDR)
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages screenshots demo run worker migrate seed test test-fast lint format typecheck contracts check deploy-check lock ci clean
+.PHONY: help install messages screenshots demo run tls worker migrate seed test test-fast lint format typecheck contracts check deploy-check lock ci clean
 
 help: ## List every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -38,6 +38,12 @@ demo: seed ## Set up everything and run the platform (web on $(ADDR) + a worker)
 
 run: migrate ## Run web server and worker without re-seeding (e-mail links: $(SITE_URL))
 	SITE_URL=$(SITE_URL) $(PY) manage.py run_platform $(ADDR)
+
+# `make tls` serves on 127.0.0.1:8443 unless ADDR is given (`make tls ADDR=127.0.0.1:9443`).
+TLS_ADDR := $(if $(filter command line environment,$(origin ADDR)),$(ADDR),127.0.0.1:8443)
+
+tls: migrate ## Serve the platform over TLS (PACT: /3/, /auth/token) on 127.0.0.1:8443 with a generated certificate (var/tls/cert.pem); no worker
+	SITE_URL=https://$(TLS_ADDR) $(PY) manage.py serve_tls $(TLS_ADDR)
 
 worker: install ## Run a Celery worker with the beat scheduler
 	$(PY) -m celery -A config worker --beat --schedule=var/celerybeat-schedule --loglevel=INFO -Q cbam

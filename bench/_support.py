@@ -77,9 +77,9 @@ def machine_token(organisation: Any, scopes: list[str]) -> str:
     return raw
 
 
-def timed_gets(client: Any, url: str, repeat: int, **headers: str) -> tuple[list[float], bytes]:
+def timed_gets(client: Any, url: str, repeat: int, **headers: Any) -> tuple[list[float], bytes]:
     """Milliseconds of ``repeat`` GETs of ``url`` after 20 to warm up, each answered 200, and
-    the last body."""
+    the last body. ``headers`` are the test client's keyword arguments (``secure=True``)."""
     for _ in range(20):
         assert client.get(url, **headers).status_code == 200
     samples = []

@@ -145,11 +145,15 @@ def main() -> None:
         floor: list[float] = []
         ours: list[float] = []
         for _ in range(5):
-            f, floor_body = timed_gets(client, "/bare/bench-org/footprints", args.repeat // 5)
+            # Both marked https (the PACT host refuses plain HTTP); no TLS on either side.
+            f, floor_body = timed_gets(
+                client, "/bare/bench-org/footprints", args.repeat // 5, secure=True
+            )
             o, ours_body = timed_gets(
                 client,
                 f"/3/footprints?limit={PAGE}",
                 args.repeat // 5,
+                secure=True,
                 HTTP_AUTHORIZATION=f"Bearer {token}",
             )
             floor += f

@@ -127,7 +127,11 @@ MIDDLEWARE = [
     "core.middleware.SecurityHeadersMiddleware",
     "core.request_context.RequestIdMiddleware",
     "core.middleware.RequestSizeLimitMiddleware",
+    # Before SecurityMiddleware: a plain-HTTP call of the PACT host is refused, not redirected.
+    "exchange.pact.middleware.PactTlsOnlyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A PACT action (/3/…) goes to its view from here: it needs none of what follows.
+    "exchange.pact.middleware.PactActionsMiddleware",
     # Production serves its own static files (collected by the release step).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -306,6 +310,12 @@ if not DEBUG:
     CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", [])
     # Healthchecks come from the load balancer over plain HTTP.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# The PACT host (/3/…, /auth/token, /.well-known/openid-configuration) answers HTTPS only: a
+# plain-HTTP call gets 400 BadRequest and no token or data (exchange.pact.middleware). True
+# everywhere, development included (`make tls` serves over TLS). Behind a proxy, HTTPS is
+# recognised from its X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER, deploy/nginx/).
+PACT_REQUIRE_TLS = _env_bool("PACT_REQUIRE_TLS", True)
 
 # --- REST framework --------------------------------------------------------------------------
 REST_FRAMEWORK = {

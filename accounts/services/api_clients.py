@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
 from accounts.audit import Actor, audit_record
 from accounts.models import AccessToken, ApiClient, Organisation
 from accounts.roles import MACHINE_ROLES, Role
 from accounts.scopes import ALL_SCOPES, unknown_scopes
+from core.compiled_queries import CompiledQuery, Param
 from core.crypto import sha256_hex
 from core.errors import AuthenticationFailed, Conflict, ValidationFailed
 
@@ -160,26 +161,45 @@ def token_issue(*, client_id: str, client_secret: str, scope: str | None) -> Iss
     )
 
 
+#: The token lookup of every PACT call, compiled once (core.compiled_queries): the ORM's
+#: compilation and three model instances took 0.8 ms, the database 0.1 ms (bench/pact.py).
+_TOKEN_LOOKUP = CompiledQuery(
+    lambda token_hash: AccessToken.objects.filter(token_hash=token_hash).values_list(
+        "token_hash",
+        "client_id",
+        "scopes",
+        "expires_at",
+        "client__revoked_at",
+        "client__organisation_id",
+    ),
+    token_hash=Param("\x00token-hash"),
+)
+
+
 def token_find(raw_token: str) -> AccessToken | None:
     """The token for ``raw_token`` of a client not revoked, live or expired (expired tokens
     are purged hourly), or None: for callers that must tell "expired" from "unknown", such as
-    the PACT adapter (TokenExpired 401 vs BadRequest 400)."""
-    token = (
-        AccessToken.objects.select_related("client", "client__organisation")
-        # Only what a check needs: this runs on every PACT call (bench/pact.py).
-        .only(
-            "token_hash",
-            "scopes",
-            "expires_at",
-            "client__id",
-            "client__revoked_at",
-            "client__organisation__id",
-        )
-        .filter(token_hash=sha256_hex(raw_token))
-        .first()
-    )
-    if token is None or token.client.revoked_at is not None:
+    the PACT adapter (TokenExpired 401 vs BadRequest 400).
+
+    One query, nothing cached: a revoked client or a deleted token is refused at once. The
+    token comes with its client and organisation holding only what a check needs (the other
+    fields are loaded if read, as with ``only()``)."""
+    rows = _TOKEN_LOOKUP.rows(token_hash=sha256_hex(raw_token))
+    if not rows:
         return None
+    token_hash, client_id, scopes, expires_at, revoked_at, organisation_id = rows[0]
+    if revoked_at is not None:
+        return None
+    alias = DEFAULT_DB_ALIAS
+    token = AccessToken.from_db(
+        alias, ["token_hash", "client_id", "scopes", "expires_at"],
+        [token_hash, client_id, scopes, expires_at],
+    )  # fmt: skip
+    client = ApiClient.from_db(
+        alias, ["id", "organisation_id", "revoked_at"], [client_id, organisation_id, revoked_at]
+    )
+    client.organisation = Organisation.from_db(alias, ["id"], [organisation_id])
+    token.client = client
     return token
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.test import Client
 
 from accounts.models import AccessToken, ApiClient, Organisation
 from accounts.services.api_clients import token_issue
@@ -17,6 +18,7 @@ from accounts.services.signing_keys import document_sign
 from suppliers.models import Footprint, Product
 from tests.exchange.sharing.builders import grant_of
 from tests.factories import ApiClientFactory, FootprintFactory, OrganisationFactory
+from tests.pact_tls import pact_tls_server
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -87,6 +89,21 @@ class PactWorld:
         return {"HTTP_AUTHORIZATION": f"Bearer {self.token}"}
 
 
+class HttpsClient(Client):
+    """Django's test client, every call made as ``secure=True`` (https)."""
+
+    def generic(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["secure"] = True
+        return super().generic(*args, **kwargs)
+
+
+@pytest.fixture
+def client() -> Client:
+    """The PACT host refuses plain HTTP (exchange.pact.middleware): the tests call it over
+    https (test_tls_only.py calls it over http)."""
+    return HttpsClient()
+
+
 @pytest.fixture
 def world(db: None) -> PactWorld:
     buyer = OrganisationFactory(slug="screw-maker")
@@ -101,4 +118,11 @@ def expire_all_tokens() -> None:
     AccessToken.objects.update(expires_at=T0)
 
 
-__all__ = ["basic", "expire_all_tokens", "grant_of", "signed_footprint", "stored"]
+__all__ = [
+    "basic",
+    "expire_all_tokens",
+    "grant_of",
+    "pact_tls_server",
+    "signed_footprint",
+    "stored",
+]

@@ -8,10 +8,13 @@ import json
 
 import pytest
 
+from accounts.audit import Actor
+from accounts.models import ApiClient
+from accounts.services.api_clients import api_client_revoke
 from exchange.pact.cursor import CURSOR_MAX_AGE
 from tests.factories import ApiClientFactory
 
-from .conftest import basic, expire_all_tokens, grant_of, signed_footprint, stored
+from .conftest import T0, basic, expire_all_tokens, grant_of, signed_footprint, stored
 
 pytestmark = pytest.mark.django_db
 
@@ -97,8 +100,8 @@ def test_a_platform_token_without_the_footprint_scope_is_access_denied(client, d
 def test_the_openid_configuration_names_the_token_endpoint(client, db):
     response = client.get("/.well-known/openid-configuration")
     assert response.status_code == 200
-    assert response.json()["token_endpoint"] == "http://testserver/auth/token"
-    assert response.json()["issuer"] == "http://testserver"
+    assert response.json()["token_endpoint"] == "https://testserver/auth/token"
+    assert response.json()["issuer"] == "https://testserver"
     assert response.json()["grant_types_supported"] == ["client_credentials"]
 
 
@@ -131,7 +134,7 @@ def test_case_5_pagination_follows_the_link_until_the_last_page(client, world):
     first = client.get("/3/footprints?limit=2", **world.bearer())
     assert first.content == envelope(*footprints[:2])
     link = first["Link"]
-    assert link.startswith("<http://testserver/3/footprints?limit=2&x-cbam-cursor=")
+    assert link.startswith("<https://testserver/3/footprints?limit=2&x-cbam-cursor=")
     assert link.endswith('>; rel="next"')
     second = client.get(link[1 : link.index(">")], **world.bearer())
     assert second.content == envelope(*footprints[2:4])
@@ -151,7 +154,7 @@ def test_the_pagination_link_keeps_the_filters(client, world):
     first = client.get("/3/footprints?geography=DE&limit=2", **world.bearer())
     assert first.content == envelope(*matching[:2])
     link = first["Link"]
-    assert link.startswith("<http://testserver/3/footprints?geography=DE&limit=2&x-cbam-cursor=")
+    assert link.startswith("<https://testserver/3/footprints?geography=DE&limit=2&x-cbam-cursor=")
     last = client.get(link[1 : link.index(">")], **world.bearer())
     assert last.content == envelope(matching[2])
     assert "Link" not in last
@@ -238,6 +241,23 @@ def test_another_organisations_footprint_not_granted_is_access_denied(client, wo
 def test_another_organisations_draft_is_not_found(client, world):
     draft = signed_footprint(world.supplier, 1, db_status="draft")
     assert client.get(f"/3/footprints/{draft.pk}", **world.bearer()).status_code == 404
+
+
+def test_a_revoked_client_is_refused_at_once(client, world):
+    assert client.get("/3/footprints", **world.bearer()).status_code == 200
+    api_client_revoke(actor=Actor.platform("tests"), client=world.machine)
+
+    response = client.get("/3/footprints", **world.bearer())
+
+    assert response.status_code == 400
+    assert response.json() == {"code": "BadRequest", "message": "Invalid token provided."}
+
+
+def test_a_client_revoked_without_its_tokens_deleted_is_refused(client, world):
+    assert client.get("/3/footprints", **world.bearer()).status_code == 200
+    ApiClient.objects.filter(pk=world.machine.pk).update(revoked_at=T0)
+
+    assert client.get("/3/footprints", **world.bearer()).status_code == 400
 
 
 def test_a_revoked_grant_stops_serving(client, world):

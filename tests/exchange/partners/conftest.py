@@ -74,7 +74,10 @@ def partner_of(buyer: Organisation, url: str, host_client: ApiClient, **fields: 
 @pytest.fixture
 def pact_host(live_server: Any, settings: Any) -> Iterator[PactHost]:
     """The supplier's host with one valid footprint (CBAM extension) and two minimal ones."""
+    # live_server speaks plain HTTP: this host takes PACT calls without TLS (the TLS-only rule
+    # has its own tests, and tests/exchange/partners/test_two_instances.py runs over TLS).
     settings.PACT_PARTNER_ALLOW_HTTP = True
+    settings.PACT_REQUIRE_TLS = False
     supplier = OrganisationFactory(slug="steel-mill")
     buyer = OrganisationFactory(slug="screw-maker")
     host_client = ApiClientFactory(organisation=supplier, scopes=["footprints:read"])
