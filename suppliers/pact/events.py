@@ -15,6 +15,7 @@ import json
 from typing import Any
 
 from suppliers.pact.filters import FilterError, FootprintFilter, criteria_parse
+from suppliers.pact.formats import is_uuid
 
 #: PACT v3 CloudEvents types (spec/v3/openapi.yaml, components.schemas.*Event).
 EVENT_REQUEST_CREATED = "org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3"
@@ -74,7 +75,28 @@ def event_parse(body: bytes) -> dict[str, Any]:
         raise EventMalformed("data", "data must be a JSON object.")
     if event["type"] == EVENT_REQUEST_CREATED:
         request_criteria(event["data"])
+    if event["type"] == EVENT_PUBLISHED:
+        published_ids(event["data"])
     return event
+
+
+def published_ids(data: dict[str, Any]) -> list[str]:
+    """The ``pfIds`` of a PublishedEvent's ``data``: a non-empty list of ProductFootprint ids,
+    which are UUIDs (spec/v3 "PF Update Event"; conformance case 40 sends a URN and expects
+    400), or EventMalformed naming the first one at fault."""
+    pf_ids = data.get("pfIds")
+    if not isinstance(pf_ids, list) or not pf_ids:
+        raise EventMalformed(
+            "data.pfIds", f"pfIds must be a non-empty list of footprint ids, not {pf_ids!r}."
+        )
+    for index, pf_id in enumerate(pf_ids):
+        if not is_uuid(pf_id):
+            raise EventMalformed(
+                f"data.pfIds[{index}]",
+                f"{pf_id!r} is not a footprint id; expected a UUID such as "
+                "'3a6c14a7-4deb-498a-b5ea-16ce2535b576'.",
+            )
+    return list(pf_ids)
 
 
 def request_criteria(data: dict[str, Any]) -> tuple[FootprintFilter, str]:

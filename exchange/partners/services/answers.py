@@ -19,7 +19,6 @@ platform's own requests and link to their pages; PACT answers get theirs with th
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db import transaction
@@ -39,6 +38,7 @@ from exchange.partners.models import (
 from exchange.partners.services.fetching import fetched_store, partner_fetch_one
 from exchange.partners.services.outbound_status import outbound_request_move
 from exchange.partners.services.routing import partner_for_event
+from suppliers.pact.events import EventMalformed, published_ids
 
 FETCH_PUBLISHED_JOB = "partners.fetch_published"
 
@@ -163,15 +163,10 @@ def event_published_receive(
     partner = partner_for_event(
         organisation=organisation, machine_client=machine_client, source=event["source"]
     )
-    pf_ids = _data(event).get("pfIds")
-    if (
-        not isinstance(pf_ids, list)
-        or not pf_ids
-        or not all(isinstance(pf_id, str) and pf_id for pf_id in pf_ids)
-    ):
-        raise EventRefused(
-            "BadRequest", "data.pfIds must be a non-empty list of footprint ids (strings)."
-        )
+    try:
+        pf_ids = published_ids(_data(event))
+    except EventMalformed as error:
+        raise EventRefused("BadRequest", f"{error.field}: {error.message}") from None
     with transaction.atomic():
         job_create(
             kind=FETCH_PUBLISHED_JOB,
@@ -186,16 +181,8 @@ def event_published_receive(
         )
 
 
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
-
-
 def published_fetch_run(*, job: Job) -> dict[str, Any]:
-    """The work row ``partners.fetch_published``: GetFootprint each UUID id; a partner out of
+    """The work row ``partners.fetch_published``: GetFootprint each id; a partner out of
     reach retries the whole row (storing is idempotent); an id the partner refuses is
     recorded with its answer."""
     partner = PactPartner.objects.select_related("organisation").get(pk=job.payload["partner_id"])
@@ -203,11 +190,7 @@ def published_fetch_run(*, job: Job) -> dict[str, Any]:
     actor = _actor(machine_client)
     fetched: dict[str, str] = {}
     refused: dict[str, str] = {}
-    not_fetchable: list[str] = []
     for pf_id in job.payload["pf_ids"]:
-        if not _is_uuid(pf_id):
-            not_fetchable.append(pf_id)
-            continue
         try:
             row = partner_fetch_one(
                 actor=actor, partner=partner, pf_id=pf_id, origin=FetchedOrigin.PUBLISHED
@@ -218,4 +201,4 @@ def published_fetch_run(*, job: Job) -> dict[str, Any]:
             refused[pf_id] = error.message
         else:
             fetched[pf_id] = str(row.pk)
-    return {"fetched": fetched, "refused": refused, "not_fetchable": not_fetchable}
+    return {"fetched": fetched, "refused": refused}

@@ -1,5 +1,5 @@
 """PACT v3 Action Events (``POST /3/events``) through the full Django stack: the conformance
-cases of a host receiving a request (12, 14.A, 16) and malformed events (like 40)."""
+cases of a host receiving a request (12, 14.A, 15, 16) and malformed events (40 and others)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from core.models import Job
 from exchange.partners.models import InboundRequest, InboundRequestStatus, PactDelivery
 from tests.exchange.partners.conftest import (
     CALLBACK,
@@ -21,6 +22,27 @@ from .conftest import grant_of, signed_footprint, stored
 pytestmark = pytest.mark.django_db
 
 CLOUDEVENTS = "application/cloudevents+json; charset=UTF-8"
+
+
+def published_event(pf_ids):
+    return {
+        "type": "org.wbcsd.pact.ProductFootprint.PublishedEvent.3",
+        "specversion": "1.0",
+        "id": "123e4567-e89b-12d3-a456-426614174000",
+        "source": "https://webhook.example.com",
+        "time": "2023-05-19T11:30:00Z",
+        "data": {"pfIds": pf_ids},
+    }
+
+
+def test_case_15_it_accepts_a_published_event_and_starts_fetching_the_footprints(client, world):
+    webhook_partner_of(world)
+
+    response = post(client, world, published_event(["3a6c14a7-4deb-498a-b5ea-16ce2535b576"]))
+
+    assert (response.status_code, response.content) == (200, b"")
+    job = Job.objects.get(kind="partners.fetch_published")
+    assert job.payload["pf_ids"] == ["3a6c14a7-4deb-498a-b5ea-16ce2535b576"]
 
 
 def post(client, world, body, content_type=CLOUDEVENTS, **headers):
@@ -180,6 +202,17 @@ def test_it_refuses_a_request_from_a_host_that_is_no_registered_partner(client, 
         (
             request_event(comment=7),
             "Malformed event (data.comment): comment must be a string, not 7.",
+        ),
+        (
+            # Conformance case 40: a footprint id is a UUID, not a URN.
+            published_event(["urn:gtin:4712345060507"]),
+            "Malformed event (data.pfIds[0]): 'urn:gtin:4712345060507' is not a footprint id; "
+            "expected a UUID such as '3a6c14a7-4deb-498a-b5ea-16ce2535b576'.",
+        ),
+        (
+            published_event([]),
+            "Malformed event (data.pfIds): pfIds must be a non-empty list of footprint ids, "
+            "not [].",
         ),
     ],
 )

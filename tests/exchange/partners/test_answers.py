@@ -208,7 +208,7 @@ def test_a_rejection_without_code_and_message_is_refused(asked, error):
     assert OutboundRequest.objects.get().status == OutboundRequestStatus.SENT
 
 
-@pytest.mark.parametrize("pf_ids", [None, [], "x", [1], [""]])
+@pytest.mark.parametrize("pf_ids", [None, [], "x", [1], [""], ["urn:gtin:4712345060507"]])
 def test_a_published_event_without_ids_is_refused(asked, pf_ids):
     buyer, machine, _, _ = asked
     with pytest.raises(EventRefused) as refused:
@@ -221,17 +221,16 @@ def test_a_published_event_without_ids_is_refused(asked, pf_ids):
     assert not Job.objects.filter(kind="partners.fetch_published").exists()
 
 
-def test_published_footprints_are_fetched_by_id_and_other_ids_recorded(pact_host):
+def test_published_footprints_are_fetched_by_id_and_refused_ids_recorded(pact_host):
     partner = pact_host.partner
     machine = ApiClientFactory(organisation=pact_host.buyer)
     partner.machine_client = machine
     partner.save()
     footprint = pact_host.footprints[0]
     unknown = str(uuid.uuid4())
-    urn = "urn:pact:example.com:pf:42"
     published = event(
         EVENT_PUBLISHED,
-        {"pfIds": [str(footprint.pk), urn, unknown]},
+        {"pfIds": [str(footprint.pk), unknown]},
         event_id="published-1",
         source=f"{pact_host.url}/3/events",
     )
@@ -249,6 +248,5 @@ def test_published_footprints_are_fetched_by_id_and_other_ids_recorded(pact_host
         stored(footprint),
     )
     assert job.result["fetched"] == {str(footprint.pk): str(row.pk)}
-    assert job.result["not_fetchable"] == [urn]
     assert list(job.result["refused"]) == [unknown]
     assert "answered 404" in job.result["refused"][unknown]
