@@ -350,6 +350,9 @@ def test_reads_of_an_organisation_never_show_another_organisations_objects(world
     foreign_ids = [make(world.other) for name, make in SAMPLES.items() if name not in VALUE_PARAMS]
     foreign_ids += [str(m.pk) for m in world.other.memberships.all()]
     foreign_ids += [world.other.slug]
+    # A work row's id is a small integer that any text contains ("1"): such ids are checked by
+    # the 404 test above, not searched for here.
+    foreign_ids = [i for i in foreign_ids if not i.isdigit()]
 
     response = world.client("role:owner").get(_url(route, world.home, world.home))
 
