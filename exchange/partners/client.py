@@ -73,8 +73,16 @@ def _send(method: str, url: str, **kwargs: Any) -> requests.Response:
     _check_scheme(url)
     try:
         with _session() as session:
+            # ``verify`` on the call, not only on the session: requests lets REQUESTS_CA_BUNDLE
+            # or CURL_CA_BUNDLE of the environment replace a session's ``verify``, and the
+            # partner's certificate (PACT_CA_BUNDLE) would then not be trusted.
             response = session.request(
-                method, url, timeout=settings.PACT_HTTP_TIMEOUT_SECONDS, stream=True, **kwargs
+                method,
+                url,
+                timeout=settings.PACT_HTTP_TIMEOUT_SECONDS,
+                stream=True,
+                verify=_verify(),
+                **kwargs,
             )
             body = response.raw.read(MAX_BODY_BYTES + 1, decode_content=True)
     except requests.RequestException as error:

@@ -26,6 +26,7 @@ from suppliers.models import Footprint
 from suppliers.pact.document import build_product_footprint
 from tests.exchange.pact.conftest import PactWorld, signed_footprint, stored, world  # noqa: F401
 from tests.factories import ApiClientFactory, OrganisationFactory
+from tests.pact_tls import pact_tls_server  # noqa: F401 - instance B of test_two_instances.py
 from tests.suppliers.pact.examples import PLATFORM_HOST, hot_rolled_coil_input
 
 
