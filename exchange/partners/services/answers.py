@@ -130,6 +130,7 @@ def event_fulfilled_receive(
             return
         rows = [
             fetched_store(
+                actor=_actor(machine_client),
                 partner=partner,
                 document=client.document_bytes(pf),
                 origin=FetchedOrigin.FULFILLED,
