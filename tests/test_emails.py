@@ -24,6 +24,7 @@ from accounts.roles import OrganisationKind, Role
 from accounts.services.invitations import invitation_email_send
 from accounts.services.password_reset import password_reset_email_send
 from core.crypto import sha256_hex
+from exchange.partners.models import PactPartner
 from exchange.pools.models import Pool, PoolMembership
 from exchange.sharing.models import FootprintRequest, Notification, NotificationKind
 from exchange.sharing.services.invitations import request_invitation_email_send
@@ -50,6 +51,12 @@ POOL_NAME = "Hot-rolled steel, China"
 POOL_ASSOCIATION = "中国钢铁协会 (China Steel Association)"
 POOL_MEMBER = "线材轧钢有限公司 (Wire Rod Mill Co)"
 # --- end pools ---
+# --- PACT answers (issue 17) ---
+PARTNER_ID = uuid.UUID("5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b")
+OUTBOUND_REQUEST_ID = uuid.UUID("6f7a8b9c-0d1e-4f2a-9b3c-4d5e6f7a8b9c")
+FETCHED_ID = uuid.UUID("7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d")
+PARTNER_NAME = "Jinghua Steel (SAP SDX)"
+# --- end PACT answers ---
 
 
 @pytest.fixture(autouse=True)
@@ -117,6 +124,16 @@ def world(db: None) -> dict[str, Any]:
     PoolMembership.objects.create(
         id=POOL_MEMBERSHIP_ID, pool=pool, organisation=supplier, invited_at=timezone.now()
     )
+    # The PACT partner of the buyer the PACT answers name (its exchange page opens for it).
+    partner = PactPartner(
+        id=PARTNER_ID,
+        organisation=buyer,
+        name=PARTNER_NAME,
+        base_url="https://pact.jinghua.example.cn",
+        client_id="screw-maker",
+    )
+    partner.secret_set("s3cret-of-the-partner")
+    partner.save()
     return {
         "buyer": buyer,
         "supplier": supplier,
@@ -278,7 +295,36 @@ CASES: dict[str, Case] = {
         lambda w: _pool_facts(w, "member"),
     ),
     # --- end pools ---
+    # --- PACT answers (issue 17): the facts exchange.partners.services.answers records ---
+    "pact.fulfilled": (
+        NotificationKind.PACT_FULFILLED,
+        "buyer",
+        lambda w: {
+            **_pact_facts(),
+            "footprints": [str(FETCHED_ID)],
+            "footprint_names": ["Hot-rolled coil Q235B 2.0 mm"],
+        },
+    ),
+    "pact.rejected": (
+        NotificationKind.PACT_REJECTED,
+        "buyer",
+        lambda w: {
+            **_pact_facts(),
+            "error_code": "NotFound",
+            "error_message": "No footprint matches the request.",
+        },
+    ),
+    # --- end PACT answers ---
 }
+
+
+def _pact_facts() -> dict[str, Any]:
+    return {
+        "partner": str(PARTNER_ID),
+        "partner_name": PARTNER_NAME,
+        "outbound_request": str(OUTBOUND_REQUEST_ID),
+        "criteria": "geography: CN; status: Active",
+    }
 
 
 def _pool_facts(world: dict[str, Any], side: str) -> dict[str, Any]:
@@ -321,6 +367,10 @@ PAGES: dict[str, str | None] = {
     # The member can no longer open the pool: its list of pools.
     "pool.left (the association ended it)": "/o/wire-rod-mill/data-pools/",
     # --- end pools ---
+    # --- PACT answers (issue 17): the partner's exchange page ---
+    "pact.fulfilled": f"/o/screw-maker/pact/partners/{PARTNER_ID}/exchange/",
+    "pact.rejected": f"/o/screw-maker/pact/partners/{PARTNER_ID}/exchange/",
+    # --- end PACT answers ---
 }
 
 
@@ -792,6 +842,46 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         ),
     },
     # --- end pools ---
+    # --- PACT answers (issue 17) ---
+    "pact.fulfilled": {
+        "en": (
+            f"{PARTNER_NAME} answered your PACT request with 1 footprint",
+            (
+                f"Your request to {PARTNER_NAME}: geography: CN; status: Active.\n"
+                "It sent 1 footprint: Hot-rolled coil Q235B 2.0 mm.\n"
+                "They are stored exactly as received, with their PACT check, on the partner's "
+                "exchange page; a bill-of-materials line can use them."
+            ),
+        ),
+        "zh-hans": (
+            f"{PARTNER_NAME} 以 1 份碳足迹答复了贵方的 PACT 请求",
+            (
+                f"贵方向 {PARTNER_NAME} 发出的请求：geography: CN; status: Active。\n"
+                "对方发来 1 份碳足迹：Hot-rolled coil Q235B 2.0 mm。\n"
+                "这些碳足迹已按收到的原样保存，并附 PACT 检查结果，见该合作方的数据交换页面；"
+                "物料清单行可以使用它们。"
+            ),
+        ),
+    },
+    "pact.rejected": {
+        "en": (
+            f"{PARTNER_NAME} rejected your PACT request",
+            (
+                f"Your request to {PARTNER_NAME}: geography: CN; status: Active.\n"
+                "Its answer: NotFound: No footprint matches the request.\n"
+                "Send a new request with other criteria, or use EU default values."
+            ),
+        ),
+        "zh-hans": (
+            f"{PARTNER_NAME} 拒绝了贵方的 PACT 请求",
+            (
+                f"贵方向 {PARTNER_NAME} 发出的请求：geography: CN; status: Active。\n"
+                "对方答复：NotFound：No footprint matches the request.\n"
+                "请以其他条件发送新的请求，或采用欧盟默认值。"
+            ),
+        ),
+    },
+    # --- end PACT answers ---
 }
 
 

@@ -149,6 +149,7 @@ def test_other_apps_listen_for_the_actions_the_architecture_describes():
         "grant.revoked",
         "membership.created",
         "organisation.created",
+        "pact_fetched.superseded",
         "reference.version_loaded",
         "signing_key.revoked",
     ]

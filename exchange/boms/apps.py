@@ -14,6 +14,7 @@ class BomsConfig(AppConfig):
         from accounts import events as accounts_events
         from accounts.audit import audit_listen
         from exchange.boms import jobs
+        from exchange.partners import events as partners_events
         from exchange.sharing import events as sharing_events
         from reference import events as reference_events
         from suppliers import events as suppliers_events
@@ -28,3 +29,4 @@ class BomsConfig(AppConfig):
             jobs.on_grant_event
         )
         audit_listen(reference_events.REFERENCE_VERSION_LOADED)(jobs.on_reference_loaded)
+        audit_listen(partners_events.FETCHED_SUPERSEDED)(jobs.on_fetched_superseded)

@@ -58,6 +58,22 @@ def on_grant_event(event: AuditEvent) -> None:
         recompute_enqueue(reason=event.action, organisation_id=buyer, lineages=lineages)
 
 
+def on_fetched_superseded(event: AuditEvent) -> None:
+    """A newer fetch of a partner's footprint superseded the rows lines use: the products
+    whose lines use any row of that PACT id (followed to the newest) are recomputed."""
+    after = event.after or {}
+    products = set(
+        BomLine.objects.filter(
+            fetched_footprint__partner_id=after.get("partner"),
+            fetched_footprint__pf_id=after.get("pf_id"),
+        ).values_list("product_id", flat=True)
+    )
+    if products:
+        recompute_enqueue(
+            reason=event.action, organisation_id=event.organisation_id, product_ids=products
+        )
+
+
 def on_reference_loaded(event: AuditEvent) -> None:
     if BuyerProduct.objects.exists():
         recompute_enqueue(reason=event.action, everything=True)

@@ -10,6 +10,7 @@ these pages live under its URL.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -17,22 +18,21 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.pages.base import OrganisationPage
 from accounts.roles import ALL_ROLES, WRITER_ROLES
 from core.errors import ApplicationError
 from core.models import Job
 from exchange.pages.forms import form_errors_add
 from exchange.pages.pact_client_forms import PactRequestForm
+from exchange.pages.pact_partners import PartnerPage
 from exchange.pages.pools_releases import found
-from exchange.partners.client_selectors import (
+from exchange.partners.models import PactPartner
+from exchange.partners.selectors import (
     SHOWN,
     deliveries_to,
     fetch_job_of,
     fetch_jobs_of,
     outbound_requests_to,
-    partner_of_organisation,
 )
-from exchange.partners.models import PactPartner
 from exchange.partners.services.fetching import fetch_progress, partner_fetch_start
 from exchange.partners.services.outbound import CRITERIA, outbound_request_send
 
@@ -64,27 +64,19 @@ def criteria_shown(criteria: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
-class _PartnerPage(OrganisationPage):
-    def partner(self, partner_id: object) -> PactPartner:
-        partner: PactPartner = found(
-            partner_of_organisation, organisation=self.organisation, partner_id=partner_id
-        )
-        return partner
-
-
-class PartnerExchangePage(_PartnerPage):
+class PartnerExchangePage(PartnerPage):
     """``pact/partners/<partner>/exchange/``: fetch now, send a request, the requests sent
     and the events delivered."""
 
     role_map = {"GET": ALL_ROLES}
 
-    def get(self, request: HttpRequest, partner_id: object, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, partner_id: uuid.UUID, **kwargs: Any) -> HttpResponse:
         partner = self.partner(partner_id)
         return render_exchange(self, request, partner, PactRequestForm())
 
 
 def render_exchange(
-    page: _PartnerPage, request: HttpRequest, partner: PactPartner, form: PactRequestForm
+    page: PartnerPage, request: HttpRequest, partner: PactPartner, form: PactRequestForm
 ) -> HttpResponse:
     latest = fetch_jobs_of(partner=partner).first()
     context = page.get_context_data(
@@ -101,13 +93,13 @@ def render_exchange(
     return render(request, "exchange/pages/pact_client/exchange.html", context)
 
 
-class PartnerFetchPage(_PartnerPage):
+class PartnerFetchPage(PartnerPage):
     """``POST pact/partners/<partner>/fetch/``: start fetching every footprint the partner
     lists; then its progress page."""
 
     role_map = {"POST": WRITER_ROLES}
 
-    def post(self, request: HttpRequest, partner_id: object, **kwargs: Any) -> HttpResponseBase:
+    def post(self, request: HttpRequest, partner_id: uuid.UUID, **kwargs: Any) -> HttpResponseBase:
         partner = self.partner(partner_id)
         try:
             job = partner_fetch_start(actor=self.actor, partner=partner)
@@ -127,10 +119,10 @@ class PartnerFetchPage(_PartnerPage):
         )
 
 
-class _FetchPage(_PartnerPage):
+class _FetchPage(PartnerPage):
     role_map = {"GET": ALL_ROLES}
 
-    def context(self, partner_id: object, fetch_job_id: object) -> dict[str, Any]:
+    def context(self, partner_id: uuid.UUID, fetch_job_id: object) -> dict[str, Any]:
         partner = self.partner(partner_id)
         job = found(fetch_job_of, partner=partner, job_id=fetch_job_id)
         return self.get_context_data(partner=partner, state=fetch_state(job))
@@ -140,7 +132,7 @@ class PartnerFetchStatusPage(_FetchPage):
     """``pact/partners/<partner>/fetches/<job>/``: one fetch, its progress, then its counts."""
 
     def get(
-        self, request: HttpRequest, partner_id: object, fetch_job_id: object, **kwargs: Any
+        self, request: HttpRequest, partner_id: uuid.UUID, fetch_job_id: object, **kwargs: Any
     ) -> HttpResponse:
         return render(
             request,
@@ -153,7 +145,7 @@ class PartnerFetchProgressPage(_FetchPage):
     """The fetch's progress fragment (htmx polls it every 2 s until the fetch is over)."""
 
     def get(
-        self, request: HttpRequest, partner_id: object, fetch_job_id: object, **kwargs: Any
+        self, request: HttpRequest, partner_id: uuid.UUID, fetch_job_id: object, **kwargs: Any
     ) -> HttpResponse:
         return render(
             request,
@@ -162,13 +154,13 @@ class PartnerFetchProgressPage(_FetchPage):
         )
 
 
-class PartnerRequestPage(_PartnerPage):
+class PartnerRequestPage(PartnerPage):
     """``POST pact/partners/<partner>/requests/``: send a request; errors at their fields on
     the exchange page."""
 
     role_map = {"POST": WRITER_ROLES}
 
-    def post(self, request: HttpRequest, partner_id: object, **kwargs: Any) -> HttpResponseBase:
+    def post(self, request: HttpRequest, partner_id: uuid.UUID, **kwargs: Any) -> HttpResponseBase:
         partner = self.partner(partner_id)
         form = PactRequestForm(request.POST)
         if form.is_valid():

@@ -140,7 +140,9 @@ def document_shown(fetched: FetchedFootprint) -> str:
         return raw.decode("utf-8", errors="replace")
 
 
-class _PartnerPage(OrganisationPage):
+class PartnerPage(OrganisationPage):
+    """A page of one of the organisation's partners (here and in ``pact_client``)."""
+
     def partner(self, partner_id: uuid.UUID) -> PactPartner:
         try:
             return partner_get(organisation=self.organisation, partner_id=partner_id)
@@ -154,7 +156,7 @@ class _PartnerPage(OrganisationPage):
         return [(str(c.pk), f"{c.name} ({c.client_id})") for c in active]
 
 
-class PartnerListPage(_PartnerPage):
+class PartnerListPage(PartnerPage):
     """``pact/partners/``: the organisation's partners, active first."""
 
     role_map = {"GET": ALL_ROLES}
@@ -165,7 +167,7 @@ class PartnerListPage(_PartnerPage):
         return render(request, "exchange/pages/pact_partners.html", context)
 
 
-class PartnerCreatePage(_PartnerPage):
+class PartnerCreatePage(PartnerPage):
     """``pact/partners/new/``: register a partner."""
 
     role_map = {"GET": ADMIN_ROLES, "POST": ADMIN_ROLES}
@@ -194,7 +196,7 @@ class PartnerCreatePage(_PartnerPage):
         )
 
 
-class PartnerDetailPage(_PartnerPage):
+class PartnerDetailPage(PartnerPage):
     """``pact/partners/<id>/``: the partner's facts and the footprints fetched from it."""
 
     role_map = {"GET": ALL_ROLES}
@@ -209,7 +211,7 @@ class PartnerDetailPage(_PartnerPage):
         return render(request, "exchange/pages/pact_partner.html", context)
 
 
-class PartnerEditPage(_PartnerPage):
+class PartnerEditPage(PartnerPage):
     """``pact/partners/<id>/edit/``: change a partner; the secret is write-only."""
 
     role_map = {"GET": ADMIN_ROLES, "POST": ADMIN_ROLES}
@@ -241,7 +243,7 @@ class PartnerEditPage(_PartnerPage):
         )
 
 
-class PartnerArchivePage(_PartnerPage):
+class PartnerArchivePage(PartnerPage):
     """``POST pact/partners/<id>/archive/``: no more exchanges with it; what was fetched stays."""
 
     role_map = {"POST": ADMIN_ROLES}

@@ -207,6 +207,8 @@ class NotificationKind(models.TextChoices):
     POOL_INVITED = "pool.invited", _("Invitation to a data pool")
     POOL_JOINED = "pool.joined", _("A company joined your data pool")
     POOL_LEFT = "pool.left", _("A data pool membership ended")
+    PACT_FULFILLED = "pact.fulfilled", _("A PACT partner answered your request")
+    PACT_REJECTED = "pact.rejected", _("A PACT partner rejected your request")
 
 
 class Notification(models.Model):

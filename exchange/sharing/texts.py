@@ -491,6 +491,55 @@ def _pool_left(data: dict[str, Any]) -> Text:
     )
 
 
+def _pact_request(data: dict[str, Any]) -> str:
+    return _("Your request to %(partner)s: %(criteria)s.") % {
+        "partner": data["partner_name"],
+        "criteria": data["criteria"],
+    }
+
+
+def _pact_fulfilled(data: dict[str, Any]) -> Text:
+    names = data["footprint_names"]
+    words = {"partner": data["partner_name"], "count": str(len(names)), "names": ", ".join(names)}
+    return (
+        ngettext(
+            "%(partner)s answered your PACT request with %(count)s footprint",
+            "%(partner)s answered your PACT request with %(count)s footprints",
+            len(names),
+        )
+        % words,
+        _paragraphs(
+            _pact_request(data),
+            ngettext(
+                "It sent %(count)s footprint: %(names)s.",
+                "It sent %(count)s footprints: %(names)s.",
+                len(names),
+            )
+            % words,
+            _(
+                "They are stored exactly as received, with their PACT check, on the partner's "
+                "exchange page; a bill-of-materials line can use them."
+            ),
+        ),
+    )
+
+
+def _pact_rejected(data: dict[str, Any]) -> Text:
+    words = {
+        "partner": data["partner_name"],
+        "code": data["error_code"],
+        "message": data["error_message"],
+    }
+    return (
+        _("%(partner)s rejected your PACT request") % words,
+        _paragraphs(
+            _pact_request(data),
+            _("Its answer: %(code)s: %(message)s") % words,
+            _("Send a new request with other criteria, or use EU default values."),
+        ),
+    )
+
+
 _WRITERS: dict[str, Callable[[dict[str, Any]], Text]] = {
     NotificationKind.REQUEST_RECEIVED: _request_received,
     NotificationKind.REQUEST_DUE_SOON: _request_due_soon,
@@ -509,6 +558,8 @@ _WRITERS: dict[str, Callable[[dict[str, Any]], Text]] = {
     NotificationKind.POOL_INVITED: _pool_invited,
     NotificationKind.POOL_JOINED: _pool_joined,
     NotificationKind.POOL_LEFT: _pool_left,
+    NotificationKind.PACT_FULFILLED: _pact_fulfilled,
+    NotificationKind.PACT_REJECTED: _pact_rejected,
 }
 
 
@@ -598,6 +649,14 @@ def _pool_page(notification: Any, data: dict[str, Any], slug: str) -> str:
     return reverse("exchange-pages:pool-member", kwargs={"org_slug": slug, "pool_id": data["pool"]})
 
 
+def _pact_partner_page(notification: Any, data: dict[str, Any], slug: str) -> str:
+    """The exchange page of the partner that answered: the request with its answer."""
+    return reverse(
+        "exchange-pages:pact-partner-exchange",
+        kwargs={"org_slug": slug, "partner_id": data["partner"]},
+    )
+
+
 #: Where each kind of notification is acted upon, for the organisation it was sent to. The
 #: kinds a buyer receives about footprints (shared, deprecated, its key revoked, a grant
 #: revoked) have no page of their own: the notifications list is then the place.
@@ -615,6 +674,8 @@ _PAGES: dict[str, Callable[[Any, dict[str, Any], str], str | None]] = {
     NotificationKind.POOL_INVITED: _pool_page,
     NotificationKind.POOL_JOINED: _pool_page,
     NotificationKind.POOL_LEFT: _pool_page,
+    NotificationKind.PACT_FULFILLED: _pact_partner_page,
+    NotificationKind.PACT_REJECTED: _pact_partner_page,
 }
 
 

@@ -13,8 +13,9 @@ The view has checked the CloudEvents envelope (type, id, source, specversion, ``
 object). What these services refuse is an ``EventRefused`` (PACT's code and a message naming
 the field), and nothing is written. The same answer twice changes nothing the second time.
 
-No notification is written for an answer yet: the notification kinds of sharing speak of the
-platform's own requests and link to their pages; PACT answers get theirs with their pages.
+An answer notifies the organisation that sent the request (``pact.fulfilled`` or
+``pact.rejected``: in the platform and by e-mail, linked to the partner's exchange page), in
+the answer's transaction, once per request.
 """
 
 from __future__ import annotations
@@ -36,8 +37,11 @@ from exchange.partners.models import (
     PactPartner,
 )
 from exchange.partners.services.fetching import fetched_store, partner_fetch_one
+from exchange.partners.services.outbound import criteria_text
 from exchange.partners.services.outbound_status import outbound_request_move
 from exchange.partners.services.routing import partner_for_event
+from exchange.sharing.models import NotificationKind
+from exchange.sharing.services.notifications import notification_create
 from suppliers.pact.events import EventMalformed, published_ids
 
 FETCH_PUBLISHED_JOB = "partners.fetch_published"
@@ -88,6 +92,23 @@ def _refuse_if_answered_otherwise(request: OutboundRequest, answer: str) -> bool
     return False
 
 
+def _answer_notify(request: OutboundRequest, kind: str, facts: dict[str, Any]) -> None:
+    """Tell the organisation that sent ``request`` that its partner answered it (once)."""
+    notification_create(
+        organisation=request.organisation,
+        kind=kind,
+        dedupe_key=f"pact.answered:{request.pk}",
+        obj=request,
+        data={
+            "partner": str(request.partner_id),
+            "partner_name": request.partner.name,
+            "outbound_request": str(request.pk),
+            "criteria": criteria_text(request.criteria),
+            **facts,
+        },
+    )
+
+
 def event_fulfilled_receive(
     *, organisation: Organisation, machine_client: ApiClient | None, event: dict[str, Any]
 ) -> None:
@@ -109,6 +130,7 @@ def event_fulfilled_receive(
             return
         rows = [
             fetched_store(
+                actor=_actor(machine_client),
                 partner=partner,
                 document=client.document_bytes(pf),
                 origin=FetchedOrigin.FULFILLED,
@@ -119,6 +141,14 @@ def event_fulfilled_receive(
         request.footprints.add(*rows)
         outbound_request_move(
             actor=_actor(machine_client), request=request, to=OutboundRequestStatus.FULFILLED
+        )
+        _answer_notify(
+            request,
+            NotificationKind.PACT_FULFILLED,
+            {
+                "footprints": [str(row.pk) for row in rows],
+                "footprint_names": [row.product_name or row.pf_id for row in rows],
+            },
         )
 
 
@@ -152,6 +182,11 @@ def event_rejected_receive(
             to=OutboundRequestStatus.REJECTED,
             error_code=error["code"],
             error_message=error["message"],
+        )
+        _answer_notify(
+            request,
+            NotificationKind.PACT_REJECTED,
+            {"error_code": request.error_code, "error_message": request.error_message},
         )
 
 

@@ -28,7 +28,7 @@ from accounts.models import User
 from core.errors import Conflict
 from core.jobs import TransientJobError, job_create
 from core.models import Job
-from exchange.partners import client
+from exchange.partners import client, events
 from exchange.partners.facts import footprint_facts
 from exchange.partners.models import FetchedFootprint, FetchedOrigin, PactPartner
 
@@ -72,7 +72,7 @@ class FetchReport:
 
 
 def _store(
-    *, partner: PactPartner, document: bytes, origin: str, source_url: str
+    *, actor: Actor, partner: PactPartner, document: bytes, origin: str, source_url: str
 ) -> tuple[FetchedFootprint, str]:
     digest = hashlib.sha256(document).hexdigest()
     facts = footprint_facts(document, fallback_id=f"sha256:{digest[:32]}")
@@ -110,18 +110,41 @@ def _store(
         return FetchedFootprint.objects.get(
             partner=partner, pf_id=facts.pf_id, sha256=digest
         ), UNCHANGED
-    FetchedFootprint.objects.filter(
+    older = FetchedFootprint.objects.filter(
         partner=partner, pf_id=facts.pf_id, superseded_by__isnull=True
-    ).exclude(pk=row.pk).update(superseded_by=row)
+    ).exclude(pk=row.pk)
+    superseded = sorted(str(pk) for pk in older.values_list("pk", flat=True))
+    if superseded:
+        older.update(superseded_by=row)
+        audit_record(
+            actor=actor,
+            organisation=partner.organisation,
+            action=events.FETCHED_SUPERSEDED,
+            obj=row,
+            after={"partner": str(partner.pk), "pf_id": facts.pf_id, "superseded": superseded},
+        )
     return row, UPDATED if known else NEW
 
 
 def fetched_store(
-    *, partner: PactPartner, document: bytes, origin: str, source_url: str
+    *,
+    partner: PactPartner,
+    document: bytes,
+    origin: str,
+    source_url: str,
+    actor: Actor | None = None,
 ) -> FetchedFootprint:
     """Store one footprint received from ``partner`` (idempotent: the same bytes are the same
-    row; other bytes for a known id supersede the older rows)."""
-    return _store(partner=partner, document=document, origin=origin, source_url=source_url)[0]
+    row; other bytes for a known id supersede the older rows, audited
+    ``pact_fetched.superseded`` with ``actor``, the platform when None)."""
+    with transaction.atomic():
+        return _store(
+            actor=actor or Actor.platform("pact"),
+            partner=partner,
+            document=document,
+            origin=origin,
+            source_url=source_url,
+        )[0]
 
 
 def _progress_key(job_id: object) -> str:
@@ -171,6 +194,7 @@ def partner_fetch(
         with transaction.atomic():
             for document in page.documents:
                 row, outcome = _store(
+                    actor=actor,
                     partner=partner,
                     document=document,
                     origin=FetchedOrigin.LIST,
@@ -204,7 +228,9 @@ def partner_fetch_one(
     """GetFootprint ``pf_id`` from ``partner`` and store it; audit ``pact_partner.fetched``."""
     document, url = client.get_footprint(partner, pf_id)
     with transaction.atomic():
-        row, outcome = _store(partner=partner, document=document, origin=origin, source_url=url)
+        row, outcome = _store(
+            actor=actor, partner=partner, document=document, origin=origin, source_url=url
+        )
         audit_record(
             actor=actor,
             organisation=partner.organisation,

@@ -36,6 +36,19 @@ STATUSES = ("Active", "Deprecated")
 COMMENT_MAX_CHARS = 2000
 
 
+def criteria_text(criteria: dict[str, Any]) -> str:
+    """A request's criteria on one line, in the specification's order, as PACT names them:
+    ``geography: CN, DE; status: Active``."""
+    ordered = sorted(
+        criteria.items(),
+        key=lambda item: CRITERIA.index(item[0]) if item[0] in CRITERIA else len(CRITERIA),
+    )
+    return "; ".join(
+        f"{name}: {', '.join(value) if isinstance(value, list) else value}"
+        for name, value in ordered
+    )
+
+
 def _list_values(name: str, value: Any, errors: dict[str, list[str]]) -> list[str]:
     values = [value] if isinstance(value, str) else value
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):

@@ -1,7 +1,8 @@
 """A footprint fetched from a PACT partner as a BOM line: used exactly like a granted
 platform footprint with the same figures when it passes the decision rules (schema-valid, CBAM
 extension with SEE, a verification statement); the default value with the reasons otherwise;
-a superseded row is followed to the newest."""
+a superseded row is followed to the newest, and a fetch that supersedes it recomputes the
+products whose lines use it."""
 
 from __future__ import annotations
 
@@ -13,13 +14,18 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.audit import Actor
+from accounts.models import AuditEvent
 from accounts.roles import Role
 from core.errors import ValidationFailed
+from core.jobs import job_execute
+from core.models import Job
 from exchange.boms.exports import lines_table
 from exchange.boms.models import AggregationResult, BomLine, BuyerProduct, LineSource
 from exchange.boms.services.aggregation import products_recompute
 from exchange.boms.services.lines import bom_line_create
-from exchange.partners.models import FetchedFootprint
+from exchange.partners import client as pact_client
+from exchange.partners.models import FetchedFootprint, FetchedOrigin
+from exchange.partners.services.fetching import fetched_store
 from tests.exchange.boms.conftest import published_footprint, share
 from tests.exchange.partners.builders import fetched_of, hot_rolled_coil_document, partner_of
 from tests.factories import MembershipFactory, OrganisationFactory
@@ -252,3 +258,63 @@ def test_the_api_and_the_lines_export_show_the_source_and_the_fetched_id(buyer):
     assert row[header.index("fetched_footprint_id")] == str(fetched.pk)
     assert row[header.index("used")] == "actual"
     assert line.fetched_footprint_id == fetched.pk
+
+
+def test_a_fetch_that_supersedes_a_lines_footprint_recomputes_the_products_using_it(buyer):
+    partner = partner_of(buyer)
+    unverified = hot_rolled_coil_document(verification=None)
+    verified = {**hot_rolled_coil_document(), "id": unverified["id"]}
+    first = fetched_store(
+        partner=partner,
+        document=pact_client.document_bytes(unverified),
+        origin=FetchedOrigin.LIST,
+        source_url=f"{partner.base_url}/3/footprints",
+    )
+    using = _screws(buyer, "Screws")
+    _fetched_line(using, first)
+    other = _screws(buyer, "Nuts")
+    products_recompute(organisation_id=buyer.pk, today=TODAY)
+    assert AggregationResult.objects.get(product=using).see_direct == D("1.3248")
+    other_computed_at = AggregationResult.objects.get(product=other).computed_at
+    Job.objects.all().delete()
+
+    newest = fetched_store(
+        partner=partner,
+        document=pact_client.document_bytes(verified),
+        origin=FetchedOrigin.LIST,
+        source_url=f"{partner.base_url}/3/footprints",
+    )
+
+    event = AuditEvent.objects.get(action="pact_fetched.superseded")
+    assert (event.organisation_id, event.object_id, event.after) == (
+        buyer.pk,
+        str(newest.pk),
+        {"partner": str(partner.pk), "pf_id": unverified["id"], "superseded": [str(first.pk)]},
+    )
+    job = Job.objects.get(kind="boms.recompute")
+    assert (job.organisation_id, job.payload) == (
+        buyer.pk,
+        {"reason": "pact_fetched.superseded", "product_ids": [str(using.pk)]},
+    )
+    assert job_execute(job_id=job.pk).status == Job.Status.SUCCEEDED
+    result = AggregationResult.objects.get(product=using)
+    # 0.05 + 0.4 × 2.09778: the verified figures of the newest row, no longer the default.
+    assert result.see_direct == D("0.889112")
+    assert result.lines[0]["decision"]["fetched_used"] == str(newest.pk)
+    assert AggregationResult.objects.get(product=other).computed_at == other_computed_at
+
+
+def test_a_fetch_superseding_a_footprint_no_line_uses_creates_no_work(buyer):
+    partner = partner_of(buyer)
+    unverified = hot_rolled_coil_document(verification=None)
+    verified = {**hot_rolled_coil_document(), "id": unverified["id"]}
+    for document in (unverified, verified, verified):
+        fetched_store(
+            partner=partner,
+            document=pact_client.document_bytes(document),
+            origin=FetchedOrigin.LIST,
+            source_url=f"{partner.base_url}/3/footprints",
+        )
+
+    assert AuditEvent.objects.filter(action="pact_fetched.superseded").count() == 1
+    assert not Job.objects.filter(kind="boms.recompute").exists()

@@ -26,6 +26,8 @@ from exchange.partners.services.answers import (
     event_published_receive,
     event_rejected_receive,
 )
+from exchange.sharing.models import Notification
+from exchange.sharing.services.notifications import EMAIL_JOB
 from tests.exchange.pact.conftest import stored
 from tests.factories import ApiClientFactory, OrganisationFactory
 
@@ -109,6 +111,38 @@ def test_the_same_fulfilled_event_again_changes_nothing(asked):
     assert FetchedFootprint.objects.count() == 1
     assert OutboundRequest.objects.get(pk=request.pk).answered_at == answered_at
     assert AuditEvent.objects.filter(action="pact_request.fulfilled").count() == 1
+    assert Notification.objects.count() == 1
+    assert Job.objects.filter(kind=EMAIL_JOB).count() == 1
+
+
+def test_a_fulfilled_request_notifies_the_organisation_that_sent_it(asked):
+    buyer, _, partner, request = asked
+    pfs = [pf(PF_1), pf(PF_2)]
+
+    fulfilled(asked, {"requestEventId": request.event_id, "pfs": pfs})
+
+    notification = Notification.objects.get()
+    rows = {row.pf_id: str(row.pk) for row in FetchedFootprint.objects.all()}
+    assert (notification.organisation_id, notification.kind, notification.dedupe_key) == (
+        buyer.pk,
+        "pact.fulfilled",
+        f"pact.answered:{request.pk}",
+    )
+    assert (notification.object_type, notification.object_id) == (
+        "partners.outboundrequest",
+        str(request.pk),
+    )
+    assert notification.subject == "Steel mill host answered your PACT request with 2 footprints"
+    assert notification.body == (
+        "Your request to Steel mill host: geography: CN.\n"
+        "It sent 2 footprints: Hot-rolled coil Q235B 2.0 mm, Hot-rolled coil Q235B 2.0 mm.\n"
+        "They are stored exactly as received, with their PACT check, on the partner's exchange "
+        "page; a bill-of-materials line can use them."
+    )
+    assert notification.data["footprints"] == [rows[PF_1], rows[PF_2]]
+    assert notification.data["partner"] == str(partner.pk)
+    email = Job.objects.get(kind=EMAIL_JOB)
+    assert email.payload == {"notification_id": str(notification.pk)}
 
 
 @pytest.mark.parametrize(
@@ -129,6 +163,7 @@ def test_a_fulfilled_event_not_valid_is_refused_and_writes_nothing(asked, data, 
     assert refused.value.code == code
     assert names in refused.value.message
     assert FetchedFootprint.objects.count() == 0
+    assert not Notification.objects.exists()
     assert OutboundRequest.objects.get().status == OutboundRequestStatus.SENT
 
 
@@ -190,6 +225,18 @@ def test_a_rejected_request_keeps_the_partners_reason(asked):
         "No footprint matches the request",
     )
     assert AuditEvent.objects.filter(action="pact_request.rejected").count() == 1
+    notification = Notification.objects.get()
+    assert (notification.organisation_id, notification.kind, notification.dedupe_key) == (
+        request.organisation_id,
+        "pact.rejected",
+        f"pact.answered:{request.pk}",
+    )
+    assert notification.subject == "Steel mill host rejected your PACT request"
+    assert notification.body == (
+        "Your request to Steel mill host: geography: CN.\n"
+        "Its answer: NotFound: No footprint matches the request\n"
+        "Send a new request with other criteria, or use EU default values."
+    )
 
     with pytest.raises(EventRefused) as refused:
         fulfilled(asked, {"requestEventId": request.event_id, "pfs": [pf(PF_1)]})
