@@ -67,6 +67,18 @@ CASES = [
     ("35 validAfter negative", "validAfter=2099-12-31T23:59:59Z", ""),
     ("36 validBefore negative", "validBefore=1900-01-01T00:00:00Z", ""),
     ("37 status negative", "status=BogusStatusValue", ""),
+    (
+        "38 AND negative",
+        "companyId=urn:uuid:abc12345-6789-4def-0123-456789abcdef"
+        "&productId=urn:bogus:product:nonexistent123",
+        "",
+    ),
+    (
+        "39 OR negative",
+        "companyId=urn:bogus:company:nonexistent1&companyId=urn:bogus:company:nonexistent2"
+        "&companyId=urn:bogus:company:nonexistent3",
+        "",
+    ),
 ]
 
 
