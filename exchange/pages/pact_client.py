@@ -34,7 +34,7 @@ from exchange.partners.selectors import (
     outbound_requests_to,
 )
 from exchange.partners.services.fetching import fetch_progress, partner_fetch_start
-from exchange.partners.services.outbound import CRITERIA, outbound_request_send
+from exchange.partners.services.outbound import criteria_pairs, outbound_request_send
 
 
 def fetch_state(job: Job) -> dict[str, Any]:
@@ -48,20 +48,6 @@ def fetch_state(job: Job) -> dict[str, Any]:
         "counts": result if finished and "error" not in result else None,
         "error": result.get("error") or (job.last_error if job.status == Job.Status.FAILED else ""),
     }
-
-
-_ORDER = {name: position for position, name in enumerate(CRITERIA)}
-
-
-def criteria_shown(criteria: dict[str, Any]) -> list[tuple[str, str]]:
-    """A request's criteria as (PACT name, its values) to show, in the specification's order."""
-    return [
-        (name, ", ".join(value) if isinstance(value, list) else str(value))
-        for name, value in sorted(
-            criteria.items(),
-            key=lambda item: CRITERIA.index(item[0]) if item[0] in CRITERIA else 99,
-        )
-    ]
 
 
 class PartnerExchangePage(PartnerPage):
@@ -83,7 +69,7 @@ def render_exchange(
         partner=partner,
         form=form,
         requests=[
-            (sent, criteria_shown(sent.criteria))
+            (sent, criteria_pairs(sent.criteria))
             for sent in outbound_requests_to(partner=partner)[:SHOWN]
         ],
         deliveries=list(deliveries_to(partner=partner)[:SHOWN]),

@@ -36,17 +36,22 @@ STATUSES = ("Active", "Deprecated")
 COMMENT_MAX_CHARS = 2000
 
 
+def criteria_pairs(criteria: dict[str, Any]) -> list[tuple[str, str]]:
+    """A request's criteria as (PACT name, its values joined by ", "), in the specification's
+    order (unknown names last)."""
+    return [
+        (name, ", ".join(value) if isinstance(value, list) else str(value))
+        for name, value in sorted(
+            criteria.items(),
+            key=lambda item: CRITERIA.index(item[0]) if item[0] in CRITERIA else len(CRITERIA),
+        )
+    ]
+
+
 def criteria_text(criteria: dict[str, Any]) -> str:
-    """A request's criteria on one line, in the specification's order, as PACT names them:
-    ``geography: CN, DE; status: Active``."""
-    ordered = sorted(
-        criteria.items(),
-        key=lambda item: CRITERIA.index(item[0]) if item[0] in CRITERIA else len(CRITERIA),
-    )
-    return "; ".join(
-        f"{name}: {', '.join(value) if isinstance(value, list) else value}"
-        for name, value in ordered
-    )
+    """A request's criteria on one line, as PACT names them: ``geography: CN, DE; status:
+    Active``."""
+    return "; ".join(f"{name}: {values}" for name, values in criteria_pairs(criteria))
 
 
 def _list_values(name: str, value: Any, errors: dict[str, list[str]]) -> list[str]:
