@@ -121,8 +121,7 @@ urlpatterns: list[URLPattern] = [
 ]
 
 # Partner PACT hosts and the footprints fetched from them (issue 17). The actions on one
-# partner (fetch now, send a request) live under pact/partners/<partner_id>/ too.
-PACT_PARTNER = "pact/partners/<uuid:partner_id>/"
+# partner (fetch now, send a request) live under PACT_PARTNER too.
 urlpatterns += [
     path("pact/partners/", pact_partners.PartnerListPage.as_view(), name="pact-partners"),
     path("pact/partners/new/", pact_partners.PartnerCreatePage.as_view(), name="pact-partner-new"),
