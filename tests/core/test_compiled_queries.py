@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connection
 
 from accounts.models import ApiClient
 from core.compiled_queries import CompiledQuery, Param
@@ -67,3 +68,37 @@ def test_a_parameter_the_query_does_not_use_is_refused():
 
     with pytest.raises(ValueError, match=r"does not use the parameters \['name'\]"):
         unused.rows(organisation_id=1, name="x")
+
+
+def prepared_plans(sql: str) -> list[tuple[int, int]]:
+    """(generic plans, custom plans) of the statements of this connection with ``sql``'s text
+    (as the server has it: ``$1`` ... for the parameters)."""
+    numbered = iter(range(1, 100))
+    server_sql = "".join(
+        part + (f"${next(numbered)}" if i < sql.count("%s") else "")
+        for i, part in enumerate(sql.split("%s"))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = %s",
+            [server_sql],
+        )
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_on_postgresql_the_statement_is_prepared_from_its_sixth_run_and_keeps_its_rows():
+    organisation = OrganisationFactory()
+    ApiClientFactory(organisation=organisation, name="a", scopes=["footprints:read"])
+    query = CompiledQuery(clients_of, organisation_id=Param(-992), name=Param("\x00other"))
+    query.rows(organisation_id=organisation.pk, name="")
+    sql = query._compiled[DEFAULT_DB_ALIAS].sql
+    for _ in range(4):
+        query.rows(organisation_id=organisation.pk, name="")
+    assert prepared_plans(sql) == []
+
+    runs = [query.rows(organisation_id=organisation.pk, name="") for _ in range(10)]
+
+    [(generic, custom)] = prepared_plans(sql)
+    assert generic + custom == 10  # prepared at the sixth run, and run by name since
+    assert all(rows == [list(r) for r in clients_of(organisation.pk, "")] for rows in runs)
