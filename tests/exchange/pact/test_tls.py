@@ -1,5 +1,7 @@
-"""The conformance cases over real TLS: ``manage.py serve_tls`` (gunicorn, a certificate of
-its own) in a process of its own, called with ``requests`` trusting that certificate only.
+"""The conformance cases (1–19, 40) over real TLS: ``manage.py serve_tls`` (gunicorn, a
+certificate of its own) in a process of its own, called with ``requests`` trusting that
+certificate only. The answers to requests (13, 14.B) are checked as queued deliveries here;
+tests/exchange/partners/test_two_instances.py sees one cross TLS to another instance.
 
 One server for the module (``pact_tls_server``); each test commits its rows
 (``transactional_db``) so that the server sees them.
@@ -7,9 +9,22 @@ One server for the module (``pact_tls_server``); each test commits its rows
 
 from __future__ import annotations
 
+import json
+import uuid
+
 import pytest
 import requests
 
+from core.models import Job
+from exchange.partners.models import PactDelivery
+from tests.exchange.partners.conftest import (
+    CALLBACK,
+    PARTNER_BASE,
+    delivered,
+    pfs_bytes,
+    request_event,
+    webhook_partner_of,
+)
 from tests.pact_tls import PactTlsServer
 
 from .conftest import PactWorld, grant_of, signed_footprint, stored
@@ -174,3 +189,88 @@ def test_cases_18_and_19_the_openid_configuration_leads_to_a_working_token(pact)
 def test_a_client_that_does_not_trust_the_certificate_is_refused(pact):
     with pytest.raises(requests.exceptions.SSLError):
         requests.get(f"{pact.server.base_url}/3/footprints", verify=True, timeout=10)
+
+
+CLOUDEVENTS = "application/cloudevents+json; charset=UTF-8"
+
+
+def post_event(pact: Caller, event: dict, token: str | None = None) -> requests.Response:
+    return requests.post(
+        f"{pact.server.base_url}/3/events",
+        data=json.dumps(event).encode(),
+        headers={
+            "Authorization": f"Bearer {token or pact.world.token}",
+            "Content-Type": CLOUDEVENTS,
+        },
+        verify=pact.server.ca_path,
+        timeout=10,
+    )
+
+
+def test_cases_12_and_13_a_request_is_accepted_and_its_answer_queued_with_the_documents(pact):
+    webhook_partner_of(pact.world)
+    own = signed_footprint(pact.world.buyer, 1)
+
+    response = post_event(pact, request_event(productId=["urn:gtin:1234567890123"]))
+
+    assert (response.status_code, response.content) == (200, b"")
+    delivery = PactDelivery.objects.get()
+    assert (delivery.event_type, delivery.target_url) == (
+        "org.wbcsd.pact.ProductFootprint.RequestFulfilledEvent.3",
+        CALLBACK,
+    )
+    assert delivered(delivery)["data"]["requestEventId"] == "test-run-id-12345"
+    assert pfs_bytes(delivery) == b"[" + stored(own) + b"]"
+
+
+def test_cases_14a_and_14b_a_request_for_an_unknown_product_is_answered_not_found(pact):
+    webhook_partner_of(pact.world)
+
+    response = post_event(pact, request_event(productId=["urn:pact:null"]))
+
+    assert (response.status_code, response.content) == (200, b"")
+    delivery = PactDelivery.objects.get()
+    assert delivery.event_type == "org.wbcsd.pact.ProductFootprint.RequestRejectedEvent.3"
+    assert delivered(delivery)["data"]["error"]["code"] == "NotFound"
+
+
+def published(pf_id: str) -> dict:
+    return {
+        "type": "org.wbcsd.pact.ProductFootprint.PublishedEvent.3",
+        "specversion": "1.0",
+        "id": "123e4567-e89b-12d3-a456-426614174000",
+        "source": PARTNER_BASE,
+        "time": "2023-05-19T11:30:00Z",
+        "data": {"pfIds": [pf_id]},
+    }
+
+
+def test_case_15_a_published_event_is_accepted(pact):
+    webhook_partner_of(pact.world)
+
+    response = post_event(pact, published("3a6c14a7-4deb-498a-b5ea-16ce2535b576"))
+
+    assert (response.status_code, response.content) == (200, b"")
+    assert Job.objects.get(kind="partners.fetch_published").payload["pf_ids"] == [
+        "3a6c14a7-4deb-498a-b5ea-16ce2535b576"
+    ]
+
+
+def test_case_16_an_event_with_an_invalid_token_is_a_bad_request(pact):
+    webhook_partner_of(pact.world)
+
+    response = post_event(pact, published(str(uuid.uuid4())), token="invalid-access-token")
+
+    assert response.status_code == 400
+    assert response.json() == {"code": "BadRequest", "message": "Invalid token provided."}
+    assert not Job.objects.filter(kind="partners.fetch_published").exists()
+
+
+def test_case_40_a_published_event_naming_a_urn_is_a_bad_request(pact):
+    webhook_partner_of(pact.world)
+
+    response = post_event(pact, published("urn:gtin:4712345060507"))
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "BadRequest"
+    assert response.json()["message"].startswith("Malformed event (data.pfIds[0]):")
