@@ -272,3 +272,10 @@ def test_the_shared_detail_costs_the_same_queries_and_names_a_deprecated_version
         "it</a>" in html
     )
     assert '<h2 id="decision-h">Actual data or default value</h2>' in html
+    base = f"/o/screw-maker/shared-footprints/{old.pk}/"
+    assert (
+        '<p class="actions" id="original-downloads">As first published (before its '
+        f'deprecation): <a href="{base}document/?version=original" download>original signed '
+        f'document (JSON)</a> · <a href="{base}signature/?version=original" download>its '
+        "signature (JWS)</a></p>"
+    ) in html

@@ -94,6 +94,26 @@ def test_the_signature_downloads_beside_the_signed_document(producer, viewer):
     assert answer.content == b"eyJhbGciOiJFZERTQSJ9..c2lnbmF0dXJl"
 
 
+def test_a_deprecated_footprint_offers_its_original_signed_bytes_too(producer, viewer):
+    first, second, _ = chain(producer)
+    base = page_url(producer, f"footprints/{first.pk}/")
+
+    html = viewer.get(base, **ZH).content.decode()
+    original = viewer.get(f"{base}document/?version=original")
+    current = viewer.get(f"{base}document/")
+
+    assert (
+        '<p class="actions" id="original-downloads">首次发布时的版本（弃用之前）： '
+        f'<a href="{base}document/?version=original" download>原始签名文档（JSON）</a> · '
+        f'<a href="{base}signature/?version=original" download>其签名（JWS）</a></p>'
+    ) in html
+    assert original.content == bytes(first.signed_document)
+    assert current.content != original.content
+    assert b'"status":"Deprecated"' in current.content
+    live = viewer.get(page_url(producer, f"footprints/{second.pk}/"), **ZH).content.decode()
+    assert 'id="original-downloads"' not in live
+
+
 def test_a_draft_has_no_signature_to_download(producer, viewer):
     footprint = FootprintFactory(organisation=producer.organisation)
 
