@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import secrets
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -91,3 +93,21 @@ def timed_gets(client: Any, url: str, repeat: int, **headers: Any) -> tuple[list
         assert response.status_code == 200, response.content[:200]
         body = response.content
     return samples, body
+
+
+@contextmanager
+def bench_site(module_name: str, urlpatterns: list[Any]) -> Iterator[None]:
+    """Serve the bench module's own views (its floors) beside the platform's URLs, on an empty
+    test database of the configured kind, created here and dropped afterwards."""
+    from django.conf import settings
+    from django.db import connection
+
+    settings.ROOT_URLCONF = module_name
+    from config import urls as config_urls
+
+    urlpatterns.extend(config_urls.urlpatterns)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)

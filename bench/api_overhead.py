@@ -29,14 +29,13 @@ import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import HttpRequest, JsonResponse  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import path  # noqa: E402
 
-from bench._support import machine_token, timed_gets  # noqa: E402
+from bench._support import bench_site, machine_token, timed_gets  # noqa: E402
 
 
 def bare_memberships(request: HttpRequest, org_slug: str) -> JsonResponse:
@@ -75,12 +74,7 @@ def main() -> None:
     args = parser.parse_args()
 
     setup_test_environment()
-    settings.ROOT_URLCONF = __name__
-    from config import urls as config_urls
-
-    urlpatterns.extend(config_urls.urlpatterns)
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with bench_site(__name__, urlpatterns):
         token = seed(args.rows)
         client = Client()
         floor, _ = timed_gets(client, "/bare/bench-org/memberships/", args.repeat)
@@ -90,8 +84,6 @@ def main() -> None:
             args.repeat,
             HTTP_AUTHORIZATION=f"Bearer {token}",
         )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
     f_med, o_med = statistics.median(floor), statistics.median(ours)
     print(f"database: {connection.vendor}, rows: {args.rows}, repeat: {args.repeat}")

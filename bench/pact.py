@@ -32,7 +32,6 @@ import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.http import HttpRequest, HttpResponse  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -40,7 +39,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import path  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench._support import machine_token, timed_gets  # noqa: E402
+from bench._support import bench_site, machine_token, timed_gets  # noqa: E402
 
 PAGE = 100
 
@@ -133,12 +132,7 @@ def main() -> None:
     args = parser.parse_args()
 
     setup_test_environment()
-    settings.ROOT_URLCONF = __name__
-    from config import urls as config_urls
-
-    urlpatterns.extend(config_urls.urlpatterns)
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with bench_site(__name__, urlpatterns):
         token = seed(args.footprints)
         client = Client()
         # Interleaved rounds, so that load from other processes falls on both sides alike.
@@ -159,8 +153,6 @@ def main() -> None:
             floor += f
             ours += o
         assert ours_body == floor_body, "the two sides must serve the same bytes"
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
     f_med, o_med = statistics.median(floor), statistics.median(ours)
     print(f"database: {connection.vendor}, footprints: {args.footprints}, repeat: {args.repeat}")
